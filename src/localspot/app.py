@@ -1,0 +1,90 @@
+"""create_app: routes, guard, error handlers, OpenAPI, lifespan. No HubSpot rule lives here."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, Request, Response, Router, get
+from litestar.response import Redirect
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+
+from localspot import __version__
+from localspot.clock import Clock, SystemClock
+from localspot.config import Settings
+from localspot.crm.storage import Store
+from localspot.http.auth import auth_guard
+from localspot.http.errors import CORRELATION_HEADER, EXCEPTION_HANDLERS, new_correlation_id
+from localspot.http.objects import ObjectsController
+from localspot.store.open import open_store
+
+OBJECT_PATHS = ("/crm/v3/objects", "/crm/objects/2026-03")
+
+
+@get("/healthz", include_in_schema=False)
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def _add_correlation_id(response: Response[Any]) -> Response[Any]:
+    if CORRELATION_HEADER not in response.headers:
+        response.headers[CORRELATION_HEADER] = new_correlation_id()
+    return response
+
+
+def _openapi() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="localspot",
+        version=__version__,
+        description="A HubSpot-compatible CRM API: HubSpot's paths, bodies and errors.",
+        path="/schema",
+        render_plugins=[SwaggerRenderPlugin(path="/swagger")],
+    )
+
+
+@get("/openapi.json", include_in_schema=False, media_type="application/vnd.oai.openapi+json")
+async def openapi_json(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """HubSpot-style clients and schemathesis look for the schema here."""
+    return request.app.openapi_schema.to_schema()
+
+
+@get("/docs", include_in_schema=False)
+async def docs_page() -> Redirect:
+    return Redirect("/schema/swagger")
+
+
+def create_app(settings: Settings, store: Store | None = None, clock: Clock | None = None) -> Litestar:
+    """With no ``store``, the app opens one from ``settings`` when it starts (workers do)."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
+        if app.state.store is None:
+            app.state.store = open_store(
+                settings.database_url, sqlite_synchronous=settings.sqlite_synchronous, migrate=False
+            )
+        try:
+            yield
+        finally:
+            await app.state.store.close()
+
+    routers = [
+        Router(path=path, route_handlers=[ObjectsController], guards=[auth_guard])
+        for path in OBJECT_PATHS
+    ]
+    return Litestar(
+        route_handlers=[healthz, openapi_json, docs_page, *routers],
+        exception_handlers=dict(EXCEPTION_HANDLERS),
+        after_request=_add_correlation_id,
+        openapi_config=_openapi(),
+        state=State({"settings": settings, "store": store, "clock": clock or SystemClock()}),
+        lifespan=[lifespan],
+        debug=False,
+    )
+
+
+def app_from_env() -> Litestar:
+    """Factory for uvicorn workers: each process builds its app from the environment."""
+    return create_app(Settings.from_env())

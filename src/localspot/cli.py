@@ -1,0 +1,125 @@
+"""The ``localspot`` command: flags → Settings → the work. No HubSpot logic here."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import sys
+from typing import Annotated
+
+import typer
+
+from localspot.config import Settings, help_for
+from localspot.crm.object_types import all_types
+from localspot.http.auth import hash_token
+from localspot.store.open import is_sqlite, open_store
+
+cli = typer.Typer(no_args_is_help=True, add_completion=False, help="A HubSpot-compatible CRM API server.")
+portals_cli = typer.Typer(no_args_is_help=True, help="Manage portals (accounts).")
+tokens_cli = typer.Typer(no_args_is_help=True, help="Manage bearer tokens.")
+cli.add_typer(portals_cli, name="portals")
+cli.add_typer(tokens_cli, name="tokens")
+
+DatabaseUrl = Annotated[
+    str | None, typer.Option("--database-url", help=help_for("database_url"), show_default=False)
+]
+
+
+def all_scopes() -> list[str]:
+    scopes = {s for t in all_types() for s in (t.read_scope, t.write_scope)}
+    return sorted(scopes | {"crm.schemas.calls.read", "crm.schemas.contacts.read", "crm.schemas.contacts.write"})
+
+
+async def _register_token(settings: Settings, token: str, portal: int | None, scopes: list[str], kind: str) -> int:
+    store = open_store(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    try:
+        portal_id = portal if portal is not None else await store.default_portal()
+        await store.create_token(portal_id, hash_token(token), scopes, kind)
+        return portal_id
+    finally:
+        await store.close()
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help=help_for("host"), show_default=False)] = None,
+    port: Annotated[int | None, typer.Option(help=help_for("port"), show_default=False)] = None,
+    workers: Annotated[int | None, typer.Option(help=help_for("workers"), show_default=False)] = None,
+    database_url: DatabaseUrl = None,
+    log_level: Annotated[str | None, typer.Option(help=help_for("log_level"), show_default=False)] = None,
+) -> None:
+    """Serve the API (migrations run first)."""
+    import uvicorn
+
+    settings = Settings.from_env(
+        host=host, port=port, workers=workers, database_url=database_url, log_level=log_level
+    )
+    if settings.workers > 1 and is_sqlite(settings.database_url):
+        typer.echo(
+            "SQLite runs in one server process (one writer); use PostgreSQL for --workers > 1.",
+            err=True,
+        )
+        raise typer.Exit(2)
+    asyncio.run(_prepare(settings))
+    os.environ["LOCALSPOT_DATABASE_URL"] = settings.database_url
+    uvicorn.run(
+        "localspot.app:app_from_env",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level=settings.log_level,
+    )
+
+
+async def _prepare(settings: Settings) -> None:
+    store = open_store(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    try:
+        portal_id = await store.default_portal()
+        if settings.token:
+            await store.create_token(portal_id, hash_token(settings.token), all_scopes(), "private_app")
+    finally:
+        await store.close()
+
+
+@portals_cli.command("create")
+def portals_create(
+    name: Annotated[str, typer.Option(help="A name for the portal.")] = "Portal",
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Create a portal and print its id."""
+    settings = Settings.from_env(database_url=database_url)
+
+    async def create() -> int:
+        store = open_store(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+        try:
+            return await store.create_portal(name)
+        finally:
+            await store.close()
+
+    typer.echo(asyncio.run(create()))
+
+
+@tokens_cli.command("create")
+def tokens_create(
+    portal: Annotated[int | None, typer.Option(help="Portal id (default: the first portal).")] = None,
+    scopes: Annotated[str | None, typer.Option(help="Comma-separated scopes (default: all).")] = None,
+    kind: Annotated[str, typer.Option(help="private_app or oauth.")] = "private_app",
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Create a bearer token; it is printed once, on the last line."""
+    settings = Settings.from_env(database_url=database_url)
+    chosen = [s.strip() for s in scopes.split(",") if s.strip()] if scopes else all_scopes()
+    token = f"pat-na1-{secrets.token_hex(16)}"
+    portal_id = asyncio.run(_register_token(settings, token, portal, chosen, kind))
+    typer.echo(f"portal {portal_id}, scopes: {' '.join(chosen)}", err=True)
+    typer.echo(token)
+
+
+def main() -> None:
+    cli(prog_name="localspot")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

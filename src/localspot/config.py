@@ -1,0 +1,62 @@
+"""Settings: built once by the CLI from flags, then ``LOCALSPOT_<NAME>``, then defaults.
+
+This is the only module that reads ``os.environ``. ``docs/operations.md`` documents every
+field (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+
+def _setting(default: Any, help_text: str) -> Any:
+    return field(default=default, metadata={"help": help_text})
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = _setting(
+        "sqlite:///localspot.db",
+        "Where records live: sqlite:///path/to/file.db or postgresql://user@host:port/db.",
+    )
+    host: str = _setting("127.0.0.1", "Interface `serve` listens on.")
+    port: int = _setting(8080, "TCP port `serve` listens on.")
+    workers: int = _setting(1, "Server processes; more than 1 needs PostgreSQL.")
+    token: str | None = _setting(
+        None, "A bearer token to register on start (all scopes, default portal)."
+    )
+    log_level: str = _setting("info", "Log level: debug, info, warning or error.")
+    max_batch_inputs: int = _setting(100, "Most inputs one object batch request may carry.")
+    max_history_batch_inputs: int = _setting(
+        50, "Most inputs of a batch read that asks for propertiesWithHistory."
+    )
+    sqlite_synchronous: str = _setting(
+        "NORMAL", "SQLite synchronous pragma: NORMAL (durable with WAL) or FULL; OFF for throwaway data."
+    )
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **flags: Any) -> Settings:
+        """Flags that are not None win over ``LOCALSPOT_<NAME>``, which wins over defaults."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if flags.get(f.name) is not None:
+                values[f.name] = flags[f.name]
+            elif f"LOCALSPOT_{f.name.upper()}" in env:
+                values[f.name] = _coerce(f.type, env[f"LOCALSPOT_{f.name.upper()}"])
+        return replace(cls(), **values)
+
+
+def _coerce(type_name: Any, text: str) -> Any:
+    if type_name in ("int", int):
+        return int(text)
+    if type_name in ("bool", bool):
+        return text.strip().lower() in ("1", "true", "yes", "on")
+    return text
+
+
+def help_for(name: str) -> str:
+    return str(next(f for f in fields(Settings) if f.name == name).metadata["help"])

@@ -1,0 +1,42 @@
+"""What every use case is handed: the store, the clock, who calls, and for which type."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from localspot.clock import Clock
+from localspot.crm import batch_rules
+from localspot.crm.model import ObjectType, Principal
+from localspot.crm.properties import Definitions
+from localspot.crm.storage import Store
+
+
+@dataclass(frozen=True, slots=True)
+class CrmContext:
+    store: Store
+    clock: Clock
+    principal: Principal
+    object_type: ObjectType
+    max_batch_inputs: int = 100
+
+    @property
+    def portal_id(self) -> int:
+        return self.principal.portal_id
+
+
+async def resolve_ids(
+    ctx: CrmContext, definitions: Definitions, keys: Sequence[tuple[str | None, str]]
+) -> list[int | None]:
+    """(idProperty, id) pairs → record ids, None where nothing live matches."""
+    for name in {name for name, _ in keys if name}:
+        batch_rules.check_id_property(definitions, name, ctx.portal_id)
+    found: dict[tuple[str, str], int] = {}
+    for name in {name for name, _ in keys if name}:
+        values = [value for n, value in keys if n == name]
+        resolved = await ctx.store.resolve_unique(ctx.portal_id, ctx.object_type.type_id, name, values)
+        found.update(((name, value), object_id) for value, object_id in resolved.items())
+    return [
+        found.get((name, value)) if name else batch_rules.parse_record_id(value)
+        for name, value in keys
+    ]

@@ -1,0 +1,93 @@
+"""Create and archive use cases: single and batch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from localspot.crm import batch_rules
+from localspot.crm.errors import Conflict
+from localspot.crm.model import BatchOutcome, CreateInput, InputError, PropertyProblem, Record
+from localspot.crm.properties import (
+    Definitions,
+    check_values,
+    invalid_values_error,
+    load_definitions,
+    missing_required,
+    returned_names,
+)
+from localspot.crm.storage import NewRecord
+from localspot.crm.context import CrmContext
+
+
+def _check_create(
+    definitions: Definitions, item: CreateInput
+) -> tuple[dict[str, str], tuple[PropertyProblem, ...]]:
+    values, problems = check_values(definitions, item.properties)
+    problems += missing_required(definitions, values)
+    return {n: v for n, v in values.items() if v != ""}, problems
+
+
+def _new_record(definitions: Definitions, values: dict[str, str], trace: str | None) -> NewRecord:
+    unique = definitions.unique_names().intersection(values)
+    return NewRecord(values, frozenset(unique), trace)
+
+
+async def create_one(ctx: CrmContext, item: CreateInput) -> tuple[Record, tuple[str, ...]]:
+    definitions = await load_definitions(ctx.store, ctx.portal_id, ctx.object_type)
+    values, problems = _check_create(definitions, item)
+    if problems:
+        raise invalid_values_error(problems, ctx.portal_id)
+    record = _new_record(definitions, values, item.object_write_trace_id)
+    now = ctx.clock.now_ms()
+    result = await ctx.store.insert_records(ctx.portal_id, ctx.object_type.type_id, [record], now)
+    if 0 in result.clashes:
+        raise Conflict(batch_rules.clash_message(ctx.object_type, result.clashes[0].holder_id))
+    return result.records[0], returned_names(ctx.object_type, values)
+
+
+async def batch_create(ctx: CrmContext, inputs: Sequence[CreateInput]) -> BatchOutcome:
+    requested_at = ctx.clock.now_ms()
+    batch_rules.check_batch_size(len(inputs), ctx.max_batch_inputs)
+    definitions = await load_definitions(ctx.store, ctx.portal_id, ctx.object_type)
+    checked = [_check_create(definitions, item) for item in inputs]
+    all_problems = tuple(p for _, problems in checked for p in problems)
+    traces = [item.object_write_trace_id for item in inputs]
+    if all_problems and batch_rules.whole_request_fails_on_invalid(traces):
+        raise invalid_values_error(all_problems, ctx.portal_id)
+    errors: list[InputError] = [
+        batch_rules.invalid_input_error(problems, ctx.portal_id, trace)
+        for (_, problems), trace in zip(checked, traces, strict=True)
+        if problems
+    ]
+    valid = [(i, values) for i, (values, problems) in enumerate(checked) if not problems]
+    records = [_new_record(definitions, values, traces[i]) for i, values in valid]
+    started_at = ctx.clock.now_ms()
+    result = await ctx.store.insert_records(
+        ctx.portal_id, ctx.object_type.type_id, records, started_at
+    )
+    for position, clash in result.clashes.items():
+        trace = traces[valid[position][0]]
+        errors.append(
+            batch_rules.clash_error(
+                ctx.object_type, clash.property_name, clash.value, clash.holder_id, trace
+            )
+        )
+    created = [(result.records[p], valid[p][1]) for p in sorted(result.records)]
+    return BatchOutcome(
+        results=tuple(record for record, _ in created),
+        errors=tuple(errors),
+        requested_at=requested_at,
+        started_at=started_at,
+        completed_at=ctx.clock.now_ms(),
+        returned_properties={r.id: returned_names(ctx.object_type, v) for r, v in created},
+    )
+
+
+async def archive(ctx: CrmContext, ids: Sequence[str], *, batch: bool) -> None:
+    """DELETE and batch archive: unknown or already archived ids are not an error (204)."""
+    if batch:
+        batch_rules.check_batch_size(len(ids), ctx.max_batch_inputs)
+    record_ids = [i for i in map(batch_rules.parse_record_id, ids) if i is not None]
+    if record_ids:
+        now = ctx.clock.now_ms()
+        await ctx.store.archive_records(ctx.portal_id, ctx.object_type.type_id, record_ids, now)

@@ -1,0 +1,114 @@
+"""Checking a whole property map against an object type's definitions.
+
+Per value the rules live in ``property_types``; here live the rules about names (does the
+property exist, may it be written, is it required) and HubSpot's way of reporting them:
+``Property values were not valid: [...]`` followed by a compact JSON array.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from localspot.crm import property_types
+from localspot.crm.errors import ErrorDetail, ValidationError
+from localspot.crm.model import ObjectType, PropertyDefinition, PropertyProblem
+from localspot.crm.storage import Store
+
+SYSTEM_PROPERTIES = ("hs_object_id", "hs_createdate", "hs_lastmodifieddate")
+"""Kept in the record's columns, not in its property map."""
+
+
+@dataclass(frozen=True, slots=True)
+class Definitions:
+    """Every live property of one object type in one portal: built-ins and custom ones."""
+
+    object_type: ObjectType
+    by_name: Mapping[str, PropertyDefinition]
+
+    def unique_names(self) -> frozenset[str]:
+        return frozenset(n for n, d in self.by_name.items() if d.has_unique_value)
+
+
+def merged_definitions(object_type: ObjectType, custom: Iterable[PropertyDefinition]) -> Definitions:
+    by_name = dict(object_type.properties)
+    by_name.update((d.name, d) for d in custom if not d.archived)
+    return Definitions(object_type, by_name)
+
+
+def _check_one(definition: PropertyDefinition | None, name: str, raw: str) -> PropertyProblem | str:
+    if definition is None:
+        return PropertyProblem(name, "PROPERTY_DOESNT_EXIST", f'Property "{name}" does not exist')
+    if definition.read_only_value or definition.calculated:
+        message = f'"{name}" is a calculated property; its value cannot be set.'
+        return PropertyProblem(name, "READ_ONLY_VALUE", message)
+    if raw == "":
+        return ""
+    if definition.type == "enumeration" and definition.extra.get("externalOptions"):
+        return raw
+    return property_types.normalize(definition, raw)
+
+
+def check_values(
+    definitions: Definitions, values: Mapping[str, str]
+) -> tuple[dict[str, str], tuple[PropertyProblem, ...]]:
+    """Normalise every value; ``""`` stays ``""`` (it clears). Problems list every bad name."""
+    normalised: dict[str, str] = {}
+    problems: list[PropertyProblem] = []
+    for name, raw in values.items():
+        outcome = _check_one(definitions.by_name.get(name), name, raw)
+        if isinstance(outcome, PropertyProblem):
+            problems.append(outcome)
+        else:
+            normalised[name] = outcome
+    return normalised, tuple(problems)
+
+
+def missing_required(definitions: Definitions, values: Mapping[str, str]) -> tuple[PropertyProblem, ...]:
+    return tuple(
+        PropertyProblem(name, "REQUIRED_PROPERTY", f'Property "{name}" is required')
+        for name in definitions.object_type.required_on_create
+        if values.get(name, "") == ""
+    )
+
+
+def invalid_values_message(problems: Iterable[PropertyProblem], portal_id: int) -> str:
+    """HubSpot's ``Property values were not valid: [...]`` text, byte for byte in its format."""
+    entries = [
+        {
+            "isValid": False,
+            "message": p.message,
+            "error": p.code,
+            "name": p.name,
+            "localizedErrorMessage": p.message,
+            "portalId": portal_id,
+        }
+        for p in problems
+    ]
+    return "Property values were not valid: " + json.dumps(entries, separators=(",", ":"))
+
+
+def problem_details(problems: Iterable[PropertyProblem]) -> tuple[ErrorDetail, ...]:
+    return tuple(
+        ErrorDetail(message=p.message, code=p.code, context={"propertyName": [p.name]})
+        for p in problems
+    )
+
+
+def invalid_values_error(problems: tuple[PropertyProblem, ...], portal_id: int) -> ValidationError:
+    return ValidationError(
+        invalid_values_message(problems, portal_id), details=problem_details(problems)
+    )
+
+
+async def load_definitions(store: Store, portal_id: int, object_type: ObjectType) -> Definitions:
+    custom = await store.custom_properties(portal_id, object_type.type_id)
+    return merged_definitions(object_type, custom)
+
+
+def returned_names(object_type: ObjectType, written: Iterable[str]) -> tuple[str, ...]:
+    """What a write's result shows: the type's defaults, then the names the input wrote."""
+    names = dict.fromkeys(object_type.default_properties)
+    names.update(dict.fromkeys(written))
+    return tuple(names)

@@ -1,0 +1,159 @@
+"""Read use cases (get, list, batch read) and which properties a result shows.
+
+HubSpot's rule (reference §3.4): without ``properties`` a result shows the type's default
+properties; with it, the requested names that exist plus the defaults. A requested property
+that exists but was never set shows ``null``; an unknown name is left out, silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from localspot.crm import batch_rules
+from localspot.crm.errors import ObjectNotFound, ValidationError
+from localspot.crm.model import HistoryEntry, InputError, Record
+from localspot.crm.properties import Definitions, load_definitions
+from localspot.crm.property_types import format_datetime
+from localspot.crm.context import CrmContext, resolve_ids
+
+MAX_LIST_LIMIT = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    properties: tuple[str, ...]
+    history: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOutcome:
+    records: tuple[Record, ...]
+    errors: tuple[InputError, ...]
+    selection: Selection
+    started_at: int
+    completed_at: int
+
+
+def select(
+    definitions: Definitions, properties: Sequence[str], with_history: Sequence[str]
+) -> Selection:
+    defaults = definitions.object_type.default_properties
+    known = [name for name in properties if name in definitions.by_name]
+    shown = tuple(dict.fromkeys([*known, *defaults])) if properties else defaults
+    history = tuple(dict.fromkeys(n for n in with_history if n in definitions.by_name))
+    return Selection(shown, history)
+
+
+def system_values(record: Record) -> dict[str, str]:
+    return {
+        "hs_object_id": str(record.id),
+        "hs_createdate": format_datetime(record.created_at),
+        "hs_lastmodifieddate": format_datetime(record.updated_at),
+    }
+
+
+def visible_properties(record: Record, names: Sequence[str]) -> dict[str, str | None]:
+    system = system_values(record)
+    return {name: system.get(name, record.properties.get(name)) for name in names}
+
+
+def visible_history(record: Record, names: Sequence[str]) -> dict[str, tuple[HistoryEntry, ...]]:
+    """Newest first. System properties have a single version: their current value."""
+    system = system_values(record)
+    stored = record.history or {}
+    shown: dict[str, tuple[HistoryEntry, ...]] = {}
+    for name in names:
+        if name in system:
+            at = record.updated_at if name == "hs_lastmodifieddate" else record.created_at
+            shown[name] = (HistoryEntry(system[name], at, "API"),)
+        else:
+            shown[name] = stored.get(name, ())
+    return shown
+
+
+async def _definitions(ctx: CrmContext) -> Definitions:
+    return await load_definitions(ctx.store, ctx.portal_id, ctx.object_type)
+
+
+async def get_one(
+    ctx: CrmContext,
+    object_id: str,
+    *,
+    id_property: str | None,
+    archived: bool,
+    properties: Sequence[str],
+    with_history: Sequence[str],
+) -> tuple[Record, Selection]:
+    definitions = await _definitions(ctx)
+    selection = select(definitions, properties, with_history)
+    (record_id,) = await resolve_ids(ctx, definitions, [(id_property, object_id)])
+    found = {} if record_id is None else await ctx.store.read_records(
+        ctx.portal_id, ctx.object_type.type_id, [record_id],
+        archived=archived, history_names=selection.history,
+    )
+    if record_id is None or record_id not in found:
+        raise ObjectNotFound(object_id)
+    return found[record_id], selection
+
+
+async def list_page(
+    ctx: CrmContext,
+    *,
+    after: str | None,
+    limit: int,
+    archived: bool,
+    properties: Sequence[str],
+    with_history: Sequence[str],
+) -> tuple[Sequence[Record], int | None, Selection]:
+    if not 1 <= limit <= MAX_LIST_LIMIT:
+        raise ValidationError(
+            f"limit must be between 1 and {MAX_LIST_LIMIT}, got {limit}",
+            context={"limit": [str(limit)]},
+        )
+    selection = select(await _definitions(ctx), properties, with_history)
+    start = batch_rules.parse_record_id(after) if after else None
+    if after and start is None:
+        raise ValidationError(f"Invalid after token: {after}", context={"after": [after]})
+    page = await ctx.store.list_records(
+        ctx.portal_id, ctx.object_type.type_id, after=start, limit=limit,
+        archived=archived, history_names=selection.history,
+    )
+    return page.records, page.next_after, selection
+
+
+async def batch_read(
+    ctx: CrmContext,
+    ids: Sequence[str],
+    *,
+    id_property: str | None,
+    archived: bool,
+    properties: Sequence[str],
+    with_history: Sequence[str],
+    max_history_inputs: int,
+) -> ReadOutcome:
+    started_at = ctx.clock.now_ms()
+    batch_rules.check_batch_size(len(ids), ctx.max_batch_inputs)
+    if with_history and len(ids) > max_history_inputs:
+        raise ValidationError(
+            "The maximum number of inputs supported in a batch request for property "
+            f"histories is {max_history_inputs}. Please reduce the number of items and try again"
+        )
+    definitions = await _definitions(ctx)
+    selection = select(definitions, properties, with_history)
+    record_ids = await resolve_ids(ctx, definitions, [(id_property, i) for i in ids])
+    wanted = {i for i in record_ids if i is not None}
+    found = await ctx.store.read_records(
+        ctx.portal_id, ctx.object_type.type_id, wanted,
+        archived=archived, history_names=selection.history,
+    )
+    missing = [(raw, None) for raw, i in zip(ids, record_ids, strict=True) if i not in found]
+    records = tuple(found[i] for i in dict.fromkeys(record_ids) if i in found)
+    return ReadOutcome(
+        records, batch_rules.not_found_errors(ctx.object_type, list(dict.fromkeys(missing))),
+        selection, started_at, ctx.clock.now_ms(),
+    )
+
+
+def history_mapping(record: Record, selection: Selection) -> Mapping[str, tuple[HistoryEntry, ...]]:
+    return visible_history(record, selection.history)

@@ -1,0 +1,161 @@
+"""The Store interface the domain writes against, and the value types that cross it.
+
+Rules every implementation keeps:
+
+1. each write method is one transaction: all of it is written, or none of it;
+2. facts are reported as return values (ids missing or archived, unique values held by
+   another record); the domain decides which HubSpot error they become;
+3. no ``HubSpotError`` is raised here: a store knows nothing of HTTP or HubSpot's bodies.
+
+Times are epoch milliseconds. Property values cross as normalised strings; in a change,
+``""`` means "clear this value".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from localspot.crm.model import PropertyDefinition, PropertyGroup, Record
+
+
+@dataclass(frozen=True, slots=True)
+class TokenGrant:
+    portal_id: int
+    scopes: frozenset[str]
+    kind: str = "private_app"
+    expires_at: int | None = None
+    revoked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NewRecord:
+    properties: Mapping[str, str]
+    unique_names: frozenset[str] = frozenset()
+    """Which of ``properties`` are unique-value properties (claimed in the unique index)."""
+    source_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordChange:
+    object_id: int
+    values: Mapping[str, str]
+    unique_names: frozenset[str] = frozenset()
+    source_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UniqueClash:
+    """A unique value that another record of the portal already holds."""
+
+    property_name: str
+    value: str
+    holder_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class InsertResult:
+    records: Mapping[int, Record]
+    """Input position → the created record (positions with a clash are absent)."""
+    clashes: Mapping[int, UniqueClash] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateResult:
+    records: Mapping[int, Record]
+    """Record id → the record after the change."""
+    missing: frozenset[int] = frozenset()
+    clashes: Mapping[int, UniqueClash] = field(default_factory=dict)
+    """Record id → the clash that kept its change from being written."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordPage:
+    records: tuple[Record, ...]
+    next_after: int | None
+
+
+class Store(Protocol):
+    async def close(self) -> None: ...
+
+    async def find_token(self, token_hash: str) -> TokenGrant | None: ...
+
+    async def create_portal(self, name: str) -> int: ...
+
+    async def default_portal(self) -> int:
+        """The lowest portal id, creating a first portal when there is none."""
+        ...
+
+    async def create_token(
+        self, portal_id: int, token_hash: str, scopes: Collection[str], kind: str
+    ) -> None: ...
+
+    async def custom_properties(
+        self, portal_id: int, type_id: str, *, archived: bool = False
+    ) -> Sequence[PropertyDefinition]: ...
+
+    async def save_property(
+        self, portal_id: int, type_id: str, definition: PropertyDefinition
+    ) -> bool:
+        """Insert or replace a custom property; False when a create found the name taken."""
+        ...
+
+    async def property_groups(self, portal_id: int, type_id: str) -> Sequence[PropertyGroup]: ...
+
+    async def save_property_group(
+        self, portal_id: int, type_id: str, group: PropertyGroup
+    ) -> None: ...
+
+    async def delete_property_group(self, portal_id: int, type_id: str, name: str) -> None: ...
+
+    async def read_records(
+        self,
+        portal_id: int,
+        type_id: str,
+        ids: Collection[int],
+        *,
+        archived: bool = False,
+        history_names: Collection[str] = (),
+    ) -> dict[int, Record]: ...
+
+    async def list_records(
+        self,
+        portal_id: int,
+        type_id: str,
+        *,
+        after: int | None,
+        limit: int,
+        archived: bool = False,
+        history_names: Collection[str] = (),
+    ) -> RecordPage: ...
+
+    async def resolve_unique(
+        self, portal_id: int, type_id: str, property_name: str, values: Collection[str]
+    ) -> dict[str, int]:
+        """Unique value → the id of the live record holding it."""
+        ...
+
+    async def insert_records(
+        self, portal_id: int, type_id: str, records: Sequence[NewRecord], at: int
+    ) -> InsertResult: ...
+
+    async def apply_updates(
+        self, portal_id: int, type_id: str, changes: Sequence[RecordChange], at: int
+    ) -> UpdateResult: ...
+
+    async def upsert_records(
+        self,
+        portal_id: int,
+        type_id: str,
+        property_name: str,
+        items: Sequence[tuple[str, NewRecord]],
+        at: int,
+    ) -> tuple[dict[int, Record], dict[int, bool], dict[int, UniqueClash]]:
+        """By unique value: update the holder or create a record. Keyed by input position:
+        (records, created flags, clashes)."""
+        ...
+
+    async def archive_records(
+        self, portal_id: int, type_id: str, ids: Collection[int], at: int
+    ) -> None: ...

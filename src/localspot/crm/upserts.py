@@ -1,0 +1,89 @@
+"""Batch upsert (reference §3.3): by a unique property, update the record that holds the
+value or create one that holds it; each result says whether it is ``new``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from localspot.crm import batch_rules
+from localspot.crm.context import CrmContext
+from localspot.crm.errors import ValidationError
+from localspot.crm.model import BatchOutcome, InputError, PropertyProblem, UpdateInput
+from localspot.crm.properties import (
+    Definitions,
+    check_values,
+    invalid_values_error,
+    load_definitions,
+    missing_required,
+    returned_names,
+)
+from localspot.crm.storage import NewRecord
+
+
+def _id_property(inputs: Sequence[UpdateInput]) -> str:
+    chosen = {item.id_property for item in inputs}
+    if None in chosen or len(chosen) != 1:
+        raise ValidationError(
+            "Every upsert input needs the same idProperty: the name of a unique-value property.",
+            context={"idProperty": sorted(n for n in chosen if n)},
+        )
+    return str(chosen.pop())
+
+
+def _check(
+    definitions: Definitions, item: UpdateInput, name: str, exists: bool
+) -> tuple[dict[str, str], tuple[PropertyProblem, ...]]:
+    values, problems = check_values(definitions, {**item.properties, name: item.id})
+    if not exists:
+        problems += missing_required(definitions, values)
+    return values, problems
+
+
+async def batch_upsert(ctx: CrmContext, inputs: Sequence[UpdateInput]) -> BatchOutcome:
+    requested_at = ctx.clock.now_ms()
+    batch_rules.check_batch_size(len(inputs), ctx.max_batch_inputs)
+    name = _id_property(inputs)
+    batch_rules.reject_duplicates(item.id for item in inputs)
+    definitions = await load_definitions(ctx.store, ctx.portal_id, ctx.object_type)
+    batch_rules.check_id_property(definitions, name, ctx.portal_id)
+    holders = await ctx.store.resolve_unique(
+        ctx.portal_id, ctx.object_type.type_id, name, [item.id for item in inputs]
+    )
+    checked = [_check(definitions, item, name, item.id in holders) for item in inputs]
+    all_problems = tuple(p for _, problems in checked for p in problems)
+    traces = [item.object_write_trace_id for item in inputs]
+    if all_problems and batch_rules.whole_request_fails_on_invalid(traces):
+        raise invalid_values_error(all_problems, ctx.portal_id)
+    errors: list[InputError] = [
+        batch_rules.invalid_input_error(problems, ctx.portal_id, trace)
+        for (_, problems), trace in zip(checked, traces, strict=True)
+        if problems
+    ]
+    valid = [i for i, (_, problems) in enumerate(checked) if not problems]
+    unique = definitions.unique_names()
+    items = [
+        (inputs[i].id, NewRecord(checked[i][0], unique.intersection(checked[i][0]), traces[i]))
+        for i in valid
+    ]
+    started_at = ctx.clock.now_ms()
+    records, created, clashes = await ctx.store.upsert_records(
+        ctx.portal_id, ctx.object_type.type_id, name, items, started_at
+    )
+    for position, clash in clashes.items():
+        errors.append(
+            batch_rules.clash_error(
+                ctx.object_type, clash.property_name, clash.value, clash.holder_id,
+                traces[valid[position]],
+            )
+        )
+    return BatchOutcome(
+        results=tuple(records[p] for p in sorted(records)),
+        errors=tuple(errors),
+        requested_at=requested_at,
+        started_at=started_at,
+        completed_at=ctx.clock.now_ms(),
+        created_flags={records[p].id: created[p] for p in records},
+        returned_properties={
+            records[p].id: returned_names(ctx.object_type, checked[valid[p]][0]) for p in records
+        },
+    )

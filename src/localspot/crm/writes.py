@@ -1,0 +1,124 @@
+"""Update use cases: single PATCH and batch update.
+
+Each use case checks everything it can before it writes (limits, duplicates, idProperty,
+values), then makes exactly one store call, so a request that fails as a whole writes
+nothing and a written input is written atomically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from localspot.crm import batch_rules
+from localspot.crm.errors import Conflict, ObjectNotFound
+from localspot.crm.context import CrmContext, resolve_ids
+from localspot.crm.model import BatchOutcome, InputError, Record, UpdateInput
+from localspot.crm.properties import (
+    Definitions,
+    check_values,
+    invalid_values_error,
+    load_definitions,
+    returned_names,
+)
+from localspot.crm.storage import RecordChange
+
+
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    """An input whose values passed the checks, waiting for its record id."""
+
+    source: UpdateInput
+    values: dict[str, str]
+
+
+def _plan(
+    ctx: CrmContext, definitions: Definitions, inputs: Sequence[UpdateInput]
+) -> tuple[list[_Planned], list[InputError]]:
+    planned: list[_Planned] = []
+    errors: list[InputError] = []
+    all_problems = []
+    for item in inputs:
+        values, problems = check_values(definitions, item.properties)
+        if problems:
+            all_problems.extend(problems)
+            trace = item.object_write_trace_id
+            errors.append(batch_rules.invalid_input_error(problems, ctx.portal_id, trace))
+        else:
+            planned.append(_Planned(item, values))
+    traces = (item.object_write_trace_id for item in inputs)
+    if all_problems and batch_rules.whole_request_fails_on_invalid(traces):
+        raise invalid_values_error(tuple(all_problems), ctx.portal_id)
+    return planned, errors
+
+
+def _change(definitions: Definitions, object_id: int, planned: _Planned) -> RecordChange:
+    unique = definitions.unique_names().intersection(planned.values)
+    return RecordChange(
+        object_id, planned.values, frozenset(unique), planned.source.object_write_trace_id
+    )
+
+
+async def batch_update(ctx: CrmContext, inputs: Sequence[UpdateInput]) -> BatchOutcome:
+    requested_at = ctx.clock.now_ms()
+    batch_rules.check_batch_size(len(inputs), ctx.max_batch_inputs)
+    batch_rules.reject_duplicates(item.id for item in inputs)
+    definitions = await load_definitions(ctx.store, ctx.portal_id, ctx.object_type)
+    keys = [(item.id_property, item.id) for item in inputs]
+    record_ids = dict(zip(keys, await resolve_ids(ctx, definitions, keys), strict=True))
+    planned, errors = _plan(ctx, definitions, inputs)
+    resolved = [(p, record_ids[(p.source.id_property, p.source.id)]) for p in planned]
+    batch_rules.reject_duplicates(str(object_id) for _, object_id in resolved if object_id)
+    changes = [_change(definitions, object_id, p) for p, object_id in resolved if object_id]
+    started_at = ctx.clock.now_ms()
+    result = await ctx.store.apply_updates(ctx.portal_id, ctx.object_type.type_id, changes, started_at)
+    missing = [
+        (p.source.id, p.source.object_write_trace_id)
+        for p, object_id in resolved
+        if object_id is None or object_id in result.missing
+    ]
+    errors.extend(batch_rules.not_found_errors(ctx.object_type, missing))
+    for p, object_id in resolved:
+        clash = result.clashes.get(object_id) if object_id else None
+        if clash:
+            trace = p.source.object_write_trace_id
+            errors.append(
+                batch_rules.clash_error(
+                    ctx.object_type, clash.property_name, clash.value, clash.holder_id, trace
+                )
+            )
+    returned = {
+        object_id: returned_names(ctx.object_type, p.values)
+        for p, object_id in resolved
+        if object_id in result.records
+    }
+    return BatchOutcome(
+        results=tuple(result.records[object_id] for object_id in returned),
+        errors=tuple(errors),
+        requested_at=requested_at,
+        started_at=started_at,
+        completed_at=ctx.clock.now_ms(),
+        returned_properties=returned,
+    )
+
+
+async def update_one(
+    ctx: CrmContext, object_id: str, id_property: str | None, values: dict[str, str]
+) -> tuple[Record, tuple[str, ...]]:
+    """PATCH: a bad value is a 400, an unknown id a 404, a taken unique value a 409."""
+    definitions = await load_definitions(ctx.store, ctx.portal_id, ctx.object_type)
+    (record_id,) = await resolve_ids(ctx, definitions, [(id_property, object_id)])
+    normalised, problems = check_values(definitions, values)
+    if problems:
+        raise invalid_values_error(problems, ctx.portal_id)
+    if record_id is None:
+        raise ObjectNotFound(object_id)
+    change = _change(definitions, record_id, _Planned(UpdateInput(object_id, values), normalised))
+    now = ctx.clock.now_ms()
+    result = await ctx.store.apply_updates(ctx.portal_id, ctx.object_type.type_id, [change], now)
+    if record_id in result.clashes:
+        clash = result.clashes[record_id]
+        raise Conflict(batch_rules.clash_message(ctx.object_type, clash.holder_id))
+    if record_id not in result.records:
+        raise ObjectNotFound(object_id)
+    return result.records[record_id], returned_names(ctx.object_type, normalised)

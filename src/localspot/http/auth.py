@@ -1,0 +1,63 @@
+"""The auth guard: bearer token → ``Principal``, and the scope a route needs.
+
+A route says which scope it needs in its ``opt``: ``{"access": "read"}`` or
+``{"access": "write"}``; the object type in the path names the actual scope (for calls,
+HubSpot uses the contacts scopes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+
+from localspot.clock import Clock
+from localspot.crm import object_types
+from localspot.crm.errors import InvalidAuthentication, MissingScopes
+from localspot.crm.model import Principal
+from localspot.crm.storage import Store
+
+
+def hash_token(token: str) -> str:
+    """Tokens are stored as SHA-256 hex digests; the plaintext is never kept."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def bearer_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    header = connection.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+async def authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    token = bearer_token(connection)
+    store: Store = connection.app.state.store
+    clock: Clock = connection.app.state.clock
+    grant = await store.find_token(hash_token(token)) if token else None
+    if grant is None or grant.revoked:
+        raise InvalidAuthentication()
+    if grant.expires_at is not None and grant.expires_at <= clock.now_ms():
+        raise InvalidAuthentication()
+    return Principal(grant.portal_id, grant.scopes, grant.kind)
+
+
+def required_scope(handler: BaseRouteHandler, path_params: dict[str, Any]) -> str | None:
+    access = handler.opt.get("access")
+    if access is None:
+        return None
+    if "scope" in handler.opt:
+        return str(handler.opt["scope"])
+    object_type = object_types.resolve(str(path_params.get("object_type", "")))
+    return object_type.read_scope if access == "read" else object_type.write_scope
+
+
+async def auth_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    principal = await authenticate(connection)
+    connection.state.principal = principal
+    scope = required_scope(handler, connection.path_params)
+    if scope is not None and scope not in principal.scopes:
+        raise MissingScopes([scope])

@@ -1,0 +1,125 @@
+"""The one place error bodies are built: every failure becomes HubSpot's ``Error`` JSON with
+a fresh ``correlationId`` (also sent as ``x-hubspot-correlation-id``). Never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    MethodNotAllowedException,
+    NotFoundException,
+    ValidationException,
+)
+
+from localspot.crm.errors import ErrorDetail as DomainDetail
+from localspot.crm.errors import HubSpotError
+from localspot.wire.errors import Error, ErrorDetail
+
+log = logging.getLogger("localspot")
+
+CORRELATION_HEADER = "x-hubspot-correlation-id"
+
+
+def new_correlation_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _detail(detail: DomainDetail) -> ErrorDetail:
+    context = {k: list(v) for k, v in detail.context.items()} or None
+    return ErrorDetail(message=detail.message, code=detail.code, context=context)
+
+
+def error_response(
+    status: int,
+    category: str,
+    message: str,
+    *,
+    context: Mapping[str, Any] | None = None,
+    details: tuple[DomainDetail, ...] = (),
+    links: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response[Error]:
+    correlation_id = new_correlation_id()
+    body = Error(
+        status="error",
+        message=message,
+        correlation_id=correlation_id,
+        category=category,
+        context={k: list(v) for k, v in (context or {}).items()},
+        errors=[_detail(d) for d in details],
+        links=dict(links) if links else None,
+    )
+    all_headers = {CORRELATION_HEADER: correlation_id, **(headers or {})}
+    return Response(body, status_code=status, headers=all_headers)
+
+
+def on_hubspot_error(_: Request[Any, Any, Any], exc: HubSpotError) -> Response[Error]:
+    return error_response(
+        exc.status,
+        exc.category,
+        exc.message,
+        context=exc.context,
+        details=exc.details,
+        links=exc.links,
+        headers=exc.headers,
+    )
+
+
+def _decode_problem(exc: ValidationException) -> str:
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    messages = [str(item.get("message", "")) for item in extra if isinstance(item, dict)]
+    reason = "; ".join(m for m in messages if m) or str(exc.detail)
+    return f"Invalid input JSON: {reason}"
+
+
+def on_validation_exception(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Error]:
+    return error_response(400, "VALIDATION_ERROR", _decode_problem(exc))
+
+
+def on_not_found(request: Request[Any, Any, Any], _: NotFoundException) -> Response[Error]:
+    return error_response(404, "OBJECT_NOT_FOUND", f"Unable to route {request.method} {request.url.path}")
+
+
+def on_method_not_allowed(
+    request: Request[Any, Any, Any], exc: MethodNotAllowedException
+) -> Response[Error]:
+    allow = {k: v for k, v in (exc.headers or {}).items() if k.lower() == "allow"}
+    message = f"HTTP method {request.method} is not supported by this resource"
+    return error_response(405, "VALIDATION_ERROR", message, headers=allow)
+
+
+def on_http_exception(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Error]:
+    if exc.status_code >= 500:
+        return error_response(exc.status_code, "INTERNAL_ERROR", "internal error")
+    message = str(exc.detail)
+    if "JSON" in message:
+        message = f"Invalid input JSON: {message}"
+    return error_response(exc.status_code, "VALIDATION_ERROR", message)
+
+
+def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Error]:
+    response = error_response(500, "INTERNAL_ERROR", "internal error")
+    log.error(
+        "unexpected error on %s %s (correlationId %s)",
+        request.method,
+        request.url.path,
+        response.headers[CORRELATION_HEADER],
+        exc_info=exc,
+    )
+    return response
+
+
+EXCEPTION_HANDLERS: Mapping[type[Exception], Any] = {
+    HubSpotError: on_hubspot_error,
+    ValidationException: on_validation_exception,
+    NotFoundException: on_not_found,
+    MethodNotAllowedException: on_method_not_allowed,
+    HTTPException: on_http_exception,
+    Exception: on_unexpected,
+}

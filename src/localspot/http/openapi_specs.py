@@ -1,0 +1,36 @@
+"""The error and 207 responses each route declares in ``/openapi.json``."""
+
+from __future__ import annotations
+
+from litestar.openapi.datastructures import ResponseSpec
+
+from localspot.wire import objects as w
+from localspot.wire.errors import Error
+
+
+def error_responses() -> dict[int, ResponseSpec]:
+    described = {
+        400: "Invalid input (VALIDATION_ERROR)",
+        401: "Missing or unknown token (INVALID_AUTHENTICATION)",
+        403: "The token lacks a required scope (MISSING_SCOPES)",
+        404: "Unknown record, object type or route",
+        409: "A unique value is already held by another record (CONFLICT)",
+    }
+    return {
+        status: ResponseSpec(data_container=Error, description=text, generate_examples=False)
+        for status, text in described.items()
+    }
+
+
+def batch_responses(*, upsert: bool = False) -> dict[int, ResponseSpec]:
+    partial = (
+        w.BatchResponseSimplePublicUpsertObjectWithErrors
+        if upsert
+        else w.BatchResponseSimplePublicObjectWithErrors
+    )
+    multi = ResponseSpec(
+        data_container=partial,
+        description="Some inputs failed (multi-status)",
+        generate_examples=False,
+    )
+    return {**error_responses(), 207: multi}

@@ -1,0 +1,118 @@
+"""Portals, tokens, custom properties and property groups: queries common to both databases."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from localspot.crm.model import PropertyDefinition, PropertyGroup
+from localspot.crm.storage import TokenGrant
+from localspot.store import definition_codec
+from localspot.store.schema import portals, properties, property_groups, tokens
+
+
+def find_token(conn: Connection, token_hash: str) -> TokenGrant | None:
+    row = conn.execute(select(tokens).where(tokens.c.token_hash == token_hash)).first()
+    if row is None:
+        return None
+    return TokenGrant(
+        portal_id=row.portal_id,
+        scopes=frozenset(row.scopes.split()),
+        kind=row.kind,
+        expires_at=row.expires_at,
+        revoked=row.revoked_at is not None,
+    )
+
+
+def create_portal(conn: Connection, name: str, at: int) -> int:
+    statement = insert(portals).returning(portals.c.id)
+    return int(conn.execute(statement, {"name": name, "created_at": at}).scalar_one())
+
+
+def default_portal(conn: Connection, at: int) -> int:
+    lowest = conn.execute(select(func.min(portals.c.id))).scalar_one_or_none()
+    return int(lowest) if lowest is not None else create_portal(conn, "Default portal", at)
+
+
+def create_token(
+    conn: Connection, portal_id: int, token_hash: str, scopes: Collection[str], kind: str, at: int
+) -> None:
+    row: dict[str, Any] = {
+        "token_hash": token_hash,
+        "portal_id": portal_id,
+        "scopes": " ".join(sorted(scopes)),
+        "kind": kind,
+        "created_at": at,
+    }
+    exists = conn.execute(select(tokens.c.token_hash).where(tokens.c.token_hash == token_hash))
+    if exists.first() is None:
+        conn.execute(insert(tokens), row)
+    else:
+        conn.execute(update(tokens).where(tokens.c.token_hash == token_hash).values(row))
+
+
+def custom_properties(
+    conn: Connection, portal_id: int, type_id: str, *, archived: bool
+) -> list[PropertyDefinition]:
+    rows = conn.execute(
+        select(properties.c.definition)
+        .where(properties.c.portal_id == portal_id, properties.c.object_type == type_id)
+        .where(properties.c.archived == archived)
+        .order_by(properties.c.name)
+    )
+    return [definition_codec.decode(row.definition) for row in rows]
+
+
+def save_property(
+    conn: Connection, portal_id: int, type_id: str, definition: PropertyDefinition, *, create: bool
+) -> bool:
+    key = (
+        properties.c.portal_id == portal_id,
+        properties.c.object_type == type_id,
+        properties.c.name == definition.name,
+    )
+    exists = conn.execute(select(properties.c.name).where(*key)).first() is not None
+    values = {"definition": definition_codec.encode(definition), "archived": definition.archived}
+    if exists and create:
+        return False
+    if exists:
+        conn.execute(update(properties).where(*key).values(values))
+    else:
+        row = {"portal_id": portal_id, "object_type": type_id, "name": definition.name}
+        conn.execute(insert(properties), {**row, **values})
+    return True
+
+
+def property_groups_of(conn: Connection, portal_id: int, type_id: str) -> Sequence[PropertyGroup]:
+    rows = conn.execute(
+        select(property_groups)
+        .where(property_groups.c.portal_id == portal_id, property_groups.c.object_type == type_id)
+        .order_by(property_groups.c.name)
+    )
+    return [PropertyGroup(r.name, r.label, r.display_order) for r in rows]
+
+
+def save_property_group(conn: Connection, portal_id: int, type_id: str, group: PropertyGroup) -> None:
+    delete_property_group(conn, portal_id, type_id, group.name)
+    conn.execute(
+        insert(property_groups),
+        {
+            "portal_id": portal_id,
+            "object_type": type_id,
+            "name": group.name,
+            "label": group.label,
+            "display_order": group.display_order,
+        },
+    )
+
+
+def delete_property_group(conn: Connection, portal_id: int, type_id: str, name: str) -> None:
+    conn.execute(
+        delete(property_groups).where(
+            property_groups.c.portal_id == portal_id,
+            property_groups.c.object_type == type_id,
+            property_groups.c.name == name,
+        )
+    )

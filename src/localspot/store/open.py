@@ -1,0 +1,67 @@
+"""open_store(url): the right Store for the URL's scheme, migrated to the newest schema."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Engine, create_engine
+from sqlalchemy.engine import make_url
+
+from localspot.crm.storage import Store
+from localspot.store.postgres import PostgresStore, postgres_engine
+from localspot.store.sqlite import SqliteStore, sqlite_engine
+
+
+class UnsupportedDatabase(ValueError):
+    """The URL names a database localspot cannot use."""
+
+
+def driver_url(url: str, *, asynchronous: bool) -> str:
+    """``postgresql://`` → psycopg 3's SQLAlchemy dialect; ``sqlite:///`` stays."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return url
+    if parsed.get_backend_name() == "postgresql":
+        return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    raise UnsupportedDatabase(f"unsupported database URL scheme: {parsed.drivername}")
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def _alembic_config(connection: Connection) -> object:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", "localspot.store:migrations")
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(engine: Engine) -> None:
+    from alembic import command
+
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), "head")
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def sync_engine(url: str, sqlite_synchronous: str = "NORMAL") -> Engine:
+    if is_sqlite(url):
+        return sqlite_engine(url, sqlite_synchronous)
+    return create_engine(driver_url(url, asynchronous=False))
+
+
+def open_store(url: str, *, sqlite_synchronous: str = "NORMAL", migrate: bool = True) -> Store:
+    engine = sync_engine(url, sqlite_synchronous)
+    if migrate:
+        upgrade(engine)
+    if is_sqlite(url):
+        return SqliteStore(engine)
+    engine.dispose()
+    return PostgresStore(postgres_engine(driver_url(url, asynchronous=True)))

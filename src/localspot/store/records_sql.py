@@ -1,0 +1,311 @@
+"""Record queries common to both databases, as plain functions of a SQLAlchemy ``Connection``.
+
+They are synchronous: SQLite runs them inline on the event loop, PostgreSQL through
+``AsyncConnection.run_sync`` (psycopg's I/O is awaited underneath, the loop stays free).
+Each function runs inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from localspot.crm.model import HistoryEntry, Record
+from localspot.crm.storage import NewRecord, RecordChange, UniqueClash, UpdateResult
+from localspot.store.schema import objects, property_history, unique_values
+
+_RECORD_COLUMNS = (
+    objects.c.id,
+    objects.c.properties,
+    objects.c.created_at,
+    objects.c.updated_at,
+    objects.c.archived,
+    objects.c.archived_at,
+)
+
+
+def _record(row: Any, history: Mapping[str, tuple[HistoryEntry, ...]] | None = None) -> Record:
+    return Record(
+        id=row.id,
+        properties=row.properties,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        archived=bool(row.archived),
+        archived_at=row.archived_at,
+        history=history,
+    )
+
+
+def read_history(
+    conn: Connection, object_ids: Collection[int], names: Collection[str]
+) -> dict[int, dict[str, tuple[HistoryEntry, ...]]]:
+    """Newest first: by write order, which is also timestamp order."""
+    if not object_ids or not names:
+        return {}
+    rows = conn.execute(
+        select(property_history)
+        .where(property_history.c.object_id.in_(list(object_ids)))
+        .where(property_history.c.name.in_(list(names)))
+        .order_by(property_history.c.seq.desc())
+    )
+    grouped: dict[int, dict[str, list[HistoryEntry]]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        entry = HistoryEntry(row.value, row.timestamp, row.source_type, row.source_id)
+        grouped[row.object_id][row.name].append(entry)
+    return {oid: {n: tuple(e) for n, e in by_name.items()} for oid, by_name in grouped.items()}
+
+
+def read_records(
+    conn: Connection,
+    portal_id: int,
+    type_id: str,
+    ids: Collection[int],
+    *,
+    archived: bool,
+    history_names: Collection[str],
+    lock: bool = False,
+) -> dict[int, Record]:
+    if not ids:
+        return {}
+    query = (
+        select(*_RECORD_COLUMNS)
+        .where(objects.c.portal_id == portal_id, objects.c.object_type == type_id)
+        .where(objects.c.archived == archived, objects.c.id.in_(sorted(ids)))
+        .order_by(objects.c.id)
+    )
+    rows = conn.execute(query.with_for_update() if lock else query).all()
+    history = read_history(conn, [r.id for r in rows], history_names)
+    found = (_record(r, history.get(r.id, {}) if history_names else None) for r in rows)
+    return {record.id: record for record in found}
+
+
+def list_records(
+    conn: Connection,
+    portal_id: int,
+    type_id: str,
+    *,
+    after: int | None,
+    limit: int,
+    archived: bool,
+    history_names: Collection[str],
+) -> tuple[list[Record], int | None]:
+    query = (
+        select(*_RECORD_COLUMNS)
+        .where(objects.c.portal_id == portal_id, objects.c.object_type == type_id)
+        .where(objects.c.archived == archived)
+        .order_by(objects.c.id)
+        .limit(limit + 1)
+    )
+    if after is not None:
+        query = query.where(objects.c.id >= after)
+    rows = conn.execute(query).all()
+    page, rest = rows[:limit], rows[limit:]
+    history = read_history(conn, [r.id for r in page], history_names)
+    records = [_record(r, history.get(r.id, {}) if history_names else None) for r in page]
+    return records, (rest[0].id if rest else None)
+
+
+def resolve_unique(
+    conn: Connection, portal_id: int, type_id: str, name: str, values: Collection[str]
+) -> dict[str, int]:
+    rows = conn.execute(
+        select(unique_values.c.value, unique_values.c.object_id).where(
+            unique_values.c.portal_id == portal_id,
+            unique_values.c.object_type == type_id,
+            unique_values.c.name == name,
+            unique_values.c.value.in_(list(values)),
+        )
+    )
+    return {row.value: row.object_id for row in rows}
+
+
+def _insert_ignoring_conflict(conn: Connection) -> Any:
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(unique_values).on_conflict_do_nothing()
+
+
+def claim_unique(
+    conn: Connection, portal_id: int, type_id: str, object_id: int, values: Mapping[str, str]
+) -> UniqueClash | None:
+    """Claim each value for ``object_id`` in the unique index, or report who holds one.
+
+    The primary key of ``unique_values`` decides, so two concurrent writers can never both
+    win. Claims made before a clash are taken back.
+    """
+    claimed: list[str] = []
+    for name, value in values.items():
+        row = {"portal_id": portal_id, "object_type": type_id, "name": name, "value": value}
+        inserted = conn.execute(_insert_ignoring_conflict(conn), {**row, "object_id": object_id})
+        if inserted.rowcount == 1:
+            claimed.append(name)
+            continue
+        holder = conn.execute(
+            select(unique_values.c.object_id).where(
+                *(getattr(unique_values.c, k) == v for k, v in row.items())
+            )
+        ).scalar_one()
+        if holder != object_id:
+            release_unique(conn, portal_id, type_id, object_id, {n: values[n] for n in claimed})
+            return UniqueClash(name, value, holder)
+    return None
+
+
+def release_unique(
+    conn: Connection, portal_id: int, type_id: str, object_id: int, values: Mapping[str, str]
+) -> None:
+    for name, value in values.items():
+        conn.execute(
+            delete(unique_values).where(
+                unique_values.c.portal_id == portal_id,
+                unique_values.c.object_type == type_id,
+                unique_values.c.name == name,
+                unique_values.c.value == value,
+                unique_values.c.object_id == object_id,
+            )
+        )
+
+
+def _history_rows(
+    portal_id: int, object_id: int, values: Mapping[str, str], at: int, source_id: str | None
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "portal_id": portal_id,
+            "object_id": object_id,
+            "name": name,
+            "value": value,
+            "timestamp": at,
+            "source_type": "API",
+            "source_id": source_id,
+        }
+        for name, value in values.items()
+    ]
+
+
+def insert_records(
+    conn: Connection, portal_id: int, type_id: str, records: Sequence[NewRecord], at: int
+) -> tuple[dict[int, Record], dict[int, UniqueClash]]:
+    created: dict[int, Record] = {}
+    clashes: dict[int, UniqueClash] = {}
+    history: list[dict[str, Any]] = []
+    for position, new in enumerate(records):
+        row = {"portal_id": portal_id, "object_type": type_id, "created_at": at, "updated_at": at}
+        object_id = conn.execute(
+            insert(objects).returning(objects.c.id), {**row, "properties": dict(new.properties)}
+        ).scalar_one()
+        unique = {n: new.properties[n] for n in new.unique_names}
+        clash = claim_unique(conn, portal_id, type_id, object_id, unique) if unique else None
+        if clash:
+            conn.execute(delete(objects).where(objects.c.id == object_id))
+            clashes[position] = clash
+            continue
+        created[position] = Record(object_id, dict(new.properties), at, at)
+        history += _history_rows(portal_id, object_id, new.properties, at, new.source_id)
+    if history:
+        conn.execute(insert(property_history), history)
+    return created, clashes
+
+
+def _apply_unique(
+    conn: Connection, portal_id: int, type_id: str, record: Record, change: RecordChange
+) -> UniqueClash | None:
+    old = {n: record.properties.get(n, "") for n in change.unique_names}
+    new = {n: change.values[n] for n in change.unique_names if change.values[n] != old[n]}
+    clash = claim_unique(
+        conn, portal_id, type_id, record.id, {n: v for n, v in new.items() if v != ""}
+    )
+    if clash is None:
+        gone = {n: old[n] for n in new if old[n] != ""}
+        release_unique(conn, portal_id, type_id, record.id, gone)
+    return clash
+
+
+def _changed_values(current: Mapping[str, str], values: Mapping[str, str]) -> dict[str, str]:
+    """What really changes: a new value, or a clear of a value that was set."""
+    return {name: value for name, value in values.items() if current.get(name, "") != value}
+
+
+def apply_updates(
+    conn: Connection, portal_id: int, type_id: str, changes: Sequence[RecordChange], at: int
+) -> UpdateResult:
+    """Merge each change into its live record: lock in id order, write maps and history."""
+    ids = [c.object_id for c in changes]
+    current = read_records(
+        conn, portal_id, type_id, ids, archived=False, history_names=(), lock=True
+    )
+    updated: dict[int, Record] = {}
+    clashes: dict[int, UniqueClash] = {}
+    history: list[dict[str, Any]] = []
+    for change in changes:
+        record = current.get(change.object_id)
+        if record is None:
+            continue
+        clash = _apply_unique(conn, portal_id, type_id, record, change) if change.unique_names else None
+        if clash:
+            clashes[record.id] = clash
+            continue
+        changed = _changed_values(record.properties, change.values)
+        merged = {**record.properties, **changed}
+        updated[record.id] = Record(record.id, merged, record.created_at, at)
+        history += _history_rows(portal_id, record.id, changed, at, change.source_id)
+    if updated:
+        conn.execute(
+            update(objects)
+            .where(objects.c.id == bindparam("b_id"))
+            .values(properties=bindparam("b_properties"), updated_at=at),
+            [{"b_id": r.id, "b_properties": dict(r.properties)} for r in updated.values()],
+        )
+    if history:
+        conn.execute(insert(property_history), history)
+    missing = frozenset(ids) - current.keys()
+    return UpdateResult(updated, missing, clashes)
+
+
+def archive_records(
+    conn: Connection, portal_id: int, type_id: str, ids: Collection[int], at: int
+) -> None:
+    scope = and_(
+        objects.c.portal_id == portal_id,
+        objects.c.object_type == type_id,
+        objects.c.id.in_(sorted(ids)),
+        objects.c.archived.is_(False),
+    )
+    archived = conn.execute(
+        update(objects).where(scope).values(archived=True, archived_at=at).returning(objects.c.id)
+    ).scalars().all()
+    if archived:
+        conn.execute(delete(unique_values).where(unique_values.c.object_id.in_(archived)))
+
+
+def upsert_records(
+    conn: Connection,
+    portal_id: int,
+    type_id: str,
+    name: str,
+    items: Sequence[tuple[str, NewRecord]],
+    at: int,
+) -> tuple[dict[int, Record], dict[int, bool], dict[int, UniqueClash]]:
+    """By the value of unique property ``name``: update its holder, or create a record."""
+    records: dict[int, Record] = {}
+    created: dict[int, bool] = {}
+    clashes: dict[int, UniqueClash] = {}
+    for position, (value, new) in enumerate(items):
+        holder = resolve_unique(conn, portal_id, type_id, name, [value]).get(value)
+        if holder is None:
+            made, clash = insert_records(conn, portal_id, type_id, [new], at)
+            if 0 in made:
+                records[position], created[position] = made[0], True
+            else:
+                clashes[position] = clash[0]
+            continue
+        change = RecordChange(holder, new.properties, new.unique_names, new.source_id)
+        result = apply_updates(conn, portal_id, type_id, [change], at)
+        if holder in result.records:
+            records[position], created[position] = result.records[holder], False
+        elif holder in result.clashes:
+            clashes[position] = result.clashes[holder]
+    return records, created, clashes

@@ -1,0 +1,111 @@
+"""The tables, shared by SQLite and PostgreSQL (SQLAlchemy Core; Alembic migrates them).
+
+Every row carries ``portal_id`` so that a portal can be the shard key when one
+PostgreSQL is not enough. Times are epoch milliseconds (BIGINT). Property maps are JSON
+(TEXT on SQLite, JSONB on PostgreSQL); ``unique_values`` makes the database itself
+enforce unique-value properties.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+metadata = MetaData()
+
+JsonMap = JSON().with_variant(JSONB(), "postgresql")
+# SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL wants BIGINT identity.
+RecordId = BigInteger().with_variant(Integer(), "sqlite")
+
+portals = Table(
+    "portals",
+    metadata,
+    Column("id", RecordId, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False),
+    Column("tier", String(40), nullable=False, server_default="free"),
+    Column("timezone", String(64), nullable=False, server_default="UTC"),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("portal_id", RecordId, ForeignKey("portals.id"), nullable=False),
+    Column("scopes", Text, nullable=False),
+    Column("kind", String(20), nullable=False, server_default="private_app"),
+    Column("created_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=True),
+    Column("revoked_at", BigInteger, nullable=True),
+)
+
+properties = Table(
+    "properties",
+    metadata,
+    Column("portal_id", RecordId, primary_key=True),
+    Column("object_type", String(32), primary_key=True),
+    Column("name", String(100), primary_key=True),
+    Column("definition", JsonMap, nullable=False),
+    Column("archived", Boolean, nullable=False, server_default="0"),
+)
+
+property_groups = Table(
+    "property_groups",
+    metadata,
+    Column("portal_id", RecordId, primary_key=True),
+    Column("object_type", String(32), primary_key=True),
+    Column("name", String(100), primary_key=True),
+    Column("label", String(200), nullable=False),
+    Column("display_order", Integer, nullable=False, server_default="-1"),
+)
+
+objects = Table(
+    "objects",
+    metadata,
+    Column("id", RecordId, primary_key=True, autoincrement=True),
+    Column("portal_id", RecordId, nullable=False),
+    Column("object_type", String(32), nullable=False),
+    Column("properties", JsonMap, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("archived", Boolean, nullable=False, server_default="0"),
+    Column("archived_at", BigInteger, nullable=True),
+    Index("ix_objects_portal_type_id", "portal_id", "object_type", "archived", "id"),
+)
+
+property_history = Table(
+    "property_history",
+    metadata,
+    Column("seq", RecordId, primary_key=True, autoincrement=True),
+    Column("portal_id", RecordId, nullable=False),
+    Column("object_id", BigInteger, nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("timestamp", BigInteger, nullable=False),
+    Column("source_type", String(40), nullable=False),
+    Column("source_id", String(200), nullable=True),
+    Index("ix_history_object_name", "object_id", "name", "seq"),
+)
+
+unique_values = Table(
+    "unique_values",
+    metadata,
+    Column("portal_id", RecordId, primary_key=True),
+    Column("object_type", String(32), primary_key=True),
+    Column("name", String(100), primary_key=True),
+    Column("value", String(400), primary_key=True),
+    Column("object_id", BigInteger, nullable=False),
+    Index("ix_unique_values_object", "object_id"),
+)

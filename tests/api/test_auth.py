@@ -1,0 +1,67 @@
+"""Bearer tokens, portals and scopes (reference §6)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+BATCH_UPDATE = "/crm/v3/objects/calls/batch/update"
+ONE_INPUT = {"inputs": [{"id": "1", "properties": {"hs_call_title": "x"}}]}
+
+
+def test_missing_token_returns_401_invalid_authentication(anonymous_http: httpx.Client) -> None:
+    response = anonymous_http.post(BATCH_UPDATE, json=ONE_INPUT)
+    assert response.status_code == 401
+    body = response.json()
+    assert body["category"] == "INVALID_AUTHENTICATION"
+    assert body["status"] == "error"
+    assert body["message"].startswith("Authentication credentials not found.")
+    assert response.headers["x-hubspot-auth-failure"] == "401 Unauthorized"
+
+
+def test_unknown_token_returns_401(anonymous_http: httpx.Client) -> None:
+    headers = {"Authorization": "Bearer pat-na1-not-a-real-token"}
+    response = anonymous_http.get("/crm/v3/objects/calls", headers=headers)
+    assert response.status_code == 401
+
+
+def test_auth_is_checked_before_the_body(anonymous_http: httpx.Client) -> None:
+    response = anonymous_http.post(BATCH_UPDATE, content=b"{not json")
+    assert response.status_code == 401
+
+
+def test_write_without_write_scope_returns_403_with_required_scopes(server: Any) -> None:
+    read_only = server.new_token("--scopes", "crm.objects.contacts.read")
+    headers = {"Authorization": f"Bearer {read_only}"}
+    with httpx.Client(base_url=server.base_url, headers=headers) as client:
+        assert client.get("/crm/v3/objects/calls").status_code == 200
+        response = client.post(BATCH_UPDATE, json=ONE_INPUT)
+    assert response.status_code == 403
+    body = response.json()
+    assert body["category"] == "MISSING_SCOPES"
+    assert body["errors"][0]["context"]["requiredGranularScopes"] == ["crm.objects.contacts.write"]
+    assert body["links"] == {"scopes": "https://developers.hubspot.com/scopes"}
+
+
+def test_read_without_read_scope_returns_403(server: Any) -> None:
+    write_only = server.new_token("--scopes", "crm.objects.contacts.write")
+    headers = {"Authorization": f"Bearer {write_only}"}
+    with httpx.Client(base_url=server.base_url, headers=headers) as client:
+        response = client.get("/crm/v3/objects/calls")
+    assert response.status_code == 403
+    context = response.json()["errors"][0]["context"]
+    assert context["requiredGranularScopes"] == ["crm.objects.contacts.read"]
+
+
+def test_sdk_reports_401_as_api_exception(server: Any) -> None:
+    import hubspot
+    from hubspot.crm.objects.calls import ApiException
+
+    client = hubspot.Client.create(access_token="pat-na1-wrong", host=server.base_url)
+    try:
+        client.crm.objects.calls.basic_api.get_page()
+    except ApiException as error:
+        assert error.status == 401
+    else:
+        raise AssertionError("expected a 401")

@@ -1,0 +1,201 @@
+"""Fixtures: real SQLite files, a real PostgreSQL database, a real ``localspot serve``.
+
+``--db=sqlite|postgres|both`` picks the backends the API suite runs on (default: both;
+PostgreSQL tests are skipped with a reason when no server answers on 127.0.0.1:5432,
+except in CI, where they must run).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+POSTGRES_ADMIN_URL = os.environ.get("LOCALSPOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--db", default="both", choices=("sqlite", "postgres", "both"))
+
+
+def backends(config: pytest.Config) -> list[str]:
+    chosen = config.getoption("--db")
+    return ["sqlite", "postgres"] if chosen == "both" else [chosen]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", backends(metafunc.config), scope="session")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def postgres_available() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(POSTGRES_ADMIN_URL, connect_timeout=3):
+            return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this run, dropped at the end."""
+    if not postgres_available():
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL must be reachable on 127.0.0.1:5432 in CI")
+        pytest.skip("no PostgreSQL server answers on 127.0.0.1:5432")
+    import psycopg
+
+    name = f"localspot_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def localspot_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "localspot", *args]
+
+
+def run_cli(database_url: str, *args: str) -> str:
+    """Run a real ``localspot`` command; return its last line of stdout."""
+    env = {**os.environ, "LOCALSPOT_DATABASE_URL": database_url}
+    done = subprocess.run(
+        localspot_command(*args), env=env, capture_output=True, text=True, timeout=60, check=True
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+@dataclass
+class Server:
+    base_url: str
+    token: str
+    database_url: str
+    process: subprocess.Popen[str]
+
+    def new_token(self, *args: str) -> str:
+        """A token for a new portal (or other scopes), made by the real CLI."""
+        return run_cli(self.database_url, "tokens", "create", *args)
+
+    def new_portal(self) -> int:
+        return int(run_cli(self.database_url, "portals", "create", "--name", "test"))
+
+
+def start_server(database_url: str, *extra: str, env: dict[str, str] | None = None) -> Server:
+    """Start ``localspot serve`` and wait until uvicorn says the app has started."""
+    port = free_port()
+    token = f"pat-na1-{secrets.token_hex(16)}"
+    process_env = {
+        **os.environ,
+        "LOCALSPOT_DATABASE_URL": database_url,
+        "LOCALSPOT_TOKEN": token,
+        **(env or {}),
+    }
+    process = subprocess.Popen(
+        localspot_command("serve", "--port", str(port), *extra),
+        env=process_env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stderr is not None
+    seen: list[str] = []
+    for line in process.stderr:  # blocks on the server's own log lines, not on a timer
+        seen.append(line)
+        if "Application startup complete" in line:
+            break
+    else:
+        raise RuntimeError("localspot serve exited early:\n" + "".join(seen))
+    return Server(f"http://127.0.0.1:{port}", token, database_url, process)
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+    if server.process.stderr:
+        server.process.stderr.close()
+
+
+@pytest.fixture(scope="session")
+def server(backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Server]:
+    if backend == "postgres":
+        database_url = request.getfixturevalue("postgres_url")
+    else:
+        database_url = "sqlite:///" + str(Path(tmp_path_factory.mktemp("db")) / "localspot.db")
+    running = start_server(database_url)
+    try:
+        yield running
+    finally:
+        stop_server(running)
+
+
+@pytest.fixture(scope="session")
+def base_url(server: Server) -> str:
+    return server.base_url
+
+
+@pytest.fixture(scope="session")
+def token(server: Server) -> str:
+    return server.token
+
+
+@pytest.fixture(scope="session")
+def http(server: Server) -> Iterator[httpx.Client]:
+    headers = {"Authorization": f"Bearer {server.token}"}
+    with httpx.Client(base_url=server.base_url, headers=headers, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def anonymous_http(server: Server) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.base_url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def sdk(server: Server):  # type: ignore[no-untyped-def]
+    import hubspot
+
+    return hubspot.Client.create(access_token=server.token, host=server.base_url)
+
+
+CALL_TIME = "2026-01-15T10:30:00.000Z"
+
+
+@pytest.fixture(scope="session")
+def make_calls(http: httpx.Client):  # type: ignore[no-untyped-def]
+    """Create n calls through batch create; returns their ids in input order."""
+
+    def make(n: int = 1, **properties: str) -> list[str]:
+        inputs = [
+            {"properties": {"hs_timestamp": CALL_TIME, "hs_call_title": f"call {i}", **properties}}
+            for i in range(n)
+        ]
+        response = http.post("/crm/v3/objects/calls/batch/create", json={"inputs": inputs})
+        assert response.status_code == 201, response.text
+        return [r["id"] for r in response.json()["results"]]
+
+    return make
