@@ -20,7 +20,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-POSTGRES_ADMIN_URL = os.environ.get("LOCALSPOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+POSTGRES_ADMIN_URL = os.environ.get(
+    "LOCALSPOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -140,7 +142,9 @@ def stop_server(server: Server) -> None:
 
 
 @pytest.fixture(scope="session")
-def server(backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Server]:
+def server(
+    backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Server]:
     if backend == "postgres":
         database_url = request.getfixturevalue("postgres_url")
     else:

@@ -7,14 +7,15 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Litestar, Request, Response, Router, get
-from litestar.response import Redirect
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.response import Redirect
 
 from localspot import __version__
 from localspot.clock import Clock, SystemClock
 from localspot.config import Settings
+from localspot.crm.object_types import all_types
 from localspot.crm.storage import Store
 from localspot.http.auth import auth_guard
 from localspot.http.errors import CORRELATION_HEADER, EXCEPTION_HANDLERS, new_correlation_id
@@ -48,7 +49,19 @@ def _openapi() -> OpenAPIConfig:
 @get("/openapi.json", include_in_schema=False, media_type="application/vnd.oai.openapi+json")
 async def openapi_json(request: Request[Any, Any, Any]) -> dict[str, Any]:
     """HubSpot-style clients and schemathesis look for the schema here."""
-    return request.app.openapi_schema.to_schema()
+    return with_object_type_names(request.app.openapi_schema.to_schema())
+
+
+def with_object_type_names(document: dict[str, Any]) -> dict[str, Any]:
+    """Object types are data, so the path parameter is a plain string in code; the
+    document lists the names and type ids the server knows."""
+    names = sorted({k for t in all_types() for k in (t.name, t.type_id)})
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                if parameter.get("name") == "object_type" and parameter.get("in") == "path":
+                    parameter["schema"] = {"type": "string", "enum": names}
+    return document
 
 
 @get("/docs", include_in_schema=False)
@@ -56,7 +69,9 @@ async def docs_page() -> Redirect:
     return Redirect("/schema/swagger")
 
 
-def create_app(settings: Settings, store: Store | None = None, clock: Clock | None = None) -> Litestar:
+def create_app(
+    settings: Settings, store: Store | None = None, clock: Clock | None = None
+) -> Litestar:
     """With no ``store``, the app opens one from ``settings`` when it starts (workers do)."""
 
     @asynccontextmanager
@@ -76,7 +91,7 @@ def create_app(settings: Settings, store: Store | None = None, clock: Clock | No
     ]
     return Litestar(
         route_handlers=[healthz, openapi_json, docs_page, *routers],
-        exception_handlers=dict(EXCEPTION_HANDLERS),
+        exception_handlers=EXCEPTION_HANDLERS,
         after_request=_add_correlation_id,
         openapi_config=_openapi(),
         state=State({"settings": settings, "store": store, "clock": clock or SystemClock()}),

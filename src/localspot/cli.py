@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-import sys
 from typing import Annotated
 
 import typer
@@ -15,7 +14,9 @@ from localspot.crm.object_types import all_types
 from localspot.http.auth import hash_token
 from localspot.store.open import is_sqlite, open_store
 
-cli = typer.Typer(no_args_is_help=True, add_completion=False, help="A HubSpot-compatible CRM API server.")
+cli = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="A HubSpot-compatible CRM API server."
+)
 portals_cli = typer.Typer(no_args_is_help=True, help="Manage portals (accounts).")
 tokens_cli = typer.Typer(no_args_is_help=True, help="Manage bearer tokens.")
 cli.add_typer(portals_cli, name="portals")
@@ -28,10 +29,15 @@ DatabaseUrl = Annotated[
 
 def all_scopes() -> list[str]:
     scopes = {s for t in all_types() for s in (t.read_scope, t.write_scope)}
-    return sorted(scopes | {"crm.schemas.calls.read", "crm.schemas.contacts.read", "crm.schemas.contacts.write"})
+    return sorted(
+        scopes
+        | {"crm.schemas.calls.read", "crm.schemas.contacts.read", "crm.schemas.contacts.write"}
+    )
 
 
-async def _register_token(settings: Settings, token: str, portal: int | None, scopes: list[str], kind: str) -> int:
+async def _register_token(
+    settings: Settings, token: str, portal: int | None, scopes: list[str], kind: str
+) -> int:
     store = open_store(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
     try:
         portal_id = portal if portal is not None else await store.default_portal()
@@ -45,9 +51,13 @@ async def _register_token(settings: Settings, token: str, portal: int | None, sc
 def serve(
     host: Annotated[str | None, typer.Option(help=help_for("host"), show_default=False)] = None,
     port: Annotated[int | None, typer.Option(help=help_for("port"), show_default=False)] = None,
-    workers: Annotated[int | None, typer.Option(help=help_for("workers"), show_default=False)] = None,
+    workers: Annotated[
+        int | None, typer.Option(help=help_for("workers"), show_default=False)
+    ] = None,
     database_url: DatabaseUrl = None,
-    log_level: Annotated[str | None, typer.Option(help=help_for("log_level"), show_default=False)] = None,
+    log_level: Annotated[
+        str | None, typer.Option(help=help_for("log_level"), show_default=False)
+    ] = None,
 ) -> None:
     """Serve the API (migrations run first)."""
     import uvicorn
@@ -78,7 +88,9 @@ async def _prepare(settings: Settings) -> None:
     try:
         portal_id = await store.default_portal()
         if settings.token:
-            await store.create_token(portal_id, hash_token(settings.token), all_scopes(), "private_app")
+            await store.create_token(
+                portal_id, hash_token(settings.token), all_scopes(), "private_app"
+            )
     finally:
         await store.close()
 
@@ -103,8 +115,12 @@ def portals_create(
 
 @tokens_cli.command("create")
 def tokens_create(
-    portal: Annotated[int | None, typer.Option(help="Portal id (default: the first portal).")] = None,
-    scopes: Annotated[str | None, typer.Option(help="Comma-separated scopes (default: all).")] = None,
+    portal: Annotated[
+        int | None, typer.Option(help="Portal id (default: the first portal).")
+    ] = None,
+    scopes: Annotated[
+        str | None, typer.Option(help="Comma-separated scopes (default: all).")
+    ] = None,
     kind: Annotated[str, typer.Option(help="private_app or oauth.")] = "private_app",
     database_url: DatabaseUrl = None,
 ) -> None:
@@ -122,4 +138,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -34,7 +34,8 @@ class Settings:
         50, "Most inputs of a batch read that asks for propertiesWithHistory."
     )
     sqlite_synchronous: str = _setting(
-        "NORMAL", "SQLite synchronous pragma: NORMAL (durable with WAL) or FULL; OFF for throwaway data."
+        "NORMAL",
+        "SQLite synchronous pragma: NORMAL (durable with WAL) or FULL; OFF for throwaway data.",
     )
 
     @classmethod

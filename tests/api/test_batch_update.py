@@ -25,9 +25,13 @@ def history(http: httpx.Client, call_id: str, name: str) -> list[dict[str, Any]]
     return list(response.json()["propertiesWithHistory"][name])
 
 
-def test_batch_update_answers_200_complete_with_timestamps(http: httpx.Client, make_calls: Any) -> None:
+def test_batch_update_answers_200_complete_with_timestamps(
+    http: httpx.Client, make_calls: Any
+) -> None:
     (call_id,) = make_calls(1)
-    response = http.post(URL, json={"inputs": [{"id": call_id, "properties": {"hs_call_title": "new"}}]})
+    response = http.post(
+        URL, json={"inputs": [{"id": call_id, "properties": {"hs_call_title": "new"}}]}
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "COMPLETE"
@@ -40,7 +44,9 @@ def test_batch_update_result_shows_written_and_default_properties(
     http: httpx.Client, make_calls: Any
 ) -> None:
     (call_id,) = make_calls(1)
-    inputs = [{"id": call_id, "properties": {"hs_call_title": "Follow-up", "hs_call_duration": 3000}}]
+    inputs = [
+        {"id": call_id, "properties": {"hs_call_title": "Follow-up", "hs_call_duration": 3000}}
+    ]
     (result,) = http.post(URL, json={"inputs": inputs}).json()["results"]
     assert result["id"] == call_id
     assert result["archived"] is False
@@ -52,9 +58,14 @@ def test_batch_update_result_shows_written_and_default_properties(
     assert props["hs_createdate"] == result["createdAt"]
 
 
-def test_batch_update_writes_values_that_a_later_read_returns(http: httpx.Client, make_calls: Any) -> None:
+def test_batch_update_writes_values_that_a_later_read_returns(
+    http: httpx.Client, make_calls: Any
+) -> None:
     ids = make_calls(3)
-    inputs = [{"id": i, "properties": {"hs_call_direction": "INBOUND", "hs_call_body": f"b{i}"}} for i in ids]
+    inputs = [
+        {"id": i, "properties": {"hs_call_direction": "INBOUND", "hs_call_body": f"b{i}"}}
+        for i in ids
+    ]
     assert http.post(URL, json={"inputs": inputs}).status_code == 200
     for call_id in ids:
         props = read_call(http, call_id, "hs_call_direction", "hs_call_body")["properties"]
@@ -62,7 +73,9 @@ def test_batch_update_writes_values_that_a_later_read_returns(http: httpx.Client
         assert props["hs_call_body"] == f"b{call_id}"
 
 
-def test_batch_update_moves_updated_at_but_not_created_at(http: httpx.Client, make_calls: Any) -> None:
+def test_batch_update_moves_updated_at_but_not_created_at(
+    http: httpx.Client, make_calls: Any
+) -> None:
     (call_id,) = make_calls(1)
     before = read_call(http, call_id)
     (result,) = http.post(
@@ -91,13 +104,16 @@ def test_unknown_id_returns_207_with_object_not_found_and_writes_the_rest(
     assert error["category"] == "OBJECT_NOT_FOUND"
     assert error["context"] == {"ids": ["999999999"]}
     assert error["message"] == (
-        "Could not get some CALL objects, they may be deleted or not exist. Check that ids are valid."
+        "Could not get some CALL objects, they may be deleted or not exist. "
+        "Check that ids are valid."
     )
     assert read_call(http, call_id, "hs_call_title")["properties"]["hs_call_title"] == "kept"
 
 
 def test_unknown_id_with_trace_id_reports_the_trace_id(http: httpx.Client) -> None:
-    inputs = [{"id": "999999998", "properties": {"hs_call_title": "x"}, "objectWriteTraceId": "t-1"}]
+    inputs = [
+        {"id": "999999998", "properties": {"hs_call_title": "x"}, "objectWriteTraceId": "t-1"}
+    ]
     response = http.post(URL, json={"inputs": inputs})
     assert response.status_code == 207
     (error,) = response.json()["errors"]
@@ -107,7 +123,9 @@ def test_unknown_id_with_trace_id_reports_the_trace_id(http: httpx.Client) -> No
 def test_archived_id_is_not_found(http: httpx.Client, make_calls: Any) -> None:
     (call_id,) = make_calls(1)
     assert http.delete(f"/crm/v3/objects/calls/{call_id}").status_code == 204
-    response = http.post(URL, json={"inputs": [{"id": call_id, "properties": {"hs_call_title": "x"}}]})
+    response = http.post(
+        URL, json={"inputs": [{"id": call_id, "properties": {"hs_call_title": "x"}}]}
+    )
     assert response.status_code == 207
     assert response.json()["errors"][0]["context"]["ids"] == [call_id]
     assert response.json()["results"] == []
@@ -136,7 +154,9 @@ def test_duplicate_ids_return_400_and_write_nothing(http: httpx.Client, make_cal
     assert read_call(http, call_id, "hs_call_title")["properties"]["hs_call_title"] == "call 0"
 
 
-def test_more_than_100_inputs_return_400_and_write_nothing(http: httpx.Client, make_calls: Any) -> None:
+def test_more_than_100_inputs_return_400_and_write_nothing(
+    http: httpx.Client, make_calls: Any
+) -> None:
     (call_id,) = make_calls(1)
     inputs = [{"id": call_id, "properties": {"hs_call_title": "x"}}] + [
         {"id": str(800000 + i), "properties": {"hs_call_title": "x"}} for i in range(100)
@@ -162,7 +182,9 @@ def test_empty_inputs_return_400(http: httpx.Client) -> None:
     assert response.json()["category"] == "VALIDATION_ERROR"
 
 
-def test_invalid_value_without_trace_ids_fails_whole_request(http: httpx.Client, make_calls: Any) -> None:
+def test_invalid_value_without_trace_ids_fails_whole_request(
+    http: httpx.Client, make_calls: Any
+) -> None:
     first, second = make_calls(2)
     inputs = [
         {"id": first, "properties": {"hs_call_title": "fine"}},
@@ -179,7 +201,9 @@ def test_invalid_value_without_trace_ids_fails_whole_request(http: httpx.Client,
     assert read_call(http, first, "hs_call_title")["properties"]["hs_call_title"] == "call 0"
 
 
-def test_invalid_value_with_trace_id_fails_only_that_input(http: httpx.Client, make_calls: Any) -> None:
+def test_invalid_value_with_trace_id_fails_only_that_input(
+    http: httpx.Client, make_calls: Any
+) -> None:
     good, bad = make_calls(2)
     inputs = [
         {"id": good, "properties": {"hs_call_title": "written"}, "objectWriteTraceId": "good"},
@@ -199,7 +223,11 @@ def test_invalid_value_with_trace_id_fails_only_that_input(http: httpx.Client, m
 
 @pytest.mark.parametrize(
     ("name", "code"),
-    [("hs_object_id", "READ_ONLY_VALUE"), ("hs_createdate", "READ_ONLY_VALUE"), ("no_such_thing", "PROPERTY_DOESNT_EXIST")],
+    [
+        ("hs_object_id", "READ_ONLY_VALUE"),
+        ("hs_createdate", "READ_ONLY_VALUE"),
+        ("no_such_thing", "PROPERTY_DOESNT_EXIST"),
+    ],
 )
 def test_unwritable_property_is_reported_by_code(
     http: httpx.Client, make_calls: Any, name: str, code: str
@@ -214,7 +242,9 @@ def test_unwritable_property_is_reported_by_code(
 
 def test_empty_string_clears_a_value(http: httpx.Client, make_calls: Any) -> None:
     (call_id,) = make_calls(1)
-    response = http.post(URL, json={"inputs": [{"id": call_id, "properties": {"hs_call_title": ""}}]})
+    response = http.post(
+        URL, json={"inputs": [{"id": call_id, "properties": {"hs_call_title": ""}}]}
+    )
     assert response.status_code == 200
     assert read_call(http, call_id, "hs_call_title")["properties"]["hs_call_title"] == ""
     assert history(http, call_id, "hs_call_title")[0]["value"] == ""
@@ -225,7 +255,9 @@ def test_each_change_appends_history_newest_first_with_trace_id(
 ) -> None:
     (call_id,) = make_calls(1)
     for n, trace in ((1, "first"), (2, "second")):
-        inputs = [{"id": call_id, "properties": {"hs_call_title": f"v{n}"}, "objectWriteTraceId": trace}]
+        inputs = [
+            {"id": call_id, "properties": {"hs_call_title": f"v{n}"}, "objectWriteTraceId": trace}
+        ]
         assert http.post(URL, json={"inputs": inputs}).status_code == 200
     entries = history(http, call_id, "hs_call_title")
     assert [e["value"] for e in entries] == ["v2", "v1", "call 0"]
@@ -243,7 +275,9 @@ def test_unchanged_value_appends_no_history(http: httpx.Client, make_calls: Any)
 
 def test_json_numbers_are_accepted_for_ids_and_values(http: httpx.Client, make_calls: Any) -> None:
     (call_id,) = make_calls(1)
-    inputs = [{"id": int(call_id), "properties": {"hs_call_duration": 42, "hs_call_has_voicemail": True}}]
+    inputs = [
+        {"id": int(call_id), "properties": {"hs_call_duration": 42, "hs_call_has_voicemail": True}}
+    ]
     response = http.post(URL, json={"inputs": inputs})
     assert response.status_code == 200, response.text
     props = response.json()["results"][0]["properties"]
@@ -264,13 +298,21 @@ def test_id_property_that_is_not_unique_returns_400(http: httpx.Client, make_cal
     response = http.post(URL, json={"inputs": inputs})
     assert response.status_code == 400
     message = response.json()["message"]
-    assert message.startswith("Unable to perform update/upsert by non-unique 0-48 property hs_call_title")
+    assert message.startswith(
+        "Unable to perform update/upsert by non-unique 0-48 property hs_call_title"
+    )
 
 
-@pytest.mark.parametrize("path", ["/crm/v3/objects/0-48/batch/update", "/crm/objects/2026-03/calls/batch/update"])
-def test_batch_update_is_served_at_every_alias(http: httpx.Client, make_calls: Any, path: str) -> None:
+@pytest.mark.parametrize(
+    "path", ["/crm/v3/objects/0-48/batch/update", "/crm/objects/2026-03/calls/batch/update"]
+)
+def test_batch_update_is_served_at_every_alias(
+    http: httpx.Client, make_calls: Any, path: str
+) -> None:
     (call_id,) = make_calls(1)
-    response = http.post(path, json={"inputs": [{"id": call_id, "properties": {"hs_call_title": path}}]})
+    response = http.post(
+        path, json={"inputs": [{"id": call_id, "properties": {"hs_call_title": path}}]}
+    )
     assert response.status_code == 200
     assert response.json()["results"][0]["properties"]["hs_call_title"] == path
 
@@ -294,7 +336,11 @@ def test_sdk_deserialises_a_207(sdk: Any, make_calls: Any) -> None:
     body = BatchInputSimplePublicObjectBatchInput(
         inputs=[
             {"id": call_id, "properties": {"hs_call_title": "ok"}},
-            {"id": "987654321", "properties": {"hs_call_title": "missing"}, "objectWriteTraceId": "m"},
+            {
+                "id": "987654321",
+                "properties": {"hs_call_title": "missing"},
+                "objectWriteTraceId": "m",
+            },
         ]
     )
     response = sdk.crm.objects.calls.batch_api.update(body)

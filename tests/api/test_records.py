@@ -47,9 +47,13 @@ def test_get_returns_default_properties_without_properties_param(http: httpx.Cli
     assert set(body["properties"]) == {"hs_createdate", "hs_lastmodifieddate", "hs_object_id"}
 
 
-def test_get_returns_requested_properties_null_when_unset_and_skips_unknown(http: httpx.Client) -> None:
+def test_get_returns_requested_properties_null_when_unset_and_skips_unknown(
+    http: httpx.Client,
+) -> None:
     call_id = create_call(http, hs_call_title="t")["id"]
-    body = http.get(f"{CALLS}/{call_id}", params={"properties": "hs_call_title,hs_call_body,bogus"}).json()
+    body = http.get(
+        f"{CALLS}/{call_id}", params={"properties": "hs_call_title,hs_call_body,bogus"}
+    ).json()
     assert body["properties"]["hs_call_title"] == "t"
     assert body["properties"]["hs_call_body"] is None
     assert "bogus" not in body["properties"]
@@ -144,7 +148,9 @@ def test_batch_create_with_trace_ids_answers_207_for_an_invalid_input(http: http
     assert body["errors"][0]["context"]["objectWriteTraceId"] == ["bad"]
 
 
-def test_batch_read_returns_found_and_reports_missing_with_207(http: httpx.Client, make_calls: Any) -> None:
+def test_batch_read_returns_found_and_reports_missing_with_207(
+    http: httpx.Client, make_calls: Any
+) -> None:
     (call_id,) = make_calls(1)
     body = {"inputs": [{"id": call_id}, {"id": "77777777777"}], "properties": ["hs_call_title"]}
     response = http.post(f"{CALLS}/batch/read", json=body)
@@ -165,7 +171,10 @@ def test_batch_read_with_history_returns_versions(http: httpx.Client, make_calls
 
 
 def test_batch_read_with_history_over_50_inputs_is_rejected(http: httpx.Client) -> None:
-    body = {"inputs": [{"id": str(i)} for i in range(1, 52)], "propertiesWithHistory": ["hs_call_title"]}
+    body = {
+        "inputs": [{"id": str(i)} for i in range(1, 52)],
+        "propertiesWithHistory": ["hs_call_title"],
+    }
     response = http.post(f"{CALLS}/batch/read", json=body)
     assert response.status_code == 400
     assert "property histories is 50" in response.json()["message"]
@@ -194,7 +203,9 @@ def test_sdk_round_trip_create_get_update_archive(sdk: Any) -> None:
     from hubspot.crm.objects.calls import SimplePublicObjectInput, SimplePublicObjectInputForCreate
 
     created = sdk.crm.objects.calls.basic_api.create(
-        SimplePublicObjectInputForCreate(properties={"hs_timestamp": CALL_TIME, "hs_call_title": "sdk"})
+        SimplePublicObjectInputForCreate(
+            properties={"hs_timestamp": CALL_TIME, "hs_call_title": "sdk"}
+        )
     )
     fetched = sdk.crm.objects.calls.basic_api.get_by_id(created.id, properties=["hs_call_title"])
     assert fetched.properties["hs_call_title"] == "sdk"
@@ -219,12 +230,19 @@ def test_sdk_batch_read_and_create(sdk: Any) -> None:
 
     created = sdk.crm.objects.calls.batch_api.create(
         BatchInputSimplePublicObjectBatchInputForCreate(
-            inputs=[{"properties": {"hs_timestamp": CALL_TIME, "hs_call_title": "b"}, "associations": []}]
+            inputs=[
+                {
+                    "properties": {"hs_timestamp": CALL_TIME, "hs_call_title": "b"},
+                    "associations": [],
+                }
+            ]
         )
     )
     read = sdk.crm.objects.calls.batch_api.read(
         BatchReadInputSimplePublicObjectId(
-            inputs=[{"id": created.results[0].id}], properties=["hs_call_title"], properties_with_history=[]
+            inputs=[{"id": created.results[0].id}],
+            properties=["hs_call_title"],
+            properties_with_history=[],
         )
     )
     assert read.results[0].properties["hs_call_title"] == "b"

@@ -13,7 +13,9 @@ from localspot.crm.properties import Definitions, invalid_values_message
 
 def check_batch_size(count: int, maximum: int) -> None:
     if count == 0:
-        raise ValidationError("The request must contain at least one input.", context={"inputs": []})
+        raise ValidationError(
+            "The request must contain at least one input.", context={"inputs": []}
+        )
     if count > maximum:
         raise ValidationError(
             f"The maximum number of inputs supported in a batch request is {maximum}. "
@@ -116,4 +118,3 @@ def whole_request_fails_on_invalid(trace_ids: Iterable[str | None]) -> bool:
     """HubSpot answers invalid values with a 207 only in multi-status mode, which a caller
     turns on by sending ``objectWriteTraceId``; otherwise the whole batch is a 400."""
     return not any(trace_ids)
-

@@ -34,7 +34,9 @@ async def resolve_ids(
     found: dict[tuple[str, str], int] = {}
     for name in {name for name, _ in keys if name}:
         values = [value for n, value in keys if n == name]
-        resolved = await ctx.store.resolve_unique(ctx.portal_id, ctx.object_type.type_id, name, values)
+        resolved = await ctx.store.resolve_unique(
+            ctx.portal_id, ctx.object_type.type_id, name, values
+        )
         found.update(((name, value), object_id) for value, object_id in resolved.items())
     return [
         found.get((name, value)) if name else batch_rules.parse_record_id(value)

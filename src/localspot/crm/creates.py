@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from localspot.crm import batch_rules
+from localspot.crm.context import CrmContext
 from localspot.crm.errors import Conflict
 from localspot.crm.model import BatchOutcome, CreateInput, InputError, PropertyProblem, Record
 from localspot.crm.properties import (
@@ -16,7 +17,6 @@ from localspot.crm.properties import (
     returned_names,
 )
 from localspot.crm.storage import NewRecord
-from localspot.crm.context import CrmContext
 
 
 def _check_create(

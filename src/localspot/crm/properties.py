@@ -31,7 +31,9 @@ class Definitions:
         return frozenset(n for n, d in self.by_name.items() if d.has_unique_value)
 
 
-def merged_definitions(object_type: ObjectType, custom: Iterable[PropertyDefinition]) -> Definitions:
+def merged_definitions(
+    object_type: ObjectType, custom: Iterable[PropertyDefinition]
+) -> Definitions:
     by_name = dict(object_type.properties)
     by_name.update((d.name, d) for d in custom if not d.archived)
     return Definitions(object_type, by_name)
@@ -47,7 +49,8 @@ def _check_one(definition: PropertyDefinition | None, name: str, raw: str) -> Pr
         return ""
     if definition.type == "enumeration" and definition.extra.get("externalOptions"):
         return raw
-    return property_types.normalize(definition, raw)
+    outcome: PropertyProblem | str = property_types.normalize(definition, raw)
+    return outcome
 
 
 def check_values(
@@ -65,7 +68,9 @@ def check_values(
     return normalised, tuple(problems)
 
 
-def missing_required(definitions: Definitions, values: Mapping[str, str]) -> tuple[PropertyProblem, ...]:
+def missing_required(
+    definitions: Definitions, values: Mapping[str, str]
+) -> tuple[PropertyProblem, ...]:
     return tuple(
         PropertyProblem(name, "REQUIRED_PROPERTY", f'Property "{name}" is required')
         for name in definitions.object_type.required_on_create

@@ -11,11 +11,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from localspot.crm import batch_rules
+from localspot.crm.context import CrmContext, resolve_ids
 from localspot.crm.errors import ObjectNotFound, ValidationError
 from localspot.crm.model import HistoryEntry, InputError, Record
 from localspot.crm.properties import Definitions, load_definitions
 from localspot.crm.property_types import format_datetime
-from localspot.crm.context import CrmContext, resolve_ids
 
 MAX_LIST_LIMIT = 100
 
@@ -88,9 +88,16 @@ async def get_one(
     definitions = await _definitions(ctx)
     selection = select(definitions, properties, with_history)
     (record_id,) = await resolve_ids(ctx, definitions, [(id_property, object_id)])
-    found = {} if record_id is None else await ctx.store.read_records(
-        ctx.portal_id, ctx.object_type.type_id, [record_id],
-        archived=archived, history_names=selection.history,
+    found = (
+        {}
+        if record_id is None
+        else await ctx.store.read_records(
+            ctx.portal_id,
+            ctx.object_type.type_id,
+            [record_id],
+            archived=archived,
+            history_names=selection.history,
+        )
     )
     if record_id is None or record_id not in found:
         raise ObjectNotFound(object_id)
@@ -116,8 +123,12 @@ async def list_page(
     if after and start is None:
         raise ValidationError(f"Invalid after token: {after}", context={"after": [after]})
     page = await ctx.store.list_records(
-        ctx.portal_id, ctx.object_type.type_id, after=start, limit=limit,
-        archived=archived, history_names=selection.history,
+        ctx.portal_id,
+        ctx.object_type.type_id,
+        after=start,
+        limit=limit,
+        archived=archived,
+        history_names=selection.history,
     )
     return page.records, page.next_after, selection
 
@@ -144,14 +155,20 @@ async def batch_read(
     record_ids = await resolve_ids(ctx, definitions, [(id_property, i) for i in ids])
     wanted = {i for i in record_ids if i is not None}
     found = await ctx.store.read_records(
-        ctx.portal_id, ctx.object_type.type_id, wanted,
-        archived=archived, history_names=selection.history,
+        ctx.portal_id,
+        ctx.object_type.type_id,
+        wanted,
+        archived=archived,
+        history_names=selection.history,
     )
     missing = [(raw, None) for raw, i in zip(ids, record_ids, strict=True) if i not in found]
     records = tuple(found[i] for i in dict.fromkeys(record_ids) if i in found)
     return ReadOutcome(
-        records, batch_rules.not_found_errors(ctx.object_type, list(dict.fromkeys(missing))),
-        selection, started_at, ctx.clock.now_ms(),
+        records,
+        batch_rules.not_found_errors(ctx.object_type, list(dict.fromkeys(missing))),
+        selection,
+        started_at,
+        ctx.clock.now_ms(),
     )
 
 

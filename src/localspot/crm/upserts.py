@@ -72,7 +72,10 @@ async def batch_upsert(ctx: CrmContext, inputs: Sequence[UpdateInput]) -> BatchO
     for position, clash in clashes.items():
         errors.append(
             batch_rules.clash_error(
-                ctx.object_type, clash.property_name, clash.value, clash.holder_id,
+                ctx.object_type,
+                clash.property_name,
+                clash.value,
+                clash.holder_id,
                 traces[valid[position]],
             )
         )

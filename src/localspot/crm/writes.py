@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from localspot.crm import batch_rules
-from localspot.crm.errors import Conflict, ObjectNotFound
 from localspot.crm.context import CrmContext, resolve_ids
-from localspot.crm.model import BatchOutcome, InputError, Record, UpdateInput
+from localspot.crm.errors import Conflict, ObjectNotFound
+from localspot.crm.model import BatchOutcome, InputError, PropertyProblem, Record, UpdateInput
 from localspot.crm.properties import (
     Definitions,
     check_values,
@@ -37,7 +37,7 @@ def _plan(
 ) -> tuple[list[_Planned], list[InputError]]:
     planned: list[_Planned] = []
     errors: list[InputError] = []
-    all_problems = []
+    all_problems: list[PropertyProblem] = []
     for item in inputs:
         values, problems = check_values(definitions, item.properties)
         if problems:
@@ -71,7 +71,9 @@ async def batch_update(ctx: CrmContext, inputs: Sequence[UpdateInput]) -> BatchO
     batch_rules.reject_duplicates(str(object_id) for _, object_id in resolved if object_id)
     changes = [_change(definitions, object_id, p) for p, object_id in resolved if object_id]
     started_at = ctx.clock.now_ms()
-    result = await ctx.store.apply_updates(ctx.portal_id, ctx.object_type.type_id, changes, started_at)
+    result = await ctx.store.apply_updates(
+        ctx.portal_id, ctx.object_type.type_id, changes, started_at
+    )
     missing = [
         (p.source.id, p.source.object_write_trace_id)
         for p, object_id in resolved
@@ -90,7 +92,7 @@ async def batch_update(ctx: CrmContext, inputs: Sequence[UpdateInput]) -> BatchO
     returned = {
         object_id: returned_names(ctx.object_type, p.values)
         for p, object_id in resolved
-        if object_id in result.records
+        if object_id is not None and object_id in result.records
     }
     return BatchOutcome(
         results=tuple(result.records[object_id] for object_id in returned),

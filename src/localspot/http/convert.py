@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from localspot.crm.model import (
     AssociationInput,
@@ -107,7 +107,9 @@ def written_selection(outcome: BatchOutcome, record: Record) -> Selection:
 def batch_response(
     outcome: BatchOutcome,
 ) -> w.BatchResponseSimplePublicObject | w.BatchResponseSimplePublicObjectWithErrors:
-    results = [simple_object(r, written_selection(outcome, r)) for r in outcome.results]
+    results: list[w.SimplePublicObject] = [
+        simple_object(r, written_selection(outcome, r)) for r in outcome.results
+    ]
     return batch_body(
         results,
         outcome.errors,
@@ -124,7 +126,7 @@ def batch_body(
     started_at: int,
     completed_at: int,
 ) -> w.BatchResponseSimplePublicObject | w.BatchResponseSimplePublicObjectWithErrors:
-    common = {
+    common: dict[str, Any] = {
         "status": "COMPLETE",
         "results": list(results),
         "requested_at": format_datetime(requested_at) if requested_at is not None else None,
@@ -132,9 +134,9 @@ def batch_body(
         "completed_at": format_datetime(completed_at),
     }
     if not errors:
-        return w.BatchResponseSimplePublicObject(**common)  # type: ignore[arg-type]
+        return w.BatchResponseSimplePublicObject(**common)
     return w.BatchResponseSimplePublicObjectWithErrors(
-        **common,  # type: ignore[arg-type]
+        **common,
         num_errors=len(errors),
         errors=[standard_error(e) for e in errors],
     )
@@ -143,14 +145,14 @@ def batch_body(
 def upsert_response(
     outcome: BatchOutcome,
 ) -> w.BatchResponseSimplePublicUpsertObject | w.BatchResponseSimplePublicUpsertObjectWithErrors:
-    results = []
+    results: list[w.SimplePublicUpsertObject] = []
     for record in outcome.results:
-        shown = simple_object(record, written_selection(outcome, record))
+        shown: w.SimplePublicObject = simple_object(record, written_selection(outcome, record))
         fields = {f: getattr(shown, f) for f in shown.__struct_fields__}
         results.append(
             w.SimplePublicUpsertObject(**fields, new=outcome.created_flags.get(record.id, False))
         )
-    common = {
+    common: dict[str, Any] = {
         "status": "COMPLETE",
         "results": results,
         "requested_at": format_datetime(outcome.requested_at),
@@ -158,9 +160,9 @@ def upsert_response(
         "completed_at": format_datetime(outcome.completed_at),
     }
     if not outcome.errors:
-        return w.BatchResponseSimplePublicUpsertObject(**common)  # type: ignore[arg-type]
+        return w.BatchResponseSimplePublicUpsertObject(**common)
     return w.BatchResponseSimplePublicUpsertObjectWithErrors(
-        **common,  # type: ignore[arg-type]
+        **common,
         num_errors=len(outcome.errors),
         errors=[standard_error(e) for e in outcome.errors],
     )

@@ -83,7 +83,9 @@ def on_validation_exception(_: Request[Any, Any, Any], exc: ValidationException)
 
 
 def on_not_found(request: Request[Any, Any, Any], _: NotFoundException) -> Response[Error]:
-    return error_response(404, "OBJECT_NOT_FOUND", f"Unable to route {request.method} {request.url.path}")
+    return error_response(
+        404, "OBJECT_NOT_FOUND", f"Unable to route {request.method} {request.url.path}"
+    )
 
 
 def on_method_not_allowed(
@@ -115,7 +117,7 @@ def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[E
     return response
 
 
-EXCEPTION_HANDLERS: Mapping[type[Exception], Any] = {
+EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
     HubSpotError: on_hubspot_error,
     ValidationException: on_validation_exception,
     NotFoundException: on_not_found,

@@ -6,6 +6,7 @@ Each handler decodes, builds the context, calls one ``crm`` use case and encodes
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import State
@@ -44,8 +45,18 @@ def names(values: list[str] | None) -> list[str]:
 
 
 def multi_status(body: Any, ok_status: int) -> Response[Any]:
-    is_partial = isinstance(body, w.BatchResponseSimplePublicObjectWithErrors | w.BatchResponseSimplePublicUpsertObjectWithErrors)
+    is_partial = isinstance(
+        body,
+        w.BatchResponseSimplePublicObjectWithErrors
+        | w.BatchResponseSimplePublicUpsertObjectWithErrors,
+    )
     return Response(body, status_code=207 if is_partial else ok_status)
+
+
+def next_page_link(request: Request[Any, Any, State], after: str) -> str:
+    query = {k: v for k, v in request.query_params.dict().items() if k != "after"}
+    pairs = [(k, item) for k, values in query.items() for item in values] + [("after", after)]
+    return str(request.url.with_replacements(query=urlencode(pairs)))
 
 
 class ObjectsController(Controller):
@@ -65,8 +76,12 @@ class ObjectsController(Controller):
         archived: bool = False,
     ) -> w.CollectionResponseSimplePublicObjectWithAssociationsForwardPaging:
         records, next_after, selection = await reads.list_page(
-            crm_context(request, object_type), after=after, limit=limit, archived=archived,
-            properties=names(properties), with_history=names(properties_with_history),
+            crm_context(request, object_type),
+            after=after,
+            limit=limit,
+            archived=archived,
+            properties=names(properties),
+            with_history=names(properties_with_history),
         )
         results = [
             convert.simple_object(r, selection, w.SimplePublicObjectWithAssociations)
@@ -74,11 +89,13 @@ class ObjectsController(Controller):
         ]
         paging = None
         if next_after is not None:
-            link = str(request.url.include_query_params(after=str(next_after)))
+            link = next_page_link(request, str(next_after))
             paging = w.ForwardPaging(next=w.NextPage(after=str(next_after), link=link))
         return w.CollectionResponseSimplePublicObjectWithAssociationsForwardPaging(results, paging)
 
-    @post("/", opt=WRITE, status_code=HTTP_201_CREATED, responses=error_responses(), summary="Create")
+    @post(
+        "/", opt=WRITE, status_code=HTTP_201_CREATED, responses=error_responses(), summary="Create"
+    )
     async def create(
         self,
         request: Request[Any, Any, State],
@@ -103,8 +120,11 @@ class ObjectsController(Controller):
         id_property: str | None = IdPropertyQuery,
     ) -> w.SimplePublicObjectWithAssociations:
         record, selection = await reads.get_one(
-            crm_context(request, object_type), object_id, id_property=id_property,
-            archived=archived, properties=names(properties),
+            crm_context(request, object_type),
+            object_id,
+            id_property=id_property,
+            archived=archived,
+            properties=names(properties),
             with_history=names(properties_with_history),
         )
         return convert.simple_object(record, selection, w.SimplePublicObjectWithAssociations)
@@ -119,20 +139,32 @@ class ObjectsController(Controller):
         id_property: str | None = IdPropertyQuery,
     ) -> w.SimplePublicObject:
         record, shown = await writes.update_one(
-            crm_context(request, object_type), object_id, id_property,
+            crm_context(request, object_type),
+            object_id,
+            id_property,
             convert.property_texts(data.properties),
         )
         return convert.simple_object(record, reads.Selection(shown, ()))
 
-    @delete("/{object_id:str}", opt=WRITE, status_code=HTTP_204_NO_CONTENT,
-            responses=error_responses(), summary="Archive")
+    @delete(
+        "/{object_id:str}",
+        opt=WRITE,
+        status_code=HTTP_204_NO_CONTENT,
+        responses=error_responses(),
+        summary="Archive",
+    )
     async def archive(
         self, request: Request[Any, Any, State], object_type: str, object_id: str
     ) -> None:
         await creates.archive(crm_context(request, object_type), [object_id], batch=False)
 
-    @post("/batch/create", opt=WRITE, status_code=HTTP_201_CREATED,
-          responses=batch_responses(), summary="Create a batch")
+    @post(
+        "/batch/create",
+        opt=WRITE,
+        status_code=HTTP_201_CREATED,
+        responses=batch_responses(),
+        summary="Create a batch",
+    )
     async def batch_create(
         self,
         request: Request[Any, Any, State],
@@ -143,8 +175,13 @@ class ObjectsController(Controller):
         outcome = await creates.batch_create(crm_context(request, object_type), inputs)
         return multi_status(convert.batch_response(outcome), HTTP_201_CREATED)
 
-    @post("/batch/read", opt=READ, status_code=HTTP_200_OK,
-          responses=batch_responses(), summary="Read a batch")
+    @post(
+        "/batch/read",
+        opt=READ,
+        status_code=HTTP_200_OK,
+        responses=batch_responses(),
+        summary="Read a batch",
+    )
     async def batch_read(
         self,
         request: Request[Any, Any, State],
@@ -154,19 +191,29 @@ class ObjectsController(Controller):
     ) -> Response[w.BatchResponseSimplePublicObject]:
         settings: Settings = request.app.state.settings
         outcome = await reads.batch_read(
-            crm_context(request, object_type), [str(i.id) for i in data.inputs],
-            id_property=data.id_property, archived=archived, properties=data.properties,
+            crm_context(request, object_type),
+            [str(i.id) for i in data.inputs],
+            id_property=data.id_property,
+            archived=archived,
+            properties=data.properties,
             with_history=data.properties_with_history,
             max_history_inputs=settings.max_history_batch_inputs,
         )
-        results = [convert.simple_object(r, outcome.selection) for r in outcome.records]
+        results: list[w.SimplePublicObject] = [
+            convert.simple_object(r, outcome.selection) for r in outcome.records
+        ]
         body = convert.batch_body(
             results, outcome.errors, None, outcome.started_at, outcome.completed_at
         )
         return multi_status(body, HTTP_200_OK)
 
-    @post("/batch/update", opt=WRITE, status_code=HTTP_200_OK,
-          responses=batch_responses(), summary="Update a batch")
+    @post(
+        "/batch/update",
+        opt=WRITE,
+        status_code=HTTP_200_OK,
+        responses=batch_responses(),
+        summary="Update a batch",
+    )
     async def batch_update(
         self,
         request: Request[Any, Any, State],
@@ -177,8 +224,13 @@ class ObjectsController(Controller):
         outcome = await writes.batch_update(crm_context(request, object_type), inputs)
         return multi_status(convert.batch_response(outcome), HTTP_200_OK)
 
-    @post("/batch/upsert", opt=WRITE, status_code=HTTP_200_OK,
-          responses=batch_responses(upsert=True), summary="Create or update a batch by a unique property")
+    @post(
+        "/batch/upsert",
+        opt=WRITE,
+        status_code=HTTP_200_OK,
+        responses=batch_responses(upsert=True),
+        summary="Create or update a batch by a unique property",
+    )
     async def batch_upsert(
         self,
         request: Request[Any, Any, State],
@@ -189,8 +241,13 @@ class ObjectsController(Controller):
         outcome = await upserts.batch_upsert(crm_context(request, object_type), inputs)
         return multi_status(convert.upsert_response(outcome), HTTP_200_OK)
 
-    @post("/batch/archive", opt=WRITE, status_code=HTTP_204_NO_CONTENT,
-          responses=error_responses(), summary="Archive a batch")
+    @post(
+        "/batch/archive",
+        opt=WRITE,
+        status_code=HTTP_204_NO_CONTENT,
+        responses=error_responses(),
+        summary="Archive a batch",
+    )
     async def batch_archive(
         self,
         request: Request[Any, Any, State],

@@ -94,7 +94,9 @@ def property_groups_of(conn: Connection, portal_id: int, type_id: str) -> Sequen
     return [PropertyGroup(r.name, r.label, r.display_order) for r in rows]
 
 
-def save_property_group(conn: Connection, portal_id: int, type_id: str, group: PropertyGroup) -> None:
+def save_property_group(
+    conn: Connection, portal_id: int, type_id: str, group: PropertyGroup
+) -> None:
     delete_property_group(conn, portal_id, type_id, group.name)
     conn.execute(
         insert(property_groups),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.engine import make_url
 
@@ -28,7 +30,7 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def _alembic_config(connection: Connection) -> object:
+def _alembic_config(connection: Connection) -> Any:
     from alembic.config import Config
 
     config = Config()

@@ -244,7 +244,9 @@ def apply_updates(
         record = current.get(change.object_id)
         if record is None:
             continue
-        clash = _apply_unique(conn, portal_id, type_id, record, change) if change.unique_names else None
+        clash = (
+            _apply_unique(conn, portal_id, type_id, record, change) if change.unique_names else None
+        )
         if clash:
             clashes[record.id] = clash
             continue
@@ -274,9 +276,16 @@ def archive_records(
         objects.c.id.in_(sorted(ids)),
         objects.c.archived.is_(False),
     )
-    archived = conn.execute(
-        update(objects).where(scope).values(archived=True, archived_at=at).returning(objects.c.id)
-    ).scalars().all()
+    archived = (
+        conn.execute(
+            update(objects)
+            .where(scope)
+            .values(archived=True, archived_at=at)
+            .returning(objects.c.id)
+        )
+        .scalars()
+        .all()
+    )
     if archived:
         conn.execute(delete(unique_values).where(unique_values.c.object_id.in_(archived)))
 

@@ -108,7 +108,12 @@ class SqlStore:
     ) -> RecordPage:
         records, next_after = await self._read(
             lambda c: records_sql.list_records(
-                c, portal_id, type_id, after=after, limit=limit, archived=archived,
+                c,
+                portal_id,
+                type_id,
+                after=after,
+                limit=limit,
+                archived=archived,
                 history_names=history_names,
             )
         )

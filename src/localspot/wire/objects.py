@@ -155,8 +155,6 @@ class BatchResponseSimplePublicUpsertObjectWithErrors(BatchResponseSimplePublicU
     errors: list[StandardError] = field(default_factory=list)
 
 
-class CollectionResponseSimplePublicObjectWithAssociationsForwardPaging(
-    Struct, omit_defaults=True
-):
+class CollectionResponseSimplePublicObjectWithAssociationsForwardPaging(Struct, omit_defaults=True):
     results: list[SimplePublicObjectWithAssociations]
     paging: ForwardPaging | None = None

@@ -1,4 +1,7 @@
-"""The first schema: portals, tokens, properties, groups, objects, history, unique values.
+"""The first schema: every table of ``localspot.store.schema``.
+
+Until the first release this one revision creates the whole schema; from then on each
+change gets a revision of its own.
 
 Revision ID: 0001
 Revises:
@@ -13,24 +16,10 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-TABLES = (
-    "portals",
-    "tokens",
-    "properties",
-    "property_groups",
-    "objects",
-    "property_history",
-    "unique_values",
-)
-
 
 def upgrade() -> None:
-    bind = op.get_bind()
-    for name in TABLES:
-        metadata.tables[name].create(bind)
+    metadata.create_all(op.get_bind())
 
 
 def downgrade() -> None:
-    bind = op.get_bind()
-    for name in reversed(TABLES):
-        metadata.tables[name].drop(bind)
+    metadata.drop_all(op.get_bind())
