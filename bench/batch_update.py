@@ -1,0 +1,177 @@
+"""Batch update at the speed of the database: localspot over HTTP vs. the raw driver.
+
+    python bench/batch_update.py --db sqlite --records 10000
+    python bench/batch_update.py --db postgres --records 10000 --workers 2
+
+Starts ``localspot serve`` (rate limits off) on a fresh database, loads the calls through
+batch create, drives ``batch/update`` (100 inputs, 3-5 changed properties, 10% by
+``idProperty``, 2% unknown ids) from separate load processes for a bounded time, then a
+paced run at half that throughput for latency, then applies requests of the same shape
+through the raw driver (bench/baselines.py) and prints the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from baselines import postgres_apply, sqlite_apply  # noqa: E402
+from harness import RunningServer, fresh_database, running_server, summary_ms  # noqa: E402
+from workload import CUSTOM_PROPERTIES, UpdateRequest, create_batches, update_requests  # noqa: E402
+
+CALLS = "/crm/v3/objects/calls"
+
+
+def client(server: RunningServer) -> httpx.Client:
+    headers = {"Authorization": f"Bearer {server.token}", "Content-Type": "application/json"}
+    return httpx.Client(base_url=server.base_url, headers=headers, timeout=120)
+
+
+def _create_worker(args: tuple[str, str, list[list[dict[str, Any]]]]) -> list[str]:
+    base_url, token, batches = args
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    ids: list[str] = []
+    with httpx.Client(base_url=base_url, headers=headers, timeout=120) as http:
+        for batch in batches:
+            response = http.post(f"{CALLS}/batch/create", content=orjson.dumps({"inputs": batch}))
+            response.raise_for_status()
+            ids += [r["id"] for r in response.json()["results"]]
+    return ids
+
+
+def load(server: RunningServer, count: int, processes: int) -> tuple[list[str], float]:
+    with client(server) as http:
+        for definition in CUSTOM_PROPERTIES:
+            body = {"groupName": "call_information", **definition}
+            http.post("/crm/v3/properties/calls", json=body).raise_for_status()
+    batches = create_batches(count)
+    chunks = [batches[i::processes] for i in range(processes)]
+    started = time.perf_counter()
+    with multiprocessing.Pool(processes) as pool:
+        results = pool.map(_create_worker, [(server.base_url, server.token, c) for c in chunks])
+    elapsed = time.perf_counter() - started
+    interleaved = [ids for ids in results]
+    return [i for ids in interleaved for i in ids], elapsed
+
+
+def _update_worker(args: tuple[str, str, list[UpdateRequest], float, float]) -> dict[str, Any]:
+    base_url, token, requests, seconds, pace = args
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    latencies: list[float] = []
+    written = sent = 0
+    statuses: dict[int, int] = {}
+    with httpx.Client(base_url=base_url, headers=headers, timeout=120) as http:
+        deadline = time.perf_counter() + seconds
+        next_at = time.perf_counter()
+        for request in requests:
+            now = time.perf_counter()
+            if now >= deadline:
+                break
+            if pace:
+                time.sleep(max(0.0, next_at - now))
+                next_at += pace
+            body = orjson.dumps({"inputs": request.inputs})
+            started = time.perf_counter()
+            response = http.post(f"{CALLS}/batch/update", content=body)
+            latencies.append(time.perf_counter() - started)
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            written += len(response.json().get("results", ()))
+            sent += 1
+    return {"latencies": latencies, "written": written, "sent": sent, "statuses": statuses}
+
+
+def drive(
+    server: RunningServer, plans: list[list[UpdateRequest]], seconds: float, pace: float = 0.0
+) -> dict[str, Any]:
+    jobs = [(server.base_url, server.token, plan, seconds, pace) for plan in plans]
+    started = time.perf_counter()
+    with multiprocessing.Pool(len(plans)) as pool:
+        results = pool.map(_update_worker, jobs)
+    elapsed = time.perf_counter() - started
+    statuses: dict[int, int] = {}
+    for r in results:
+        for code, n in r["statuses"].items():
+            statuses[code] = statuses.get(code, 0) + n
+    return {
+        "written": sum(r["written"] for r in results),
+        "sent": [r["sent"] for r in results],
+        "latencies": [x for r in results for x in r["latencies"]],
+        "elapsed": elapsed,
+        "statuses": statuses,
+    }
+
+
+def plans_for(
+    ids: list[str], clients: int, per_client: int, seed: int
+) -> list[list[UpdateRequest]]:
+    key_of = {record_id: f"key-{n}" for n, record_id in enumerate(ids)}
+    return [update_requests(per_client, ids, key_of, seed + c) for c in range(clients)]
+
+
+def baseline(kind: str, url: str, requests: list[UpdateRequest], processes: int) -> float:
+    """Records/s of the same-shaped requests written straight through the driver."""
+    if kind == "sqlite":
+        written, seconds = sqlite_apply(url.removeprefix("sqlite:///"), 1, requests)
+        return written / seconds
+    chunks = [requests[i::processes] for i in range(processes)]
+    started = time.perf_counter()
+    with multiprocessing.Pool(processes) as pool:
+        results = pool.starmap(postgres_apply, [(url, 1, chunk) for chunk in chunks])
+    return sum(w for w, _ in results) / (time.perf_counter() - started)
+
+
+def measure_server(
+    args: argparse.Namespace, url: str, workers: int
+) -> tuple[float, list[str], int]:
+    with running_server(url, workers) as server:
+        ids, load_seconds = load(server, args.records, args.load_processes)
+        print(f"loaded {len(ids)} calls via batch/create: {len(ids) / load_seconds:,.0f} records/s")
+        per_client = int(args.seconds * 400 / args.clients) + 10
+        full = drive(server, plans_for(ids, args.clients, per_client, seed=1), args.seconds)
+        rate = full["written"] / full["elapsed"]
+        print(
+            f"batch/update, {args.clients} clients: {rate:,.0f} records/s; "
+            f"{summary_ms(full['latencies'])}; statuses {full['statuses']}"
+        )
+        requests_per_s = sum(full["sent"]) / full["elapsed"]
+        pace = args.clients / (requests_per_s / 2)
+        plans = plans_for(ids, args.clients, per_client, seed=2)
+        paced = drive(server, plans, args.seconds / 2, pace)
+        print(f"at half that rate: {summary_ms(paced['latencies'])}")
+        print(f"server peak RSS: {server.peak_rss_mb():.0f} MB per worker")
+    return rate, ids, sum(full["sent"])
+
+
+def run(args: argparse.Namespace) -> None:
+    workers = args.workers or (1 if args.db == "sqlite" else 2)
+    with fresh_database(args.db) as url:
+        rate, ids, sent = measure_server(args, url, workers)
+        # Same shape, other random values: every change is a real change, as in the server run.
+        plan = plans_for(ids, 1, sent, seed=3)[0]
+        base_rate = baseline(args.db, url, plan, workers)
+        print(f"raw driver baseline ({workers} process(es)): {base_rate:,.0f} records/s")
+        print(f"ratio localspot / baseline: {rate / base_rate:.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--load-processes", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=0)
+    run(parser.parse_args())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""Shared pieces of the benchmarks: a real server on a fresh database, a load process,
+latency statistics and the server's peak memory.
+
+Every benchmark prints ratios against a baseline measured in the same run, because this
+machine is shared and absolute numbers drift.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "LOCALSPOT_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+
+
+@dataclass
+class RunningServer:
+    base_url: str
+    token: str
+    database_url: str
+    process: subprocess.Popen[str]
+
+    def peak_rss_mb(self) -> float:
+        """Peak resident memory of the server and its worker processes (VmHWM)."""
+        pids = [self.process.pid, *_children(self.process.pid)]
+        peaks = [_vm_hwm_kb(pid) for pid in pids]
+        workers = [p for p in peaks[1:] if p] or peaks[:1]
+        return max(workers) / 1024
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def _vm_hwm_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except FileNotFoundError:
+        return 0
+    return 0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def fresh_database(kind: str) -> Iterator[str]:
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="localspot-bench-") as folder:
+            yield f"sqlite:///{folder}/bench.db"
+        return
+    name = f"localspot_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def running_server(database_url: str, workers: int = 1) -> Iterator[RunningServer]:
+    port = free_port()
+    token = f"pat-na1-{secrets.token_hex(16)}"
+    env = {
+        **os.environ,
+        "LOCALSPOT_DATABASE_URL": database_url,
+        "LOCALSPOT_TOKEN": token,
+        "LOCALSPOT_RATE_LIMITS": "off",
+        "LOCALSPOT_LOG_LEVEL": "warning",
+    }
+    command = [sys.executable, "-m", "localspot", "serve", "--port", str(port)]
+    command += ["--workers", str(workers), "--log-level", "info"]
+    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    started = 0
+    for line in process.stderr:
+        if "Application startup complete" in line:
+            started += 1
+            if started == workers:
+                break
+    else:
+        raise RuntimeError("server did not start")
+    try:
+        yield RunningServer(f"http://127.0.0.1:{port}", token, database_url, process)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def percentile(samples: Sequence[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def summary_ms(samples: Sequence[float]) -> str:
+    if not samples:
+        return "no samples"
+    p50, p99 = percentile(samples, 0.5) * 1000, percentile(samples, 0.99) * 1000
+    return f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, mean {statistics.fmean(samples) * 1000:.1f} ms"
