@@ -30,7 +30,7 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def _add_correlation_id(response: Response[Any]) -> Response[Any]:
+async def _add_correlation_id(response: Response[Any]) -> Response[Any]:
     if CORRELATION_HEADER not in response.headers:
         response.headers[CORRELATION_HEADER] = new_correlation_id()
     return response

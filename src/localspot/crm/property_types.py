@@ -9,6 +9,7 @@ option values joined by ``;``, strings unchanged.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -22,7 +23,9 @@ _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+@lru_cache(maxsize=8192)
 def format_datetime(epoch_ms: int) -> str:
+    """Cached: a batch's results share a handful of instants, and strftime is slow."""
     moment = _EPOCH + timedelta(milliseconds=epoch_ms)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
@@ -106,13 +109,12 @@ def _options_listing(definition: PropertyDefinition) -> str:
 def _enumeration(definition: PropertyDefinition, raw: str) -> str | PropertyProblem:
     parts = list(dict.fromkeys(p for p in raw.split(";") if p != ""))
     allowed = {o.value for o in definition.options}
-    listing = _options_listing(definition)
     if definition.field_type in SINGLE_SELECT_FIELD_TYPES and len(parts) > 1:
-        message = f"{raw} was not one of the allowed options: {listing}"
+        message = f"{raw} was not one of the allowed options: {_options_listing(definition)}"
         return _problem(definition, "INVALID_OPTION", message)
     for part in parts:
         if part not in allowed:
-            message = f"{part} was not one of the allowed options: {listing}"
+            message = f"{part} was not one of the allowed options: {_options_listing(definition)}"
             return _problem(definition, "INVALID_OPTION", message)
     return ";".join(parts)
 

@@ -11,11 +11,12 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, and_, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from localspot.crm.model import HistoryEntry, Record
 from localspot.crm.storage import NewRecord, RecordChange, UniqueClash, UpdateResult
+from localspot.store.bulk import HistoryRow, write_history, write_property_maps
 from localspot.store.schema import objects, property_history, unique_values
 
 _RECORD_COLUMNS = (
@@ -171,18 +172,9 @@ def release_unique(
 
 def _history_rows(
     portal_id: int, object_id: int, values: Mapping[str, str], at: int, source_id: str | None
-) -> list[dict[str, Any]]:
+) -> list[HistoryRow]:
     return [
-        {
-            "portal_id": portal_id,
-            "object_id": object_id,
-            "name": name,
-            "value": value,
-            "timestamp": at,
-            "source_type": "API",
-            "source_id": source_id,
-        }
-        for name, value in values.items()
+        (portal_id, object_id, name, value, at, "API", source_id) for name, value in values.items()
     ]
 
 
@@ -191,7 +183,7 @@ def insert_records(
 ) -> tuple[dict[int, Record], dict[int, UniqueClash]]:
     created: dict[int, Record] = {}
     clashes: dict[int, UniqueClash] = {}
-    history: list[dict[str, Any]] = []
+    history: list[HistoryRow] = []
     for position, new in enumerate(records):
         row = {"portal_id": portal_id, "object_type": type_id, "created_at": at, "updated_at": at}
         object_id = conn.execute(
@@ -205,8 +197,7 @@ def insert_records(
             continue
         created[position] = Record(object_id, dict(new.properties), at, at)
         history += _history_rows(portal_id, object_id, new.properties, at, new.source_id)
-    if history:
-        conn.execute(insert(property_history), history)
+    write_history(conn, history)
     return created, clashes
 
 
@@ -239,7 +230,7 @@ def apply_updates(
     )
     updated: dict[int, Record] = {}
     clashes: dict[int, UniqueClash] = {}
-    history: list[dict[str, Any]] = []
+    history: list[HistoryRow] = []
     for change in changes:
         record = current.get(change.object_id)
         if record is None:
@@ -254,15 +245,8 @@ def apply_updates(
         merged = {**record.properties, **changed}
         updated[record.id] = Record(record.id, merged, record.created_at, at)
         history += _history_rows(portal_id, record.id, changed, at, change.source_id)
-    if updated:
-        conn.execute(
-            update(objects)
-            .where(objects.c.id == bindparam("b_id"))
-            .values(properties=bindparam("b_properties"), updated_at=at),
-            [{"b_id": r.id, "b_properties": dict(r.properties)} for r in updated.values()],
-        )
-    if history:
-        conn.execute(insert(property_history), history)
+    write_property_maps(conn, [(r.id, r.properties) for r in updated.values()], at)
+    write_history(conn, history)
     missing = frozenset(ids) - current.keys()
     return UpdateResult(updated, missing, clashes)
 
