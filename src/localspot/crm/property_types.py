@@ -9,9 +9,9 @@ option values joined by ``;``, strings unchanged.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from localspot.crm.model import PropertyDefinition, PropertyProblem
 
