@@ -1,8 +1,11 @@
-"""The hot path of every batch write: many rows through the driver's own ``executemany``.
+"""The hot path of every batch write: many rows in as few round trips as the driver allows.
 
 SQLAlchemy Core's per-row parameter processing cost about a fifth of a 100-input batch
-update here; plain SQL through ``exec_driver_sql`` writes the same rows at the driver's
-speed. The SQL is the same on both databases except for the placeholder style.
+update here. SQLite gets plain SQL through ``executemany`` (no network, so one statement
+per row is cheap). PostgreSQL gets one statement per batch whose rows travel as one JSONB document
+(``jsonb_to_recordset``), a binary parameter on the raw psycopg connection: 100 JSON maps
+as a text array cost about 5 ms a batch, and psycopg's per-element array dumping most of
+the rest; one orjson-encoded document costs well under a millisecond.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
+from psycopg.types.json import Jsonb
 from sqlalchemy import Connection
+from sqlalchemy.util import await_only
 
 HistoryRow = tuple[int, int, str, str, int, str, str | None]
 """(portal_id, object_id, name, value, timestamp, source_type, source_id)"""
@@ -21,21 +26,49 @@ def _sql(conn: Connection, text: str) -> str:
     return text if conn.dialect.paramstyle == "qmark" else text.replace("?", "%s")
 
 
-def _json_cast(conn: Connection) -> str:
-    return "?" if conn.dialect.name == "sqlite" else "CAST(? AS JSONB)"
+def _postgres_binary(conn: Connection, statement: str, params: Sequence[Any]) -> None:
+    """Run one statement with binary parameters on the psycopg connection under ``conn``."""
+    raw = conn.connection.driver_connection
+    assert raw is not None
+
+    async def run() -> None:
+        async with raw.cursor(binary=True) as cursor:
+            await cursor.execute(statement, params)
+
+    await_only(run())
 
 
 def write_property_maps(conn: Connection, rows: Sequence[tuple[int, Any]], at: int) -> None:
     """Replace the property map and ``updated_at`` of each (id, map)."""
     if not rows:
         return
-    statement = f"UPDATE objects SET properties = {_json_cast(conn)}, updated_at = ? WHERE id = ?"
+    if conn.dialect.name == "postgresql":
+        statement = (
+            "UPDATE objects AS o SET properties = v.p, updated_at = %s"
+            " FROM jsonb_to_recordset(%s) AS v(id bigint, p jsonb) WHERE o.id = v.id"
+        )
+        document = [{"id": object_id, "p": properties} for object_id, properties in rows]
+        _postgres_binary(conn, statement, [at, Jsonb(document)])
+        return
+    statement = "UPDATE objects SET properties = ?, updated_at = ? WHERE id = ?"
     params = [(orjson.dumps(properties).decode(), at, object_id) for object_id, properties in rows]
     conn.exec_driver_sql(_sql(conn, statement), params)
 
 
 def write_history(conn: Connection, rows: Sequence[HistoryRow]) -> None:
     if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        statement = (
+            "INSERT INTO property_history"
+            " (portal_id, object_id, name, value, timestamp, source_type, source_id)"
+            " SELECT * FROM jsonb_to_recordset(%s) AS h(portal_id bigint, object_id bigint,"
+            " name text, value text, timestamp bigint, source_type text, source_id text)"
+        )
+        keys = ("portal_id", "object_id", "name", "value", "timestamp", "source_type", "source_id")
+        _postgres_binary(
+            conn, statement, [Jsonb([dict(zip(keys, row, strict=True)) for row in rows])]
+        )
         return
     statement = (
         "INSERT INTO property_history"

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+import orjson
+from psycopg.types.json import set_json_dumps, set_json_loads
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -20,6 +22,8 @@ T = TypeVar("T")
 
 
 def postgres_engine(url: str) -> AsyncEngine:
+    set_json_dumps(lambda value: orjson.dumps(value).decode())
+    set_json_loads(orjson.loads)
     return create_async_engine(url, pool_size=10, max_overflow=10, **engine_options())
 
 
