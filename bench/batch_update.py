@@ -84,7 +84,7 @@ def _update_worker(args: tuple[str, str, list[UpdateRequest], float, float]) -> 
             response = http.post(f"{CALLS}/batch/update", content=body)
             latencies.append(time.perf_counter() - started)
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-            written += len(response.json().get("results", ()))
+            written += len(orjson.loads(response.content).get("results", ()))
             sent += 1
     return {"latencies": latencies, "written": written, "sent": sent, "statuses": statuses}
 
@@ -167,7 +167,7 @@ def main() -> None:
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=2)
     parser.add_argument("--load-processes", type=int, default=2)
     parser.add_argument("--workers", type=int, default=0)
     run(parser.parse_args())

@@ -10,13 +10,18 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from localspot.crm.model import PropertyDefinition, PropertyGroup
 from localspot.crm.storage import TokenGrant
 from localspot.store import definition_codec
+from localspot.store.bulk import fetch, json_map
 from localspot.store.schema import portals, properties, property_groups, tokens
 
 
 def find_token(conn: Connection, token_hash: str) -> TokenGrant | None:
-    row = conn.execute(select(tokens).where(tokens.c.token_hash == token_hash)).first()
-    if row is None:
+    statement = (
+        "SELECT portal_id, scopes, kind, expires_at, revoked_at FROM tokens WHERE token_hash = ?"
+    )
+    rows = fetch(conn, statement, [token_hash])
+    if not rows:
         return None
+    row = rows[0]
     return TokenGrant(
         portal_id=row.portal_id,
         scopes=frozenset(row.scopes.split()),
@@ -56,13 +61,12 @@ def create_token(
 def custom_properties(
     conn: Connection, portal_id: int, type_id: str, *, archived: bool
 ) -> list[PropertyDefinition]:
-    rows = conn.execute(
-        select(properties.c.definition)
-        .where(properties.c.portal_id == portal_id, properties.c.object_type == type_id)
-        .where(properties.c.archived == archived)
-        .order_by(properties.c.name)
+    statement = (
+        "SELECT definition FROM properties WHERE portal_id = ? AND object_type = ?"
+        " AND archived = ? ORDER BY name"
     )
-    return [definition_codec.decode(row.definition) for row in rows]
+    rows = fetch(conn, statement, [portal_id, type_id, archived])
+    return [definition_codec.decode(json_map(row.definition)) for row in rows]
 
 
 def save_property(

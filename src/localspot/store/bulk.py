@@ -26,6 +26,22 @@ def _sql(conn: Connection, text: str) -> str:
     return text if conn.dialect.paramstyle == "qmark" else text.replace("?", "%s")
 
 
+def marks(count: int) -> str:
+    """``?, ?, ?`` for an IN list of ``count`` values."""
+    return ", ".join("?" * count)
+
+
+def fetch(conn: Connection, statement: str, params: Sequence[Any]) -> list[Any]:
+    """Plain SQL with ``?`` placeholders on either database: the hot reads' path, which
+    skips Core's statement caching and parameter processing (about 60 µs a call here)."""
+    return list(conn.exec_driver_sql(_sql(conn, statement), tuple(params)).all())
+
+
+def json_map(value: Any) -> Any:
+    """JSONB arrives decoded from psycopg; SQLite's JSON column arrives as text."""
+    return orjson.loads(value) if isinstance(value, str | bytes) else value
+
+
 def _postgres_binary(conn: Connection, statement: str, params: Sequence[Any]) -> None:
     """Run one statement with binary parameters on the psycopg connection under ``conn``."""
     raw = conn.connection.driver_connection

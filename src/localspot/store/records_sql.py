@@ -16,7 +16,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from localspot.crm.model import HistoryEntry, Record
 from localspot.crm.storage import NewRecord, RecordChange, UniqueClash, UpdateResult
-from localspot.store.bulk import HistoryRow, write_history, write_property_maps
+from localspot.store.bulk import (
+    HistoryRow,
+    fetch,
+    json_map,
+    marks,
+    write_history,
+    write_property_maps,
+)
 from localspot.store.schema import objects, property_history, unique_values
 
 _RECORD_COLUMNS = (
@@ -32,7 +39,7 @@ _RECORD_COLUMNS = (
 def _record(row: Any, history: Mapping[str, tuple[HistoryEntry, ...]] | None = None) -> Record:
     return Record(
         id=row.id,
-        properties=row.properties,
+        properties=json_map(row.properties),
         created_at=row.created_at,
         updated_at=row.updated_at,
         archived=bool(row.archived),
@@ -72,13 +79,15 @@ def read_records(
 ) -> dict[int, Record]:
     if not ids:
         return {}
-    query = (
-        select(*_RECORD_COLUMNS)
-        .where(objects.c.portal_id == portal_id, objects.c.object_type == type_id)
-        .where(objects.c.archived == archived, objects.c.id.in_(sorted(ids)))
-        .order_by(objects.c.id)
+    wanted = sorted(ids)
+    statement = (
+        "SELECT id, properties, created_at, updated_at, archived, archived_at FROM objects"
+        " WHERE portal_id = ? AND object_type = ? AND archived = ?"
+        f" AND id IN ({marks(len(wanted))}) ORDER BY id"
     )
-    rows = conn.execute(query.with_for_update() if lock else query).all()
+    if lock and conn.dialect.name == "postgresql":
+        statement += " FOR UPDATE"
+    rows = fetch(conn, statement, [portal_id, type_id, archived, *wanted])
     history = read_history(conn, [r.id for r in rows], history_names)
     found = (_record(r, history.get(r.id, {}) if history_names else None) for r in rows)
     return {record.id: record for record in found}
@@ -113,14 +122,13 @@ def list_records(
 def resolve_unique(
     conn: Connection, portal_id: int, type_id: str, name: str, values: Collection[str]
 ) -> dict[str, int]:
-    rows = conn.execute(
-        select(unique_values.c.value, unique_values.c.object_id).where(
-            unique_values.c.portal_id == portal_id,
-            unique_values.c.object_type == type_id,
-            unique_values.c.name == name,
-            unique_values.c.value.in_(list(values)),
-        )
+    if not values:
+        return {}
+    statement = (
+        "SELECT value, object_id FROM unique_values WHERE portal_id = ? AND object_type = ?"
+        f" AND name = ? AND value IN ({marks(len(values))})"
     )
+    rows = fetch(conn, statement, [portal_id, type_id, name, *values])
     return {row.value: row.object_id for row in rows}
 
 
