@@ -173,6 +173,23 @@ def http(server: Server) -> Iterator[httpx.Client]:
         yield client
 
 
+@pytest.fixture(scope="module")
+def portal_http(server: Server) -> Iterator[httpx.Client]:
+    """A client for a fresh portal of this module's own, so its data meets no other test's."""
+    token = server.new_token("--portal", str(server.new_portal()))
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=server.base_url, headers=headers, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def portal_sdk(portal_http: httpx.Client, server: Server):  # type: ignore[no-untyped-def]
+    import hubspot
+
+    token = portal_http.headers["Authorization"].removeprefix("Bearer ")
+    return hubspot.Client.create(access_token=token, host=server.base_url)
+
+
 @pytest.fixture(scope="session")
 def anonymous_http(server: Server) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.base_url, timeout=30) as client:

@@ -20,6 +20,7 @@ from localspot.crm.storage import Store
 from localspot.http.auth import auth_guard
 from localspot.http.errors import CORRELATION_HEADER, EXCEPTION_HANDLERS, new_correlation_id
 from localspot.http.objects import ObjectsController
+from localspot.http.properties import PropertiesController
 from localspot.store.open import open_store
 
 OBJECT_PATHS = ("/crm/v3/objects", "/crm/objects/2026-03")
@@ -89,6 +90,11 @@ def create_app(
         Router(path=path, route_handlers=[ObjectsController], guards=[auth_guard])
         for path in OBJECT_PATHS
     ]
+    routers.append(
+        Router(
+            path="/crm/v3/properties", route_handlers=[PropertiesController], guards=[auth_guard]
+        )
+    )
     return Litestar(
         route_handlers=[healthz, openapi_json, docs_page, *routers],
         exception_handlers=EXCEPTION_HANDLERS,

@@ -79,3 +79,18 @@ def test_unauthenticated_gets_401_in_the_same_shape(anonymous_http: httpx.Client
 def test_successful_responses_carry_a_correlation_id(http: httpx.Client) -> None:
     response = http.get("/crm/v3/objects/calls")
     uuid.UUID(response.headers["x-hubspot-correlation-id"])
+
+
+def test_a_value_the_database_cannot_hold_is_a_400_and_writes_nothing(
+    http: httpx.Client, make_calls: object
+) -> None:
+    (call_id,) = make_calls(1)  # type: ignore[operator]
+    inputs = [{"id": call_id, "properties": {"hs_call_title": "nul \u0000 inside"}}]
+    response = http.post("/crm/v3/objects/calls/batch/update", json={"inputs": inputs})
+    assert response.status_code in (200, 400)
+    read = http.get(f"/crm/v3/objects/calls/{call_id}", params={"properties": "hs_call_title"})
+    if response.status_code == 400:
+        assert_hubspot_error(response, 400)
+        assert read.json()["properties"]["hs_call_title"] == "call 0"
+    else:
+        assert read.json()["properties"]["hs_call_title"] == "nul \u0000 inside"

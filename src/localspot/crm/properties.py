@@ -11,9 +11,9 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from localspot.crm import property_types
 from localspot.crm.errors import ErrorDetail, ValidationError
 from localspot.crm.model import ObjectType, PropertyDefinition, PropertyProblem
+from localspot.crm.property_types import normalize
 from localspot.crm.storage import Store
 
 SYSTEM_PROPERTIES = ("hs_object_id", "hs_createdate", "hs_lastmodifieddate")
@@ -49,7 +49,7 @@ def _check_one(definition: PropertyDefinition | None, name: str, raw: str) -> Pr
         return ""
     if definition.type == "enumeration" and definition.extra.get("externalOptions"):
         return raw
-    outcome: PropertyProblem | str = property_types.normalize(definition, raw)
+    outcome: PropertyProblem | str = normalize(definition, raw)
     return outcome
 
 

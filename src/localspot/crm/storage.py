@@ -20,6 +20,11 @@ from typing import Protocol
 from localspot.crm.model import PropertyDefinition, PropertyGroup, Record
 
 
+class StoreRejected(Exception):
+    """The database refused a value it cannot hold (too long, a NUL character...): the
+    transaction was rolled back and nothing was written."""
+
+
 @dataclass(frozen=True, slots=True)
 class TokenGrant:
     portal_id: int
@@ -96,7 +101,7 @@ class Store(Protocol):
     ) -> Sequence[PropertyDefinition]: ...
 
     async def save_property(
-        self, portal_id: int, type_id: str, definition: PropertyDefinition
+        self, portal_id: int, type_id: str, definition: PropertyDefinition, *, create: bool = False
     ) -> bool:
         """Insert or replace a custom property; False when a create found the name taken."""
         ...

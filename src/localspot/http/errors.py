@@ -19,6 +19,7 @@ from litestar.exceptions import (
 
 from localspot.crm.errors import ErrorDetail as DomainDetail
 from localspot.crm.errors import HubSpotError
+from localspot.crm.storage import StoreRejected
 from localspot.wire.errors import Error, ErrorDetail
 
 log = logging.getLogger("localspot")
@@ -105,6 +106,11 @@ def on_http_exception(_: Request[Any, Any, Any], exc: HTTPException) -> Response
     return error_response(exc.status_code, "VALIDATION_ERROR", message)
 
 
+def on_store_rejected(_: Request[Any, Any, Any], exc: StoreRejected) -> Response[Error]:
+    reason = str(exc).splitlines()[0] if str(exc) else "value not storable"
+    return error_response(400, "VALIDATION_ERROR", f"Invalid input: {reason}")
+
+
 def on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Error]:
     response = error_response(500, "INTERNAL_ERROR", "internal error")
     log.error(
@@ -123,5 +129,6 @@ EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
     NotFoundException: on_not_found,
     MethodNotAllowedException: on_method_not_allowed,
     HTTPException: on_http_exception,
+    StoreRejected: on_store_rejected,
     Exception: on_unexpected,
 }

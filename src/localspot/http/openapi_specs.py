@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar.openapi.datastructures import ResponseSpec
 
 from localspot.wire import objects as w
@@ -28,6 +30,11 @@ def batch_responses(*, upsert: bool = False) -> dict[int, ResponseSpec]:
         if upsert
         else w.BatchResponseSimplePublicObjectWithErrors
     )
+    return multi_status(partial)
+
+
+def multi_status(partial: type[Any]) -> dict[int, ResponseSpec]:
+    """The error responses plus a 207 whose body is ``partial``."""
     multi = ResponseSpec(
         data_container=partial,
         description="Some inputs failed (multi-status)",

@@ -12,10 +12,13 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import orjson
+import psycopg
 from psycopg.types.json import set_json_dumps, set_json_loads
 from sqlalchemy import Connection
+from sqlalchemy.exc import DataError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from localspot.crm.storage import StoreRejected
 from localspot.store.sql import SqlStore, engine_options
 
 T = TypeVar("T")
@@ -32,12 +35,18 @@ class PostgresStore(SqlStore):
         self._engine = engine
 
     async def _read(self, work: Callable[[Connection], T]) -> T:
-        async with self._engine.connect() as conn:
-            return await conn.run_sync(work)
+        try:
+            async with self._engine.connect() as conn:
+                return await conn.run_sync(work)
+        except (DataError, psycopg.DataError) as error:
+            raise StoreRejected(str(getattr(error, "orig", error))) from error
 
     async def _write(self, work: Callable[[Connection], T]) -> T:
-        async with self._engine.begin() as conn:
-            return await conn.run_sync(work)
+        try:
+            async with self._engine.begin() as conn:
+                return await conn.run_sync(work)
+        except (DataError, psycopg.DataError) as error:
+            raise StoreRejected(str(getattr(error, "orig", error))) from error
 
     async def close(self) -> None:
         await self._engine.dispose()

@@ -12,7 +12,9 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DataError
 
+from localspot.crm.storage import StoreRejected
 from localspot.store.sql import SqlStore, engine_options
 
 T = TypeVar("T")
@@ -62,6 +64,11 @@ class SqliteStore(SqlStore):
             self._driver.execute("BEGIN IMMEDIATE")
         try:
             result = work(self._conn)
+        except DataError as error:
+            self._conn.rollback()
+            if self._driver.in_transaction:
+                self._driver.execute("ROLLBACK")
+            raise StoreRejected(str(error.orig)) from error
         except BaseException:
             self._conn.rollback()
             if self._driver.in_transaction:

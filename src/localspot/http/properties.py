@@ -1,0 +1,191 @@
+"""Handlers of ``/crm/v3/properties/{objectType}``: properties and property groups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.datastructures import State
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from localspot.crm import property_admin as admin
+from localspot.crm.errors import HubSpotError
+from localspot.crm.model import PropertyGroup
+from localspot.crm.property_types import format_datetime
+from localspot.http.objects import crm_context
+from localspot.http.openapi_specs import error_responses, multi_status
+from localspot.http.property_shapes import changes, draft, group_body, property_body
+from localspot.wire import properties as w
+from localspot.wire.errors import StandardError
+
+PARTIAL = multi_status(w.BatchResponsePropertyWithErrors)
+READ = {"access": "read", "scope": "crm.schemas.contacts.read"}
+WRITE = {"access": "write", "scope": "crm.schemas.contacts.write"}
+
+
+def _batch_error(error: HubSpotError) -> StandardError:
+    return StandardError(
+        status="error",
+        category=error.category,
+        message=error.message,
+        context={k: list(v) for k, v in error.context.items()},
+        errors=[],
+        links={},
+    )
+
+
+def _batch(
+    results: list[w.Property], errors: list[StandardError], started: int, completed: int
+) -> w.BatchResponseProperty | w.BatchResponsePropertyWithErrors:
+    common: dict[str, Any] = {
+        "status": "COMPLETE",
+        "results": results,
+        "started_at": format_datetime(started),
+        "completed_at": format_datetime(completed),
+    }
+    if errors:
+        return w.BatchResponsePropertyWithErrors(**common, num_errors=len(errors), errors=errors)
+    return w.BatchResponseProperty(**common)
+
+
+class PropertiesController(Controller):
+    path = "/{object_type:str}"
+    tags = ["Properties"]
+
+    @get("/", opt=READ, responses=error_responses(), summary="List properties")
+    async def list_properties(
+        self, request: Request[Any, Any, State], object_type: str, archived: bool = False
+    ) -> w.CollectionResponsePropertyNoPaging:
+        found = await admin.list_properties(crm_context(request, object_type), archived)
+        return w.CollectionResponsePropertyNoPaging([property_body(d) for d in found])
+
+    @post("/", opt=WRITE, status_code=HTTP_201_CREATED, responses=error_responses())
+    async def create_property(
+        self, request: Request[Any, Any, State], object_type: str, data: w.PropertyCreate
+    ) -> w.Property:
+        created = await admin.create_property(crm_context(request, object_type), draft(data))
+        return property_body(created)
+
+    @get("/groups", opt=READ, responses=error_responses(), summary="List property groups")
+    async def list_groups(
+        self, request: Request[Any, Any, State], object_type: str
+    ) -> w.CollectionResponsePropertyGroupNoPaging:
+        groups = await admin.list_groups(crm_context(request, object_type))
+        return w.CollectionResponsePropertyGroupNoPaging([group_body(g) for g in groups])
+
+    @post("/groups", opt=WRITE, status_code=HTTP_201_CREATED, responses=error_responses())
+    async def create_group(
+        self, request: Request[Any, Any, State], object_type: str, data: w.PropertyGroupCreate
+    ) -> w.PropertyGroup:
+        group = PropertyGroup(data.name, data.label, data.display_order)
+        ctx = crm_context(request, object_type)
+        return group_body(await admin.save_group(ctx, group, create=True))
+
+    @get("/groups/{group_name:str}", opt=READ, responses=error_responses())
+    async def read_group(
+        self, request: Request[Any, Any, State], object_type: str, group_name: str
+    ) -> w.PropertyGroup:
+        return group_body(await admin.get_group(crm_context(request, object_type), group_name))
+
+    @patch("/groups/{group_name:str}", opt=WRITE, responses=error_responses())
+    async def update_group(
+        self,
+        request: Request[Any, Any, State],
+        object_type: str,
+        group_name: str,
+        data: w.PropertyGroupUpdate,
+    ) -> w.PropertyGroup:
+        ctx = crm_context(request, object_type)
+        current = await admin.get_group(ctx, group_name)
+        group = PropertyGroup(
+            group_name,
+            data.label if data.label is not None else current.label,
+            data.display_order if data.display_order is not None else current.display_order,
+        )
+        return group_body(await admin.save_group(ctx, group, create=False))
+
+    @delete(
+        "/groups/{group_name:str}",
+        opt=WRITE,
+        status_code=HTTP_204_NO_CONTENT,
+        responses=error_responses(),
+    )
+    async def delete_group(
+        self, request: Request[Any, Any, State], object_type: str, group_name: str
+    ) -> None:
+        await admin.delete_group(crm_context(request, object_type), group_name)
+
+    @get("/{property_name:str}", opt=READ, responses=error_responses(), summary="Read a property")
+    async def read_property(
+        self,
+        request: Request[Any, Any, State],
+        object_type: str,
+        property_name: str,
+        archived: bool = False,
+    ) -> w.Property:
+        ctx = crm_context(request, object_type)
+        return property_body(await admin.get_property(ctx, property_name, archived))
+
+    @patch("/{property_name:str}", opt=WRITE, responses=error_responses())
+    async def update_property(
+        self,
+        request: Request[Any, Any, State],
+        object_type: str,
+        property_name: str,
+        data: w.PropertyUpdate,
+    ) -> w.Property:
+        ctx = crm_context(request, object_type)
+        return property_body(await admin.update_property(ctx, property_name, changes(data)))
+
+    @delete(
+        "/{property_name:str}",
+        opt=WRITE,
+        status_code=HTTP_204_NO_CONTENT,
+        responses=error_responses(),
+    )
+    async def archive_property(
+        self, request: Request[Any, Any, State], object_type: str, property_name: str
+    ) -> None:
+        await admin.archive_property(crm_context(request, object_type), property_name)
+
+    @post("/batch/create", opt=WRITE, status_code=HTTP_201_CREATED, responses=PARTIAL)
+    async def batch_create(
+        self, request: Request[Any, Any, State], object_type: str, data: w.BatchInputPropertyCreate
+    ) -> Response[w.BatchResponseProperty]:
+        ctx = crm_context(request, object_type)
+        started = ctx.clock.now_ms()
+        results, errors = [], []
+        for item in data.inputs:
+            try:
+                results.append(property_body(await admin.create_property(ctx, draft(item))))
+            except HubSpotError as error:
+                errors.append(_batch_error(error))
+        body = _batch(results, errors, started, ctx.clock.now_ms())
+        return Response(body, status_code=207 if errors else HTTP_201_CREATED)
+
+    @post("/batch/read", opt=READ, status_code=HTTP_200_OK, responses=PARTIAL)
+    async def batch_read(
+        self,
+        request: Request[Any, Any, State],
+        object_type: str,
+        data: w.BatchReadInputPropertyName,
+    ) -> Response[w.BatchResponseProperty]:
+        ctx = crm_context(request, object_type)
+        started = ctx.clock.now_ms()
+        results, errors = [], []
+        for item in data.inputs:
+            try:
+                found = await admin.get_property(ctx, item.name, data.archived)
+                results.append(property_body(found))
+            except HubSpotError as error:
+                errors.append(_batch_error(error))
+        body = _batch(results, errors, started, ctx.clock.now_ms())
+        return Response(body, status_code=207 if errors else HTTP_200_OK)
+
+    @post("/batch/archive", opt=WRITE, status_code=HTTP_204_NO_CONTENT, responses=error_responses())
+    async def batch_archive(
+        self, request: Request[Any, Any, State], object_type: str, data: w.BatchInputPropertyName
+    ) -> None:
+        ctx = crm_context(request, object_type)
+        for item in data.inputs:
+            await admin.archive_property(ctx, item.name, missing_ok=True)
