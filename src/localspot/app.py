@@ -21,6 +21,7 @@ from localspot.http.auth import auth_guard
 from localspot.http.errors import CORRELATION_HEADER, EXCEPTION_HANDLERS, new_correlation_id
 from localspot.http.objects import ObjectsController
 from localspot.http.properties import PropertiesController
+from localspot.http.search import SearchController
 from localspot.store.open import open_store
 
 OBJECT_PATHS = ("/crm/v3/objects", "/crm/objects/2026-03")
@@ -87,7 +88,7 @@ def create_app(
             await app.state.store.close()
 
     routers = [
-        Router(path=path, route_handlers=[ObjectsController], guards=[auth_guard])
+        Router(path=path, route_handlers=[ObjectsController, SearchController], guards=[auth_guard])
         for path in OBJECT_PATHS
     ]
     routers.append(

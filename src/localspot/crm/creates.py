@@ -16,6 +16,7 @@ from localspot.crm.properties import (
     missing_required,
     returned_names,
 )
+from localspot.crm.search import index_map
 from localspot.crm.storage import NewRecord
 
 
@@ -29,7 +30,7 @@ def _check_create(
 
 def _new_record(definitions: Definitions, values: dict[str, str], trace: str | None) -> NewRecord:
     unique = definitions.unique_names().intersection(values)
-    return NewRecord(values, frozenset(unique), trace)
+    return NewRecord(values, frozenset(unique), trace, index_map(definitions, values))
 
 
 async def create_one(ctx: CrmContext, item: CreateInput) -> tuple[Record, tuple[str, ...]]:

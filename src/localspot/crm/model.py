@@ -83,6 +83,8 @@ class ObjectType:
     not_filterable: tuple[str, ...]
     properties: Mapping[str, PropertyDefinition]
     aliases: tuple[str, ...] = ()
+    derived: Mapping[str, str] = field(default_factory=dict)
+    """Read-only property → the property whose plain-text preview it holds."""
 
 
 @dataclass(frozen=True, slots=True)

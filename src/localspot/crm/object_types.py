@@ -63,6 +63,7 @@ def _object_type(raw: Mapping[str, Any]) -> ObjectType:
         not_filterable=tuple(raw.get("notFilterable", ())),
         properties=properties,
         aliases=tuple(raw.get("aliases", ())),
+        derived=dict(raw.get("derived", {})),
     )
 
 

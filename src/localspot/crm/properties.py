@@ -7,7 +7,9 @@ property exist, may it be written, is it required) and HubSpot's way of reportin
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -16,6 +18,7 @@ from localspot.crm.model import ObjectType, PropertyDefinition, PropertyProblem
 from localspot.crm.property_types import normalize
 from localspot.crm.storage import Store
 
+_TAG = re.compile(r"<[^>]*>")
 SYSTEM_PROPERTIES = ("hs_object_id", "hs_createdate", "hs_lastmodifieddate")
 """Kept in the record's columns, not in its property map."""
 
@@ -65,7 +68,16 @@ def check_values(
             problems.append(outcome)
         else:
             normalised[name] = outcome
+    for target, source in definitions.object_type.derived.items():
+        if source in normalised:
+            normalised[target] = text_preview(normalised[source])
     return normalised, tuple(problems)
+
+
+def text_preview(value: str, length: int = 1024) -> str:
+    """HubSpot's ``hs_body_preview``: the notes as plain text, tags dropped, shortened."""
+    text = " ".join(html.unescape(_TAG.sub(" ", value)).split())
+    return text[:length]
 
 
 def missing_required(

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from localspot.crm.model import PropertyDefinition, PropertyGroup, Record
+
+if TYPE_CHECKING:
+    from localspot.crm.search import SearchQuery
 
 
 class StoreRejected(Exception):
@@ -34,12 +37,17 @@ class TokenGrant:
     revoked: bool = False
 
 
+IndexValues = Mapping[str, tuple[tuple[float | None, str | None], ...]]
+"""Property name → its search-index rows (number or string), computed by the domain."""
+
+
 @dataclass(frozen=True, slots=True)
 class NewRecord:
     properties: Mapping[str, str]
     unique_names: frozenset[str] = frozenset()
     """Which of ``properties`` are unique-value properties (claimed in the unique index)."""
     source_id: str | None = None
+    index: IndexValues = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +56,7 @@ class RecordChange:
     values: Mapping[str, str]
     unique_names: frozenset[str] = frozenset()
     source_id: str | None = None
+    index: IndexValues = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +168,12 @@ class Store(Protocol):
     ) -> tuple[dict[int, Record], dict[int, bool], dict[int, UniqueClash]]:
         """By unique value: update the holder or create a record. Keyed by input position:
         (records, created flags, clashes)."""
+        ...
+
+    async def search(
+        self, portal_id: int, type_id: str, query: SearchQuery
+    ) -> tuple[int, list[Record]]:
+        """(total matches, the requested page of records in order)."""
         ...
 
     async def archive_records(

@@ -17,6 +17,7 @@ from localspot.crm.properties import (
     missing_required,
     returned_names,
 )
+from localspot.crm.search import index_map
 from localspot.crm.storage import NewRecord
 
 
@@ -62,7 +63,15 @@ async def batch_upsert(ctx: CrmContext, inputs: Sequence[UpdateInput]) -> BatchO
     valid = [i for i, (_, problems) in enumerate(checked) if not problems]
     unique = definitions.unique_names()
     items = [
-        (inputs[i].id, NewRecord(checked[i][0], unique.intersection(checked[i][0]), traces[i]))
+        (
+            inputs[i].id,
+            NewRecord(
+                checked[i][0],
+                unique.intersection(checked[i][0]),
+                traces[i],
+                index_map(definitions, checked[i][0]),
+            ),
+        )
         for i in valid
     ]
     started_at = ctx.clock.now_ms()

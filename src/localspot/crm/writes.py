@@ -21,6 +21,7 @@ from localspot.crm.properties import (
     load_definitions,
     returned_names,
 )
+from localspot.crm.search import index_map
 from localspot.crm.storage import RecordChange
 
 
@@ -55,7 +56,11 @@ def _plan(
 def _change(definitions: Definitions, object_id: int, planned: _Planned) -> RecordChange:
     unique = definitions.unique_names().intersection(planned.values)
     return RecordChange(
-        object_id, planned.values, frozenset(unique), planned.source.object_write_trace_id
+        object_id,
+        planned.values,
+        frozenset(unique),
+        planned.source.object_write_trace_id,
+        index_map(definitions, planned.values),
     )
 
 

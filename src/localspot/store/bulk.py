@@ -54,6 +54,12 @@ def _postgres_binary(conn: Connection, statement: str, params: Sequence[Any]) ->
     await_only(run())
 
 
+def run_many(conn: Connection, statement: str, params: Sequence[Sequence[Any]]) -> None:
+    """One statement with ``?`` placeholders over many parameter rows, on either database."""
+    if params:
+        conn.exec_driver_sql(_sql(conn, statement), [tuple(p) for p in params])
+
+
 def write_property_maps(conn: Connection, rows: Sequence[tuple[int, Any]], at: int) -> None:
     """Replace the property map and ``updated_at`` of each (id, map)."""
     if not rows:

@@ -25,6 +25,7 @@ from localspot.store.bulk import (
     write_property_maps,
 )
 from localspot.store.schema import objects, property_history, unique_values
+from localspot.store.search_sql import IndexRow, write_index
 
 _RECORD_COLUMNS = (
     objects.c.id,
@@ -192,6 +193,7 @@ def insert_records(
     created: dict[int, Record] = {}
     clashes: dict[int, UniqueClash] = {}
     history: list[HistoryRow] = []
+    index: list[IndexRow] = []
     for position, new in enumerate(records):
         row = {"portal_id": portal_id, "object_type": type_id, "created_at": at, "updated_at": at}
         object_id = conn.execute(
@@ -205,7 +207,9 @@ def insert_records(
             continue
         created[position] = Record(object_id, dict(new.properties), at, at)
         history += _history_rows(portal_id, object_id, new.properties, at, new.source_id)
+        index += [(object_id, name, values) for name, values in new.index.items() if values]
     write_history(conn, history)
+    write_index(conn, portal_id, type_id, index)
     return created, clashes
 
 
@@ -239,6 +243,7 @@ def apply_updates(
     updated: dict[int, Record] = {}
     clashes: dict[int, UniqueClash] = {}
     history: list[HistoryRow] = []
+    index: list[IndexRow] = []
     for change in changes:
         record = current.get(change.object_id)
         if record is None:
@@ -253,8 +258,10 @@ def apply_updates(
         merged = {**record.properties, **changed}
         updated[record.id] = Record(record.id, merged, record.created_at, at)
         history += _history_rows(portal_id, record.id, changed, at, change.source_id)
+        index += [(record.id, name, change.index.get(name, ())) for name in changed]
     write_property_maps(conn, [(r.id, r.properties) for r in updated.values()], at)
     write_history(conn, history)
+    write_index(conn, portal_id, type_id, index)
     missing = frozenset(ids) - current.keys()
     return UpdateResult(updated, missing, clashes)
 
@@ -303,7 +310,7 @@ def upsert_records(
             else:
                 clashes[position] = clash[0]
             continue
-        change = RecordChange(holder, new.properties, new.unique_names, new.source_id)
+        change = RecordChange(holder, new.properties, new.unique_names, new.source_id, new.index)
         result = apply_updates(conn, portal_id, type_id, [change], at)
         if holder in result.records:
             records[position], created[position] = result.records[holder], False

@@ -13,6 +13,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -109,3 +110,18 @@ unique_values = Table(
     Column("object_id", BigInteger, nullable=False),
     Index("ix_unique_values_object", "object_id"),
 )
+
+property_index = Table(
+    "property_index",
+    metadata,
+    Column("portal_id", RecordId, nullable=False),
+    Column("object_type", String(32), nullable=False),
+    Column("object_id", BigInteger, nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("num_value", Float(precision=53), nullable=True),
+    Column("str_value", Text, nullable=True),
+    Index("ix_index_num", "portal_id", "object_type", "name", "num_value", "object_id"),
+    Index("ix_index_str", "portal_id", "object_type", "name", "str_value", "object_id"),
+    Index("ix_index_object", "object_id", "name"),
+)
+"""Search's typed copy of every stored value (see ``crm/search.py``)."""

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection
 
 from localspot.crm.model import PropertyDefinition, PropertyGroup, Record
+from localspot.crm.search import SearchQuery
 from localspot.crm.storage import (
     InsertResult,
     NewRecord,
@@ -22,7 +23,7 @@ from localspot.crm.storage import (
     UniqueClash,
     UpdateResult,
 )
-from localspot.store import accounts_sql, records_sql
+from localspot.store import accounts_sql, records_sql, search_sql
 
 T = TypeVar("T")
 
@@ -154,6 +155,18 @@ class SqlStore:
         return await self._write(
             lambda c: records_sql.upsert_records(c, portal_id, type_id, property_name, items, at)
         )
+
+    async def search(
+        self, portal_id: int, type_id: str, query: SearchQuery
+    ) -> tuple[int, list[Record]]:
+        def work(conn: Connection) -> tuple[int, list[Record]]:
+            total, ids = search_sql.search_ids(conn, portal_id, type_id, query)
+            found = records_sql.read_records(
+                conn, portal_id, type_id, ids, archived=False, history_names=()
+            )
+            return total, [found[i] for i in ids if i in found]
+
+        return await self._read(work)
 
     async def archive_records(
         self, portal_id: int, type_id: str, ids: Collection[int], at: int

@@ -1,0 +1,139 @@
+"""Search on both databases: keeping ``property_index`` in step with the records, and
+turning a ``SearchQuery`` into one SQL statement.
+
+Each filter becomes ``o.id [NOT] IN (SELECT object_id FROM property_index WHERE <portal,
+type, name> AND <typed comparison>)``; the composite indexes ``(portal_id, object_type,
+name, num_value|str_value, object_id)`` make every EQ/IN/range filter an index range scan,
+so a selective filter never reads every record. Filters of a group are ANDed, groups
+ORed. The three system properties compare on the record's columns.
+
+String values are indexed by their first ``INDEXED_PREFIX`` characters (PostgreSQL's btree
+keeps entries under about 2,700 bytes); comparisons of longer strings use that prefix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection
+
+from localspot.crm.search import Condition, IndexValue, SearchQuery
+from localspot.store.bulk import fetch, marks, run_many
+
+INDEXED_PREFIX = 600
+IndexRow = tuple[int, str, Sequence[IndexValue]]
+"""(object_id, property name, its index values; empty when cleared)"""
+
+_COMPARE = {"EQ": "=", "NEQ": "=", "LT": "<", "LTE": "<=", "GT": ">", "GTE": ">="}
+_NEGATED = frozenset({"NEQ", "NOT_IN", "NOT_HAS_PROPERTY", "NOT_CONTAINS_TOKEN"})
+
+
+def write_index(conn: Connection, portal_id: int, type_id: str, rows: Sequence[IndexRow]) -> None:
+    """Replace the index values of each (object, name) pair."""
+    if not rows:
+        return
+    run_many(
+        conn,
+        "DELETE FROM property_index WHERE object_id = ? AND name = ?",
+        [(object_id, name) for object_id, name, _ in rows],
+    )
+    inserts = [
+        (portal_id, type_id, object_id, name, num, text[:INDEXED_PREFIX] if text else text)
+        for object_id, name, values in rows
+        for num, text in values
+    ]
+    run_many(
+        conn,
+        "INSERT INTO property_index (portal_id, object_type, object_id, name, num_value,"
+        " str_value) VALUES (?, ?, ?, ?, ?, ?)",
+        inserts,
+    )
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _like(text: str) -> str:
+    """Free text (``query``): anywhere in the value."""
+    return "%" + _escaped(text) + "%"
+
+
+def _token_like(token: str) -> str:
+    """CONTAINS_TOKEN: a whole word of the value; ``*`` stands for any characters."""
+    return "% " + _escaped(token).replace("*", "%") + " %"
+
+
+def _comparison(c: Condition, target: str) -> tuple[str, list[Any]]:
+    op = c.operator
+    if op in _COMPARE:
+        return f"{target} {_COMPARE[op]} ?", [c.values[0]]
+    if op == "BETWEEN":
+        return f"{target} BETWEEN ? AND ?", [c.values[0], c.values[1]]
+    if op in ("IN", "NOT_IN"):
+        return f"{target} IN ({marks(len(c.values))})", list(c.values)
+    if op in ("CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"):
+        return f"(' ' || {target} || ' ') LIKE ? ESCAPE '\\'", [_token_like(str(c.values[0]))]
+    return "1 = 1", []  # HAS_PROPERTY / NOT_HAS_PROPERTY
+
+
+def _condition(c: Condition, scope: list[Any]) -> tuple[str, list[Any]]:
+    negate = "NOT " if c.operator in _NEGATED else ""
+    if c.column:
+        target = f"o.{c.column}"
+        if c.operator in ("CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"):
+            target = f"CAST(o.{c.column} AS TEXT)"
+        sql, params = _comparison(c, target)
+        return f"{negate}({sql})", params
+    column = "i.num_value" if c.numeric else "i.str_value"
+    sql, params = _comparison(c, column)
+    sub = (
+        "SELECT i.object_id FROM property_index i WHERE i.portal_id = ? AND i.object_type = ?"
+        f" AND i.name = ? AND {sql}"
+    )
+    return f"o.id {negate}IN ({sub})", [*scope, c.name, *params]
+
+
+def _where(q: SearchQuery, portal_id: int, type_id: str) -> tuple[str, list[Any]]:
+    scope: list[Any] = [portal_id, type_id]
+    clauses = ["o.portal_id = ?", "o.object_type = ?", "o.archived = ?"]
+    params: list[Any] = [portal_id, type_id, False]
+    groups = []
+    for group in q.groups:
+        parts = [_condition(c, scope) for c in group]
+        groups.append("(" + " AND ".join(sql for sql, _ in parts) + ")")
+        params += [p for _, group_params in parts for p in group_params]
+    if groups:
+        clauses.append("(" + " OR ".join(groups) + ")")
+    for token in q.query_tokens:
+        clauses.append(
+            "o.id IN (SELECT i.object_id FROM property_index i WHERE i.portal_id = ?"
+            f" AND i.object_type = ? AND i.name IN ({marks(len(q.query_names))})"
+            " AND i.str_value LIKE ? ESCAPE '\\')"
+        )
+        params += [*scope, *q.query_names, _like(token)]
+    return " AND ".join(clauses), params
+
+
+def search_ids(
+    conn: Connection, portal_id: int, type_id: str, q: SearchQuery
+) -> tuple[int, list[int]]:
+    """(total, ids of the requested page in order)."""
+    where, params = _where(q, portal_id, type_id)
+    total = fetch(conn, f"SELECT COUNT(*) AS n FROM objects o WHERE {where}", params)[0].n
+    direction = "DESC" if q.descending else "ASC"
+    join, order, join_params = "", f"o.id {direction}", []
+    if q.sort_column:
+        order = f"o.{q.sort_column} {direction}, o.id {direction}"
+    elif q.sort_name:
+        column = "s.num_value" if q.sort_numeric else "s.str_value"
+        join = (
+            " LEFT JOIN property_index s ON s.object_id = o.id AND s.portal_id = ?"
+            " AND s.object_type = ? AND s.name = ?"
+        )
+        join_params = [portal_id, type_id, q.sort_name]
+        order = f"({column} IS NULL), {column} {direction}, o.id {direction}"
+    statement = f"SELECT o.id FROM objects o{join} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
+    rows = fetch(conn, statement, [*join_params, *params, q.limit, q.offset])
+    return int(total), list(dict.fromkeys(row.id for row in rows))
