@@ -11,8 +11,8 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+import orjson
+from sqlalchemy import Connection, and_, delete, select, update
 
 from localspot.crm.model import HistoryEntry, Record
 from localspot.crm.storage import NewRecord, RecordChange, UniqueClash, UpdateResult
@@ -21,6 +21,7 @@ from localspot.store.bulk import (
     fetch,
     json_map,
     marks,
+    run_many,
     write_history,
     write_property_maps,
 )
@@ -133,50 +134,59 @@ def resolve_unique(
     return {row.value: row.object_id for row in rows}
 
 
-def _insert_ignoring_conflict(conn: Connection) -> Any:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(unique_values).on_conflict_do_nothing()
+def claim_all(
+    conn: Connection, portal_id: int, type_id: str, claims: Sequence[tuple[int, str, str]]
+) -> dict[int, UniqueClash]:
+    """Claim each (object id, name, value) in the unique index; report objects that lost.
+
+    The primary key of ``unique_values`` decides (``ON CONFLICT DO NOTHING``), so two
+    concurrent writers can never both win. A losing object's other claims are taken back.
+    """
+    if not claims:
+        return {}
+    run_many(
+        conn,
+        "INSERT INTO unique_values (portal_id, object_type, name, value, object_id)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [(portal_id, type_id, name, value, object_id) for object_id, name, value in claims],
+    )
+    holders: dict[tuple[str, str], int] = {}
+    for name in {name for _, name, _ in claims}:
+        values = [value for _, n, value in claims if n == name]
+        found = resolve_unique(conn, portal_id, type_id, name, values)
+        holders.update(((name, value), holder) for value, holder in found.items())
+    clashes: dict[int, UniqueClash] = {}
+    for object_id, name, value in claims:
+        holder = holders[(name, value)]
+        if holder != object_id and object_id not in clashes:
+            clashes[object_id] = UniqueClash(name, value, holder)
+    won_by_losers = [(o, n, v) for o, n, v in claims if o in clashes and holders[(n, v)] == o]
+    release_all(conn, portal_id, type_id, won_by_losers)
+    return clashes
 
 
 def claim_unique(
     conn: Connection, portal_id: int, type_id: str, object_id: int, values: Mapping[str, str]
 ) -> UniqueClash | None:
-    """Claim each value for ``object_id`` in the unique index, or report who holds one.
+    claims = [(object_id, name, value) for name, value in values.items()]
+    return claim_all(conn, portal_id, type_id, claims).get(object_id)
 
-    The primary key of ``unique_values`` decides, so two concurrent writers can never both
-    win. Claims made before a clash are taken back.
-    """
-    claimed: list[str] = []
-    for name, value in values.items():
-        row = {"portal_id": portal_id, "object_type": type_id, "name": name, "value": value}
-        inserted = conn.execute(_insert_ignoring_conflict(conn), {**row, "object_id": object_id})
-        if inserted.rowcount == 1:
-            claimed.append(name)
-            continue
-        holder = conn.execute(
-            select(unique_values.c.object_id).where(
-                *(getattr(unique_values.c, k) == v for k, v in row.items())
-            )
-        ).scalar_one()
-        if holder != object_id:
-            release_unique(conn, portal_id, type_id, object_id, {n: values[n] for n in claimed})
-            return UniqueClash(name, value, holder)
-    return None
+
+def release_all(
+    conn: Connection, portal_id: int, type_id: str, claims: Sequence[tuple[int, str, str]]
+) -> None:
+    run_many(
+        conn,
+        "DELETE FROM unique_values WHERE portal_id = ? AND object_type = ? AND name = ?"
+        " AND value = ? AND object_id = ?",
+        [(portal_id, type_id, name, value, object_id) for object_id, name, value in claims],
+    )
 
 
 def release_unique(
     conn: Connection, portal_id: int, type_id: str, object_id: int, values: Mapping[str, str]
 ) -> None:
-    for name, value in values.items():
-        conn.execute(
-            delete(unique_values).where(
-                unique_values.c.portal_id == portal_id,
-                unique_values.c.object_type == type_id,
-                unique_values.c.name == name,
-                unique_values.c.value == value,
-                unique_values.c.object_id == object_id,
-            )
-        )
+    release_all(conn, portal_id, type_id, [(object_id, n, v) for n, v in values.items()])
 
 
 def _history_rows(
@@ -187,29 +197,59 @@ def _history_rows(
     ]
 
 
+def _allocate_ids(conn: Connection, count: int) -> list[int]:
+    """New record ids from the database: PostgreSQL's sequence; on SQLite the next ids after
+    the highest, which is safe because the caller holds the single writer's lock."""
+    if conn.dialect.name == "postgresql":
+        rows = fetch(
+            conn,
+            "SELECT nextval(pg_get_serial_sequence('objects', 'id')) AS id"
+            " FROM generate_series(1, ?)",
+            [count],
+        )
+        return [int(row.id) for row in rows]
+    highest = fetch(conn, "SELECT COALESCE(MAX(id), 0) AS id FROM objects", [])[0].id
+    return list(range(int(highest) + 1, int(highest) + 1 + count))
+
+
 def insert_records(
     conn: Connection, portal_id: int, type_id: str, records: Sequence[NewRecord], at: int
 ) -> tuple[dict[int, Record], dict[int, UniqueClash]]:
+    """All rows of a batch in a handful of statements; records losing a unique value to
+    another record are removed again before the transaction ends."""
+    if not records:
+        return {}, {}
+    ids = _allocate_ids(conn, len(records))
+    json_param = "CAST(? AS JSONB)" if conn.dialect.name == "postgresql" else "?"
+    run_many(
+        conn,
+        "INSERT INTO objects (id, portal_id, object_type, properties, created_at, updated_at,"
+        f" archived) VALUES (?, ?, ?, {json_param}, ?, ?, ?)",
+        [
+            (i, portal_id, type_id, orjson.dumps(new.properties).decode(), at, at, False)
+            for i, new in zip(ids, records, strict=True)
+        ],
+    )
+    claims = [
+        (i, name, new.properties[name])
+        for i, new in zip(ids, records, strict=True)
+        for name in sorted(new.unique_names)
+    ]
+    lost = claim_all(conn, portal_id, type_id, claims)
+    run_many(conn, "DELETE FROM objects WHERE id = ?", [(i,) for i in lost])
     created: dict[int, Record] = {}
     clashes: dict[int, UniqueClash] = {}
     history: list[HistoryRow] = []
     index: list[IndexRow] = []
-    for position, new in enumerate(records):
-        row = {"portal_id": portal_id, "object_type": type_id, "created_at": at, "updated_at": at}
-        object_id = conn.execute(
-            insert(objects).returning(objects.c.id), {**row, "properties": dict(new.properties)}
-        ).scalar_one()
-        unique = {n: new.properties[n] for n in new.unique_names}
-        clash = claim_unique(conn, portal_id, type_id, object_id, unique) if unique else None
-        if clash:
-            conn.execute(delete(objects).where(objects.c.id == object_id))
-            clashes[position] = clash
+    for position, (object_id, new) in enumerate(zip(ids, records, strict=True)):
+        if object_id in lost:
+            clashes[position] = lost[object_id]
             continue
         created[position] = Record(object_id, dict(new.properties), at, at)
         history += _history_rows(portal_id, object_id, new.properties, at, new.source_id)
         index += [(object_id, name, values) for name, values in new.index.items() if values]
     write_history(conn, history)
-    write_index(conn, portal_id, type_id, index)
+    write_index(conn, portal_id, type_id, index, fresh=True)
     return created, clashes
 
 

@@ -29,15 +29,19 @@ _COMPARE = {"EQ": "=", "NEQ": "=", "LT": "<", "LTE": "<=", "GT": ">", "GTE": ">=
 _NEGATED = frozenset({"NEQ", "NOT_IN", "NOT_HAS_PROPERTY", "NOT_CONTAINS_TOKEN"})
 
 
-def write_index(conn: Connection, portal_id: int, type_id: str, rows: Sequence[IndexRow]) -> None:
-    """Replace the index values of each (object, name) pair."""
+def write_index(
+    conn: Connection, portal_id: int, type_id: str, rows: Sequence[IndexRow], *, fresh: bool = False
+) -> None:
+    """Replace the index values of each (object, name) pair (``fresh``: new records, so
+    there is nothing to replace)."""
     if not rows:
         return
-    run_many(
-        conn,
-        "DELETE FROM property_index WHERE object_id = ? AND name = ?",
-        [(object_id, name) for object_id, name, _ in rows],
-    )
+    if not fresh:
+        run_many(
+            conn,
+            "DELETE FROM property_index WHERE object_id = ? AND name = ?",
+            [(object_id, name) for object_id, name, _ in rows],
+        )
     inserts = [
         (portal_id, type_id, object_id, name, num, text[:INDEXED_PREFIX] if text else text)
         for object_id, name, values in rows
@@ -123,17 +127,50 @@ def search_ids(
     where, params = _where(q, portal_id, type_id)
     total = fetch(conn, f"SELECT COUNT(*) AS n FROM objects o WHERE {where}", params)[0].n
     direction = "DESC" if q.descending else "ASC"
-    join, order, join_params = "", f"o.id {direction}", []
-    if q.sort_column:
-        order = f"o.{q.sort_column} {direction}, o.id {direction}"
-    elif q.sort_name:
-        column = "s.num_value" if q.sort_numeric else "s.str_value"
-        join = (
-            " LEFT JOIN property_index s ON s.object_id = o.id AND s.portal_id = ?"
-            " AND s.object_type = ? AND s.name = ?"
-        )
-        join_params = [portal_id, type_id, q.sort_name]
-        order = f"({column} IS NULL), {column} {direction}, o.id {direction}"
-    statement = f"SELECT o.id FROM objects o{join} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
-    rows = fetch(conn, statement, [*join_params, *params, q.limit, q.offset])
-    return int(total), list(dict.fromkeys(row.id for row in rows))
+    if q.sort_name and not q.sort_column:
+        page = _sorted_by_property(conn, portal_id, type_id, q, where, params, int(total))
+        return int(total), page
+    order = f"o.{q.sort_column or 'id'} {direction}, o.id {direction}"
+    statement = f"SELECT o.id FROM objects o WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
+    rows = fetch(conn, statement, [*params, q.limit, q.offset])
+    return int(total), [row.id for row in rows]
+
+
+def _sorted_by_property(
+    conn: Connection,
+    portal_id: int,
+    type_id: str,
+    q: SearchQuery,
+    where: str,
+    params: list[Any],
+    total: int,
+) -> list[int]:
+    """Walk the sort property's index in order (so a sorted page costs what it shows);
+    records without a value follow, in id order."""
+    direction = "DESC" if q.descending else "ASC"
+    column = "s.num_value" if q.sort_numeric else "s.str_value"
+    valued = (
+        " FROM property_index s JOIN objects o ON o.id = s.object_id WHERE s.portal_id = ?"
+        f" AND s.object_type = ? AND s.name = ? AND {where}"
+    )
+    scope = [portal_id, type_id, q.sort_name, *params]
+    rows = fetch(
+        conn,
+        f"SELECT o.id{valued} ORDER BY {column} {direction}, o.id {direction} LIMIT ? OFFSET ?",
+        [*scope, q.limit, q.offset],
+    )
+    ids = list(dict.fromkeys(row.id for row in rows))
+    if len(rows) == q.limit:
+        return ids
+    valued_count = int(fetch(conn, f"SELECT COUNT(*) AS n{valued}", scope)[0].n)
+    if valued_count >= total:
+        return ids
+    rest = fetch(
+        conn,
+        f"SELECT o.id FROM objects o WHERE {where} AND o.id NOT IN (SELECT s.object_id FROM"
+        " property_index s WHERE s.portal_id = ? AND s.object_type = ? AND s.name = ?)"
+        f" ORDER BY o.id {direction} LIMIT ? OFFSET ?",
+        [*params, portal_id, type_id, q.sort_name, q.limit - len(rows),
+         max(0, q.offset - valued_count)],
+    )  # fmt: skip
+    return ids + [row.id for row in rest]

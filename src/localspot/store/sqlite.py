@@ -18,6 +18,7 @@ from localspot.crm.storage import StoreRejected
 from localspot.store.sql import SqlStore, engine_options
 
 T = TypeVar("T")
+STATISTICS_EVERY_WRITES = 200
 
 
 def sqlite_engine(url: str, synchronous: str = "NORMAL") -> Engine:
@@ -31,6 +32,7 @@ def sqlite_engine(url: str, synchronous: str = "NORMAL") -> Engine:
         cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA analysis_limit=1000")  # keep statistics cheap to refresh
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -58,6 +60,17 @@ class SqliteStore(SqlStore):
         driver = self._conn.connection.driver_connection
         assert driver is not None
         self._driver: Any = driver
+        self._writes_since_analysis = 0
+        self._refresh_statistics(force=True)
+
+    def _refresh_statistics(self, *, force: bool = False) -> None:
+        """SQLite's planner needs table statistics to drive a search from its most selective
+        index (without them it walked a sort index instead: 56 ms against 0.9 ms at 20,000
+        calls). ``ANALYZE`` under ``analysis_limit`` samples each index, so it stays cheap."""
+        self._writes_since_analysis += 1
+        if force or self._writes_since_analysis >= STATISTICS_EVERY_WRITES:
+            self._driver.execute("ANALYZE")
+            self._writes_since_analysis = 0
 
     def _run(self, work: Callable[[Connection], T], *, immediate: bool) -> T:
         if immediate:
@@ -81,7 +94,9 @@ class SqliteStore(SqlStore):
         return self._run(work, immediate=False)
 
     async def _write(self, work: Callable[[Connection], T]) -> T:
-        return self._run(work, immediate=True)
+        result = self._run(work, immediate=True)
+        self._refresh_statistics()
+        return result
 
     async def close(self) -> None:
         self._conn.close()
