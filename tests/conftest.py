@@ -12,10 +12,12 @@ import secrets
 import socket
 import subprocess
 import sys
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import httpx
 import pytest
@@ -127,7 +129,17 @@ def start_server(database_url: str, *extra: str, env: dict[str, str] | None = No
             break
     else:
         raise RuntimeError("localspot serve exited early:\n" + "".join(seen))
+    # Keep reading the server's log so a full pipe can never block it.
+    threading.Thread(target=_drain, args=(process.stderr,), daemon=True).start()
     return Server(f"http://127.0.0.1:{port}", token, database_url, process)
+
+
+def _drain(stream: IO[str]) -> None:
+    try:
+        for _ in stream:
+            pass
+    except (OSError, ValueError):
+        pass
 
 
 def stop_server(server: Server) -> None:

@@ -12,15 +12,17 @@ import typer
 from localspot.config import Settings, help_for
 from localspot.crm.object_types import all_types
 from localspot.http.auth import hash_token
-from localspot.store.open import is_sqlite, open_store
+from localspot.store.open import is_sqlite, migrate, open_store, revision_of
 
 cli = typer.Typer(
     no_args_is_help=True, add_completion=False, help="A HubSpot-compatible CRM API server."
 )
 portals_cli = typer.Typer(no_args_is_help=True, help="Manage portals (accounts).")
 tokens_cli = typer.Typer(no_args_is_help=True, help="Manage bearer tokens.")
+db_cli = typer.Typer(no_args_is_help=True, help="Database schema (migrations).")
 cli.add_typer(portals_cli, name="portals")
 cli.add_typer(tokens_cli, name="tokens")
+cli.add_typer(db_cli, name="db")
 
 DatabaseUrl = Annotated[
     str | None, typer.Option("--database-url", help=help_for("database_url"), show_default=False)
@@ -58,12 +60,20 @@ def serve(
     log_level: Annotated[
         str | None, typer.Option(help=help_for("log_level"), show_default=False)
     ] = None,
+    migrate_on_start: Annotated[
+        bool | None, typer.Option("--migrate/--no-migrate", help=help_for("migrate_on_start"))
+    ] = None,
 ) -> None:
     """Serve the API (migrations run first)."""
     import uvicorn
 
     settings = Settings.from_env(
-        host=host, port=port, workers=workers, database_url=database_url, log_level=log_level
+        host=host,
+        port=port,
+        workers=workers,
+        database_url=database_url,
+        log_level=log_level,
+        migrate_on_start=migrate_on_start,
     )
     if settings.workers > 1 and is_sqlite(settings.database_url):
         typer.echo(
@@ -84,7 +94,11 @@ def serve(
 
 
 async def _prepare(settings: Settings) -> None:
-    store = open_store(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    store = open_store(
+        settings.database_url,
+        sqlite_synchronous=settings.sqlite_synchronous,
+        migrate=settings.migrate_on_start,
+    )
     try:
         portal_id = await store.default_portal()
         if settings.token:
@@ -131,6 +145,20 @@ def tokens_create(
     portal_id = asyncio.run(_register_token(settings, token, portal, chosen, kind))
     typer.echo(f"portal {portal_id}, scopes: {' '.join(chosen)}", err=True)
     typer.echo(token)
+
+
+@db_cli.command("upgrade")
+def db_upgrade(database_url: DatabaseUrl = None) -> None:
+    """Migrate the database to the newest schema and print its revision."""
+    settings = Settings.from_env(database_url=database_url)
+    typer.echo(migrate(settings.database_url))
+
+
+@db_cli.command("current")
+def db_current(database_url: DatabaseUrl = None) -> None:
+    """Print the database's schema revision ("none" before the first migration)."""
+    settings = Settings.from_env(database_url=database_url)
+    typer.echo(revision_of(settings.database_url) or "none")
 
 
 def main() -> None:

@@ -33,6 +33,9 @@ class Settings:
     max_history_batch_inputs: int = _setting(
         50, "Most inputs of a batch read that asks for propertiesWithHistory."
     )
+    migrate_on_start: bool = _setting(
+        True, "Run migrations when `serve` starts; turn off when `localspot db upgrade` runs apart."
+    )
     sqlite_synchronous: str = _setting(
         "NORMAL",
         "SQLite synchronous pragma: NORMAL (durable with WAL) or FULL; OFF for throwaway data.",

@@ -39,10 +39,16 @@ def _alembic_config(connection: Connection) -> Any:
     return config
 
 
+MIGRATION_LOCK = 7_246_105_301
+"""PostgreSQL advisory lock key: servers starting together migrate one at a time."""
+
+
 def upgrade(engine: Engine) -> None:
     from alembic import command
 
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         command.upgrade(_alembic_config(connection), "head")
 
 
@@ -51,6 +57,24 @@ def current_revision(engine: Engine) -> str | None:
 
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def migrate(url: str) -> str | None:
+    """Upgrade the database at ``url`` to the newest schema; return its revision."""
+    engine = sync_engine(url)
+    try:
+        upgrade(engine)
+        return current_revision(engine)
+    finally:
+        engine.dispose()
+
+
+def revision_of(url: str) -> str | None:
+    engine = sync_engine(url)
+    try:
+        return current_revision(engine)
+    finally:
+        engine.dispose()
 
 
 def sync_engine(url: str, sqlite_synchronous: str = "NORMAL") -> Engine:
