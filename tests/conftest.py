@@ -112,6 +112,7 @@ def start_server(database_url: str, *extra: str, env: dict[str, str] | None = No
         **os.environ,
         "LOCALSPOT_DATABASE_URL": database_url,
         "LOCALSPOT_TOKEN": token,
+        "LOCALSPOT_RATE_LIMITS": "off",  # the rate-limit tests turn them on for their servers
         **(env or {}),
     }
     process = subprocess.Popen(

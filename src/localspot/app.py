@@ -19,9 +19,11 @@ from localspot.crm.object_types import all_types
 from localspot.crm.storage import Store
 from localspot.http.auth import auth_guard
 from localspot.http.errors import CORRELATION_HEADER, EXCEPTION_HANDLERS, new_correlation_id
+from localspot.http.limits import add_usage_headers, rate_limit_guard
 from localspot.http.objects import ObjectsController
 from localspot.http.properties import PropertiesController
 from localspot.http.search import SearchController
+from localspot.store.counters import open_counters
 from localspot.store.open import open_store
 
 OBJECT_PATHS = ("/crm/v3/objects", "/crm/objects/2026-03")
@@ -86,22 +88,37 @@ def create_app(
             yield
         finally:
             await app.state.store.close()
+            await app.state.counters.close()
 
     routers = [
-        Router(path=path, route_handlers=[ObjectsController, SearchController], guards=[auth_guard])
+        Router(
+            path=path,
+            route_handlers=[ObjectsController, SearchController],
+            guards=[auth_guard, rate_limit_guard],
+        )
         for path in OBJECT_PATHS
     ]
     routers.append(
         Router(
-            path="/crm/v3/properties", route_handlers=[PropertiesController], guards=[auth_guard]
+            path="/crm/v3/properties",
+            route_handlers=[PropertiesController],
+            guards=[auth_guard, rate_limit_guard],
         )
     )
     return Litestar(
         route_handlers=[healthz, openapi_json, docs_page, *routers],
         exception_handlers=EXCEPTION_HANDLERS,
         after_request=_add_correlation_id,
+        before_send=[add_usage_headers],
         openapi_config=_openapi(),
-        state=State({"settings": settings, "store": store, "clock": clock or SystemClock()}),
+        state=State(
+            {
+                "settings": settings,
+                "store": store,
+                "clock": clock or SystemClock(),
+                "counters": open_counters(settings.redis_url),
+            }
+        ),
         lifespan=[lifespan],
         debug=False,
     )

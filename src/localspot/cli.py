@@ -6,10 +6,11 @@ import asyncio
 import os
 import secrets
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
-from localspot.config import Settings, help_for
+from localspot.config import Settings, help_for, parse_switch
 from localspot.crm.object_types import all_types
 from localspot.http.auth import hash_token
 from localspot.store.open import is_sqlite, migrate, open_store, revision_of
@@ -24,6 +25,7 @@ cli.add_typer(portals_cli, name="portals")
 cli.add_typer(tokens_cli, name="tokens")
 cli.add_typer(db_cli, name="db")
 
+TIERS = ("free", "starter", "professional", "enterprise")
 DatabaseUrl = Annotated[
     str | None, typer.Option("--database-url", help=help_for("database_url"), show_default=False)
 ]
@@ -38,12 +40,17 @@ def all_scopes() -> list[str]:
 
 
 async def _register_token(
-    settings: Settings, token: str, portal: int | None, scopes: list[str], kind: str
+    settings: Settings,
+    token: str,
+    portal: int | None,
+    scopes: list[str],
+    kind: str,
+    expires_ms: int | None = None,
 ) -> int:
     store = open_store(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
     try:
         portal_id = portal if portal is not None else await store.default_portal()
-        await store.create_token(portal_id, hash_token(token), scopes, kind)
+        await store.create_token(portal_id, hash_token(token), scopes, kind, expires_ms)
         return portal_id
     finally:
         await store.close()
@@ -63,6 +70,9 @@ def serve(
     migrate_on_start: Annotated[
         bool | None, typer.Option("--migrate/--no-migrate", help=help_for("migrate_on_start"))
     ] = None,
+    rate_limits: Annotated[
+        str | None, typer.Option(help=help_for("rate_limits"), show_default=False)
+    ] = None,
 ) -> None:
     """Serve the API (migrations run first)."""
     import uvicorn
@@ -74,6 +84,7 @@ def serve(
         database_url=database_url,
         log_level=log_level,
         migrate_on_start=migrate_on_start,
+        rate_limits=parse_switch(rate_limits) if rate_limits is not None else None,
     )
     if settings.workers > 1 and is_sqlite(settings.database_url):
         typer.echo(
@@ -83,6 +94,7 @@ def serve(
         raise typer.Exit(2)
     asyncio.run(_prepare(settings))
     os.environ["LOCALSPOT_DATABASE_URL"] = settings.database_url
+    os.environ["LOCALSPOT_RATE_LIMITS"] = "on" if settings.rate_limits else "off"
     uvicorn.run(
         "localspot.app:app_from_env",
         factory=True,
@@ -112,19 +124,54 @@ async def _prepare(settings: Settings) -> None:
 @portals_cli.command("create")
 def portals_create(
     name: Annotated[str, typer.Option(help="A name for the portal.")] = "Portal",
+    tier: Annotated[
+        str,
+        typer.Option(help="free, starter, professional or enterprise, optionally +limit-increase."),
+    ] = "free",
+    timezone: Annotated[str, typer.Option(help="IANA time zone of the daily limit.")] = "UTC",
     database_url: DatabaseUrl = None,
 ) -> None:
     """Create a portal and print its id."""
     settings = Settings.from_env(database_url=database_url)
+    base, _, increase = tier.partition("+")
+    if base not in TIERS or increase not in ("", "limit-increase"):
+        typer.echo(f"unknown tier {tier!r}; use one of {', '.join(TIERS)}", err=True)
+        raise typer.Exit(2)
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        typer.echo(f"unknown time zone {timezone!r}", err=True)
+        raise typer.Exit(2) from None
 
     async def create() -> int:
         store = open_store(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
         try:
-            return await store.create_portal(name)
+            return await store.create_portal(name, tier, timezone)
         finally:
             await store.close()
 
     typer.echo(asyncio.run(create()))
+
+
+@tokens_cli.command("revoke")
+def tokens_revoke(
+    token: Annotated[str, typer.Argument(help="The token to revoke.", show_default=False)],
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Revoke a token: it answers 401 from then on."""
+    settings = Settings.from_env(database_url=database_url)
+
+    async def revoke() -> bool:
+        store = open_store(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+        try:
+            return await store.revoke_token(hash_token(token))
+        finally:
+            await store.close()
+
+    if not asyncio.run(revoke()):
+        typer.echo("no such live token", err=True)
+        raise typer.Exit(1)
+    typer.echo("revoked")
 
 
 @tokens_cli.command("create")
@@ -136,13 +183,20 @@ def tokens_create(
         str | None, typer.Option(help="Comma-separated scopes (default: all).")
     ] = None,
     kind: Annotated[str, typer.Option(help="private_app or oauth.")] = "private_app",
+    expires_in: Annotated[
+        int | None, typer.Option(help="Seconds until the token expires (default: never).")
+    ] = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Create a bearer token; it is printed once, on the last line."""
     settings = Settings.from_env(database_url=database_url)
+    if kind not in ("private_app", "oauth"):
+        typer.echo("--kind must be private_app or oauth", err=True)
+        raise typer.Exit(2)
     chosen = [s.strip() for s in scopes.split(",") if s.strip()] if scopes else all_scopes()
     token = f"pat-na1-{secrets.token_hex(16)}"
-    portal_id = asyncio.run(_register_token(settings, token, portal, chosen, kind))
+    expires_ms = expires_in * 1000 if expires_in is not None else None
+    portal_id = asyncio.run(_register_token(settings, token, portal, chosen, kind, expires_ms))
     typer.echo(f"portal {portal_id}, scopes: {' '.join(chosen)}", err=True)
     typer.echo(token)
 

@@ -36,6 +36,22 @@ class Settings:
     migrate_on_start: bool = _setting(
         True, "Run migrations when `serve` starts; turn off when `localspot db upgrade` runs apart."
     )
+    rate_limits: bool = _setting(
+        True, "Enforce HubSpot's rate limits (`--rate-limits on|off`); off for bulk loads."
+    )
+    redis_url: str | None = _setting(
+        None, "Redis for rate-limit counters shared by several processes (redis://host:port/db)."
+    )
+    ten_secondly_limits: str = _setting(
+        "free=100,starter=100,professional=190,enterprise=190,limit-increase=250",
+        "Requests per token per rolling window, by portal tier (`+limit-increase` uses the last).",
+    )
+    ten_secondly_window_ms: int = _setting(10_000, "Length of the rolling window, in ms.")
+    daily_limits: str = _setting(
+        "free=250000,starter=250000,professional=625000,enterprise=1000000,limit-increase=1000000",
+        "Requests per portal per day (midnight in the portal's time zone); the increase adds.",
+    )
+    search_per_second: int = _setting(5, "Search requests per portal per second.")
     sqlite_synchronous: str = _setting(
         "NORMAL",
         "SQLite synchronous pragma: NORMAL (durable with WAL) or FULL; OFF for throwaway data.",
@@ -58,8 +74,13 @@ def _coerce(type_name: Any, text: str) -> Any:
     if type_name in ("int", int):
         return int(text)
     if type_name in ("bool", bool):
-        return text.strip().lower() in ("1", "true", "yes", "on")
+        return parse_switch(text)
     return text
+
+
+def parse_switch(text: str) -> bool:
+    """``on``/``off``, ``true``/``false``, ``1``/``0``, ``yes``/``no``."""
+    return text.strip().lower() in ("1", "true", "yes", "on")
 
 
 def help_for(name: str) -> str:

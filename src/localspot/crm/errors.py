@@ -9,7 +9,8 @@ One handler in ``http/errors.py`` turns any of them into HubSpot's ``Error`` bod
     ├── ObjectNotFound         404 OBJECT_NOT_FOUND
     ├── ResourceNotFound       404 (unknown route; HubSpot sends no category)
     ├── MethodNotAllowed       405
-    └── Conflict               409 CONFLICT
+    ├── Conflict               409 CONFLICT
+    └── RateLimited            429 RATE_LIMITS (with errorType and policyName)
 
 Per-input failures inside batches are not exceptions: they are ``InputError`` data.
 """
@@ -46,6 +47,8 @@ class HubSpotError(Exception):
         self.details = tuple(details)
         self.links = dict(links or {})
         self.headers = dict(headers or {})
+        self.error_type: str | None = None
+        self.policy_name: str | None = None
 
 
 class ValidationError(HubSpotError):
@@ -64,6 +67,12 @@ class InvalidAuthentication(HubSpotError):
             "https://developers.hubspot.com/docs/methods/auth/oauth-overview",
             headers={"x-hubspot-auth-failure": "401 Unauthorized"},
         )
+
+
+class ExpiredAuthentication(InvalidAuthentication):
+    """An expired token: 401 like a missing one, with HubSpot's OAuth category."""
+
+    category = "EXPIRED_AUTHENTICATION"
 
 
 class MissingScopes(HubSpotError):
@@ -107,3 +116,15 @@ class MethodNotAllowed(HubSpotError):
 class Conflict(HubSpotError):
     status = 409
     category = "CONFLICT"
+
+
+class RateLimited(HubSpotError):
+    """HubSpot's 429: the official SDKs retry on ``errorType``/``policyName`` exactly."""
+
+    status = 429
+    category = "RATE_LIMITS"
+
+    def __init__(self, policy_name: str) -> None:
+        super().__init__(f"You have reached your {policy_name.lower()} limit.")
+        self.error_type = "RATE_LIMIT"
+        self.policy_name = policy_name

@@ -19,6 +19,9 @@ class Principal:
     portal_id: int
     scopes: frozenset[str]
     token_kind: str = "private_app"
+    tier: str = "free"
+    timezone: str = "UTC"
+    token_hash: str = ""
 
 
 @dataclass(frozen=True, slots=True)

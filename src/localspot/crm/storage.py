@@ -35,6 +35,8 @@ class TokenGrant:
     kind: str = "private_app"
     expires_at: int | None = None
     revoked: bool = False
+    tier: str = "free"
+    timezone: str = "UTC"
 
 
 IndexValues = Mapping[str, tuple[tuple[float | None, str | None], ...]]
@@ -95,14 +97,23 @@ class Store(Protocol):
 
     async def find_token(self, token_hash: str) -> TokenGrant | None: ...
 
-    async def create_portal(self, name: str) -> int: ...
+    async def create_portal(self, name: str, tier: str = "free", timezone: str = "UTC") -> int: ...
+
+    async def revoke_token(self, token_hash: str) -> bool:
+        """False when no live token has that hash."""
+        ...
 
     async def default_portal(self) -> int:
         """The lowest portal id, creating a first portal when there is none."""
         ...
 
     async def create_token(
-        self, portal_id: int, token_hash: str, scopes: Collection[str], kind: str
+        self,
+        portal_id: int,
+        token_hash: str,
+        scopes: Collection[str],
+        kind: str,
+        expires_in_ms: int | None = None,
     ) -> None: ...
 
     async def custom_properties(

@@ -15,7 +15,7 @@ from litestar.handlers.base import BaseRouteHandler
 
 from localspot.clock import Clock
 from localspot.crm import object_types
-from localspot.crm.errors import InvalidAuthentication, MissingScopes
+from localspot.crm.errors import ExpiredAuthentication, InvalidAuthentication, MissingScopes
 from localspot.crm.model import Principal
 from localspot.crm.storage import Store
 
@@ -35,12 +35,15 @@ async def authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Princi
     token = bearer_token(connection)
     store: Store = connection.app.state.store
     clock: Clock = connection.app.state.clock
-    grant = await store.find_token(hash_token(token)) if token else None
+    token_hash = hash_token(token) if token else ""
+    grant = await store.find_token(token_hash) if token else None
     if grant is None or grant.revoked:
         raise InvalidAuthentication()
     if grant.expires_at is not None and grant.expires_at <= clock.now_ms():
-        raise InvalidAuthentication()
-    return Principal(grant.portal_id, grant.scopes, grant.kind)
+        raise ExpiredAuthentication()
+    return Principal(
+        grant.portal_id, grant.scopes, grant.kind, grant.tier, grant.timezone, token_hash
+    )
 
 
 def required_scope(handler: BaseRouteHandler, path_params: dict[str, Any]) -> str | None:

@@ -45,6 +45,8 @@ def error_response(
     details: tuple[DomainDetail, ...] = (),
     links: Mapping[str, str] | None = None,
     headers: Mapping[str, str] | None = None,
+    error_type: str | None = None,
+    policy_name: str | None = None,
 ) -> Response[Error]:
     correlation_id = new_correlation_id()
     body = Error(
@@ -55,6 +57,8 @@ def error_response(
         context={k: list(v) for k, v in (context or {}).items()},
         errors=[_detail(d) for d in details],
         links=dict(links) if links else None,
+        error_type=error_type,
+        policy_name=policy_name,
     )
     all_headers = {CORRELATION_HEADER: correlation_id, **(headers or {})}
     return Response(body, status_code=status, headers=all_headers)
@@ -69,6 +73,8 @@ def on_hubspot_error(_: Request[Any, Any, Any], exc: HubSpotError) -> Response[E
         details=exc.details,
         links=exc.links,
         headers=exc.headers,
+        error_type=exc.error_type,
+        policy_name=exc.policy_name,
     )
 
 

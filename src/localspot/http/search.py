@@ -70,7 +70,7 @@ class SearchController(Controller):
 
     @post(
         "/",
-        opt={"access": "read"},
+        opt={"access": "read", "rate": "search"},
         status_code=HTTP_200_OK,
         responses=error_responses(),
         summary="Search",

@@ -16,7 +16,8 @@ from localspot.store.schema import portals, properties, property_groups, tokens
 
 def find_token(conn: Connection, token_hash: str) -> TokenGrant | None:
     statement = (
-        "SELECT portal_id, scopes, kind, expires_at, revoked_at FROM tokens WHERE token_hash = ?"
+        "SELECT t.portal_id, t.scopes, t.kind, t.expires_at, t.revoked_at, p.tier, p.timezone"
+        " FROM tokens t JOIN portals p ON p.id = t.portal_id WHERE t.token_hash = ?"
     )
     rows = fetch(conn, statement, [token_hash])
     if not rows:
@@ -28,12 +29,26 @@ def find_token(conn: Connection, token_hash: str) -> TokenGrant | None:
         kind=row.kind,
         expires_at=row.expires_at,
         revoked=row.revoked_at is not None,
+        tier=row.tier,
+        timezone=row.timezone,
     )
 
 
-def create_portal(conn: Connection, name: str, at: int) -> int:
+def create_portal(
+    conn: Connection, name: str, at: int, tier: str = "free", timezone: str = "UTC"
+) -> int:
     statement = insert(portals).returning(portals.c.id)
-    return int(conn.execute(statement, {"name": name, "created_at": at}).scalar_one())
+    row = {"name": name, "created_at": at, "tier": tier, "timezone": timezone}
+    return int(conn.execute(statement, row).scalar_one())
+
+
+def revoke_token(conn: Connection, token_hash: str, at: int) -> bool:
+    revoked = conn.execute(
+        update(tokens)
+        .where(tokens.c.token_hash == token_hash, tokens.c.revoked_at.is_(None))
+        .values(revoked_at=at)
+    )
+    return bool(revoked.rowcount)
 
 
 def default_portal(conn: Connection, at: int) -> int:
@@ -42,7 +57,13 @@ def default_portal(conn: Connection, at: int) -> int:
 
 
 def create_token(
-    conn: Connection, portal_id: int, token_hash: str, scopes: Collection[str], kind: str, at: int
+    conn: Connection,
+    portal_id: int,
+    token_hash: str,
+    scopes: Collection[str],
+    kind: str,
+    at: int,
+    expires_at: int | None = None,
 ) -> None:
     row: dict[str, Any] = {
         "token_hash": token_hash,
@@ -50,6 +71,7 @@ def create_token(
         "scopes": " ".join(sorted(scopes)),
         "kind": kind,
         "created_at": at,
+        "expires_at": expires_at,
     }
     exists = conn.execute(select(tokens.c.token_hash).where(tokens.c.token_hash == token_hash))
     if exists.first() is None:

@@ -46,17 +46,31 @@ class SqlStore:
     async def find_token(self, token_hash: str) -> TokenGrant | None:
         return await self._read(lambda c: accounts_sql.find_token(c, token_hash))
 
-    async def create_portal(self, name: str) -> int:
-        return await self._write(lambda c: accounts_sql.create_portal(c, name, _now_ms()))
+    async def create_portal(self, name: str, tier: str = "free", timezone: str = "UTC") -> int:
+        return await self._write(
+            lambda c: accounts_sql.create_portal(c, name, _now_ms(), tier, timezone)
+        )
+
+    async def revoke_token(self, token_hash: str) -> bool:
+        return await self._write(lambda c: accounts_sql.revoke_token(c, token_hash, _now_ms()))
 
     async def default_portal(self) -> int:
         return await self._write(lambda c: accounts_sql.default_portal(c, _now_ms()))
 
     async def create_token(
-        self, portal_id: int, token_hash: str, scopes: Collection[str], kind: str
+        self,
+        portal_id: int,
+        token_hash: str,
+        scopes: Collection[str],
+        kind: str,
+        expires_in_ms: int | None = None,
     ) -> None:
+        now = _now_ms()
+        expires_at = now + expires_in_ms if expires_in_ms is not None else None
         await self._write(
-            lambda c: accounts_sql.create_token(c, portal_id, token_hash, scopes, kind, _now_ms())
+            lambda c: accounts_sql.create_token(
+                c, portal_id, token_hash, scopes, kind, now, expires_at
+            )
         )
 
     async def custom_properties(

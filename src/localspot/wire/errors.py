@@ -26,6 +26,8 @@ class Error(Struct, rename="camel", omit_defaults=True):
     errors: list[ErrorDetail]
     sub_category: str | None = None
     links: dict[str, str] | None = None
+    error_type: str | None = None
+    policy_name: str | None = None
 
 
 class StandardError(Struct, rename="camel", omit_defaults=True):
