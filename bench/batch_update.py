@@ -36,16 +36,20 @@ def client(server: RunningServer) -> httpx.Client:
     return httpx.Client(base_url=server.base_url, headers=headers, timeout=120)
 
 
-def _create_worker(args: tuple[str, str, list[list[dict[str, Any]]]]) -> list[str]:
+def _create_worker(args: tuple[str, str, list[list[dict[str, Any]]]]) -> list[tuple[str, str]]:
+    """Creates its share of the batches; returns (bench_key, record id) pairs."""
     base_url, token, batches = args
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     ids: list[str] = []
+    pairs: list[tuple[str, str]] = []
     with httpx.Client(base_url=base_url, headers=headers, timeout=120) as http:
         for batch in batches:
             response = http.post(f"{CALLS}/batch/create", content=orjson.dumps({"inputs": batch}))
             response.raise_for_status()
+            keys = [item["properties"]["bench_key"] for item in batch]
             ids += [r["id"] for r in response.json()["results"]]
-    return ids
+            pairs += zip(keys, ids[-len(batch) :], strict=True)
+    return pairs
 
 
 def load(server: RunningServer, count: int, processes: int) -> tuple[list[str], float]:
@@ -59,8 +63,8 @@ def load(server: RunningServer, count: int, processes: int) -> tuple[list[str], 
     with multiprocessing.Pool(processes) as pool:
         results = pool.map(_create_worker, [(server.base_url, server.token, c) for c in chunks])
     elapsed = time.perf_counter() - started
-    interleaved = [ids for ids in results]
-    return [i for ids in interleaved for i in ids], elapsed
+    by_key = dict(pair for pairs in results for pair in pairs)
+    return [by_key[f"key-{n}"] for n in range(count)], elapsed
 
 
 def _update_worker(args: tuple[str, str, list[UpdateRequest], float, float]) -> dict[str, Any]:
