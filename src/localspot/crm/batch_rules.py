@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from localspot.crm.errors import ValidationError
 from localspot.crm.model import InputError, ObjectType, PropertyProblem
-from localspot.crm.properties import Definitions, invalid_values_message
+from localspot.crm.properties import Definitions, invalid_values_message, problem_details
 
 
 def check_batch_size(count: int, maximum: int) -> None:
@@ -118,3 +118,22 @@ def whole_request_fails_on_invalid(trace_ids: Iterable[str | None]) -> bool:
     """HubSpot answers invalid values with a 207 only in multi-status mode, which a caller
     turns on by sending ``objectWriteTraceId``; otherwise the whole batch is a 400."""
     return not any(trace_ids)
+
+
+def input_errors(
+    problems_by_input: Sequence[tuple[PropertyProblem, ...]],
+    traces: Sequence[str | None],
+    portal_id: int,
+) -> list[InputError]:
+    """Invalid inputs of a batch: a whole-request 400 unless the caller sent trace ids
+    (multi-status mode), in which case one ``InputError`` per invalid input."""
+    everything = tuple(p for problems in problems_by_input for p in problems)
+    if everything and whole_request_fails_on_invalid(traces):
+        raise ValidationError(
+            invalid_values_message(everything, portal_id), details=problem_details(everything)
+        )
+    return [
+        invalid_input_error(problems, portal_id, trace)
+        for problems, trace in zip(problems_by_input, traces, strict=True)
+        if problems
+    ]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from localspot.crm import batch_rules
 from localspot.crm.context import CrmContext
 from localspot.crm.errors import Conflict
-from localspot.crm.model import BatchOutcome, CreateInput, InputError, PropertyProblem, Record
+from localspot.crm.model import BatchOutcome, CreateInput, PropertyProblem, Record
 from localspot.crm.properties import (
     Definitions,
     check_values,
@@ -51,15 +51,8 @@ async def batch_create(ctx: CrmContext, inputs: Sequence[CreateInput]) -> BatchO
     batch_rules.check_batch_size(len(inputs), ctx.max_batch_inputs)
     definitions = await load_definitions(ctx.store, ctx.portal_id, ctx.object_type)
     checked = [_check_create(definitions, item) for item in inputs]
-    all_problems = tuple(p for _, problems in checked for p in problems)
     traces = [item.object_write_trace_id for item in inputs]
-    if all_problems and batch_rules.whole_request_fails_on_invalid(traces):
-        raise invalid_values_error(all_problems, ctx.portal_id)
-    errors: list[InputError] = [
-        batch_rules.invalid_input_error(problems, ctx.portal_id, trace)
-        for (_, problems), trace in zip(checked, traces, strict=True)
-        if problems
-    ]
+    errors = batch_rules.input_errors([p for _, p in checked], traces, ctx.portal_id)
     valid = [(i, values) for i, (values, problems) in enumerate(checked) if not problems]
     records = [_new_record(definitions, values, traces[i]) for i, values in valid]
     started_at = ctx.clock.now_ms()

@@ -8,11 +8,10 @@ from collections.abc import Sequence
 from localspot.crm import batch_rules
 from localspot.crm.context import CrmContext
 from localspot.crm.errors import ValidationError
-from localspot.crm.model import BatchOutcome, InputError, PropertyProblem, UpdateInput
+from localspot.crm.model import BatchOutcome, PropertyProblem, UpdateInput
 from localspot.crm.properties import (
     Definitions,
     check_values,
-    invalid_values_error,
     load_definitions,
     missing_required,
     returned_names,
@@ -51,15 +50,8 @@ async def batch_upsert(ctx: CrmContext, inputs: Sequence[UpdateInput]) -> BatchO
         ctx.portal_id, ctx.object_type.type_id, name, [item.id for item in inputs]
     )
     checked = [_check(definitions, item, name, item.id in holders) for item in inputs]
-    all_problems = tuple(p for _, problems in checked for p in problems)
     traces = [item.object_write_trace_id for item in inputs]
-    if all_problems and batch_rules.whole_request_fails_on_invalid(traces):
-        raise invalid_values_error(all_problems, ctx.portal_id)
-    errors: list[InputError] = [
-        batch_rules.invalid_input_error(problems, ctx.portal_id, trace)
-        for (_, problems), trace in zip(checked, traces, strict=True)
-        if problems
-    ]
+    errors = batch_rules.input_errors([p for _, p in checked], traces, ctx.portal_id)
     valid = [i for i, (_, problems) in enumerate(checked) if not problems]
     unique = definitions.unique_names()
     items = [

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from localspot.crm import batch_rules
 from localspot.crm.context import CrmContext, resolve_ids
 from localspot.crm.errors import Conflict, ObjectNotFound
-from localspot.crm.model import BatchOutcome, InputError, PropertyProblem, Record, UpdateInput
+from localspot.crm.model import BatchOutcome, InputError, Record, UpdateInput
 from localspot.crm.properties import (
     Definitions,
     check_values,
@@ -36,20 +36,14 @@ class _Planned:
 def _plan(
     ctx: CrmContext, definitions: Definitions, inputs: Sequence[UpdateInput]
 ) -> tuple[list[_Planned], list[InputError]]:
-    planned: list[_Planned] = []
-    errors: list[InputError] = []
-    all_problems: list[PropertyProblem] = []
-    for item in inputs:
-        values, problems = check_values(definitions, item.properties)
-        if problems:
-            all_problems.extend(problems)
-            trace = item.object_write_trace_id
-            errors.append(batch_rules.invalid_input_error(problems, ctx.portal_id, trace))
-        else:
-            planned.append(_Planned(item, values))
-    traces = (item.object_write_trace_id for item in inputs)
-    if all_problems and batch_rules.whole_request_fails_on_invalid(traces):
-        raise invalid_values_error(tuple(all_problems), ctx.portal_id)
+    checked = [check_values(definitions, item.properties) for item in inputs]
+    traces = [item.object_write_trace_id for item in inputs]
+    errors = batch_rules.input_errors([p for _, p in checked], traces, ctx.portal_id)
+    planned = [
+        _Planned(item, values)
+        for item, (values, problems) in zip(inputs, checked, strict=True)
+        if not problems
+    ]
     return planned, errors
 
 
