@@ -94,3 +94,13 @@ def test_a_value_the_database_cannot_hold_is_a_400_and_writes_nothing(
         assert read.json()["properties"]["hs_call_title"] == "call 0"
     else:
         assert read.json()["properties"]["hs_call_title"] == "nul \u0000 inside"
+
+
+def test_an_empty_body_says_so(http: httpx.Client) -> None:
+    response = http.post(
+        "/crm/v3/objects/calls/batch/update",
+        content=b"",
+        headers={"Content-Type": "application/json"},
+    )
+    assert_hubspot_error(response, 400)
+    assert "No content to map" in response.json()["message"]

@@ -85,7 +85,13 @@ def _decode_problem(exc: ValidationException) -> str:
     return f"Invalid input JSON: {reason}"
 
 
-def on_validation_exception(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Error]:
+def on_validation_exception(
+    request: Request[Any, Any, Any], exc: ValidationException
+) -> Response[Error]:
+    empty = request.headers.get("content-length", "0") == "0"
+    if request.method in ("POST", "PATCH", "PUT") and empty:
+        message = "Invalid input JSON on line 1, column 1: No content to map due to end-of-input"
+        return error_response(400, "VALIDATION_ERROR", message)
     return error_response(400, "VALIDATION_ERROR", _decode_problem(exc))
 
 
