@@ -260,3 +260,29 @@ def test_sdk_do_search(portal_sdk: Any, calls: list[str]) -> None:
     assert page.total == 3
     assert [r.id for r in page.results] == [calls[5], calls[3]]
     assert page.paging.next.after == "2"
+
+
+def test_search_follows_updates_and_clears(portal_http: httpx.Client) -> None:
+    created = portal_http.post(
+        "/crm/v3/objects/calls",
+        json={"properties": {"hs_timestamp": str(BASE), "score": "555", "nickname": "old name"}},
+    ).json()["id"]
+
+    def ids(flt: dict[str, Any]) -> list[str]:
+        body = {"filterGroups": [{"filters": [flt]}], "limit": 100}
+        return [r["id"] for r in portal_http.post(SEARCH, json=body).json()["results"]]
+
+    assert created in ids(f("score", "EQ", "555"))
+    update = {"properties": {"score": "556", "nickname": "new name"}}
+    assert portal_http.patch(f"/crm/v3/objects/calls/{created}", json=update).status_code == 200
+    assert created not in ids(f("score", "EQ", "555"))
+    assert created in ids(f("score", "EQ", "556"))
+    assert created in ids(f("nickname", "EQ", "NEW NAME"))
+    assert created not in ids(f("nickname", "CONTAINS_TOKEN", "old"))
+    clear = {"properties": {"score": ""}}
+    assert portal_http.patch(f"/crm/v3/objects/calls/{created}", json=clear).status_code == 200
+    assert created in ids(f("score", "NOT_HAS_PROPERTY"))
+    assert created not in ids(f("score", "HAS_PROPERTY"))
+    refill = {"properties": {"score": "7"}}
+    assert portal_http.patch(f"/crm/v3/objects/calls/{created}", json=refill).status_code == 200
+    assert created in ids(f("score", "EQ", "7"))

@@ -15,6 +15,7 @@ import orjson
 from sqlalchemy import Connection, and_, delete, select, update
 
 from localspot.crm.model import HistoryEntry, Record
+from localspot.crm.search import IndexValue
 from localspot.crm.storage import NewRecord, RecordChange, UniqueClash, UpdateResult
 from localspot.store.bulk import (
     HistoryRow,
@@ -26,7 +27,7 @@ from localspot.store.bulk import (
     write_property_maps,
 )
 from localspot.store.schema import objects, property_history, unique_values
-from localspot.store.search_sql import IndexRow, write_index
+from localspot.store.search_sql import IndexRow, update_index, write_index
 
 _RECORD_COLUMNS = (
     objects.c.id,
@@ -283,7 +284,7 @@ def apply_updates(
     updated: dict[int, Record] = {}
     clashes: dict[int, UniqueClash] = {}
     history: list[HistoryRow] = []
-    index: list[IndexRow] = []
+    index_changes: list[tuple[int, str, str, Sequence[IndexValue]]] = []
     for change in changes:
         record = current.get(change.object_id)
         if record is None:
@@ -298,10 +299,13 @@ def apply_updates(
         merged = {**record.properties, **changed}
         updated[record.id] = Record(record.id, merged, record.created_at, at)
         history += _history_rows(portal_id, record.id, changed, at, change.source_id)
-        index += [(record.id, name, change.index.get(name, ())) for name in changed]
+        index_changes += [
+            (record.id, name, record.properties.get(name, ""), change.index.get(name, ()))
+            for name in changed
+        ]
     write_property_maps(conn, [(r.id, r.properties) for r in updated.values()], at)
     write_history(conn, history)
-    write_index(conn, portal_id, type_id, index)
+    update_index(conn, portal_id, type_id, index_changes)
     missing = frozenset(ids) - current.keys()
     return UpdateResult(updated, missing, clashes)
 

@@ -43,7 +43,7 @@ def write_index(
             [(object_id, name) for object_id, name, _ in rows],
         )
     inserts = [
-        (portal_id, type_id, object_id, name, num, text[:INDEXED_PREFIX] if text else text)
+        (portal_id, type_id, object_id, name, num, _prefix(text))
         for object_id, name, values in rows
         for num, text in values
     ]
@@ -53,6 +53,41 @@ def write_index(
         " str_value) VALUES (?, ?, ?, ?, ?, ?)",
         inserts,
     )
+
+
+def update_index(
+    conn: Connection,
+    portal_id: int,
+    type_id: str,
+    changes: Sequence[tuple[int, str, str, Sequence[IndexValue]]],
+) -> None:
+    """Index the changed values of existing records: (object id, name, old value, new rows).
+
+    A one-row value replacing a one-row value is updated in place, which touches one of the
+    table's B-trees instead of all three (measured about twice as fast); everything else
+    (a value set or cleared, multi-select options) is deleted and inserted again. A
+    non-empty stored value without ``;`` always has exactly one index row.
+    """
+    in_place = [
+        (values[0][0], _prefix(values[0][1]), object_id, name)
+        for object_id, name, old, values in changes
+        if len(values) == 1 and old != "" and ";" not in old
+    ]
+    run_many(
+        conn,
+        "UPDATE property_index SET num_value = ?, str_value = ? WHERE object_id = ? AND name = ?",
+        in_place,
+    )
+    rest = [
+        (object_id, name, values)
+        for object_id, name, old, values in changes
+        if not (len(values) == 1 and old != "" and ";" not in old)
+    ]
+    write_index(conn, portal_id, type_id, rest)
+
+
+def _prefix(text: str | None) -> str | None:
+    return text[:INDEXED_PREFIX] if text else text
 
 
 def _escaped(text: str) -> str:
