@@ -2,13 +2,13 @@
 
 One handler in ``http/errors.py`` turns any of them into HubSpot's ``Error`` body::
 
-    HubSpotError (status, category, message, context, details, links, extra)
+    HubSpotError (status, category, message, context, details, links, headers)
     ├── ValidationError        400 VALIDATION_ERROR
     ├── InvalidAuthentication  401 INVALID_AUTHENTICATION
+    │   └── ExpiredAuthentication  401 EXPIRED_AUTHENTICATION
     ├── MissingScopes          403 MISSING_SCOPES
-    ├── ObjectNotFound         404 OBJECT_NOT_FOUND
-    ├── ResourceNotFound       404 (unknown route; HubSpot sends no category)
-    ├── MethodNotAllowed       405
+    ├── ObjectNotFound         404 OBJECT_NOT_FOUND (a record)
+    ├── ResourceNotFound       404 OBJECT_NOT_FOUND (an object type, property, group)
     ├── Conflict               409 CONFLICT
     └── RateLimited            429 RATE_LIMITS (with errorType and policyName)
 
@@ -106,11 +106,6 @@ class ObjectNotFound(HubSpotError):
 class ResourceNotFound(HubSpotError):
     status = 404
     category = "OBJECT_NOT_FOUND"
-
-
-class MethodNotAllowed(HubSpotError):
-    status = 405
-    category = "VALIDATION_ERROR"
 
 
 class Conflict(HubSpotError):

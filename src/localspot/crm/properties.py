@@ -19,8 +19,6 @@ from localspot.crm.property_types import normalize
 from localspot.crm.storage import Store
 
 _TAG = re.compile(r"<[^>]*>")
-SYSTEM_PROPERTIES = ("hs_object_id", "hs_createdate", "hs_lastmodifieddate")
-"""Kept in the record's columns, not in its property map."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ that exists but was never set shows ``null``; an unknown name is left out, silen
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from localspot.crm import batch_rules
@@ -170,7 +170,3 @@ async def batch_read(
         started_at,
         ctx.clock.now_ms(),
     )
-
-
-def history_mapping(record: Record, selection: Selection) -> Mapping[str, tuple[HistoryEntry, ...]]:
-    return visible_history(record, selection.history)

@@ -109,21 +109,18 @@ def _invalid(message: str, **context: Sequence[str]) -> ValidationError:
     return ValidationError(message, context={k: list(v) for k, v in context.items()})
 
 
-def _typed(definition: PropertyDefinition | None, name: str, raw: str) -> float | str:
-    if name in SYSTEM_COLUMNS or (definition and definition.type in NUMERIC_TYPES):
-        kind = (
-            "number" if name == "hs_object_id" else (definition.type if definition else "datetime")
-        )
-        if kind == "bool":
-            return 1.0 if raw.strip().lower() == "true" else 0.0
-        number = parse_instant(raw) if kind in ("date", "datetime") else None
-        try:
-            return float(number if number is not None else raw)
-        except ValueError:
-            raise _invalid(f"{raw} is not a valid value for {name}", propertyName=[name]) from None
-    if definition and definition.type == "enumeration":
-        return raw
-    return raw.lower()
+def _typed(definition: PropertyDefinition, raw: str) -> float | str:
+    """A filter value in the form the index holds (see the module docstring)."""
+    kind, name = definition.type, definition.name
+    if kind not in NUMERIC_TYPES:
+        return raw if kind == "enumeration" else raw.lower()
+    if kind == "bool":
+        return 1.0 if raw.strip().lower() == "true" else 0.0
+    instant = parse_instant(raw) if kind in ("date", "datetime") else None
+    try:
+        return float(instant if instant is not None else raw)
+    except ValueError:
+        raise _invalid(f"{raw} is not a valid value for {name}", propertyName=[name]) from None
 
 
 def _values(f: FilterInput) -> tuple[str, ...]:
@@ -153,9 +150,7 @@ def _condition(definitions: Definitions, f: FilterInput) -> Condition:
     raw = _values(f)
     contains = f.operator in ("CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN")
     values = (
-        tuple(r.lower() for r in raw)
-        if contains
-        else tuple(_typed(definition, name, r) for r in raw)
+        tuple(r.lower() for r in raw) if contains else tuple(_typed(definition, r) for r in raw)
     )
     numeric = name in SYSTEM_COLUMNS or definition.type in NUMERIC_TYPES
     return Condition(name, f.operator, numeric and not contains, SYSTEM_COLUMNS.get(name), values)
