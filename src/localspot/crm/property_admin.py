@@ -1,22 +1,26 @@
 """The properties API's rules (reference §4.1-4.3): creating, changing and archiving
 custom properties and property groups of an object type, per portal.
 
-Built-in properties are data (``object_types``) and can't be changed or archived.
+The rules are pure functions of a draft and what already exists (``new_definition``,
+``changed_definition``, ``check_new_group``...); the async use cases below them load what
+exists, apply a rule and make one store call. Built-in properties and groups are data
+(``object_types``): they have no stored row and can't be changed, archived or deleted.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
+from localspot.crm import batch_rules
 from localspot.crm.context import CrmContext
-from localspot.crm.errors import Conflict, HubSpotError, ResourceNotFound, ValidationError
-from localspot.crm.model import PropertyDefinition, PropertyGroup, PropertyOption
+from localspot.crm.errors import Conflict, HubSpotError, ValidationError
+from localspot.crm.model import ObjectType, PropertyDefinition, PropertyGroup, PropertyOption
 from localspot.crm.object_types import builtin_groups
 
-FIELD_TYPES: Mapping[str, frozenset[str]] = {
+FIELD_TYPES: dict[str, frozenset[str]] = {
     "bool": frozenset({"booleancheckbox", "calculation_equation"}),
     "enumeration": frozenset(
         {"booleancheckbox", "checkbox", "radio", "select", "calculation_equation"}
@@ -30,6 +34,7 @@ FIELD_TYPES: Mapping[str, frozenset[str]] = {
     "phone_number": frozenset({"phonenumber"}),
 }
 MAX_UNIQUE_PROPERTIES = 10
+MAX_NAME_LENGTH = 100
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 BOOL_OPTIONS = (
     PropertyOption("Yes", "true", False, "", 0),
@@ -38,6 +43,8 @@ BOOL_OPTIONS = (
 
 
 class PropertyNotFound(HubSpotError):
+    """An unknown property or property group: 404 ``OBJECT_NOT_FOUND``."""
+
     status = 404
     category = "OBJECT_NOT_FOUND"
 
@@ -46,11 +53,57 @@ class PropertyExists(Conflict):
     category = "OBJECT_ALREADY_EXISTS"
 
 
+@dataclass(frozen=True, slots=True)
+class PropertyChanges:
+    """A PATCH body: ``None`` leaves a field as it is."""
+
+    label: str | None = None
+    description: str | None = None
+    group_name: str | None = None
+    options: tuple[PropertyOption, ...] | None = None
+    display_order: int | None = None
+    hidden: bool | None = None
+    form_field: bool | None = None
+    type: str | None = None
+    field_type: str | None = None
+    has_unique_value: bool | None = None
+
+    def given(self) -> dict[str, object]:
+        """The fields the caller sent, except ``has_unique_value`` (never applied)."""
+        names = (f.name for f in dataclasses.fields(self) if f.name != "has_unique_value")
+        return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
+
+
+# --- pure rules -------------------------------------------------------------------------
+
+
+def check_name(name: str, what: str = "Property") -> None:
+    """HubSpot's internal names: a lower-case letter, then lower-case letters, digits and
+    underscores, at most 100 characters."""
+    if _NAME.match(name) and len(name) <= MAX_NAME_LENGTH:
+        return
+    raise ValidationError(
+        f"{what} name {name!r} is invalid: it must start with a lowercase letter, contain "
+        f"only lowercase letters, numbers and underscores, and be at most {MAX_NAME_LENGTH} "
+        "characters long.",
+        context={"name": [name]},
+    )
+
+
+def check_label(label: str) -> None:
+    if not label.strip():
+        raise ValidationError("label can not be null or empty", context={"label": [label]})
+
+
 def check_types(type_name: str, field_type: str) -> None:
+    """The type ↔ fieldType table of reference §4.2."""
     allowed = FIELD_TYPES.get(type_name)
     if allowed is None:
         known = ", ".join(sorted(FIELD_TYPES))
-        raise ValidationError(f"Invalid property type {type_name}; expected one of: {known}")
+        raise ValidationError(
+            f"Invalid property type {type_name}; expected one of: {known}",
+            context={"type": [type_name]},
+        )
     if field_type not in allowed:
         raise ValidationError(
             f"Invalid fieldType {field_type} for property type {type_name}; "
@@ -59,120 +112,231 @@ def check_types(type_name: str, field_type: str) -> None:
         )
 
 
-def check_options(options: Sequence[PropertyOption]) -> None:
+def with_checked_options(definition: PropertyDefinition) -> PropertyDefinition:
+    """``bool`` gets true/false options when none are given; an enumeration needs options
+    (unless they come from outside, ``externalOptions``); option values are distinct."""
+    options = definition.options
+    if not options and definition.type == "bool":
+        options = BOOL_OPTIONS
+    external = bool(definition.extra.get("externalOptions"))
+    if not options and definition.type == "enumeration" and not external:
+        raise ValidationError(
+            f"Enumeration property {definition.name} must have at least one option.",
+            context={"options": []},
+        )
     values = [o.value for o in options]
     duplicates = sorted({v for v in values if values.count(v) > 1})
     if duplicates:
         raise ValidationError(
             f"Duplicate option values: {duplicates}", context={"values": duplicates}
         )
+    return dataclasses.replace(definition, options=tuple(options))
 
 
-def _all_definitions(
-    ctx: CrmContext, custom: Sequence[PropertyDefinition]
-) -> dict[str, PropertyDefinition]:
-    return {**ctx.object_type.properties, **{d.name: d for d in custom}}
-
-
-async def _custom(ctx: CrmContext, archived: bool) -> Sequence[PropertyDefinition]:
-    return await ctx.store.custom_properties(
-        ctx.portal_id, ctx.object_type.type_id, archived=archived
-    )
-
-
-async def list_properties(ctx: CrmContext, archived: bool) -> list[PropertyDefinition]:
-    custom = list(await _custom(ctx, archived))
-    return custom if archived else [*ctx.object_type.properties.values(), *custom]
-
-
-async def get_property(ctx: CrmContext, name: str, archived: bool = False) -> PropertyDefinition:
-    found = _all_definitions(ctx, await _custom(ctx, archived)).get(name)
-    if found is None or found.archived != archived:
-        raise PropertyNotFound(f"Property {name} does not exist", context={"name": [name]})
-    return found
-
-
-async def _group_names(ctx: CrmContext) -> set[str]:
-    stored = await ctx.store.property_groups(ctx.portal_id, ctx.object_type.type_id)
-    return {g.name for g in (*builtin_groups(ctx.object_type), *stored)}
-
-
-async def create_property(ctx: CrmContext, draft: PropertyDefinition) -> PropertyDefinition:
-    """``draft`` carries what the caller sent; the rules fill in the rest."""
-    if not _NAME.match(draft.name):
+def check_group_exists(name: str, groups: Collection[str]) -> None:
+    if name not in groups:
         raise ValidationError(
-            f"Property name {draft.name!r} is invalid: it must start with a lowercase letter and "
-            "contain only lowercase letters, numbers and underscores.",
-            context={"name": [draft.name]},
+            f"Property group {name} does not exist.", context={"groupName": [name]}
         )
+
+
+def new_definition(
+    draft: PropertyDefinition,
+    *,
+    taken: Collection[str],
+    groups: Collection[str],
+    unique_count: int,
+    now: int,
+) -> PropertyDefinition:
+    """A created custom property, or the first rule it breaks. ``taken`` holds every name
+    in use (built-in, live or archived); ``unique_count`` the live unique properties."""
+    check_name(draft.name)
+    check_label(draft.label)
     check_types(draft.type, draft.field_type)
-    options = draft.options or (BOOL_OPTIONS if draft.type == "bool" else ())
-    check_options(options)
-    live, archived = await _custom(ctx, False), await _custom(ctx, True)
-    if draft.name in _all_definitions(ctx, [*live, *archived]):
-        raise PropertyExists(
-            f"Property named '{draft.name}' already exists.", context={"name": [draft.name]}
-        )
-    if draft.group_name not in await _group_names(ctx):
-        raise ValidationError(
-            f"Property group {draft.group_name} does not exist.",
-            context={"groupName": [draft.group_name]},
-        )
-    unique_count = sum(1 for d in _all_definitions(ctx, live).values() if d.has_unique_value)
+    checked = with_checked_options(draft)
+    if draft.name in taken:
+        raise property_exists(draft.name)
+    check_group_exists(draft.group_name, groups)
     if draft.has_unique_value and unique_count >= MAX_UNIQUE_PROPERTIES:
         raise ValidationError(
             f"An object type can have at most {MAX_UNIQUE_PROPERTIES} unique value properties.",
             context={"hasUniqueValue": ["true"]},
         )
-    now = ctx.clock.now_ms()
-    created = dataclasses.replace(
-        draft, options=tuple(options), hubspot_defined=False, created_at=now, updated_at=now
+    return dataclasses.replace(
+        checked, hubspot_defined=False, archived=False, created_at=now, updated_at=now
     )
-    await ctx.store.save_property(ctx.portal_id, ctx.object_type.type_id, created, create=True)
-    return created
 
 
-def _writable(ctx: CrmContext, name: str) -> None:
-    if name in ctx.object_type.properties:
+def check_changeable(object_type: ObjectType, name: str) -> None:
+    if name in object_type.properties:
         raise ValidationError(
             f"Property {name} is defined by HubSpot and can't be changed or archived.",
             context={"name": [name]},
         )
 
 
-async def update_property(
-    ctx: CrmContext, name: str, changes: Mapping[str, Any]
+def changed_definition(
+    current: PropertyDefinition, changes: PropertyChanges, *, groups: Collection[str], now: int
 ) -> PropertyDefinition:
-    _writable(ctx, name)
-    current = await get_property(ctx, name)
-    if "has_unique_value" in changes and changes["has_unique_value"] != current.has_unique_value:
+    """A PATCH applied to a custom property; ``hasUniqueValue`` is fixed at creation."""
+    wanted = changes.has_unique_value
+    if wanted is not None and wanted != current.has_unique_value:
         raise ValidationError(
             "hasUniqueValue can only be set when a property is created.",
-            context={"hasUniqueValue": [str(changes["has_unique_value"]).lower()]},
+            context={"hasUniqueValue": [str(wanted).lower()]},
         )
-    updated = dataclasses.replace(
-        current, **{k: v for k, v in changes.items() if k != "has_unique_value"}
-    )
+    updated = dataclasses.replace(current, **changes.given())  # type: ignore[arg-type]
+    check_label(updated.label)
     check_types(updated.type, updated.field_type)
-    check_options(updated.options)
-    if "group_name" in changes and updated.group_name not in await _group_names(ctx):
-        raise ValidationError(f"Property group {updated.group_name} does not exist.")
-    updated = dataclasses.replace(updated, updated_at=ctx.clock.now_ms())
+    updated = with_checked_options(updated)
+    if changes.group_name is not None:
+        check_group_exists(updated.group_name, groups)
+    return dataclasses.replace(updated, updated_at=now)
+
+
+def archived_definition(current: PropertyDefinition, now: int) -> PropertyDefinition:
+    return dataclasses.replace(current, archived=True, archived_at=now, updated_at=now)
+
+
+def property_exists(name: str) -> PropertyExists:
+    return PropertyExists(f"Property named '{name}' already exists.", context={"name": [name]})
+
+
+def property_not_found(name: str) -> PropertyNotFound:
+    return PropertyNotFound(f"Property {name} does not exist", context={"name": [name]})
+
+
+def group_not_found(name: str) -> PropertyNotFound:
+    return PropertyNotFound(f"Property group {name} does not exist", context={"name": [name]})
+
+
+def check_new_group(group: PropertyGroup, existing: Collection[str]) -> None:
+    check_name(group.name, "Property group")
+    check_label(group.label)
+    if group.name in existing:
+        raise PropertyExists(
+            f"Property group '{group.name}' already exists.", context={"name": [group.name]}
+        )
+
+
+def check_group_changeable(object_type: ObjectType, name: str) -> None:
+    if name in {g.name for g in builtin_groups(object_type)}:
+        raise ValidationError(
+            f"Property group {name} is defined by HubSpot and can't be changed or deleted.",
+            context={"name": [name]},
+        )
+
+
+def check_group_empty(name: str, live: Sequence[PropertyDefinition]) -> None:
+    members = sorted(d.name for d in live if d.group_name == name)
+    if members:
+        raise ValidationError(
+            f"Property group {name} still holds properties {members}; move or archive them first.",
+            context={"name": [name], "properties": members},
+        )
+
+
+# --- use cases --------------------------------------------------------------------------
+
+
+async def _custom(ctx: CrmContext, *, archived: bool) -> Sequence[PropertyDefinition]:
+    return await ctx.store.custom_properties(
+        ctx.portal_id, ctx.object_type.type_id, archived=archived
+    )
+
+
+async def list_properties(ctx: CrmContext, archived: bool) -> list[PropertyDefinition]:
+    """Built-in and live custom properties; with ``archived`` only archived custom ones."""
+    custom = list(await _custom(ctx, archived=archived))
+    return custom if archived else [*ctx.object_type.properties.values(), *custom]
+
+
+async def get_property(ctx: CrmContext, name: str, archived: bool = False) -> PropertyDefinition:
+    if not archived and name in ctx.object_type.properties:
+        return ctx.object_type.properties[name]
+    for definition in await _custom(ctx, archived=archived):
+        if definition.name == name:
+            return definition
+    raise property_not_found(name)
+
+
+async def _group_names(ctx: CrmContext) -> set[str]:
+    return {g.name for g in await list_groups(ctx)}
+
+
+async def create_property(ctx: CrmContext, draft: PropertyDefinition) -> PropertyDefinition:
+    """``draft`` carries what the caller sent; the rules fill in the rest."""
+    live, archived = await _custom(ctx, archived=False), await _custom(ctx, archived=True)
+    builtin = ctx.object_type.properties.values()
+    created = new_definition(
+        draft,
+        taken={d.name for d in (*builtin, *live, *archived)},
+        groups=await _group_names(ctx),
+        unique_count=sum(1 for d in (*builtin, *live) if d.has_unique_value),
+        now=ctx.clock.now_ms(),
+    )
+    stored = await ctx.store.save_property(
+        ctx.portal_id, ctx.object_type.type_id, created, create=True
+    )
+    if not stored:  # another request created the name since we looked
+        raise property_exists(draft.name)
+    return created
+
+
+async def batch_create(
+    ctx: CrmContext, drafts: Sequence[PropertyDefinition]
+) -> list[PropertyDefinition | HubSpotError]:
+    """Each input succeeds or fails on its own (a 207 lists the failures); at most
+    ``max_batch_inputs`` inputs."""
+    batch_rules.check_batch_size(len(drafts), ctx.max_batch_inputs)
+    outcomes: list[PropertyDefinition | HubSpotError] = []
+    for draft in drafts:
+        try:
+            outcomes.append(await create_property(ctx, draft))
+        except HubSpotError as error:
+            outcomes.append(error)
+    return outcomes
+
+
+async def batch_read(
+    ctx: CrmContext, names: Sequence[str], archived: bool
+) -> tuple[list[PropertyDefinition], list[str]]:
+    """(the definitions found in input order, the names not found)."""
+    batch_rules.check_batch_size(len(names), ctx.max_batch_inputs)
+    known = {d.name: d for d in await list_properties(ctx, archived)}
+    wanted = list(dict.fromkeys(names))
+    return [known[n] for n in wanted if n in known], [n for n in wanted if n not in known]
+
+
+async def update_property(
+    ctx: CrmContext, name: str, changes: PropertyChanges
+) -> PropertyDefinition:
+    check_changeable(ctx.object_type, name)
+    current = await get_property(ctx, name)
+    groups = await _group_names(ctx) if changes.group_name is not None else set()
+    updated = changed_definition(current, changes, groups=groups, now=ctx.clock.now_ms())
     await ctx.store.save_property(ctx.portal_id, ctx.object_type.type_id, updated)
     return updated
 
 
-async def archive_property(ctx: CrmContext, name: str, *, missing_ok: bool = False) -> None:
+async def archive_property(ctx: CrmContext, name: str) -> None:
     """Archived properties keep their stored values; reads and writes no longer see them."""
-    _writable(ctx, name)
-    live = {d.name: d for d in await _custom(ctx, False)}
-    if name not in live:
-        if missing_ok:
-            return
-        raise PropertyNotFound(f"Property {name} does not exist", context={"name": [name]})
-    now = ctx.clock.now_ms()
-    archived = dataclasses.replace(live[name], archived=True, archived_at=now, updated_at=now)
+    check_changeable(ctx.object_type, name)
+    current = await get_property(ctx, name)
+    archived = archived_definition(current, ctx.clock.now_ms())
     await ctx.store.save_property(ctx.portal_id, ctx.object_type.type_id, archived)
+
+
+async def archive_properties(ctx: CrmContext, names: Sequence[str]) -> None:
+    """Batch archive: unknown, already archived and built-in names are skipped (HubSpot
+    answers 204 for them all)."""
+    batch_rules.check_batch_size(len(names), ctx.max_batch_inputs)
+    live = {d.name: d for d in await _custom(ctx, archived=False)}
+    now = ctx.clock.now_ms()
+    for name in dict.fromkeys(names):
+        if name in live:
+            archived = archived_definition(live[name], now)
+            await ctx.store.save_property(ctx.portal_id, ctx.object_type.type_id, archived)
 
 
 async def list_groups(ctx: CrmContext) -> list[PropertyGroup]:
@@ -184,27 +348,32 @@ async def get_group(ctx: CrmContext, name: str) -> PropertyGroup:
     for group in await list_groups(ctx):
         if group.name == name:
             return group
-    raise ResourceNotFound(f"Property group {name} does not exist", context={"name": [name]})
+    raise group_not_found(name)
 
 
-async def save_group(ctx: CrmContext, group: PropertyGroup, *, create: bool) -> PropertyGroup:
-    if group.name in {g.name for g in builtin_groups(ctx.object_type)}:
-        if create:
-            raise PropertyExists(f"Property group '{group.name}' already exists.")
-        raise ValidationError(f"Property group {group.name} is defined by HubSpot.")
-    exists = group.name in {g.name for g in await list_groups(ctx)}
-    if create and exists:
-        raise PropertyExists(f"Property group '{group.name}' already exists.")
-    if create and not _NAME.match(group.name):
-        raise ValidationError(f"Property group name {group.name!r} is invalid.")
-    if not create and not exists:
-        raise ResourceNotFound(f"Property group {group.name} does not exist")
+async def create_group(ctx: CrmContext, group: PropertyGroup) -> PropertyGroup:
+    check_new_group(group, await _group_names(ctx))
     await ctx.store.save_property_group(ctx.portal_id, ctx.object_type.type_id, group)
     return group
 
 
+async def update_group(
+    ctx: CrmContext, name: str, label: str | None, display_order: int | None
+) -> PropertyGroup:
+    current = await get_group(ctx, name)
+    check_group_changeable(ctx.object_type, name)
+    updated = dataclasses.replace(
+        current,
+        label=current.label if label is None else label,
+        display_order=current.display_order if display_order is None else display_order,
+    )
+    check_label(updated.label)
+    await ctx.store.save_property_group(ctx.portal_id, ctx.object_type.type_id, updated)
+    return updated
+
+
 async def delete_group(ctx: CrmContext, name: str) -> None:
     await get_group(ctx, name)
-    if name in {g.name for g in builtin_groups(ctx.object_type)}:
-        raise ValidationError(f"Property group {name} is defined by HubSpot.")
+    check_group_changeable(ctx.object_type, name)
+    check_group_empty(name, await _custom(ctx, archived=False))
     await ctx.store.delete_property_group(ctx.portal_id, ctx.object_type.type_id, name)

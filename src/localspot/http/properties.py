@@ -78,8 +78,7 @@ class PropertiesController(Controller):
         self, request: Request[Any, Any, State], object_type: str, data: w.PropertyGroupCreate
     ) -> w.PropertyGroup:
         group = PropertyGroup(data.name, data.label, data.display_order)
-        ctx = crm_context(request, object_type)
-        return group_body(await admin.save_group(ctx, group, create=True))
+        return group_body(await admin.create_group(crm_context(request, object_type), group))
 
     @get("/groups/{group_name:str}", opt=READ, responses=error_responses())
     async def read_group(
@@ -96,13 +95,8 @@ class PropertiesController(Controller):
         data: w.PropertyGroupUpdate,
     ) -> w.PropertyGroup:
         ctx = crm_context(request, object_type)
-        current = await admin.get_group(ctx, group_name)
-        group = PropertyGroup(
-            group_name,
-            data.label if data.label is not None else current.label,
-            data.display_order if data.display_order is not None else current.display_order,
-        )
-        return group_body(await admin.save_group(ctx, group, create=False))
+        updated = await admin.update_group(ctx, group_name, data.label, data.display_order)
+        return group_body(updated)
 
     @delete(
         "/groups/{group_name:str}",
@@ -154,12 +148,9 @@ class PropertiesController(Controller):
     ) -> Response[w.BatchResponseProperty]:
         ctx = crm_context(request, object_type)
         started = ctx.clock.now_ms()
-        results, errors = [], []
-        for item in data.inputs:
-            try:
-                results.append(property_body(await admin.create_property(ctx, draft(item))))
-            except HubSpotError as error:
-                errors.append(_batch_error(error))
+        outcomes = await admin.batch_create(ctx, [draft(item) for item in data.inputs])
+        results = [property_body(o) for o in outcomes if not isinstance(o, HubSpotError)]
+        errors = [_batch_error(o) for o in outcomes if isinstance(o, HubSpotError)]
         body = _batch(results, errors, started, ctx.clock.now_ms())
         return Response(body, status_code=207 if errors else HTTP_201_CREATED)
 
@@ -172,20 +163,15 @@ class PropertiesController(Controller):
     ) -> Response[w.BatchResponseProperty]:
         ctx = crm_context(request, object_type)
         started = ctx.clock.now_ms()
-        results, errors = [], []
-        for item in data.inputs:
-            try:
-                found = await admin.get_property(ctx, item.name, data.archived)
-                results.append(property_body(found))
-            except HubSpotError as error:
-                errors.append(_batch_error(error))
-        body = _batch(results, errors, started, ctx.clock.now_ms())
+        names = [item.name for item in data.inputs]
+        found, missing = await admin.batch_read(ctx, names, data.archived)
+        errors = [_batch_error(admin.property_not_found(name)) for name in missing]
+        body = _batch([property_body(d) for d in found], errors, started, ctx.clock.now_ms())
         return Response(body, status_code=207 if errors else HTTP_200_OK)
 
     @post("/batch/archive", opt=WRITE, status_code=HTTP_204_NO_CONTENT, responses=error_responses())
     async def batch_archive(
         self, request: Request[Any, Any, State], object_type: str, data: w.BatchInputPropertyName
     ) -> None:
-        ctx = crm_context(request, object_type)
-        for item in data.inputs:
-            await admin.archive_property(ctx, item.name, missing_ok=True)
+        names = [item.name for item in data.inputs]
+        await admin.archive_properties(crm_context(request, object_type), names)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from localspot.crm.model import PropertyDefinition, PropertyGroup, PropertyOption
+from localspot.crm.property_admin import PropertyChanges
 from localspot.crm.property_types import format_datetime
 from localspot.wire import properties as w
 
@@ -80,22 +79,22 @@ def draft(body: w.PropertyCreate) -> PropertyDefinition:
     )
 
 
-def changes(body: w.PropertyUpdate) -> dict[str, Any]:
-    fields = {
-        "label": body.label,
-        "type": body.type,
-        "field_type": body.field_type,
-        "group_name": body.group_name,
-        "description": body.description,
-        "display_order": body.display_order,
-        "hidden": body.hidden,
-        "form_field": body.form_field,
-        "has_unique_value": body.has_unique_value,
-    }
-    found: dict[str, Any] = {k: v for k, v in fields.items() if v is not None}
+def changes(body: w.PropertyUpdate) -> PropertyChanges:
+    options: tuple[PropertyOption, ...] | None = None
     if body.options is not None:
-        found["options"] = tuple(option_input(o, i) for i, o in enumerate(body.options))
-    return found
+        options = tuple(option_input(o, i) for i, o in enumerate(body.options))
+    return PropertyChanges(
+        label=body.label,
+        description=body.description,
+        group_name=body.group_name,
+        options=options,
+        display_order=body.display_order,
+        hidden=body.hidden,
+        form_field=body.form_field,
+        type=body.type,
+        field_type=body.field_type,
+        has_unique_value=body.has_unique_value,
+    )
 
 
 def group_body(group: PropertyGroup) -> w.PropertyGroup:

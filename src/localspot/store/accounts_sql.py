@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, Table, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from localspot.crm.model import PropertyDefinition, PropertyGroup
 from localspot.crm.storage import TokenGrant
@@ -105,10 +106,17 @@ def save_property(
         return False
     if exists:
         conn.execute(update(properties).where(*key).values(values))
-    else:
-        row = {"portal_id": portal_id, "object_type": type_id, "name": definition.name}
-        conn.execute(insert(properties), {**row, **values})
-    return True
+        return True
+    row = {"portal_id": portal_id, "object_type": type_id, "name": definition.name}
+    # A concurrent create of the same name loses here instead of failing the transaction.
+    statement = _upsert(conn, properties).on_conflict_do_nothing().returning(properties.c.name)
+    return conn.execute(statement, {**row, **values}).first() is not None
+
+
+def _upsert(conn: Connection, table: Table) -> Any:
+    """The dialect's INSERT, which knows ``ON CONFLICT``."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
 
 
 def property_groups_of(conn: Connection, portal_id: int, type_id: str) -> Sequence[PropertyGroup]:
@@ -123,17 +131,10 @@ def property_groups_of(conn: Connection, portal_id: int, type_id: str) -> Sequen
 def save_property_group(
     conn: Connection, portal_id: int, type_id: str, group: PropertyGroup
 ) -> None:
-    delete_property_group(conn, portal_id, type_id, group.name)
-    conn.execute(
-        insert(property_groups),
-        {
-            "portal_id": portal_id,
-            "object_type": type_id,
-            "name": group.name,
-            "label": group.label,
-            "display_order": group.display_order,
-        },
-    )
+    changes = {"label": group.label, "display_order": group.display_order}
+    key = {"portal_id": portal_id, "object_type": type_id, "name": group.name}
+    statement = _upsert(conn, property_groups).values({**key, **changes})
+    conn.execute(statement.on_conflict_do_update(index_elements=list(key), set_=changes))
 
 
 def delete_property_group(conn: Connection, portal_id: int, type_id: str, name: str) -> None:

@@ -351,9 +351,11 @@ def upsert_records(
             made, clash = insert_records(conn, portal_id, type_id, [new], at)
             if 0 in made:
                 records[position], created[position] = made[0], True
-            else:
+                continue
+            if clash[0].property_name != name:
                 clashes[position] = clash[0]
-            continue
+                continue
+            holder = clash[0].holder_id  # a concurrent writer created it since we looked
         change = RecordChange(holder, new.properties, new.unique_names, new.source_id, new.index)
         result = apply_updates(conn, portal_id, type_id, [change], at)
         if holder in result.records:
