@@ -92,7 +92,9 @@ def running_server(database_url: str, workers: int = 1) -> Iterator[RunningServe
     }
     command = [sys.executable, "-m", "localspot", "serve", "--port", str(port)]
     command += ["--workers", str(workers), "--log-level", "info"]
-    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     assert process.stderr is not None
     started = 0
     for line in process.stderr:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -13,12 +14,15 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.response import Redirect
 
 from localspot import __version__
-from localspot.clock import Clock, SystemClock
+from localspot.clock import Clock, ControllableClock
 from localspot.config import Settings
 from localspot.crm.object_types import all_types
 from localspot.crm.storage import Store
+from localspot.http.admin import admin_router
 from localspot.http.auth import auth_guard
 from localspot.http.errors import CORRELATION_HEADER, EXCEPTION_HANDLERS, new_correlation_id
+from localspot.http.faults import FaultRules, fault_layer
+from localspot.http.journal import Journal, journal_layer
 from localspot.http.limits import add_usage_headers, rate_limit_guard
 from localspot.http.objects import ObjectsController
 from localspot.http.properties import PropertiesController
@@ -105,8 +109,9 @@ def create_app(
             guards=[auth_guard, rate_limit_guard],
         )
     )
-    return Litestar(
-        route_handlers=[healthz, openapi_json, docs_page, *routers],
+    app_clock = clock if isinstance(clock, ControllableClock) else ControllableClock(clock)
+    app = Litestar(
+        route_handlers=[healthz, openapi_json, docs_page, *routers, admin_router()],
         exception_handlers=EXCEPTION_HANDLERS,
         after_request=_add_correlation_id,
         before_send=[add_usage_headers],
@@ -115,13 +120,20 @@ def create_app(
             {
                 "settings": settings,
                 "store": store,
-                "clock": clock or SystemClock(),
+                "clock": app_clock,
                 "counters": open_counters(settings.redis_url),
+                "admin_token": settings.admin_token or secrets.token_urlsafe(24),
+                "faults": FaultRules(),
+                "journal": Journal(settings.journal_size),
             }
         ),
         lifespan=[lifespan],
         debug=False,
     )
+    # Outside routing, guards and the rate limiter: the journal records what the client saw
+    # (faults included), and a fault answers before anything else runs, as at HubSpot's edge.
+    app.asgi_handler = journal_layer(fault_layer(app.asgi_handler))
+    return app
 
 
 def app_from_env() -> Litestar:

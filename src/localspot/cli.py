@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
+from localspot import cli_data
 from localspot.config import Settings, help_for, parse_switch
-from localspot.crm.object_types import all_types
-from localspot.http.auth import hash_token
+from localspot.http.auth import all_scopes, hash_token
 from localspot.store.open import is_sqlite, migrate, open_store, revision_of
 
 cli = typer.Typer(
@@ -24,19 +24,12 @@ db_cli = typer.Typer(no_args_is_help=True, help="Database schema (migrations).")
 cli.add_typer(portals_cli, name="portals")
 cli.add_typer(tokens_cli, name="tokens")
 cli.add_typer(db_cli, name="db")
+cli_data.register(cli)
 
 TIERS = ("free", "starter", "professional", "enterprise")
 DatabaseUrl = Annotated[
     str | None, typer.Option("--database-url", help=help_for("database_url"), show_default=False)
 ]
-
-
-def all_scopes() -> list[str]:
-    scopes = {s for t in all_types() for s in (t.read_scope, t.write_scope)}
-    return sorted(
-        scopes
-        | {"crm.schemas.calls.read", "crm.schemas.contacts.read", "crm.schemas.contacts.write"}
-    )
 
 
 async def _register_token(
@@ -92,7 +85,9 @@ def serve(
             err=True,
         )
         raise typer.Exit(2)
+    admin_token = _admin_token(settings)
     asyncio.run(_prepare(settings))
+    os.environ["LOCALSPOT_ADMIN_TOKEN"] = admin_token
     os.environ["LOCALSPOT_DATABASE_URL"] = settings.database_url
     os.environ["LOCALSPOT_RATE_LIMITS"] = "on" if settings.rate_limits else "off"
     uvicorn.run(
@@ -103,6 +98,19 @@ def serve(
         workers=settings.workers,
         log_level=settings.log_level,
     )
+
+
+def _admin_token(settings: Settings) -> str:
+    """The admin API's token: the configured one, or a random one printed once (every worker
+    gets the same through the environment). Portal tokens are never printed."""
+    if settings.admin_token and settings.admin_token == settings.token:
+        typer.echo("LOCALSPOT_ADMIN_TOKEN must differ from LOCALSPOT_TOKEN.", err=True)
+        raise typer.Exit(2)
+    if settings.admin_token:
+        return settings.admin_token
+    token = secrets.token_urlsafe(24)
+    typer.echo(f"Admin API token (/_localspot/): {token}")
+    return token
 
 
 async def _prepare(settings: Settings) -> None:

@@ -28,3 +28,49 @@ class FixedClock:
 
     def advance(self, ms: int) -> None:
         self._now_ms += ms
+
+
+class ControllableClock:
+    """The server's clock: another clock (the system's by default) moved by an offset, or
+    frozen at one instant. The admin API drives it; records' times, history and the rate
+    limiter all read it, so a test can move time instead of waiting."""
+
+    def __init__(self, base: Clock | None = None) -> None:
+        self._base: Clock = base or SystemClock()
+        self._offset_ms = 0
+        self._frozen_at: int | None = None
+
+    def now_ms(self) -> int:
+        if self._frozen_at is not None:
+            return self._frozen_at
+        return self._base.now_ms() + self._offset_ms
+
+    @property
+    def frozen(self) -> bool:
+        return self._frozen_at is not None
+
+    @property
+    def offset_ms(self) -> int:
+        """How far ``now_ms`` is from the base clock (the frozen instant's distance)."""
+        return self.now_ms() - self._base.now_ms()
+
+    def freeze(self, at_ms: int | None = None) -> None:
+        """Stand still at ``at_ms`` (default: now)."""
+        self._frozen_at = self.now_ms() if at_ms is None else at_ms
+
+    def unfreeze(self) -> None:
+        """Run again from the frozen instant: the distance to the base clock is kept."""
+        if self._frozen_at is not None:
+            self._offset_ms = self._frozen_at - self._base.now_ms()
+            self._frozen_at = None
+
+    def advance(self, ms: int) -> None:
+        if self._frozen_at is not None:
+            self._frozen_at += ms
+        else:
+            self._offset_ms += ms
+
+    def reset(self) -> None:
+        """Back to the base clock's time, running."""
+        self._offset_ms = 0
+        self._frozen_at = None

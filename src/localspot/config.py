@@ -52,6 +52,12 @@ class Settings:
         "Requests per portal per day (midnight in the portal's time zone); the increase adds.",
     )
     search_per_second: int = _setting(5, "Search requests per portal per second.")
+    admin_token: str | None = _setting(
+        None, "Bearer token of the admin API (/_localspot/); `serve` prints a random one if unset."
+    )
+    journal_size: int = _setting(
+        500, "Requests the journal keeps per portal, in each server process's memory (0: off)."
+    )
     sqlite_synchronous: str = _setting(
         "NORMAL",
         "SQLite synchronous pragma: NORMAL (durable with WAL) or FULL; OFF for throwaway data.",

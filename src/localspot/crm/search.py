@@ -1,26 +1,43 @@
 """CRM search (reference §2.7, §3.6): HubSpot's request rules and limits, turned into a small
-typed filter tree (``SearchQuery``) that a store can run on an index.
+typed filter tree (``SearchQuery``) that a store runs on its index.
 
-How values are compared, and why the index looks as it does: every written value is also
-stored in ``property_index`` as either a number (``number``, ``date``/``datetime`` as epoch
-ms, ``bool`` as 0/1) or a string (``string``/``phone_number`` lower-cased, so comparisons
-are case-insensitive; ``enumeration`` exactly, one row per selected option, so they are
-case-sensitive). ``index_entries`` computes those rows once, in the domain, when a value is
-written; the store only keeps them next to the record in the same transaction. The three
-system properties are the record's own columns.
+How values compare, and why the index looks as it does: every written value is also kept
+as index entries computed here, once, when the value is written (``index_entries``):
+
+- a number (``number``; ``date``/``datetime`` as epoch ms; ``bool`` as 0/1), or
+- a string: ``string``/``phone_number`` lower-cased, so comparisons are case-insensitive;
+  ``enumeration`` exactly as stored, so they are case-sensitive; a multi-select
+  (``checkbox``) value gives one entry per selected option;
+- and for a text value (not an enumeration: an option is one word already) its words
+  (``tokens``), for ``CONTAINS_TOKEN`` and the free-text ``query``: maximal runs of letters,
+  digits and ``_``, lower-cased, HTML tags dropped first; at most ``MAX_TOKENS`` distinct
+  words of one value, each cut to ``MAX_TOKEN_LENGTH`` characters.
+
+A filter's value is typed the same way, so the store compares like with like and never
+parses a value itself. The three system properties are the record's own columns.
+
+Filter semantics: ``NEQ``, ``NOT_IN``, ``NOT_HAS_PROPERTY`` and ``NOT_CONTAINS_TOKEN`` also
+match records without a value. ``CONTAINS_TOKEN`` splits its value into words the same
+way; every word must be a word of the value (``*`` stands for any characters inside a
+word); on an enumeration the words match whole options, case-sensitively; on a number, a
+date or a flag the value is compared as ``EQ``/``NEQ``. Each word of ``query`` (its first
+``MAX_QUERY_WORDS``) must begin a word of one of the type's query properties.
 """
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from localspot.crm.context import CrmContext
 from localspot.crm.errors import ValidationError
-from localspot.crm.model import PropertyDefinition, Record
+from localspot.crm.model import PropertyDefinition
 from localspot.crm.properties import Definitions, load_definitions
 from localspot.crm.property_types import parse_instant, sort_key
 from localspot.crm.reads import Selection, select
+from localspot.crm.storage import IndexEntry, SearchPage
 
 OPERATORS = frozenset(
     {
@@ -28,16 +45,22 @@ OPERATORS = frozenset(
         "HAS_PROPERTY", "NOT_HAS_PROPERTY", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN",
     }
 )  # fmt: skip
+NEGATED = frozenset({"NEQ", "NOT_IN", "NOT_HAS_PROPERTY", "NOT_CONTAINS_TOKEN"})
+POSITIVE = {"NEQ": "EQ", "NOT_IN": "IN", "NOT_HAS_PROPERTY": "HAS_PROPERTY"}
 MAX_GROUPS, MAX_FILTERS_PER_GROUP, MAX_FILTERS = 5, 6, 18
 MAX_LIMIT, MAX_RESULTS, MAX_QUERY_LENGTH = 200, 10_000, 3_000
+MAX_TOKENS, MAX_TOKEN_LENGTH, MAX_QUERY_WORDS = 1_000, 100, 64
 SYSTEM_COLUMNS = {
     "hs_object_id": "id",
     "hs_createdate": "created_at",
     "hs_lastmodifieddate": "updated_at",
 }
 NUMERIC_TYPES = frozenset({"number", "date", "datetime", "bool"})
+FILTER_CLASS = "com.hubspot.inbounddb.publicobject.core.v3.search.Filter"
 
-IndexValue = tuple[float | None, str | None]
+_WORD = re.compile(r"\w+")
+_PATTERN_WORD = re.compile(r"[\w*]+")
+_TAG = re.compile(r"<[^>]*>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,43 +84,79 @@ class SearchRequest:
 
 @dataclass(frozen=True, slots=True)
 class Condition:
-    """One filter, ready for SQL: ``column`` is a record column, else the index is used."""
+    """One filter, typed. ``kind``: ``number`` or ``string`` (the index's value columns),
+    ``token`` (the words; ``values`` are word patterns, all required), ``pattern`` (word
+    patterns matched against whole string entries) or ``column`` (a record column, named
+    by ``column``). ``operator`` is one of HubSpot's; a negated one
+    matches exactly the records its positive form does not. ``multi``: the property may
+    hold several index entries per record (a multi-select)."""
 
     name: str
     operator: str
-    numeric: bool
-    column: str | None
+    kind: str
     values: tuple[float | str, ...] = ()
+    column: str | None = None
+    multi: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SortSpec:
+    name: str
+    kind: str  # number, string or column
+    descending: bool
+    column: str | None = None
+    multi: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
+    """Groups are ORed, the conditions of a group ANDed; every ``text_words`` pattern must
+    match a word of one of ``text_names`` (the free-text ``query``)."""
+
     groups: tuple[tuple[Condition, ...], ...]
-    query_tokens: tuple[str, ...]
-    query_names: tuple[str, ...]
-    sort_name: str | None
-    sort_numeric: bool
-    sort_column: str | None
-    descending: bool
+    text_words: tuple[str, ...]
+    text_names: tuple[str, ...]
+    sort: SortSpec | None
     limit: int
     offset: int
 
 
-def index_entries(definition: PropertyDefinition, value: str) -> tuple[IndexValue, ...]:
-    """The index rows of one stored value (none for a cleared value)."""
+def tokens(text: str, *, markup: bool = False) -> tuple[str, ...]:
+    """The distinct words of a value, in order (see the module docstring)."""
+    if markup:
+        text = html.unescape(_TAG.sub(" ", text))
+    words = (w[:MAX_TOKEN_LENGTH] for w in _WORD.findall(text.lower()))
+    return tuple(dict.fromkeys(words))[:MAX_TOKENS]
+
+
+def word_patterns(text: str) -> tuple[str, ...]:
+    """``CONTAINS_TOKEN``'s value as word patterns; words of ``*`` alone match anything."""
+    words = _PATTERN_WORD.findall(text)
+    return tuple(dict.fromkeys(w[:MAX_TOKEN_LENGTH] for w in words if w.strip("*")))
+
+
+def is_multi(definition: PropertyDefinition) -> bool:
+    return definition.type == "enumeration" and definition.field_type == "checkbox"
+
+
+def index_entries(definition: PropertyDefinition, value: str) -> tuple[IndexEntry, ...]:
+    """The index entries of one stored value (none for a cleared value)."""
     if value == "":
         return ()
-    if definition.type == "enumeration":
-        return tuple((None, part) for part in value.split(";") if part)
+    if is_multi(definition):
+        return tuple((None, part, ()) for part in value.split(";") if part)
     key = sort_key(definition, value)
     if definition.type in NUMERIC_TYPES:
-        return ((float(key), None),) if isinstance(key, int | float) else ()
-    return ((None, str(key)),)
+        return ((float(key), None, ()),) if isinstance(key, int | float) else ()
+    if definition.type == "enumeration":
+        return ((None, value, ()),)
+    words = tokens(value, markup=definition.field_type == "html")
+    return ((None, str(key), words),)
 
 
 def index_map(
     definitions: Definitions, values: Mapping[str, str]
-) -> dict[str, tuple[IndexValue, ...]]:
+) -> dict[str, tuple[IndexEntry, ...]]:
     return {
         name: index_entries(definitions.by_name[name], value)
         for name, value in values.items()
@@ -109,51 +168,84 @@ def _invalid(message: str, **context: Sequence[str]) -> ValidationError:
     return ValidationError(message, context={k: list(v) for k, v in context.items()})
 
 
-def _typed(definition: PropertyDefinition, raw: str) -> float | str:
-    """A filter value in the form the index holds (see the module docstring)."""
-    kind, name = definition.type, definition.name
-    if kind not in NUMERIC_TYPES:
-        return raw if kind == "enumeration" else raw.lower()
-    if kind == "bool":
-        return 1.0 if raw.strip().lower() == "true" else 0.0
-    instant = parse_instant(raw) if kind in ("date", "datetime") else None
-    try:
-        return float(instant if instant is not None else raw)
-    except ValueError:
-        raise _invalid(f"{raw} is not a valid value for {name}", propertyName=[name]) from None
+def _number(definition: PropertyDefinition, raw: str) -> float:
+    text = raw.strip()
+    if definition.type == "bool":
+        found = {"true": 1.0, "false": 0.0}.get(text.lower())
+    elif definition.type in ("date", "datetime"):
+        instant = parse_instant(text)
+        found = None if instant is None else float(instant)
+    else:
+        try:
+            found = float(text)
+        except ValueError:
+            found = None
+    if found is None or found != found:  # NaN compares with nothing
+        name = definition.name
+        raise _invalid(f"{raw} is not a valid value for {name}", propertyName=[name])
+    return found
 
 
-def _values(f: FilterInput) -> tuple[str, ...]:
+def _typed(definition: PropertyDefinition, operator: str, raw: str) -> float | str:
+    """A filter value in the form the index holds. HubSpot compares ``IN``/``NOT_IN``
+    values on strings as given: they must be lower case to match."""
+    if definition.type in NUMERIC_TYPES:
+        return _number(definition, raw)
+    if definition.type == "enumeration" or operator in ("IN", "NOT_IN"):
+        return raw
+    return raw.lower()
+
+
+def _missing(operator: str, what: str) -> ValidationError:
+    """HubSpot's own wording (captured for BETWEEN without highValue)."""
+    return _invalid(
+        f"Invalid input JSON: Cannot construct instance of `{FILTER_CLASS}`,"
+        f" problem: operator {operator} requires {what}"
+    )
+
+
+def _raw_values(f: FilterInput) -> tuple[str, ...]:
     op = f.operator
     if op in ("HAS_PROPERTY", "NOT_HAS_PROPERTY"):
         return ()
     if op in ("IN", "NOT_IN"):
         if not f.values:
-            raise _invalid(f"Operator {op} requires values for {f.property_name}")
+            raise _missing(op, "values")
         return f.values
-    if op == "BETWEEN":
-        if f.value is None or f.high_value is None:
-            raise _invalid(f"Operator BETWEEN requires value and highValue for {f.property_name}")
-        return (f.value, f.high_value)
     if f.value is None:
-        raise _invalid(f"Operator {op} requires a value for {f.property_name}")
+        raise _missing(op, "a value")
+    if op == "BETWEEN":
+        if f.high_value is None:
+            raise _missing(op, "a highValue")
+        return (f.value, f.high_value)
     return (f.value,)
+
+
+def _definition(definitions: Definitions, name: str, purpose: str) -> PropertyDefinition:
+    definition = definitions.by_name.get(name)
+    if definition is None or name in definitions.object_type.not_filterable:
+        raise _invalid(f"Invalid property name {name} for {purpose}", propertyName=[name])
+    return definition
 
 
 def _condition(definitions: Definitions, f: FilterInput) -> Condition:
     if f.operator not in OPERATORS:
         raise _invalid(f"Unknown operator {f.operator}", operator=[f.operator])
-    name = f.property_name
-    definition = definitions.by_name.get(name)
-    if definition is None or name in definitions.object_type.not_filterable:
-        raise _invalid(f"Invalid property name {name} for search", propertyName=[name])
-    raw = _values(f)
-    contains = f.operator in ("CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN")
-    values = (
-        tuple(r.lower() for r in raw) if contains else tuple(_typed(definition, r) for r in raw)
-    )
-    numeric = name in SYSTEM_COLUMNS or definition.type in NUMERIC_TYPES
-    return Condition(name, f.operator, numeric and not contains, SYSTEM_COLUMNS.get(name), values)
+    name, op = f.property_name, f.operator
+    definition = _definition(definitions, name, "search")
+    raw = _raw_values(f)
+    column = SYSTEM_COLUMNS.get(name)
+    numeric = definition.type in NUMERIC_TYPES
+    if op in ("CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"):
+        if numeric:  # a number, a date or a flag is one word: the value itself
+            op = "EQ" if op == "CONTAINS_TOKEN" else "NEQ"
+        elif definition.type == "enumeration":
+            return Condition(name, op, "pattern", word_patterns(raw[0]), None, is_multi(definition))
+        else:
+            return Condition(name, op, "token", word_patterns(raw[0].lower()))
+    values = tuple(_typed(definition, op, r) for r in raw)
+    kind = "column" if column else ("number" if numeric else "string")
+    return Condition(name, op, kind, values, column, is_multi(definition))
 
 
 def check_limits(request: SearchRequest) -> None:
@@ -173,32 +265,33 @@ def check_limits(request: SearchRequest) -> None:
         raise _invalid(f"query can be at most {MAX_QUERY_LENGTH} characters long")
 
 
+def _sort(definitions: Definitions, sort: tuple[str, bool] | None) -> SortSpec | None:
+    if sort is None:
+        return None
+    name, descending = sort
+    definition = _definition(definitions, name, "sorting")
+    column = SYSTEM_COLUMNS.get(name)
+    kind = "column" if column else ("number" if definition.type in NUMERIC_TYPES else "string")
+    return SortSpec(name, kind, descending, column, is_multi(definition))
+
+
 def build(definitions: Definitions, request: SearchRequest) -> SearchQuery:
     check_limits(request)
     groups = tuple(tuple(_condition(definitions, f) for f in g) for g in request.groups if g)
-    sort_name, descending = request.sort or (None, False)
-    sort_definition = definitions.by_name.get(sort_name) if sort_name else None
-    if sort_name and sort_definition is None:
-        raise _invalid(f"Invalid property name {sort_name} for sorting", propertyName=[sort_name])
-    numeric_sort = bool(sort_definition and sort_definition.type in NUMERIC_TYPES)
-    tokens = tuple(t.lower() for t in (request.query or "").split() if t)
     return SearchQuery(
         groups=groups,
-        query_tokens=tokens,
-        query_names=definitions.object_type.search_query_properties,
-        sort_name=sort_name,
-        sort_numeric=numeric_sort or (sort_name in SYSTEM_COLUMNS),
-        sort_column=SYSTEM_COLUMNS.get(sort_name or ""),
-        descending=descending,
+        text_words=tokens(request.query or "")[:MAX_QUERY_WORDS],
+        text_names=definitions.object_type.search_query_properties,
+        sort=_sort(definitions, request.sort),
         limit=request.limit,
         offset=request.after,
     )
 
 
-async def run(ctx: CrmContext, request: SearchRequest) -> tuple[int, list[Record], Selection]:
+async def run(ctx: CrmContext, request: SearchRequest) -> tuple[SearchPage, Selection]:
     """One search: check, build, one store call. Archived records never match."""
     definitions = await load_definitions(ctx.store, ctx.portal_id, ctx.object_type)
     query = build(definitions, request)
     selection = select(definitions, request.properties, ())
-    total, records = await ctx.store.search(ctx.portal_id, ctx.object_type.type_id, query)
-    return total, records, selection
+    page = await ctx.store.search(ctx.portal_id, ctx.object_type.type_id, query)
+    return page, selection

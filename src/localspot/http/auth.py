@@ -20,6 +20,15 @@ from localspot.crm.model import Principal
 from localspot.crm.storage import Store
 
 
+def all_scopes() -> list[str]:
+    """Every scope a token can hold: the object types' own and the schema scopes."""
+    scopes = {s for t in object_types.all_types() for s in (t.read_scope, t.write_scope)}
+    return sorted(
+        scopes
+        | {"crm.schemas.calls.read", "crm.schemas.contacts.read", "crm.schemas.contacts.write"}
+    )
+
+
 def hash_token(token: str) -> str:
     """Tokens are stored as SHA-256 hex digests; the plaintext is never kept."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()

@@ -82,10 +82,12 @@ class SearchController(Controller):
         data: w.PublicObjectSearchRequest,
     ) -> w.CollectionResponseWithTotalSimplePublicObject:
         parsed = search_request(data)
-        total, records, selection = await search.run(crm_context(request, object_type), parsed)
-        results: list[SimplePublicObject] = [convert.simple_object(r, selection) for r in records]
+        page, selection = await search.run(crm_context(request, object_type), parsed)
+        results: list[SimplePublicObject] = [
+            convert.simple_object(r, selection) for r in page.records
+        ]
         following = parsed.after + parsed.limit
         paging = None
-        if following < total:
+        if following < page.total:
             paging = w.ForwardPaging(next=w.NextPage(after=str(following)))
-        return w.CollectionResponseWithTotalSimplePublicObject(total, results, paging)
+        return w.CollectionResponseWithTotalSimplePublicObject(page.total, results, paging)

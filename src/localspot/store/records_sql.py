@@ -15,7 +15,6 @@ import orjson
 from sqlalchemy import Connection, and_, delete, select, update
 
 from localspot.crm.model import HistoryEntry, Record
-from localspot.crm.search import IndexValue
 from localspot.crm.storage import NewRecord, RecordChange, UniqueClash, UpdateResult
 from localspot.store.bulk import (
     HistoryRow,
@@ -26,8 +25,9 @@ from localspot.store.bulk import (
     write_history,
     write_property_maps,
 )
+from localspot.store.id_sequences import SEEDED_BASE, seeded_ids
 from localspot.store.schema import objects, property_history, unique_values
-from localspot.store.search_sql import IndexRow, update_index, write_index
+from localspot.store.search_index import IndexRow, delete_index, write_index
 
 _RECORD_COLUMNS = (
     objects.c.id,
@@ -209,7 +209,8 @@ def _allocate_ids(conn: Connection, count: int) -> list[int]:
             [count],
         )
         return [int(row.id) for row in rows]
-    highest = fetch(conn, "SELECT COALESCE(MAX(id), 0) AS id FROM objects", [])[0].id
+    statement = "SELECT COALESCE(MAX(id), 0) AS id FROM objects WHERE id < ?"
+    highest = fetch(conn, statement, [SEEDED_BASE])[0].id  # seeded ids live above (id_sequences)
     return list(range(int(highest) + 1, int(highest) + 1 + count))
 
 
@@ -220,7 +221,8 @@ def insert_records(
     another record are removed again before the transaction ends."""
     if not records:
         return {}, {}
-    ids = _allocate_ids(conn, len(records))
+    ids = seeded_ids(conn, portal_id, len(records))
+    ids = _allocate_ids(conn, len(records)) if ids is None else ids
     json_param = "CAST(? AS JSONB)" if conn.dialect.name == "postgresql" else "?"
     run_many(
         conn,
@@ -284,7 +286,7 @@ def apply_updates(
     updated: dict[int, Record] = {}
     clashes: dict[int, UniqueClash] = {}
     history: list[HistoryRow] = []
-    index_changes: list[tuple[int, str, str, Sequence[IndexValue]]] = []
+    index: list[IndexRow] = []
     for change in changes:
         record = current.get(change.object_id)
         if record is None:
@@ -299,13 +301,10 @@ def apply_updates(
         merged = {**record.properties, **changed}
         updated[record.id] = Record(record.id, merged, record.created_at, at)
         history += _history_rows(portal_id, record.id, changed, at, change.source_id)
-        index_changes += [
-            (record.id, name, record.properties.get(name, ""), change.index.get(name, ()))
-            for name in changed
-        ]
+        index += [(record.id, name, change.index.get(name, ())) for name in changed]
     write_property_maps(conn, [(r.id, r.properties) for r in updated.values()], at)
     write_history(conn, history)
-    update_index(conn, portal_id, type_id, index_changes)
+    write_index(conn, portal_id, type_id, index)
     missing = frozenset(ids) - current.keys()
     return UpdateResult(updated, missing, clashes)
 
@@ -331,6 +330,7 @@ def archive_records(
     )
     if archived:
         conn.execute(delete(unique_values).where(unique_values.c.object_id.in_(archived)))
+        delete_index(conn, archived)
 
 
 def upsert_records(

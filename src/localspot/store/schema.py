@@ -124,4 +124,29 @@ property_index = Table(
     Index("ix_index_str", "portal_id", "object_type", "name", "str_value", "object_id"),
     Index("ix_index_object", "object_id", "name"),
 )
-"""Search's typed copy of every stored value (see ``crm/search.py``)."""
+"""Search's typed copy of every live record's values (see ``crm/search.py``)."""
+
+# Byte order on PostgreSQL too, so that a word prefix is one index range (as on SQLite).
+Word = String(100).with_variant(String(100, collation="C"), "postgresql")
+
+property_tokens = Table(
+    "property_tokens",
+    metadata,
+    Column("portal_id", RecordId, primary_key=True),
+    Column("object_type", String(32), primary_key=True),
+    Column("name", String(100), primary_key=True),
+    Column("token", Word, primary_key=True),
+    Column("object_id", BigInteger, primary_key=True),
+    Index("ix_tokens_object", "object_id", "name"),
+    sqlite_with_rowid=False,  # the primary key is the word index: one B-tree less per word
+)
+"""The words of every live record's text values: ``CONTAINS_TOKEN`` and ``query``."""
+
+id_sequences = Table(
+    "id_sequences",
+    metadata,
+    Column("portal_id", RecordId, primary_key=True),
+    Column("seed", BigInteger, nullable=False),
+    Column("next_position", BigInteger, nullable=False),
+)
+"""Portals whose new record ids come from a seeded sequence (see ``store/id_sequences.py``)."""

@@ -1,211 +1,322 @@
-"""Search on both databases: keeping ``property_index`` in step with the records, and
-turning a ``SearchQuery`` into one SQL statement.
+"""A ``SearchQuery`` as SQLAlchemy Core statements, the same on SQLite and PostgreSQL.
 
-Each filter becomes ``o.id [NOT] IN (SELECT object_id FROM property_index WHERE <portal,
-type, name> AND <typed comparison>)``; the composite indexes ``(portal_id, object_type,
-name, num_value|str_value, object_id)`` make every EQ/IN/range filter an index range scan,
-so a selective filter never reads every record. Filters of a group are ANDed, groups
-ORed. The three system properties compare on the record's columns.
+Every filter that needs a value (``EQ``, ``IN``, ranges, ``HAS_PROPERTY``,
+``CONTAINS_TOKEN``, and each word of ``query``) is an *atom*: the set of records with a
+matching entry in ``property_index`` (typed values) or ``property_tokens`` (words). The
+composite indexes ``(portal_id, object_type, name, num_value|str_value|token,
+object_id)`` make each atom one index range, so a selective filter never reads every
+record. Negated filters (``NEQ``, ``NOT_IN``, ``NOT_HAS_PROPERTY``,
+``NOT_CONTAINS_TOKEN``) are ``NOT EXISTS`` probes on ``(object_id, name)``; the three
+system properties compare on the record's columns.
 
-String values are indexed by their first ``INDEXED_PREFIX`` characters (PostgreSQL's btree
-keeps entries under about 2,700 bytes); comparisons of longer strings use that prefix.
+One AND group becomes one statement, driven by its smallest atom (measured with a capped
+``COUNT`` when there is a choice); its other atoms are ``EXISTS`` probes on the driver's
+rows. A group of atoms only never touches ``objects``: only live records have index
+entries (``store/search_index.py``), so the index alone answers ``total`` and the page.
+A group with negated or column conditions walks ``objects`` (from the driver's ids when
+it has one). Groups are UNIONed. ``total`` is a ``COUNT`` over the matches; the page is
+ordered by id, by a record column, or by the sort property's entry (records without a
+value last, ties by id). When the sort property is the driver's own property, the page
+is read in index order and nothing is sorted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    Subquery,
+    Table,
+    and_,
+    exists,
+    false,
+    func,
+    literal,
+    not_,
+    select,
+    true,
+    union,
+)
 
-from localspot.crm.search import Condition, IndexValue, SearchQuery
-from localspot.store.bulk import fetch, marks, run_many
+from localspot.crm.search import NEGATED, POSITIVE, Condition, SearchQuery, SortSpec
+from localspot.store.schema import objects, property_index, property_tokens
+from localspot.store.search_index import INDEXED_PREFIX
 
-INDEXED_PREFIX = 600
-IndexRow = tuple[int, str, Sequence[IndexValue]]
-"""(object_id, property name, its index values; empty when cleared)"""
-
-_COMPARE = {"EQ": "=", "NEQ": "=", "LT": "<", "LTE": "<=", "GT": ">", "GTE": ">="}
-_NEGATED = frozenset({"NEQ", "NOT_IN", "NOT_HAS_PROPERTY", "NOT_CONTAINS_TOKEN"})
-
-
-def write_index(
-    conn: Connection, portal_id: int, type_id: str, rows: Sequence[IndexRow], *, fresh: bool = False
-) -> None:
-    """Replace the index values of each (object, name) pair (``fresh``: new records, so
-    there is nothing to replace)."""
-    if not rows:
-        return
-    if not fresh:
-        run_many(
-            conn,
-            "DELETE FROM property_index WHERE object_id = ? AND name = ?",
-            [(object_id, name) for object_id, name, _ in rows],
-        )
-    inserts = [
-        (portal_id, type_id, object_id, name, num, _prefix(text))
-        for object_id, name, values in rows
-        for num, text in values
-    ]
-    run_many(
-        conn,
-        "INSERT INTO property_index (portal_id, object_type, object_id, name, num_value,"
-        " str_value) VALUES (?, ?, ?, ?, ?, ?)",
-        inserts,
-    )
+ESTIMATE_CAP = 5_000
+WORD_END = "\U0010ffff"  # sorts after every character: ``prefix <= word < prefix + WORD_END``
+Test = Callable[[Any], ColumnElement[bool]]
 
 
-def update_index(
-    conn: Connection,
-    portal_id: int,
-    type_id: str,
-    changes: Sequence[tuple[int, str, str, Sequence[IndexValue]]],
-) -> None:
-    """Index the changed values of existing records: (object id, name, old value, new rows).
+@dataclass(frozen=True)
+class Atom:
+    """The records with an entry of one of ``names`` in ``table`` that passes ``test``."""
 
-    A one-row value replacing a one-row value is updated in place, which touches one of the
-    table's B-trees instead of all three (measured about twice as fast); everything else
-    (a value set or cleared, multi-select options) is deleted and inserted again. A
-    non-empty stored value without ``;`` always has exactly one index row.
-    """
-    in_place = [
-        (values[0][0], _prefix(values[0][1]), object_id, name)
-        for object_id, name, old, values in changes
-        if len(values) == 1 and old != "" and ";" not in old
-    ]
-    run_many(
-        conn,
-        "UPDATE property_index SET num_value = ?, str_value = ? WHERE object_id = ? AND name = ?",
-        in_place,
-    )
-    rest = [
-        (object_id, name, values)
-        for object_id, name, old, values in changes
-        if not (len(values) == 1 and old != "" and ";" not in old)
-    ]
-    write_index(conn, portal_id, type_id, rest)
+    table: Table
+    names: tuple[str, ...]
+    test: Test
+    repeats: bool
+    """A record may have several such entries (so its ids need DISTINCT)."""
 
 
-def _prefix(text: str | None) -> str | None:
-    return text[:INDEXED_PREFIX] if text else text
+@dataclass
+class Group:
+    positives: list[Atom] = field(default_factory=list)
+    negatives: list[list[Atom]] = field(default_factory=list)
+    """Each one: NOT (all of these atoms)."""
+    columns: list[ColumnElement[bool]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Scope:
+    portal_id: int
+    type_id: str
+
+    def of(self, t: Any, names: Sequence[str]) -> list[ColumnElement[bool]]:
+        name = t.c.name == names[0] if len(names) == 1 else t.c.name.in_(names)
+        return [t.c.portal_id == self.portal_id, t.c.object_type == self.type_id, name]
+
+
+def _compare(column: Any, operator: str, values: Sequence[Any]) -> ColumnElement[bool]:
+    match operator:
+        case "EQ":
+            return column == values[0]  # type: ignore[no-any-return]
+        case "LT":
+            return column < values[0]  # type: ignore[no-any-return]
+        case "LTE":
+            return column <= values[0]  # type: ignore[no-any-return]
+        case "GT":
+            return column > values[0]  # type: ignore[no-any-return]
+        case "GTE":
+            return column >= values[0]  # type: ignore[no-any-return]
+        case "BETWEEN":
+            return column.between(values[0], values[1])  # type: ignore[no-any-return]
+        case "IN":
+            return column.in_(list(values))  # type: ignore[no-any-return]
+    return true()  # HAS_PROPERTY: any entry at all
 
 
 def _escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _like(text: str) -> str:
-    """Free text (``query``): anywhere in the value."""
-    return "%" + _escaped(text) + "%"
+def word_test(pattern: str, column: str = "token") -> Test:
+    """A word pattern: exact, a prefix (``abc*``: one index range), or ``*`` anywhere
+    (a LIKE over the property's words, narrowed by the literal prefix when there is one)."""
+    star = pattern.find("*")
+    if star < 0:
+        return lambda t: t.c[column] == pattern
+    prefix, like = pattern[:star], _escaped(pattern).replace("*", "%")
+
+    def test(t: Any) -> ColumnElement[bool]:
+        word = t.c[column]
+        parts = [word >= prefix, word < prefix + WORD_END] if prefix else []
+        if pattern.rstrip("*") != prefix:
+            parts.append(word.like(like, escape="\\"))
+        return and_(true(), *parts)
+
+    return test
 
 
-def _token_like(token: str) -> str:
-    """CONTAINS_TOKEN: a whole word of the value; ``*`` stands for any characters."""
-    return "% " + _escaped(token).replace("*", "%") + " %"
+def _value_test(condition: Condition, operator: str) -> Test:
+    values = [v[:INDEXED_PREFIX] if isinstance(v, str) else v for v in condition.values]
+    number = condition.kind == "number"
+    return lambda t: _compare(t.c.num_value if number else t.c.str_value, operator, values)
 
 
-def _comparison(c: Condition, target: str) -> tuple[str, list[Any]]:
-    op = c.operator
-    if op in _COMPARE:
-        return f"{target} {_COMPARE[op]} ?", [c.values[0]]
-    if op == "BETWEEN":
-        return f"{target} BETWEEN ? AND ?", [c.values[0], c.values[1]]
-    if op in ("IN", "NOT_IN"):
-        return f"{target} IN ({marks(len(c.values))})", list(c.values)
-    if op in ("CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"):
-        return f"(' ' || {target} || ' ') LIKE ? ESCAPE '\\'", [_token_like(str(c.values[0]))]
-    return "1 = 1", []  # HAS_PROPERTY / NOT_HAS_PROPERTY
+def _integral(value: float | str) -> float | int | str:
+    """Whole numbers as integers, so that PostgreSQL compares BIGINT columns on their index."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-def _condition(c: Condition, scope: list[Any]) -> tuple[str, list[Any]]:
-    negate = "NOT " if c.operator in _NEGATED else ""
-    if c.column:
-        target = f"o.{c.column}"
-        if c.operator in ("CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"):
-            target = f"CAST(o.{c.column} AS TEXT)"
-        sql, params = _comparison(c, target)
-        return f"{negate}({sql})", params
-    column = "i.num_value" if c.numeric else "i.str_value"
-    sql, params = _comparison(c, column)
-    sub = (
-        "SELECT i.object_id FROM property_index i WHERE i.portal_id = ? AND i.object_type = ?"
-        f" AND i.name = ? AND {sql}"
+def _column_test(condition: Condition) -> ColumnElement[bool]:
+    column = objects.c[condition.column or "id"]
+    values = [_integral(v) for v in condition.values]
+    op = condition.operator
+    if op in ("HAS_PROPERTY", "NOT_HAS_PROPERTY"):
+        return true() if op == "HAS_PROPERTY" else false()
+    if op in NEGATED:
+        return not_(_compare(column, POSITIVE[op], values))
+    return _compare(column, op, values)
+
+
+def _word_atom(condition: Condition, word: str) -> Atom:
+    names = (condition.name,)
+    if condition.kind == "pattern":  # an enumeration's options are its words
+        return Atom(property_index, names, word_test(word, "str_value"), condition.multi)
+    return Atom(property_tokens, names, word_test(word), "*" in word)
+
+
+def _add(group: Group, condition: Condition) -> None:
+    if condition.kind == "column":
+        group.columns.append(_column_test(condition))
+        return
+    if condition.kind in ("token", "pattern"):
+        words = [str(p) for p in condition.values]
+        atoms = [_word_atom(condition, w) for w in words]
+        if not atoms:  # no word in the value: any value matches
+            atoms = [
+                Atom(
+                    property_index, (condition.name,), _value_test(condition, "HAS_PROPERTY"), True
+                )
+            ]
+        if condition.operator == "CONTAINS_TOKEN":
+            group.positives += atoms
+        else:
+            group.negatives.append(atoms)
+        return
+    operator = POSITIVE.get(condition.operator, condition.operator)
+    atom = Atom(
+        property_index, (condition.name,), _value_test(condition, operator), condition.multi
     )
-    return f"o.id {negate}IN ({sub})", [*scope, c.name, *params]
+    if condition.operator in NEGATED:
+        group.negatives.append([atom])
+    else:
+        group.positives.append(atom)
 
 
-def _where(q: SearchQuery, portal_id: int, type_id: str) -> tuple[str, list[Any]]:
-    scope: list[Any] = [portal_id, type_id]
-    clauses = ["o.portal_id = ?", "o.object_type = ?", "o.archived = ?"]
-    params: list[Any] = [portal_id, type_id, False]
+def plan(q: SearchQuery) -> list[Group]:
+    """The query's groups; each word of the free-text query joins every group."""
+    text = [
+        Atom(property_tokens, q.text_names, word_test(word + "*"), True) for word in q.text_words
+    ]
     groups = []
-    for group in q.groups:
-        parts = [_condition(c, scope) for c in group]
-        groups.append("(" + " AND ".join(sql for sql, _ in parts) + ")")
-        params += [p for _, group_params in parts for p in group_params]
-    if groups:
-        clauses.append("(" + " OR ".join(groups) + ")")
-    for token in q.query_tokens:
-        clauses.append(
-            "o.id IN (SELECT i.object_id FROM property_index i WHERE i.portal_id = ?"
-            f" AND i.object_type = ? AND i.name IN ({marks(len(q.query_names))})"
-            " AND i.str_value LIKE ? ESCAPE '\\')"
+    for conditions in q.groups or ((),):
+        group = Group(positives=list(text))
+        for condition in conditions:
+            _add(group, condition)
+        groups.append(group)
+    return groups
+
+
+def _rows(atom: Atom, scope: Scope, t: Any) -> list[ColumnElement[bool]]:
+    return [*scope.of(t, atom.names), atom.test(t)]
+
+
+def _exists(atom: Atom, outer_id: Any) -> ColumnElement[bool]:
+    t = atom.table.alias()
+    name = t.c.name == atom.names[0] if len(atom.names) == 1 else t.c.name.in_(atom.names)
+    return exists().where(t.c.object_id == outer_id, name, atom.test(t))
+
+
+def estimate(conn: Connection, atom: Atom, scope: Scope) -> int:
+    """How many entries the atom has, counted up to ``ESTIMATE_CAP``."""
+    t = atom.table.alias("e")
+    capped = select(literal(1)).where(*_rows(atom, scope, t)).limit(ESTIMATE_CAP).subquery()
+    return int(conn.execute(select(func.count()).select_from(capped)).scalar_one())
+
+
+def order_atoms(conn: Connection, atoms: Sequence[Atom], scope: Scope) -> list[Atom]:
+    """Smallest first (the driver); a single atom needs no measuring."""
+    if len(atoms) < 2:
+        return list(atoms)
+    return sorted(atoms, key=lambda a: estimate(conn, a, scope))
+
+
+def group_ids(group: Group, atoms: Sequence[Atom], scope: Scope) -> Select[Any]:
+    """The ids of one group's matches (column ``id``); ``atoms``: its positives, driver
+    first."""
+    if atoms and not group.negatives and not group.columns:
+        driver, *others = atoms
+        d = driver.table.alias("d")
+        statement = select(d.c.object_id.label("id")).where(
+            *_rows(driver, scope, d), *[_exists(a, d.c.object_id) for a in others]
         )
-        params += [*scope, *q.query_names, _like(token)]
-    return " AND ".join(clauses), params
+        return statement.distinct() if driver.repeats else statement
+    o = objects
+    statement = select(o.c.id).where(
+        o.c.portal_id == scope.portal_id,
+        o.c.object_type == scope.type_id,
+        o.c.archived == false(),
+        *group.columns,
+    )
+    if atoms:
+        driver, *others = atoms
+        d = driver.table.alias("d")
+        statement = statement.where(
+            o.c.id.in_(select(d.c.object_id).where(*_rows(driver, scope, d)))
+        )
+        statement = statement.where(*[_exists(a, o.c.id) for a in others])
+    for negative in group.negatives:
+        statement = statement.where(not_(and_(*[_exists(a, o.c.id) for a in negative])))
+    return statement
+
+
+def _sort_key(sort: SortSpec, scope: Scope, matched_id: Any) -> Any:
+    """The sort property's entry of each match: a LEFT JOIN probe on (object_id, name);
+    for a multi-select the smallest (ascending) or largest option."""
+    s = property_index.alias("s")
+    column = s.c.num_value if sort.kind == "number" else s.c.str_value
+    pick = func.max if sort.descending else func.min
+    return (
+        select(pick(column))
+        .where(s.c.object_id == matched_id, *scope.of(s, (sort.name,)))
+        .scalar_subquery()
+    )
+
+
+def page_statement(
+    q: SearchQuery, groups: Sequence[Group], drivers: Sequence[Sequence[Atom]], scope: Scope
+) -> Select[Any]:
+    """The page's ids in order."""
+    sort = q.sort
+    only = groups[0] if len(groups) == 1 else None
+    atoms = drivers[0] if only else ()
+    if (
+        sort and only and atoms and sort.kind != "column" and not sort.multi
+        and not only.negatives and not only.columns
+        and atoms[0].table is property_index and atoms[0].names == (sort.name,)
+    ):  # fmt: skip
+        d = atoms[0].table.alias("d")
+        key = d.c.num_value if sort.kind == "number" else d.c.str_value
+        direction: Callable[[Any], Any] = (lambda c: c.desc()) if sort.descending else (lambda c: c)
+        statement = select(d.c.object_id.label("id")).where(
+            *_rows(atoms[0], scope, d), *[_exists(a, d.c.object_id) for a in atoms[1:]]
+        )
+        return statement.order_by(direction(key), direction(d.c.object_id))
+    m = matches(groups, drivers, scope).subquery("m")
+    return _ordered(select(m.c.id), m, sort, scope)
+
+
+def _ordered(
+    statement: Select[Any], m: Subquery, sort: SortSpec | None, scope: Scope
+) -> Select[Any]:
+    descending = bool(sort and sort.descending)
+
+    def direction(c: Any) -> Any:
+        return c.desc() if descending else c
+
+    if sort is None or sort.column == "id":
+        return statement.order_by(direction(m.c.id))
+    if sort.column:
+        column = objects.c[sort.column]
+        joined = statement.join(objects, objects.c.id == m.c.id)
+        return joined.order_by(direction(column), direction(m.c.id))
+    keyed = select(m.c.id, _sort_key(sort, scope, m.c.id).label("k")).subquery("k")
+    return select(keyed.c.id).order_by(
+        keyed.c.k.is_(None), direction(keyed.c.k), direction(keyed.c.id)
+    )
+
+
+def matches(groups: Sequence[Group], drivers: Sequence[Sequence[Atom]], scope: Scope) -> Any:
+    selects = [group_ids(g, atoms, scope) for g, atoms in zip(groups, drivers, strict=True)]
+    return selects[0] if len(selects) == 1 else union(*selects)
 
 
 def search_ids(
     conn: Connection, portal_id: int, type_id: str, q: SearchQuery
 ) -> tuple[int, list[int]]:
     """(total, ids of the requested page in order)."""
-    where, params = _where(q, portal_id, type_id)
-    total = fetch(conn, f"SELECT COUNT(*) AS n FROM objects o WHERE {where}", params)[0].n
-    direction = "DESC" if q.descending else "ASC"
-    if q.sort_name and not q.sort_column:
-        page = _sorted_by_property(conn, portal_id, type_id, q, where, params, int(total))
-        return int(total), page
-    order = f"o.{q.sort_column or 'id'} {direction}, o.id {direction}"
-    statement = f"SELECT o.id FROM objects o WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
-    rows = fetch(conn, statement, [*params, q.limit, q.offset])
-    return int(total), [row.id for row in rows]
-
-
-def _sorted_by_property(
-    conn: Connection,
-    portal_id: int,
-    type_id: str,
-    q: SearchQuery,
-    where: str,
-    params: list[Any],
-    total: int,
-) -> list[int]:
-    """Walk the sort property's index in order (so a sorted page costs what it shows);
-    records without a value follow, in id order."""
-    direction = "DESC" if q.descending else "ASC"
-    column = "s.num_value" if q.sort_numeric else "s.str_value"
-    valued = (
-        " FROM property_index s JOIN objects o ON o.id = s.object_id WHERE s.portal_id = ?"
-        f" AND s.object_type = ? AND s.name = ? AND {where}"
-    )
-    scope = [portal_id, type_id, q.sort_name, *params]
-    rows = fetch(
-        conn,
-        f"SELECT o.id{valued} ORDER BY {column} {direction}, o.id {direction} LIMIT ? OFFSET ?",
-        [*scope, q.limit, q.offset],
-    )
-    ids = list(dict.fromkeys(row.id for row in rows))
-    if len(rows) == q.limit:
-        return ids
-    valued_count = int(fetch(conn, f"SELECT COUNT(*) AS n{valued}", scope)[0].n)
-    if valued_count >= total:
-        return ids
-    rest = fetch(
-        conn,
-        f"SELECT o.id FROM objects o WHERE {where} AND o.id NOT IN (SELECT s.object_id FROM"
-        " property_index s WHERE s.portal_id = ? AND s.object_type = ? AND s.name = ?)"
-        f" ORDER BY o.id {direction} LIMIT ? OFFSET ?",
-        [*params, portal_id, type_id, q.sort_name, q.limit - len(rows),
-         max(0, q.offset - valued_count)],
-    )  # fmt: skip
-    return ids + [row.id for row in rest]
+    scope = Scope(portal_id, type_id)
+    groups = plan(q)
+    drivers = [order_atoms(conn, g.positives, scope) for g in groups]
+    counted = matches(groups, drivers, scope).subquery("c")
+    total = int(conn.execute(select(func.count()).select_from(counted)).scalar_one())
+    if total <= q.offset:
+        return total, []
+    statement = page_statement(q, groups, drivers, scope).limit(q.limit).offset(q.offset)
+    return total, [int(row[0]) for row in conn.execute(statement)]

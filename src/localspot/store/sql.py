@@ -17,13 +17,16 @@ from localspot.crm.search import SearchQuery
 from localspot.crm.storage import (
     InsertResult,
     NewRecord,
+    PortalDump,
     RecordChange,
     RecordPage,
+    RestoreResult,
+    SearchPage,
     TokenGrant,
     UniqueClash,
     UpdateResult,
 )
-from localspot.store import accounts_sql, records_sql, search_sql
+from localspot.store import accounts_sql, admin_sql, records_sql, search_sql
 
 T = TypeVar("T")
 
@@ -170,15 +173,13 @@ class SqlStore:
             lambda c: records_sql.upsert_records(c, portal_id, type_id, property_name, items, at)
         )
 
-    async def search(
-        self, portal_id: int, type_id: str, query: SearchQuery
-    ) -> tuple[int, list[Record]]:
-        def work(conn: Connection) -> tuple[int, list[Record]]:
+    async def search(self, portal_id: int, type_id: str, query: SearchQuery) -> SearchPage:
+        def work(conn: Connection) -> SearchPage:
             total, ids = search_sql.search_ids(conn, portal_id, type_id, query)
             found = records_sql.read_records(
                 conn, portal_id, type_id, ids, archived=False, history_names=()
             )
-            return total, [found[i] for i in ids if i in found]
+            return SearchPage(total, tuple(found[i] for i in ids if i in found))
 
         return await self._read(work)
 
@@ -186,6 +187,44 @@ class SqlStore:
         self, portal_id: int, type_id: str, ids: Collection[int], at: int
     ) -> None:
         await self._write(lambda c: records_sql.archive_records(c, portal_id, type_id, ids, at))
+
+    async def portal_exists(self, portal_id: int) -> bool:
+        return await self._read(lambda c: admin_sql.portal_exists(c, portal_id))
+
+    async def reset_portal(self, portal_id: int, *, keep_custom_properties: bool) -> bool:
+        keep = keep_custom_properties
+        return await self._write(
+            lambda c: admin_sql.reset_portal(c, portal_id, keep_custom_properties=keep)
+        )
+
+    async def delete_portal(self, portal_id: int) -> bool:
+        return await self._write(lambda c: admin_sql.delete_portal(c, portal_id))
+
+    async def dump_portal(self, portal_id: int) -> PortalDump | None:
+        return await self._read(lambda c: admin_sql.dump_portal(c, portal_id))
+
+    async def restore_portal(self, portal_id: int, dump: PortalDump) -> RestoreResult:
+        held = await self._write(lambda c: admin_sql.restore_portal(c, portal_id, dump))
+        return RestoreResult(found=held is not None, held_elsewhere=held or frozenset())
+
+    async def set_id_seed(self, portal_id: int, seed: int | None) -> bool:
+        return await self._write(lambda c: admin_sql.set_id_seed(c, portal_id, seed))
+
+    async def import_records(
+        self,
+        portal_id: int,
+        type_id: str,
+        records: Sequence[NewRecord],
+        at: int,
+        progress: Callable[[int], None] | None = None,
+    ) -> InsertResult:
+        try:
+            created = await self._write(
+                lambda c: admin_sql.import_records(c, portal_id, type_id, records, at, progress)
+            )
+        except admin_sql.ImportClash as clash:
+            return InsertResult({}, clash.clashes)
+        return InsertResult(created)
 
 
 def engine_options() -> dict[str, Any]:

@@ -1,0 +1,229 @@
+"""``localspot export``, ``import`` and ``seed``: whole portals and bulk records from the
+command line. Registered on the main command by ``cli.py``; flags → Settings → one use case.
+
+Imports are all or nothing: every row is checked first (the API's own rules), then all are
+written in one transaction; a rejected row is reported with its line and reasons.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+
+from localspot.clock import SystemClock
+from localspot.config import Settings, help_for
+from localspot.crm import object_types, portal_admin, sample_data
+from localspot.crm.errors import HubSpotError
+from localspot.crm.imports import ImportOutcome, import_rows
+from localspot.crm.property_types import parse_instant
+from localspot.crm.storage import Store
+from localspot.http.admin_convert import decode_snapshot, encode_snapshot
+from localspot.store.open import open_store
+
+DatabaseUrl = Annotated[
+    str | None, typer.Option("--database-url", help=help_for("database_url"), show_default=False)
+]
+Portal = Annotated[int | None, typer.Option(help="Portal id (default: the first portal).")]
+PROGRESS_FROM_ROWS = 1000
+SHOWN_PROBLEMS = 50
+
+
+def _store(database_url: str | None) -> Store:
+    settings = Settings.from_env(database_url=database_url)
+    return open_store(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code)
+
+
+@contextmanager
+def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr for long runs (shown on a terminal only)."""
+    console = Console(stderr=True)
+    with Progress(console=console, disable=total < PROGRESS_FROM_ROWS, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda done: bar.advance(task, done)
+
+
+def export(portal: Portal = None, database_url: DatabaseUrl = None) -> None:
+    """Print a portal's snapshot (JSON, byte-stable) on stdout."""
+
+    async def run() -> bytes:
+        store = _store(database_url)
+        try:
+            portal_id = portal if portal is not None else await store.default_portal()
+            return encode_snapshot(await portal_admin.snapshot(store, portal_id))
+        finally:
+            await store.close()
+
+    try:
+        typer.echo(asyncio.run(run()))
+    except HubSpotError as error:
+        raise _fail(error.message) from None
+
+
+async def _restore(store: Store, path: Path, portal: int | None) -> int:
+    dump = decode_snapshot(path.read_bytes())
+    if portal is None:
+        portal = await store.create_portal(dump.name, dump.tier, dump.timezone)
+    await portal_admin.restore(store, portal, dump)
+    typer.echo(
+        f"restored {len(dump.records)} records and {len(dump.properties)} custom properties"
+        f" into portal {portal}",
+        err=True,
+    )
+    return portal
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
+    if not rows:
+        raise _fail(f"{path}: the file is empty (a header row of property names is needed)")
+    return [name.strip() for name in rows[0]], rows[1:]
+
+
+async def _import_csv(store: Store, path: Path, portal: int | None, type_name: str) -> int:
+    object_type = object_types.resolve(type_name)
+    header, rows = _read_csv(path)
+    portal_id = portal if portal is not None else await store.default_portal()
+    await portal_admin.require_portal(store, portal_id)
+    with _progress(len(rows), f"importing {object_type.name}") as advance:
+        now = SystemClock().now_ms()
+        outcome = await import_rows(store, now, portal_id, object_type, header, rows, advance)
+    _report(outcome, f"{object_type.name} into portal {portal_id}")
+    return portal_id
+
+
+def _report(outcome: ImportOutcome, what: str) -> None:
+    if not outcome.problems:
+        typer.echo(f"imported {outcome.created} {what}", err=True)
+        return
+    for problem in outcome.problems[:SHOWN_PROBLEMS]:
+        typer.echo(str(problem), err=True)
+    hidden = len(outcome.problems) - SHOWN_PROBLEMS
+    if hidden > 0:
+        typer.echo(f"... and {hidden} more", err=True)
+    rows = {p.row for p in outcome.problems}
+    rejected = "the header" if 0 in rows else f"{len(rows)} rejected rows"
+    raise _fail(f"nothing imported: {rejected} ({len(outcome.problems)} problems)")
+
+
+def import_file(
+    file: Annotated[Path, typer.Argument(help="A snapshot (.json) or records (.csv).")],
+    portal: Annotated[
+        int | None,
+        typer.Option(
+            help="Target portal; a snapshot replaces its contents (default: .json a new"
+            " portal, .csv the first portal).",
+            show_default=False,
+        ),
+    ] = None,
+    type_name: Annotated[str, typer.Option("--type", help="Object type of a .csv.")] = "calls",
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Import a snapshot or a CSV (header: property names; one record per row). Nothing is
+    written unless every row is valid. Prints the portal id on the last line."""
+    if not file.is_file():
+        raise _fail(f"{file}: no such file", 2)
+    suffix = file.suffix.lower()
+    if suffix not in (".json", ".csv"):
+        raise _fail(f"{file}: expected a .json snapshot or a .csv file", 2)
+
+    async def run() -> int:
+        store = _store(database_url)
+        try:
+            if suffix == ".json":
+                return await _restore(store, file, portal)
+            return await _import_csv(store, file, portal, type_name)
+        finally:
+            await store.close()
+
+    try:
+        typer.echo(asyncio.run(run()))
+    except HubSpotError as error:
+        raise _fail(f"{file}: {error.message}") from None
+
+
+async def _seed_type(
+    store: Store, portal_id: int, type_name: str, maps: list[dict[str, str]]
+) -> list[int]:
+    object_type = object_types.resolve(type_name)
+    header, rows = sample_data.as_rows(maps)
+    with _progress(len(rows), f"seeding {type_name}") as advance:
+        now = SystemClock().now_ms()
+        outcome = await import_rows(store, now, portal_id, object_type, header, rows, advance)
+    _report(outcome, f"{type_name} into portal {portal_id}")
+    return list(outcome.ids)
+
+
+def _has_type(name: str) -> bool:
+    return any(name in (t.name, t.type_id) for t in object_types.all_types())
+
+
+def seed(
+    calls: Annotated[int, typer.Option(help="How many calls.")] = 1000,
+    contacts: Annotated[int, typer.Option(help="How many contacts (when that type exists).")] = 0,
+    seed_value: Annotated[int, typer.Option("--seed", help="Same seed, same records.")] = 42,
+    now: Annotated[
+        str | None,
+        typer.Option(help="End of the year of calls, ISO-8601 or epoch ms (default: now)."),
+    ] = None,
+    portal: Portal = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Add plausible, deterministic calls (and contacts) spread over the last year."""
+    until = parse_instant(now) if now is not None else SystemClock().now_ms()
+    if until is None:
+        raise _fail(f"--now: {now!r} is neither ISO-8601 nor epoch milliseconds", 2)
+
+    async def run() -> int:
+        store = _store(database_url)
+        try:
+            portal_id = portal if portal is not None else await store.default_portal()
+            await portal_admin.require_portal(store, portal_id)
+            contact_ids = await _seed_contacts(store, portal_id, contacts, seed_value)
+            maps = sample_data.calls(seed_value, calls, until, contact_ids)
+            await _seed_type(store, portal_id, "calls", maps)
+            return portal_id
+        finally:
+            await store.close()
+
+    try:
+        typer.echo(asyncio.run(run()))
+    except HubSpotError as error:
+        raise _fail(error.message) from None
+
+
+async def _seed_contacts(store: Store, portal_id: int, count: int, seed_value: int) -> list[int]:
+    if count <= 0:
+        return []
+    if not _has_type("contacts"):
+        typer.echo("no contacts object type in this build: seeding calls only", err=True)
+        return []
+    known = list(object_types.resolve("contacts").properties)
+    ids = await _seed_type(
+        store, portal_id, "contacts", sample_data.contacts(seed_value, count, known)
+    )
+    typer.echo(
+        "associations are not available in this build: calls name their contact in"
+        " hs_call_callee_object_id",
+        err=True,
+    )
+    return ids
+
+
+def register(cli: typer.Typer) -> None:
+    cli.command("export")(export)
+    cli.command("import")(import_file)
+    cli.command("seed")(seed)

@@ -1,0 +1,145 @@
+"""Bulk imports (CSV files, seeded sample data): every row through the API's own rules, then
+one all-or-nothing store call.
+
+Rows are checked exactly as a create is (``check_values``, required properties), plus what
+only a file can get wrong: the header, a row's length, a unique value repeated in the file,
+or held by a record already stored. Any problem means nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from localspot.crm.batch_rules import clash_message
+from localspot.crm.model import ObjectType
+from localspot.crm.properties import Definitions, check_values, load_definitions, missing_required
+from localspot.crm.search import index_map
+from localspot.crm.storage import NewRecord, Store
+
+LOOKUP_CHUNK = 1000
+"""Values per unique-index lookup: far below either database's parameter limit."""
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    row: int
+    """The line of the file (the header is line 1); 0 for the header itself."""
+    message: str
+
+    def __str__(self) -> str:
+        """One line: HubSpot's option messages span several."""
+        where = "header" if self.row == 0 else f"row {self.row}"
+        return f"{where}: {' '.join(self.message.split())}"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    created: int
+    problems: tuple[RowProblem, ...] = ()
+    ids: tuple[int, ...] = ()
+    """The new records' ids, in row order."""
+
+
+def header_problems(definitions: Definitions, header: Sequence[str]) -> list[RowProblem]:
+    """Columns that could never be written (unknown, read-only, repeated, unnamed)."""
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    problems = [RowProblem(0, f'column "{name}" appears more than once') for name in repeated]
+    if "" in header:
+        problems.append(RowProblem(0, "a column has no name"))
+    _, refused = check_values(definitions, {name: "" for name in header if name})
+    return problems + [RowProblem(0, f"{p.code} {p.name}: {p.message}") for p in refused]
+
+
+def check_row(
+    definitions: Definitions, line: int, values: Mapping[str, str]
+) -> tuple[NewRecord | None, list[RowProblem]]:
+    """One row, as a create input: empty cells are left unset."""
+    given = {name: value for name, value in values.items() if value != ""}
+    normalised, problems = check_values(definitions, given)
+    problems += missing_required(definitions, normalised)
+    if problems:
+        return None, [RowProblem(line, f"{p.code} {p.name}: {p.message}") for p in problems]
+    unique = definitions.unique_names().intersection(normalised)
+    return NewRecord(normalised, frozenset(unique), None, index_map(definitions, normalised)), []
+
+
+def _repeated_unique(
+    definitions: Definitions, rows: Sequence[tuple[int, NewRecord]]
+) -> list[RowProblem]:
+    first_line: dict[tuple[str, str], int] = {}
+    problems: list[RowProblem] = []
+    for line, record in rows:
+        for name in sorted(record.unique_names):
+            key = (name, record.properties[name])
+            if key in first_line:
+                message = f"{name} value {key[1]!r} repeats row {first_line[key]}"
+                problems.append(RowProblem(line, message))
+            first_line.setdefault(key, line)
+    return problems
+
+
+async def _held_unique(
+    store: Store, portal_id: int, object_type: ObjectType, rows: Sequence[tuple[int, NewRecord]]
+) -> list[RowProblem]:
+    problems: list[RowProblem] = []
+    for name in sorted({n for _, record in rows for n in record.unique_names}):
+        values = [r.properties[name] for _, r in rows if name in r.unique_names]
+        held: dict[str, int] = {}
+        for start in range(0, len(values), LOOKUP_CHUNK):
+            chunk = values[start : start + LOOKUP_CHUNK]
+            held |= await store.resolve_unique(portal_id, object_type.type_id, name, chunk)
+        problems += [
+            RowProblem(line, f"{name}: {clash_message(object_type, held[r.properties[name]])}")
+            for line, r in rows
+            if name in r.unique_names and r.properties[name] in held
+        ]
+    return problems
+
+
+def plan_rows(
+    definitions: Definitions, header: Sequence[str], rows: Iterable[Sequence[str]]
+) -> tuple[list[tuple[int, NewRecord]], list[RowProblem]]:
+    """Rows numbered as lines of the file (the header is line 1)."""
+    planned: list[tuple[int, NewRecord]] = []
+    problems = header_problems(definitions, header)
+    if problems:
+        return [], problems
+    for line, cells in enumerate(rows, start=2):
+        if len(cells) != len(header):
+            message = f"has {len(cells)} cells, the header {len(header)}"
+            problems.append(RowProblem(line, message))
+            continue
+        record, found = check_row(definitions, line, dict(zip(header, cells, strict=True)))
+        problems += found
+        if record is not None:
+            planned.append((line, record))
+    return planned, problems + _repeated_unique(definitions, planned)
+
+
+async def import_rows(
+    store: Store,
+    now_ms: int,
+    portal_id: int,
+    object_type: ObjectType,
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    progress: Callable[[int], None] | None = None,
+) -> ImportOutcome:
+    """Check every row, then write all of them in one transaction, or none."""
+    definitions = await load_definitions(store, portal_id, object_type)
+    planned, problems = plan_rows(definitions, header, rows)
+    if not problems:
+        problems = await _held_unique(store, portal_id, object_type, planned)
+    if problems:
+        return ImportOutcome(0, tuple(sorted(problems, key=lambda p: p.row)))
+    records = [record for _, record in planned]
+    result = await store.import_records(portal_id, object_type.type_id, records, now_ms, progress)
+    clashes = tuple(
+        RowProblem(planned[p][0], f"{c.property_name}: {clash_message(object_type, c.holder_id)}")
+        for p, c in sorted(result.clashes.items())
+    )
+    if clashes:
+        return ImportOutcome(0, clashes)
+    ids = tuple(result.records[position].id for position in sorted(result.records))
+    return ImportOutcome(len(ids), (), ids)

@@ -1,0 +1,99 @@
+"""Whole-portal use cases of the test double: reset, delete, snapshot, restore, seeded ids.
+
+A restore is a faithful copy, so values are not checked again; the domain only rebuilds what
+it owns, the unique-value claims and search's index, from the snapshot's own definitions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+
+from localspot.crm import object_types
+from localspot.crm.errors import Conflict, HubSpotError, ResourceNotFound, ValidationError
+from localspot.crm.properties import Definitions, merged_definitions
+from localspot.crm.search import index_map
+from localspot.crm.storage import PortalDump, RecordDump, Store
+
+MAX_ID_SEED = 99_999_999
+"""Seeds own blocks of ten million ids each, kept below 2**53 (see store/id_sequences.py)."""
+
+
+def portal_not_found(portal_id: int) -> ResourceNotFound:
+    return ResourceNotFound(f"Portal {portal_id} does not exist", context={"id": [str(portal_id)]})
+
+
+async def require_portal(store: Store, portal_id: int) -> None:
+    if not await store.portal_exists(portal_id):
+        raise portal_not_found(portal_id)
+
+
+async def reset(store: Store, portal_id: int, *, keep_custom_properties: bool = False) -> None:
+    if not await store.reset_portal(portal_id, keep_custom_properties=keep_custom_properties):
+        raise portal_not_found(portal_id)
+
+
+async def delete(store: Store, portal_id: int) -> None:
+    if not await store.delete_portal(portal_id):
+        raise portal_not_found(portal_id)
+
+
+async def snapshot(store: Store, portal_id: int) -> PortalDump:
+    dump = await store.dump_portal(portal_id)
+    if dump is None:
+        raise portal_not_found(portal_id)
+    return dump
+
+
+async def seed_ids(store: Store, portal_id: int, seed: int | None) -> None:
+    if seed is not None and not 0 <= seed <= MAX_ID_SEED:
+        raise ValidationError(f"seed must be between 0 and {MAX_ID_SEED}")
+    if not await store.set_id_seed(portal_id, seed):
+        raise portal_not_found(portal_id)
+
+
+def _definitions(dump: PortalDump) -> dict[str, Definitions]:
+    type_ids = {r.type_id for r in dump.records} | {t for t, _ in dump.properties}
+    type_ids |= {t for t, _ in dump.groups}
+    found: dict[str, Definitions] = {}
+    for type_id in sorted(type_ids):
+        try:
+            object_type = object_types.resolve(type_id)
+        except HubSpotError:
+            raise ValidationError(f"Unknown object type in snapshot: {type_id}") from None
+        custom = [d for t, d in dump.properties if t == type_id]
+        found[type_id] = merged_definitions(object_type, custom)
+    return found
+
+
+def _with_lookups(record: RecordDump, definitions: Definitions) -> RecordDump:
+    unique = definitions.unique_names().intersection(record.properties)
+    return replace(
+        record,
+        unique_names=frozenset(unique),
+        index=index_map(definitions, record.properties),
+    )
+
+
+def plan_restore(dump: PortalDump) -> PortalDump:
+    """Check the snapshot's shape and fill in each record's unique claims and index rows."""
+    repeated = sorted(i for i, n in Counter(r.id for r in dump.records).items() if n > 1)
+    if repeated:
+        ids = [str(i) for i in repeated]
+        raise ValidationError("Record ids repeat in the snapshot", context={"ids": ids})
+    definitions = _definitions(dump)
+    records = tuple(_with_lookups(r, definitions[r.type_id]) for r in dump.records)
+    return replace(dump, records=records)
+
+
+async def restore(store: Store, portal_id: int, dump: PortalDump) -> None:
+    """Replace the portal's contents with the snapshot's, keeping ids and times."""
+    result = await store.restore_portal(portal_id, plan_restore(dump))
+    if not result.found:
+        raise portal_not_found(portal_id)
+    if result.held_elsewhere:
+        held = sorted(result.held_elsewhere)
+        raise Conflict(
+            f"{len(held)} record ids of the snapshot belong to another portal; nothing restored",
+            context={"ids": [str(i) for i in held[:100]]},
+        )

@@ -1,0 +1,38 @@
+"""The admin API under ``/_localspot/``: what a test needs from a HubSpot double (reset,
+portals, snapshots, seeded ids, time, faults, the journal), behind its own token.
+
+The admin token (``LOCALSPOT_ADMIN_TOKEN``, or the random one ``serve`` prints) is the only
+credential these routes take; a portal token is refused here, and the admin token is no
+portal token, so it is refused on the CRM routes.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from litestar import Router
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+
+from localspot.crm.errors import InvalidAuthentication
+from localspot.http.admin_portals import PortalsController
+from localspot.http.admin_runtime import FaultsController, JournalController, TimeController
+from localspot.http.auth import bearer_token
+
+ADMIN_PATH = "/_localspot"
+
+
+async def admin_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    expected: str = connection.app.state.admin_token
+    token = bearer_token(connection) or ""
+    if not token or not hmac.compare_digest(token.encode(), expected.encode()):
+        raise InvalidAuthentication()
+
+
+def admin_router() -> Router:
+    return Router(
+        path=ADMIN_PATH,
+        route_handlers=[PortalsController, FaultsController, JournalController, TimeController],
+        guards=[admin_guard],
+    )

@@ -1,0 +1,131 @@
+"""Portal snapshots: ``PortalDump`` (domain) ⇄ ``PortalSnapshot`` (wire) ⇄ stable JSON bytes.
+
+Byte-stable: keys sorted, object types by id, records by id, properties and groups by name,
+history in write order; the same state always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import msgspec
+
+from localspot.crm.errors import ValidationError
+from localspot.crm.model import HistoryEntry, PropertyDefinition, PropertyGroup, PropertyOption
+from localspot.crm.storage import PortalDump, RecordDump
+from localspot.wire import admin as w
+
+
+def _record(record: RecordDump) -> w.SnapshotRecord:
+    return w.SnapshotRecord(
+        id=str(record.id),
+        created_at=record.created_at,
+        updated_at=record.updated_at,
+        properties=dict(record.properties),
+        archived=record.archived,
+        archived_at=record.archived_at,
+        history=[
+            w.SnapshotHistoryEntry(name, e.value, e.timestamp, e.source_type, e.source_id)
+            for name, e in record.history
+        ],
+    )
+
+
+def _property(definition: PropertyDefinition) -> w.SnapshotProperty:
+    fields = {f: getattr(definition, f) for f in w.SnapshotProperty.__struct_fields__}
+    fields["options"] = [
+        w.SnapshotOption(o.label, o.value, o.hidden, o.description, o.display_order)
+        for o in definition.options
+    ]
+    fields["extra"] = dict(definition.extra)
+    return w.SnapshotProperty(**fields)
+
+
+def to_snapshot(dump: PortalDump) -> w.PortalSnapshot:
+    types: dict[str, w.SnapshotObjectType] = defaultdict(w.SnapshotObjectType)
+    for type_id, definition in sorted(dump.properties, key=lambda p: (p[0], p[1].name)):
+        types[type_id].properties.append(_property(definition))
+    for type_id, group in sorted(dump.groups, key=lambda g: (g[0], g[1].name)):
+        types[type_id].groups.append(w.SnapshotGroup(group.name, group.label, group.display_order))
+    for record in sorted(dump.records, key=lambda r: (r.type_id, r.id)):
+        types[record.type_id].records.append(_record(record))
+    sequence = (
+        w.SnapshotIdSequence(dump.id_seed, dump.next_id_position)
+        if dump.id_seed is not None
+        else None
+    )
+    return w.PortalSnapshot(
+        format=w.SNAPSHOT_FORMAT,
+        portal=w.SnapshotPortal(dump.name, dump.tier, dump.timezone),
+        object_types=dict(types),
+        id_sequence=sequence,
+        associations=[dict(row) for row in dump.associations],
+    )
+
+
+def encode_snapshot(dump: PortalDump) -> bytes:
+    return msgspec.json.encode(to_snapshot(dump), order="sorted")
+
+
+def _record_id(text: str) -> int:
+    if not text.isdigit() or len(text) > 18:
+        raise ValidationError(f"Record id {text!r} in the snapshot is not a number")
+    return int(text)
+
+
+def _record_dump(type_id: str, record: w.SnapshotRecord) -> RecordDump:
+    return RecordDump(
+        type_id=type_id,
+        id=_record_id(record.id),
+        properties=record.properties,
+        created_at=record.created_at,
+        updated_at=record.updated_at,
+        archived=record.archived,
+        archived_at=record.archived_at,
+        history=tuple(
+            (h.name, HistoryEntry(h.value, h.timestamp, h.source_type, h.source_id))
+            for h in record.history
+        ),
+    )
+
+
+def _definition(prop: w.SnapshotProperty) -> PropertyDefinition:
+    fields = {f: getattr(prop, f) for f in w.SnapshotProperty.__struct_fields__}
+    fields["options"] = tuple(
+        PropertyOption(o.label, o.value, o.hidden, o.description, o.display_order)
+        for o in prop.options
+    )
+    return PropertyDefinition(**fields)
+
+
+def from_snapshot(snapshot: w.PortalSnapshot) -> PortalDump:
+    if snapshot.format != w.SNAPSHOT_FORMAT:
+        raise ValidationError(f"Unknown snapshot format {snapshot.format!r}")
+    types = sorted(snapshot.object_types.items())
+    sequence = snapshot.id_sequence
+    return PortalDump(
+        name=snapshot.portal.name,
+        tier=snapshot.portal.tier,
+        timezone=snapshot.portal.timezone,
+        records=tuple(_record_dump(t, r) for t, body in types for r in body.records),
+        properties=tuple((t, _definition(p)) for t, body in types for p in body.properties),
+        groups=tuple(
+            (t, PropertyGroup(g.name, g.label, g.display_order))
+            for t, body in types
+            for g in body.groups
+        ),
+        associations=tuple(snapshot.associations),
+        id_seed=sequence.seed if sequence else None,
+        next_id_position=sequence.next_position if sequence else 1,
+    )
+
+
+def decode_snapshot(data: bytes) -> PortalDump:
+    """Bytes of a snapshot file → the domain's dump; a bad file is a 400."""
+    try:
+        snapshot = msgspec.json.decode(data, type=w.PortalSnapshot)
+    except msgspec.ValidationError as error:
+        raise ValidationError(f"Invalid snapshot: {error}") from None
+    except msgspec.DecodeError as error:
+        raise ValidationError(f"Invalid input JSON: {error}") from None
+    return from_snapshot(snapshot)

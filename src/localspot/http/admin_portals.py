@@ -1,0 +1,112 @@
+"""Admin routes for portals: create, delete, reset, snapshot, restore, seeded ids."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from litestar import Controller, Request, Response, delete, get, post, put
+from litestar.datastructures import State
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from localspot.crm import portal_admin
+from localspot.crm.errors import ValidationError
+from localspot.crm.storage import Store
+from localspot.http.admin_convert import encode_snapshot, from_snapshot
+from localspot.http.auth import all_scopes, hash_token
+from localspot.http.openapi_specs import error_responses
+from localspot.wire import admin as w
+
+TIERS = ("free", "starter", "professional", "enterprise")
+ERRORS = error_responses()
+SNAPSHOT_BYTES = 1_000_000_000
+"""A restore takes a whole portal, far above the API's usual body limit."""
+
+
+def store_of(request: Request[Any, Any, State]) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def check_portal_options(tier: str, timezone: str) -> None:
+    base, _, increase = tier.partition("+")
+    if base not in TIERS or increase not in ("", "limit-increase"):
+        raise ValidationError(f"Unknown tier {tier!r}; use one of {', '.join(TIERS)}")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"Unknown time zone {timezone!r}") from None
+
+
+class PortalsController(Controller):
+    path = "/portals"
+    tags = ["Admin"]
+
+    @post("/", status_code=HTTP_201_CREATED, responses=ERRORS, summary="Create a portal")
+    async def create_portal(
+        self, request: Request[Any, Any, State], data: w.PortalCreateRequest
+    ) -> w.PortalCreated:
+        check_portal_options(data.tier, data.timezone)
+        store = store_of(request)
+        portal_id = await store.create_portal(data.name, data.tier, data.timezone)
+        if not data.with_token:
+            return w.PortalCreated(portal_id)
+        token = f"pat-na1-{secrets.token_hex(16)}"
+        scopes = data.scopes if data.scopes is not None else all_scopes()
+        await store.create_token(portal_id, hash_token(token), scopes, "private_app")
+        return w.PortalCreated(portal_id, token)
+
+    @delete("/{portal_id:int}", responses=ERRORS, summary="Delete a portal and its tokens")
+    async def delete_portal(self, request: Request[Any, Any, State], portal_id: int) -> None:
+        await portal_admin.delete(store_of(request), portal_id)
+        request.app.state.faults.clear(portal_id)
+        request.app.state.journal.clear(portal_id)
+
+    @post(
+        "/{portal_id:int}/reset",
+        status_code=HTTP_204_NO_CONTENT,
+        responses=ERRORS,
+        summary="Remove every record, association and (unless kept) custom property",
+    )
+    async def reset_portal(
+        self,
+        request: Request[Any, Any, State],
+        portal_id: int,
+        data: w.PortalResetRequest | None = None,
+    ) -> None:
+        keep = data.keep_custom_properties if data else False
+        await portal_admin.reset(store_of(request), portal_id, keep_custom_properties=keep)
+
+    @get(
+        "/{portal_id:int}/snapshot",
+        responses={**ERRORS, 200: ResponseSpec(w.PortalSnapshot, description="The portal")},
+        summary="The portal as JSON (byte-stable)",
+    )
+    async def snapshot(self, request: Request[Any, Any, State], portal_id: int) -> Response[bytes]:
+        dump = await portal_admin.snapshot(store_of(request), portal_id)
+        return Response(encode_snapshot(dump), media_type="application/json")
+
+    @put(
+        "/{portal_id:int}/snapshot",
+        status_code=HTTP_204_NO_CONTENT,
+        responses=ERRORS,
+        request_max_body_size=SNAPSHOT_BYTES,
+        summary="Replace the portal's contents with a snapshot",
+    )
+    async def restore(
+        self, request: Request[Any, Any, State], portal_id: int, data: w.PortalSnapshot
+    ) -> None:
+        await portal_admin.restore(store_of(request), portal_id, from_snapshot(data))
+
+    @put(
+        "/{portal_id:int}/id-seed",
+        status_code=HTTP_204_NO_CONTENT,
+        responses=ERRORS,
+        summary="Make new record ids come from a seeded sequence (null: the database's)",
+    )
+    async def seed_ids(
+        self, request: Request[Any, Any, State], portal_id: int, data: w.IdSeedRequest
+    ) -> None:
+        await portal_admin.seed_ids(store_of(request), portal_id, data.seed)

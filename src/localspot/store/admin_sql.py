@@ -1,0 +1,322 @@
+"""Whole-portal operations for the admin API and the CLI: reset, delete, dump, restore, seeded
+ids and all-or-nothing imports. Plain functions of a ``Connection``, run in one transaction.
+
+The ``associations`` table is handled when it exists, column by column as it is declared, so
+this module needs no change when that table's shape does.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, Table, delete, insert, select, update
+
+from localspot.crm.model import HistoryEntry, PropertyGroup, Record
+from localspot.crm.storage import (
+    AssociationRow,
+    NewRecord,
+    PortalDump,
+    RecordDump,
+    UniqueClash,
+)
+from localspot.store import definition_codec
+from localspot.store.bulk import HistoryRow, json_map, run_many, write_history
+from localspot.store.id_sequences import SEEDED_BASE, taken
+from localspot.store.records_sql import insert_records
+from localspot.store.schema import (
+    id_sequences,
+    metadata,
+    objects,
+    portals,
+    properties,
+    property_groups,
+    property_history,
+    property_index,
+    property_tokens,
+    unique_values,
+)
+from localspot.store.search_index import IndexRow, write_index
+
+IMPORT_CHUNK = 1000
+
+
+class ImportClash(Exception):
+    """Raised inside an import's transaction so that it rolls back; carries the clashes."""
+
+    def __init__(self, clashes: dict[int, UniqueClash]) -> None:
+        super().__init__(f"{len(clashes)} unique-value clashes")
+        self.clashes = clashes
+
+
+def associations_table() -> Table | None:
+    return metadata.tables.get("associations")
+
+
+def _owned_ids(portal_id: int) -> Any:
+    """The portal's record ids, as a subquery: history and search's index are found through
+    their ``object_id`` indexes, not by scanning for ``portal_id``."""
+    return select(objects.c.id).where(objects.c.portal_id == portal_id)
+
+
+def portal_exists(conn: Connection, portal_id: int) -> bool:
+    found = conn.execute(select(portals.c.id).where(portals.c.id == portal_id)).first()
+    return found is not None
+
+
+def reset_portal(conn: Connection, portal_id: int, *, keep_custom_properties: bool) -> bool:
+    if not portal_exists(conn, portal_id):
+        return False
+    for by_object in (property_history, property_index, property_tokens):
+        conn.execute(delete(by_object).where(by_object.c.object_id.in_(_owned_ids(portal_id))))
+    tables = [unique_values, objects]
+    extra = associations_table()
+    tables += [extra] if extra is not None else []
+    tables += [] if keep_custom_properties else [properties, property_groups]
+    for table in tables:
+        conn.execute(delete(table).where(table.c.portal_id == portal_id))
+    conn.execute(
+        update(id_sequences).where(id_sequences.c.portal_id == portal_id).values(next_position=1)
+    )
+    return True
+
+
+def delete_portal(conn: Connection, portal_id: int) -> bool:
+    """Every table with a ``portal_id`` column, children before parents, then the portal."""
+    if not portal_exists(conn, portal_id):
+        return False
+    for table in reversed(metadata.sorted_tables):
+        if table is not portals and "portal_id" in table.c:
+            conn.execute(delete(table).where(table.c.portal_id == portal_id))
+    conn.execute(delete(portals).where(portals.c.id == portal_id))
+    return True
+
+
+def set_id_seed(conn: Connection, portal_id: int, seed: int | None) -> bool:
+    if not portal_exists(conn, portal_id):
+        return False
+    conn.execute(delete(id_sequences).where(id_sequences.c.portal_id == portal_id))
+    if seed is not None:
+        row = {"portal_id": portal_id, "seed": seed, "next_position": 1}
+        conn.execute(insert(id_sequences), row)
+    return True
+
+
+def _history_of(conn: Connection, portal_id: int) -> dict[int, list[tuple[str, HistoryEntry]]]:
+    rows = conn.execute(
+        select(property_history)
+        .where(property_history.c.object_id.in_(_owned_ids(portal_id)))
+        .order_by(property_history.c.object_id, property_history.c.seq)
+    )
+    history: dict[int, list[tuple[str, HistoryEntry]]] = defaultdict(list)
+    for r in rows:
+        entry = HistoryEntry(r.value, r.timestamp, r.source_type, r.source_id)
+        history[r.object_id].append((r.name, entry))
+    return history
+
+
+def _records_of(conn: Connection, portal_id: int) -> tuple[RecordDump, ...]:
+    history = _history_of(conn, portal_id)
+    rows = conn.execute(
+        select(objects)
+        .where(objects.c.portal_id == portal_id)
+        .order_by(objects.c.object_type, objects.c.id)
+    )
+    return tuple(
+        RecordDump(
+            type_id=r.object_type,
+            id=r.id,
+            properties=json_map(r.properties),
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            archived=bool(r.archived),
+            archived_at=r.archived_at,
+            history=tuple(history.get(r.id, ())),
+        )
+        for r in rows
+    )
+
+
+def _associations_of(conn: Connection, portal_id: int) -> tuple[AssociationRow, ...]:
+    table = associations_table()
+    if table is None:
+        return ()
+    skipped = {"portal_id", *(c.name for c in (table.autoincrement_column,) if c is not None)}
+    rows = conn.execute(select(table).where(table.c.portal_id == portal_id))
+    found = [{k: v for k, v in row._mapping.items() if k not in skipped} for row in rows]
+    return tuple(sorted(found, key=lambda row: orjson.dumps(row, option=orjson.OPT_SORT_KEYS)))
+
+
+def dump_portal(conn: Connection, portal_id: int) -> PortalDump | None:
+    portal = conn.execute(select(portals).where(portals.c.id == portal_id)).first()
+    if portal is None:
+        return None
+    definitions = conn.execute(
+        select(properties)
+        .where(properties.c.portal_id == portal_id)
+        .order_by(properties.c.object_type, properties.c.name)
+    )
+    groups = conn.execute(
+        select(property_groups)
+        .where(property_groups.c.portal_id == portal_id)
+        .order_by(property_groups.c.object_type, property_groups.c.name)
+    )
+    sequence = conn.execute(select(id_sequences).where(id_sequences.c.portal_id == portal_id))
+    seeded = sequence.first()
+    return PortalDump(
+        name=portal.name,
+        tier=portal.tier,
+        timezone=portal.timezone,
+        records=_records_of(conn, portal_id),
+        properties=tuple(
+            (d.object_type, definition_codec.decode(json_map(d.definition))) for d in definitions
+        ),
+        groups=tuple(
+            (g.object_type, PropertyGroup(g.name, g.label, g.display_order)) for g in groups
+        ),
+        associations=_associations_of(conn, portal_id),
+        id_seed=seeded.seed if seeded else None,
+        next_id_position=seeded.next_position if seeded else 1,
+    )
+
+
+def held_elsewhere(conn: Connection, portal_id: int, ids: Sequence[int]) -> frozenset[int]:
+    """Which of ``ids`` records of other portals hold."""
+    held = taken(conn, list(ids))
+    if not held:
+        return frozenset()
+    own = conn.execute(
+        select(objects.c.id).where(objects.c.portal_id == portal_id, objects.c.id.in_(held))
+    )
+    return frozenset(held - set(own.scalars()))
+
+
+def _write_definitions(conn: Connection, portal_id: int, dump: PortalDump) -> None:
+    for type_id, definition in dump.properties:
+        row = {
+            "portal_id": portal_id,
+            "object_type": type_id,
+            "name": definition.name,
+            "definition": definition_codec.encode(definition),
+            "archived": definition.archived,
+        }
+        conn.execute(insert(properties), row)
+    for type_id, group in dump.groups:
+        row = {"portal_id": portal_id, "object_type": type_id, "name": group.name}
+        values = {"label": group.label, "display_order": group.display_order}
+        conn.execute(insert(property_groups), {**row, **values})
+
+
+def _write_records(conn: Connection, portal_id: int, records: Sequence[RecordDump]) -> None:
+    json_param = "CAST(? AS JSONB)" if conn.dialect.name == "postgresql" else "?"
+    run_many(
+        conn,
+        "INSERT INTO objects (id, portal_id, object_type, properties, created_at, updated_at,"
+        f" archived, archived_at) VALUES (?, ?, ?, {json_param}, ?, ?, ?, ?)",
+        [
+            (
+                r.id,
+                portal_id,
+                r.type_id,
+                orjson.dumps(dict(r.properties)).decode(),
+                r.created_at,
+                r.updated_at,
+                r.archived,
+                r.archived_at,
+            )
+            for r in records
+        ],
+    )
+    history: list[HistoryRow] = [
+        (portal_id, r.id, name, e.value, e.timestamp, e.source_type, e.source_id)
+        for r in records
+        for name, e in r.history
+    ]
+    write_history(conn, history)
+
+
+def _write_lookups(conn: Connection, portal_id: int, records: Sequence[RecordDump]) -> None:
+    """The unique index (live records only) and search's index, as the domain computed them."""
+    run_many(
+        conn,
+        "INSERT INTO unique_values (portal_id, object_type, name, value, object_id)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [
+            (portal_id, r.type_id, name, r.properties[name], r.id)
+            for r in records
+            if not r.archived
+            for name in sorted(r.unique_names)
+            if r.properties.get(name, "") != ""
+        ],
+    )
+    by_type: dict[str, list[IndexRow]] = defaultdict(list)
+    for r in (r for r in records if not r.archived):  # search indexes live records only
+        by_type[r.type_id] += [(r.id, name, values) for name, values in r.index.items() if values]
+    for type_id, rows in by_type.items():
+        write_index(conn, portal_id, type_id, rows, fresh=True)
+
+
+def _write_associations(conn: Connection, portal_id: int, rows: Iterable[AssociationRow]) -> None:
+    table = associations_table()
+    values = [{**row, "portal_id": portal_id} for row in rows]
+    if table is not None and values:
+        conn.execute(insert(table), values)
+
+
+def restore_portal(conn: Connection, portal_id: int, dump: PortalDump) -> frozenset[int] | None:
+    """None when there is no such portal; else the ids other portals hold (when there are
+    any, nothing is written)."""
+    if not portal_exists(conn, portal_id):
+        return None
+    held = held_elsewhere(conn, portal_id, [r.id for r in dump.records])
+    if held:
+        return held
+    reset_portal(conn, portal_id, keep_custom_properties=False)
+    _write_definitions(conn, portal_id, dump)
+    _write_records(conn, portal_id, dump.records)
+    _write_lookups(conn, portal_id, dump.records)
+    _write_associations(conn, portal_id, dump.associations)
+    set_id_seed(conn, portal_id, dump.id_seed)
+    if dump.id_seed is not None:
+        run_many(
+            conn,
+            "UPDATE id_sequences SET next_position = ? WHERE portal_id = ?",
+            [(dump.next_id_position, portal_id)],
+        )
+    _advance_postgres_sequence(conn)
+    return frozenset()
+
+
+def _advance_postgres_sequence(conn: Connection) -> None:
+    """Restored ids may lie beyond PostgreSQL's sequence; move it past them."""
+    if conn.dialect.name != "postgresql":
+        return
+    sequence = conn.exec_driver_sql("SELECT pg_get_serial_sequence('objects', 'id')").scalar_one()
+    conn.exec_driver_sql(
+        f"SELECT setval('{sequence}', GREATEST((SELECT last_value FROM {sequence}),"
+        " (SELECT COALESCE(MAX(id), 1) FROM objects WHERE id < %s)))",
+        (SEEDED_BASE,),
+    )
+
+
+def import_records(
+    conn: Connection,
+    portal_id: int,
+    type_id: str,
+    records: Sequence[NewRecord],
+    at: int,
+    progress: Callable[[int], None] | None,
+) -> dict[int, Record]:
+    """Insert in chunks inside the caller's transaction; any clash raises ``ImportClash``."""
+    created: dict[int, Record] = {}
+    for start in range(0, len(records), IMPORT_CHUNK):
+        chunk = records[start : start + IMPORT_CHUNK]
+        made, clashes = insert_records(conn, portal_id, type_id, chunk, at)
+        if clashes:
+            raise ImportClash({start + position: clash for position, clash in clashes.items()})
+        created.update((start + position, record) for position, record in made.items())
+        if progress is not None:
+            progress(len(chunk))
+    return created

@@ -1,0 +1,208 @@
+"""The admin API's shapes (``/_localspot/``): portals, snapshots, time, faults and the journal.
+
+These are localspot's own, not HubSpot's; only ``RateLimitError`` mirrors a HubSpot body.
+Inputs refuse unknown fields, so a misspelt option is an error rather than silently ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from msgspec import Struct
+
+SNAPSHOT_FORMAT = "localspot-snapshot/1"
+
+
+class PortalCreateRequest(Struct, rename="camel", forbid_unknown_fields=True):
+    name: str = "Portal"
+    tier: str = "free"
+    timezone: str = "UTC"
+    with_token: bool = False
+    """Also create a private-app token for the portal (all scopes unless ``scopes``)."""
+    scopes: list[str] | None = None
+
+
+class PortalCreated(Struct, rename="camel", omit_defaults=True):
+    id: int
+    token: str | None = None
+
+
+class PortalResetRequest(Struct, rename="camel", forbid_unknown_fields=True):
+    keep_custom_properties: bool = False
+
+
+class IdSeedRequest(Struct, rename="camel", forbid_unknown_fields=True):
+    seed: int | None
+    """New record ids come from this seed's sequence; null goes back to the database's."""
+
+
+class TimeState(Struct, rename="camel"):
+    now: str
+    now_ms: int
+    frozen: bool
+    offset_ms: int
+
+
+class TimeFreezeRequest(Struct, rename="camel", forbid_unknown_fields=True):
+    at: int | str | None = None
+    """Epoch milliseconds or ISO-8601; default: now."""
+
+
+class TimeAdvanceRequest(Struct, rename="camel", forbid_unknown_fields=True):
+    ms: int
+
+
+class FaultRuleInput(Struct, rename="camel", forbid_unknown_fields=True):
+    method: str | None = None
+    path: str = "*"
+    """A glob over the request path: ``*`` matches any characters, ``/`` included."""
+    body_contains: str | None = None
+    status: int | None = None
+    """423, 429, 477, 500, 502, 503 or 504; without it the rule only adds latency."""
+    policy: str = "TEN_SECONDLY_ROLLING"
+    """For 429: TEN_SECONDLY_ROLLING, DAILY or SECONDLY."""
+    retry_after: int = 1
+    """For 477: the ``Retry-After`` header, in seconds."""
+    message: str | None = None
+    latency_ms: int = 0
+    nth: int | None = None
+    """Fire on the nth matching request only (1 is the first)."""
+    fraction: float | None = None
+    """Fire on this share of matching requests, drawn from ``seed``."""
+    seed: int = 0
+    times: int | None = None
+    """Expire after firing this many times (default: never; with ``nth``, once)."""
+
+
+class FaultRule(Struct, rename="camel"):
+    id: str
+    method: str | None
+    path: str
+    body_contains: str | None
+    status: int | None
+    policy: str
+    retry_after: int
+    message: str | None
+    latency_ms: int
+    nth: int | None
+    fraction: float | None
+    seed: int
+    times: int | None
+    matched: int
+    fired: int
+
+
+class FaultRuleCollection(Struct, rename="camel"):
+    results: list[FaultRule]
+
+
+class RateLimitError(Struct, rename="camel"):
+    """HubSpot's 429 body, field for field and in its order."""
+
+    status: str
+    message: str
+    error_type: str
+    correlation_id: str
+    policy_name: str
+    category: str
+
+
+class JournalEntry(Struct, rename="camel"):
+    id: int
+    at: str
+    method: str
+    path: str
+    query: str
+    status: int
+    request_body: Any
+    response_body: Any
+    correlation_id: str | None
+    duration_ms: float
+
+
+class JournalCollection(Struct, rename="camel"):
+    results: list[JournalEntry]
+
+
+class SnapshotHistoryEntry(Struct, rename="camel"):
+    name: str
+    value: str
+    timestamp: int
+    source_type: str
+    source_id: str | None = None
+
+
+class SnapshotRecord(Struct, rename="camel"):
+    id: str
+    created_at: int
+    updated_at: int
+    properties: dict[str, str]
+    archived: bool = False
+    archived_at: int | None = None
+    history: list[SnapshotHistoryEntry] = []
+
+
+class SnapshotOption(Struct, rename="camel"):
+    label: str
+    value: str
+    hidden: bool = False
+    description: str = ""
+    display_order: int = -1
+
+
+class SnapshotProperty(Struct, rename="camel"):
+    name: str
+    label: str
+    type: str
+    field_type: str
+    group_name: str = ""
+    description: str = ""
+    options: list[SnapshotOption] = []
+    display_order: int = -1
+    has_unique_value: bool = False
+    hidden: bool = False
+    form_field: bool = True
+    calculated: bool = False
+    hubspot_defined: bool = False
+    read_only_value: bool = False
+    read_only_definition: bool = False
+    archivable: bool = True
+    archived: bool = False
+    created_at: int | None = None
+    updated_at: int | None = None
+    archived_at: int | None = None
+    extra: dict[str, Any] = {}
+
+
+class SnapshotGroup(Struct, rename="camel"):
+    name: str
+    label: str
+    display_order: int = -1
+
+
+class SnapshotObjectType(Struct, rename="camel"):
+    properties: list[SnapshotProperty] = []
+    groups: list[SnapshotGroup] = []
+    records: list[SnapshotRecord] = []
+
+
+class SnapshotPortal(Struct, rename="camel"):
+    name: str
+    tier: str = "free"
+    timezone: str = "UTC"
+
+
+class SnapshotIdSequence(Struct, rename="camel"):
+    seed: int
+    next_position: int = 1
+
+
+class PortalSnapshot(Struct, rename="camel"):
+    """A whole portal; encoded with sorted keys, records by id, so equal states give equal
+    bytes."""
+
+    format: str
+    portal: SnapshotPortal
+    object_types: dict[str, SnapshotObjectType]
+    id_sequence: SnapshotIdSequence | None = None
+    associations: list[dict[str, Any]] = []

@@ -1,0 +1,174 @@
+"""Snapshot and restore (``/_localspot/portals/{id}/snapshot``): byte-stable, complete, and
+all or nothing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from admin_support import (
+    CALLS,
+    AdminServer,
+    assert_hubspot_error,
+    create_calls,
+    serve_with_admin,
+)
+
+UNIQUE = "snap_ref"
+
+
+@pytest.fixture(scope="module")
+def spot(
+    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AdminServer]:
+    yield from serve_with_admin(backend, request, tmp_path_factory)
+
+
+@pytest.fixture
+def filled(spot: AdminServer) -> tuple[int, httpx.Client]:
+    """A portal with a unique custom property, a group, history, and an archived record."""
+    portal_id, crm = spot.new_portal()
+    group = {"name": "snap_group", "label": "Snapshot", "displayOrder": 3}
+    assert crm.post("/crm/v3/properties/calls/groups", json=group).status_code == 201
+    prop = {
+        "name": UNIQUE,
+        "label": "Ref",
+        "type": "string",
+        "fieldType": "text",
+        "groupName": "snap_group",
+        "hasUniqueValue": True,
+    }
+    assert crm.post("/crm/v3/properties/calls", json=prop).status_code == 201
+    ids = [create_calls(crm, 1, **{UNIQUE: f"ref-{i}"})[0] for i in range(3)]
+    update = {"inputs": [{"id": ids[0], "properties": {"hs_call_title": "renamed"}}]}
+    assert crm.post(f"{CALLS}/batch/update", json=update).status_code == 200
+    assert crm.delete(f"{CALLS}/{ids[2]}").status_code == 204
+    return portal_id, crm
+
+
+def snapshot(spot: AdminServer, portal_id: int) -> bytes:
+    response = spot.admin.get(f"/_localspot/portals/{portal_id}/snapshot")
+    assert response.status_code == 200, response.text
+    return response.content
+
+
+def restore(spot: AdminServer, portal_id: int, data: bytes) -> httpx.Response:
+    headers = {"content-type": "application/json"}
+    return spot.admin.put(
+        f"/_localspot/portals/{portal_id}/snapshot", content=data, headers=headers
+    )
+
+
+def reads(crm: httpx.Client) -> list[dict[str, Any]]:
+    """Everything a client can read back, history and archived records included."""
+    params = {"propertiesWithHistory": f"hs_call_title,{UNIQUE}", "properties": UNIQUE}
+    live = crm.get(CALLS, params=params).json()["results"]
+    archived = crm.get(CALLS, params={**params, "archived": "true"}).json()["results"]
+    return [*live, *archived]
+
+
+def test_snapshot_is_byte_identical_after_reset_and_restore(
+    spot: AdminServer, filled: tuple[int, httpx.Client]
+) -> None:
+    portal_id, _ = filled
+    before = snapshot(spot, portal_id)
+    spot.admin.post(f"/_localspot/portals/{portal_id}/reset")
+    assert restore(spot, portal_id, before).status_code == 204
+    assert snapshot(spot, portal_id) == before
+
+
+def test_restore_gives_identical_reads(spot: AdminServer, filled: tuple[int, httpx.Client]) -> None:
+    portal_id, crm = filled
+    before, data = reads(crm), snapshot(spot, portal_id)
+    spot.admin.post(f"/_localspot/portals/{portal_id}/reset")
+    restore(spot, portal_id, data)
+    assert reads(crm) == before
+
+
+def test_snapshot_holds_custom_properties_groups_and_history(
+    spot: AdminServer, filled: tuple[int, httpx.Client]
+) -> None:
+    portal_id, _ = filled
+    calls = json.loads(snapshot(spot, portal_id))["objectTypes"]["0-48"]
+    assert [p["name"] for p in calls["properties"]] == [UNIQUE]
+    assert [g["name"] for g in calls["groups"]] == ["snap_group"]
+    titles = [h["value"] for h in calls["records"][0]["history"] if h["name"] == "hs_call_title"]
+    assert titles == ["call 0", "renamed"]
+    assert [r["archived"] for r in calls["records"]] == [False, False, True]
+
+
+def test_restored_unique_values_are_enforced(
+    spot: AdminServer, filled: tuple[int, httpx.Client]
+) -> None:
+    portal_id, crm = filled
+    data = snapshot(spot, portal_id)
+    spot.admin.post(f"/_localspot/portals/{portal_id}/reset")
+    restore(spot, portal_id, data)
+    body = {"properties": {"hs_timestamp": "2026-01-01T00:00:00Z", UNIQUE: "ref-1"}}
+    assert_hubspot_error(crm.post(CALLS, json=body), 409, "CONFLICT")
+
+
+def test_restored_records_are_found_by_search(
+    spot: AdminServer, filled: tuple[int, httpx.Client]
+) -> None:
+    portal_id, crm = filled
+    data = snapshot(spot, portal_id)
+    spot.admin.post(f"/_localspot/portals/{portal_id}/reset")
+    restore(spot, portal_id, data)
+    query = {
+        "filterGroups": [
+            {"filters": [{"propertyName": UNIQUE, "operator": "EQ", "value": "ref-0"}]}
+        ]
+    }
+    found = crm.post(f"{CALLS}/search", json=query).json()
+    assert found["total"] == 1
+
+
+def test_restore_replaces_what_the_portal_held(
+    spot: AdminServer, filled: tuple[int, httpx.Client]
+) -> None:
+    portal_id, crm = filled
+    data = snapshot(spot, portal_id)
+    create_calls(crm, 2)
+    restore(spot, portal_id, data)
+    assert snapshot(spot, portal_id) == data
+
+
+def test_restore_of_ids_another_portal_holds_returns_409_and_writes_nothing(
+    spot: AdminServer, filled: tuple[int, httpx.Client]
+) -> None:
+    portal_id, _ = filled
+    other_id, other = spot.new_portal()
+    kept = create_calls(other, 1)
+    other_before = snapshot(spot, other_id)
+    response = restore(spot, other_id, snapshot(spot, portal_id))
+    assert_hubspot_error(response, 409, "CONFLICT")
+    assert snapshot(spot, other_id) == other_before
+    assert [r["id"] for r in other.get(CALLS).json()["results"]] == kept
+
+
+def test_restore_of_a_malformed_snapshot_returns_400_and_writes_nothing(
+    spot: AdminServer, filled: tuple[int, httpx.Client]
+) -> None:
+    portal_id, _ = filled
+    before = snapshot(spot, portal_id)
+    response = restore(spot, portal_id, b'{"format": "localspot-snapshot/1", "portal": 3}')
+    assert_hubspot_error(response, 400, "VALIDATION_ERROR")
+    assert snapshot(spot, portal_id) == before
+
+
+def test_restore_with_an_unknown_object_type_returns_400(spot: AdminServer) -> None:
+    portal_id, _ = spot.new_portal()
+    record = {"id": "5", "createdAt": 1, "updatedAt": 1, "properties": {}}
+    types = {"9-99": {"records": [record]}}
+    data = {"format": "localspot-snapshot/1", "portal": {"name": "x"}, "objectTypes": types}
+    response = restore(spot, portal_id, json.dumps(data).encode())
+    assert_hubspot_error(response, 400, "VALIDATION_ERROR")
+
+
+def test_snapshot_of_an_unknown_portal_returns_404(spot: AdminServer) -> None:
+    response = spot.admin.get("/_localspot/portals/987654321/snapshot")
+    assert_hubspot_error(response, 404, "OBJECT_NOT_FOUND")

@@ -1,0 +1,133 @@
+"""``localspot export``, ``import``, ``seed`` and the admin token ``serve`` prints, run as the
+real commands."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from conftest import free_port, localspot_command
+
+NOW = "2026-02-01T00:00:00Z"
+GOOD_ROWS = "hs_timestamp,hs_call_title,hs_call_duration\n2026-01-01T10:00:00Z,first,1500\n"
+
+
+def run(url: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LOCALSPOT_DATABASE_URL": url}
+    return subprocess.run(
+        localspot_command(*args), env=env, capture_output=True, text=True, timeout=120, check=check
+    )
+
+
+def database(tmp_path: Path, name: str) -> str:
+    return f"sqlite:///{tmp_path / name}"
+
+
+def export(url: str, *args: str) -> str:
+    return run(url, "export", *args).stdout
+
+
+def records(snapshot: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = json.loads(snapshot)["objectTypes"].get("0-48", {})
+    return list(found.get("records", [])) if found else []
+
+
+def test_export_then_import_into_a_fresh_database_is_byte_identical(tmp_path: Path) -> None:
+    source, target = database(tmp_path, "a.db"), database(tmp_path, "b.db")
+    run(source, "seed", "--calls", "30", "--now", NOW)
+    exported = tmp_path / "portal.json"
+    exported.write_text(export(source))
+    portal_id = run(target, "import", str(exported)).stdout.strip().splitlines()[-1]
+    assert export(target, "--portal", portal_id) == exported.read_text()
+
+
+def test_csv_import_writes_every_row(tmp_path: Path) -> None:
+    url, rows = database(tmp_path, "c.db"), tmp_path / "calls.csv"
+    rows.write_text(GOOD_ROWS + "2026-01-02T11:00:00Z,second,\n")
+    done = run(url, "import", str(rows))
+    assert "imported 2 calls" in done.stderr
+    titles = [r["properties"]["hs_call_title"] for r in records(export(url))]
+    assert titles == ["first", "second"]
+
+
+def test_csv_import_with_bad_rows_reports_each_reason_and_writes_nothing(tmp_path: Path) -> None:
+    url, rows = database(tmp_path, "d.db"), tmp_path / "bad.csv"
+    rows.write_text(
+        GOOD_ROWS
+        + ",no time,10\n"
+        + "2026-01-01T10:00:00Z,bad number,ten\n"
+        + "2026-01-01T10:00:00Z,short row\n"
+    )
+    done = run(url, "import", str(rows), check=False)
+    assert done.returncode == 1
+    problems = [line for line in done.stderr.splitlines() if line.startswith("row ")]
+    assert problems == [
+        'row 3: REQUIRED_PROPERTY hs_timestamp: Property "hs_timestamp" is required',
+        "row 4: INVALID_INTEGER hs_call_duration: ten was not a valid number.",
+        "row 5: has 2 cells, the header 3",
+    ]
+    assert "nothing imported" in done.stderr
+    assert records(export(url)) == []
+
+
+def test_csv_import_refuses_a_header_naming_an_unknown_property(tmp_path: Path) -> None:
+    url, rows = database(tmp_path, "e.db"), tmp_path / "header.csv"
+    rows.write_text("hs_timestamp,colour\n2026-01-01T10:00:00Z,blue\n")
+    done = run(url, "import", str(rows), check=False)
+    assert done.returncode == 1
+    assert 'header: PROPERTY_DOESNT_EXIST colour: Property "colour" does not exist' in done.stderr
+    assert records(export(url)) == []
+
+
+def test_seed_makes_the_same_records_for_the_same_seed_and_instant(tmp_path: Path) -> None:
+    first, second = database(tmp_path, "f.db"), database(tmp_path, "g.db")
+    for url in (first, second):
+        run(url, "seed", "--calls", "40", "--seed", "7", "--now", NOW)
+    made = [[r["properties"] for r in records(export(url))] for url in (first, second)]
+    assert made[0] == made[1]
+    assert len(made[0]) == 40
+
+
+def test_seeded_calls_fall_in_the_year_before_the_instant(tmp_path: Path) -> None:
+    url = database(tmp_path, "h.db")
+    run(url, "seed", "--calls", "1200", "--now", NOW)
+    times = [r["properties"]["hs_timestamp"] for r in records(export(url))]
+    assert len(times) == 1200
+    assert "2025-02-01T00:00:00.000Z" <= min(times) <= max(times) <= "2026-02-01T00:00:00.000Z"
+
+
+def test_seed_without_a_contacts_type_seeds_calls_and_says_so(tmp_path: Path) -> None:
+    url = database(tmp_path, "i.db")
+    done = run(url, "seed", "--calls", "5", "--contacts", "3")
+    assert "no contacts object type in this build: seeding calls only" in done.stderr
+    assert len(records(export(url))) == 5
+
+
+def test_serve_prints_a_generated_admin_token_that_opens_the_admin_api(tmp_path: Path) -> None:
+    port = free_port()
+    env = {**os.environ, "LOCALSPOT_DATABASE_URL": database(tmp_path, "j.db")}
+    env.pop("LOCALSPOT_ADMIN_TOKEN", None)
+    process = subprocess.Popen(
+        localspot_command("serve", "--port", str(port)),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None and process.stderr is not None
+        token = process.stdout.readline().strip().rsplit(" ", 1)[-1]
+        for line in process.stderr:  # uvicorn's own log says when it serves
+            if "Application startup complete" in line:
+                break
+        headers = {"Authorization": f"Bearer {token}"}
+        response = httpx.get(f"http://127.0.0.1:{port}/_localspot/time", headers=headers)
+        assert response.status_code == 200
+    finally:
+        process.terminate()
+        process.communicate(timeout=20)
