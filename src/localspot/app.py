@@ -7,7 +7,7 @@ from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from litestar import Litestar, Request, Response, Router, get
+from litestar import Controller, Litestar, Request, Response, Router, get
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
@@ -19,6 +19,11 @@ from localspot.config import Settings
 from localspot.crm.object_types import all_types
 from localspot.crm.storage import Store
 from localspot.http.admin import admin_router
+from localspot.http.associations import (
+    BatchAssociationsController,
+    ObjectAssociationsController,
+    RecordAssociationsController,
+)
 from localspot.http.auth import auth_guard
 from localspot.http.errors import CORRELATION_HEADER, EXCEPTION_HANDLERS, new_correlation_id
 from localspot.http.faults import FaultRules, fault_layer
@@ -31,6 +36,13 @@ from localspot.store.counters import open_counters
 from localspot.store.open import open_store
 
 OBJECT_PATHS = ("/crm/v3/objects", "/crm/objects/2026-03")
+TYPE_PARAMETERS = ("object_type", "to_object_type")
+ASSOCIATION_PATHS: tuple[tuple[str, list[type[Controller]]], ...] = (
+    ("/crm/v3/objects", [ObjectAssociationsController]),
+    ("/crm/v4/objects", [RecordAssociationsController]),
+    ("/crm/objects/2026-03", [RecordAssociationsController]),
+    ("/crm/v4/associations", [BatchAssociationsController]),
+)
 
 
 @get("/healthz", include_in_schema=False)
@@ -67,7 +79,7 @@ def with_object_type_names(document: dict[str, Any]) -> dict[str, Any]:
     for operations in document.get("paths", {}).values():
         for operation in operations.values():
             for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
-                if parameter.get("name") == "object_type" and parameter.get("in") == "path":
+                if parameter.get("name") in TYPE_PARAMETERS and parameter.get("in") == "path":
                     parameter["schema"] = {"type": "string", "enum": names}
     return document
 
@@ -101,6 +113,14 @@ def create_app(
             guards=[auth_guard, rate_limit_guard],
         )
         for path in OBJECT_PATHS
+    ]
+    routers += [
+        Router(
+            path=path,
+            route_handlers=handlers,
+            guards=[auth_guard, rate_limit_guard],
+        )
+        for path, handlers in ASSOCIATION_PATHS
     ]
     routers.append(
         Router(

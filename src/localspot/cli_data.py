@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -20,11 +20,11 @@ from rich.progress import Progress
 
 from localspot.clock import SystemClock
 from localspot.config import Settings, help_for
-from localspot.crm import object_types, portal_admin, sample_data
+from localspot.crm import association_types, object_types, portal_admin, sample_data
 from localspot.crm.errors import HubSpotError
 from localspot.crm.imports import ImportOutcome, import_rows
 from localspot.crm.property_types import parse_instant
-from localspot.crm.storage import Store
+from localspot.crm.storage import Link, Store
 from localspot.http.admin_convert import decode_snapshot, encode_snapshot
 from localspot.store.open import open_store
 
@@ -194,7 +194,8 @@ def seed(
             await portal_admin.require_portal(store, portal_id)
             contact_ids = await _seed_contacts(store, portal_id, contacts, seed_value)
             maps = sample_data.calls(seed_value, calls, until, contact_ids)
-            await _seed_type(store, portal_id, "calls", maps)
+            call_ids = await _seed_type(store, portal_id, "calls", maps)
+            await _link_calls(store, portal_id, call_ids, maps)
             return portal_id
         finally:
             await store.close()
@@ -215,12 +216,39 @@ async def _seed_contacts(store: Store, portal_id: int, count: int, seed_value: i
     ids = await _seed_type(
         store, portal_id, "contacts", sample_data.contacts(seed_value, count, known)
     )
-    typer.echo(
-        "associations are not available in this build: calls name their contact in"
-        " hs_call_callee_object_id",
-        err=True,
-    )
     return ids
+
+
+async def _link_calls(
+    store: Store, portal_id: int, call_ids: Sequence[int], maps: Sequence[Mapping[str, str]]
+) -> None:
+    """Associate each seeded call with the contact it names (``hs_call_callee_object_id``)."""
+    call_type, contact_type = object_types.resolve("calls"), object_types.resolve("contacts")
+    kind = association_types.default_type(call_type, contact_type)
+    reverse = association_types.reverse(kind)
+    links: list[Link] = []
+    for call_id, values in zip(call_ids, maps, strict=True):
+        contact = values.get("hs_call_callee_object_id")
+        if contact:
+            links += [
+                Link(
+                    call_type.type_id,
+                    call_id,
+                    contact_type.type_id,
+                    int(contact),
+                    kind.type_id,
+                    association_types.HUBSPOT_DEFINED,
+                ),
+                Link(
+                    contact_type.type_id,
+                    int(contact),
+                    call_type.type_id,
+                    call_id,
+                    reverse.type_id,
+                    association_types.HUBSPOT_DEFINED,
+                ),
+            ]
+    await store.add_links(portal_id, links)
 
 
 def register(cli: typer.Typer) -> None:

@@ -101,11 +101,24 @@ def test_seeded_calls_fall_in_the_year_before_the_instant(tmp_path: Path) -> Non
     assert "2025-02-01T00:00:00.000Z" <= min(times) <= max(times) <= "2026-02-01T00:00:00.000Z"
 
 
-def test_seed_without_a_contacts_type_seeds_calls_and_says_so(tmp_path: Path) -> None:
+def test_seeded_calls_are_associated_with_seeded_contacts(tmp_path: Path) -> None:
     url = database(tmp_path, "i.db")
-    done = run(url, "seed", "--calls", "5", "--contacts", "3")
-    assert "no contacts object type in this build: seeding calls only" in done.stderr
-    assert len(records(export(url))) == 5
+    run(url, "seed", "--calls", "30", "--contacts", "5", "--now", NOW)
+    snapshot = json.loads(export(url))
+    contacts = {r["id"] for r in snapshot["objectTypes"]["0-1"]["records"]}
+    calls = records(json.dumps(snapshot))
+    assert len(contacts) == 5 and len(calls) == 30
+    links = snapshot["associations"]
+    named = {
+        (str(c["id"]), c["properties"]["hs_call_callee_object_id"])
+        for c in calls
+        if c["properties"].get("hs_call_callee_object_id")
+    }
+    assert named, "seeded calls name a contact"
+    forward = {(str(a["from_id"]), str(a["to_id"])) for a in links if a["type_id"] == 194}
+    backward = {(str(a["to_id"]), str(a["from_id"])) for a in links if a["type_id"] == 193}
+    assert forward == backward == named
+    assert {contact for _, contact in named} <= contacts
 
 
 def test_serve_prints_a_generated_admin_token_that_opens_the_admin_api(tmp_path: Path) -> None:

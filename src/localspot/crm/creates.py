@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from localspot.crm import batch_rules
+from localspot.crm import associations, batch_rules
 from localspot.crm.context import CrmContext
 from localspot.crm.errors import Conflict
 from localspot.crm.model import BatchOutcome, CreateInput, PropertyProblem, Record
@@ -17,7 +17,7 @@ from localspot.crm.properties import (
     returned_names,
 )
 from localspot.crm.search import index_map
-from localspot.crm.storage import NewRecord
+from localspot.crm.storage import LinkTarget, NewRecord
 
 
 def _check_create(
@@ -28,9 +28,14 @@ def _check_create(
     return {n: v for n, v in values.items() if v != ""}, problems
 
 
-def _new_record(definitions: Definitions, values: dict[str, str], trace: str | None) -> NewRecord:
+def _new_record(
+    definitions: Definitions,
+    values: dict[str, str],
+    trace: str | None,
+    links: tuple[LinkTarget, ...] = (),
+) -> NewRecord:
     unique = definitions.unique_names().intersection(values)
-    return NewRecord(values, frozenset(unique), trace, index_map(definitions, values))
+    return NewRecord(values, frozenset(unique), trace, index_map(definitions, values), links)
 
 
 async def create_one(ctx: CrmContext, item: CreateInput) -> tuple[Record, tuple[str, ...]]:
@@ -38,7 +43,8 @@ async def create_one(ctx: CrmContext, item: CreateInput) -> tuple[Record, tuple[
     values, problems = _check_create(definitions, item)
     if problems:
         raise invalid_values_error(problems, ctx.portal_id)
-    record = _new_record(definitions, values, item.object_write_trace_id)
+    (links,) = await associations.inline_targets(ctx, [item.associations])
+    record = _new_record(definitions, values, item.object_write_trace_id, links)
     now = ctx.clock.now_ms()
     result = await ctx.store.insert_records(ctx.portal_id, ctx.object_type.type_id, [record], now)
     if 0 in result.clashes:
@@ -54,7 +60,11 @@ async def batch_create(ctx: CrmContext, inputs: Sequence[CreateInput]) -> BatchO
     traces = [item.object_write_trace_id for item in inputs]
     errors = batch_rules.input_errors([p for _, p in checked], traces, ctx.portal_id)
     valid = [(i, values) for i, (values, problems) in enumerate(checked) if not problems]
-    records = [_new_record(definitions, values, traces[i]) for i, values in valid]
+    links = await associations.inline_targets(ctx, [inputs[i].associations for i, _ in valid])
+    records = [
+        _new_record(definitions, values, traces[i], found)
+        for (i, values), found in zip(valid, links, strict=True)
+    ]
     started_at = ctx.clock.now_ms()
     result = await ctx.store.insert_records(
         ctx.portal_id, ctx.object_type.type_id, records, started_at
@@ -68,6 +78,7 @@ async def batch_create(ctx: CrmContext, inputs: Sequence[CreateInput]) -> BatchO
         )
     created = [(result.records[p], valid[p][1]) for p in sorted(result.records)]
     return BatchOutcome(
+        system_columns=ctx.object_type.system_columns,
         results=tuple(record for record, _ in created),
         errors=tuple(errors),
         requested_at=requested_at,

@@ -40,8 +40,10 @@ class HubSpotError(Exception):
         details: Sequence[ErrorDetail] = (),
         links: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
+        sub_category: str | None = None,
     ) -> None:
         super().__init__(message)
+        self.sub_category = sub_category
         self.message = message
         self.context = dict(context or {})
         self.details = tuple(details)

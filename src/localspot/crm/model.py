@@ -88,6 +88,17 @@ class ObjectType:
     aliases: tuple[str, ...] = ()
     derived: Mapping[str, str] = field(default_factory=dict)
     """Read-only property → the property whose plain-text preview it holds."""
+    created_property: str = "hs_createdate"
+    modified_property: str = "hs_lastmodifieddate"
+
+    @property
+    def system_columns(self) -> Mapping[str, str]:
+        """System property → the record column that holds it (not the property map)."""
+        return {
+            "hs_object_id": "id",
+            self.created_property: "created_at",
+            self.modified_property: "updated_at",
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +163,7 @@ class InputError:
     message: str
     context: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     problems: tuple[PropertyProblem, ...] = ()
+    sub_category: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,3 +179,5 @@ class BatchOutcome:
     """For upserts: record id → whether it was created."""
     returned_properties: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
     """Record id → the property names its result shows (defaults plus written ones)."""
+    system_columns: Mapping[str, str] = field(default_factory=dict)
+    """The object type's system properties (see ``ObjectType.system_columns``)."""

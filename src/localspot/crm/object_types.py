@@ -43,6 +43,7 @@ def _builtin_property(raw: Mapping[str, Any]) -> PropertyDefinition:
         hubspot_defined=True,
         read_only_value=read_only,
         read_only_definition=True,
+        has_unique_value=bool(raw.get("hasUniqueValue", False)),
         archivable=False,
         extra={k: raw[k] for k in _DESCRIPTIVE_KEYS if k in raw},
     )
@@ -64,13 +65,16 @@ def _object_type(raw: Mapping[str, Any]) -> ObjectType:
         properties=properties,
         aliases=tuple(raw.get("aliases", ())),
         derived=dict(raw.get("derived", {})),
+        created_property=raw.get("createdateProperty", "hs_createdate"),
+        modified_property=raw.get("lastModifiedProperty", "hs_lastmodifieddate"),
     )
 
 
 @cache
 def _raw_types() -> tuple[Mapping[str, Any], ...]:
     files = sorted(resources.files("localspot.data").iterdir(), key=lambda f: f.name)
-    return tuple(json.loads(f.read_text("utf-8")) for f in files if f.name.endswith(".json"))
+    texts = (f.read_text("utf-8") for f in files if f.name.endswith(".json"))
+    return tuple(raw for raw in map(json.loads, texts) if isinstance(raw, dict))
 
 
 @cache

@@ -7,7 +7,7 @@ that exists but was never set shows ``null``; an unknown name is left out, silen
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from localspot.crm import batch_rules
@@ -24,6 +24,8 @@ MAX_LIST_LIMIT = 100
 class Selection:
     properties: tuple[str, ...]
     history: tuple[str, ...]
+    system_columns: Mapping[str, str]
+    """The object type's system properties (``ObjectType.system_columns``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,30 +44,33 @@ def select(
     known = [name for name in properties if name in definitions.by_name]
     shown = tuple(dict.fromkeys([*known, *defaults])) if properties else defaults
     history = tuple(dict.fromkeys(n for n in with_history if n in definitions.by_name))
-    return Selection(shown, history)
+    return Selection(shown, history, definitions.object_type.system_columns)
 
 
-def system_values(record: Record) -> dict[str, str]:
-    return {
-        "hs_object_id": str(record.id),
-        "hs_createdate": format_datetime(record.created_at),
-        "hs_lastmodifieddate": format_datetime(record.updated_at),
-    }
+def _column_value(record: Record, column: str) -> str:
+    if column == "id":
+        return str(record.id)
+    return format_datetime(record.updated_at if column == "updated_at" else record.created_at)
 
 
-def visible_properties(record: Record, names: Sequence[str]) -> dict[str, str | None]:
-    system = system_values(record)
-    return {name: system.get(name, record.properties.get(name)) for name in names}
+def system_values(record: Record, system_columns: Mapping[str, str]) -> dict[str, str]:
+    return {name: _column_value(record, column) for name, column in system_columns.items()}
 
 
-def visible_history(record: Record, names: Sequence[str]) -> dict[str, tuple[HistoryEntry, ...]]:
+def visible_properties(record: Record, selection: Selection) -> dict[str, str | None]:
+    system = system_values(record, selection.system_columns)
+    return {name: system.get(name, record.properties.get(name)) for name in selection.properties}
+
+
+def visible_history(record: Record, selection: Selection) -> dict[str, tuple[HistoryEntry, ...]]:
     """Newest first. System properties have a single version: their current value."""
-    system = system_values(record)
+    system = system_values(record, selection.system_columns)
     stored = record.history or {}
     shown: dict[str, tuple[HistoryEntry, ...]] = {}
-    for name in names:
+    for name in selection.history:
         if name in system:
-            at = record.updated_at if name == "hs_lastmodifieddate" else record.created_at
+            column = selection.system_columns[name]
+            at = record.updated_at if column == "updated_at" else record.created_at
             shown[name] = (HistoryEntry(system[name], at, "API"),)
         else:
             shown[name] = stored.get(name, ())

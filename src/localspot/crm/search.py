@@ -31,8 +31,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from localspot.crm import object_types
 from localspot.crm.context import CrmContext
-from localspot.crm.errors import ValidationError
+from localspot.crm.errors import ResourceNotFound, ValidationError
 from localspot.crm.model import PropertyDefinition
 from localspot.crm.properties import Definitions, load_definitions
 from localspot.crm.property_types import parse_instant, sort_key
@@ -50,11 +51,6 @@ POSITIVE = {"NEQ": "EQ", "NOT_IN": "IN", "NOT_HAS_PROPERTY": "HAS_PROPERTY"}
 MAX_GROUPS, MAX_FILTERS_PER_GROUP, MAX_FILTERS = 5, 6, 18
 MAX_LIMIT, MAX_RESULTS, MAX_QUERY_LENGTH = 200, 10_000, 3_000
 MAX_TOKENS, MAX_TOKEN_LENGTH, MAX_QUERY_WORDS = 1_000, 100, 64
-SYSTEM_COLUMNS = {
-    "hs_object_id": "id",
-    "hs_createdate": "created_at",
-    "hs_lastmodifieddate": "updated_at",
-}
 NUMERIC_TYPES = frozenset({"number", "date", "datetime", "bool"})
 FILTER_CLASS = "com.hubspot.inbounddb.publicobject.core.v3.search.Filter"
 
@@ -87,7 +83,8 @@ class Condition:
     """One filter, typed. ``kind``: ``number`` or ``string`` (the index's value columns),
     ``token`` (the words; ``values`` are word patterns, all required), ``pattern`` (word
     patterns matched against whole string entries) or ``column`` (a record column, named
-    by ``column``). ``operator`` is one of HubSpot's; a negated one
+    by ``column``) or ``association`` (records linked to the ids in ``values`` of the
+    object type ``column``). ``operator`` is one of HubSpot's; a negated one
     matches exactly the records its positive form does not. ``multi``: the property may
     hold several index entries per record (a multi-select)."""
 
@@ -228,13 +225,43 @@ def _definition(definitions: Definitions, name: str, purpose: str) -> PropertyDe
     return definition
 
 
+ASSOCIATION_PREFIX = "associations."
+ASSOCIATION_OPERATORS = frozenset({"EQ", "NEQ", "IN", "NOT_IN", "HAS_PROPERTY", "NOT_HAS_PROPERTY"})
+
+
+def _association_condition(f: FilterInput) -> Condition:
+    """``associations.contact`` (§3.6): records linked to the given record ids of that type;
+    ``column`` holds the linked type's id."""
+    target = f.property_name[len(ASSOCIATION_PREFIX) :]
+    try:
+        linked_type = object_types.resolve(target)
+    except ResourceNotFound:
+        raise _invalid(
+            f"Invalid property name {f.property_name} for search", propertyName=[f.property_name]
+        ) from None
+    if f.operator not in ASSOCIATION_OPERATORS:
+        raise _invalid(
+            f"Operator {f.operator} is not supported for {f.property_name}",
+            operator=[f.operator],
+        )
+    ids: list[float] = []
+    for raw in _raw_values(f):
+        try:
+            ids.append(float(int(raw.strip())))
+        except ValueError:
+            raise _invalid(f"{raw} is not a valid record id", value=[raw]) from None
+    return Condition(f.property_name, f.operator, "association", tuple(ids), linked_type.type_id)
+
+
 def _condition(definitions: Definitions, f: FilterInput) -> Condition:
     if f.operator not in OPERATORS:
         raise _invalid(f"Unknown operator {f.operator}", operator=[f.operator])
+    if f.property_name.startswith(ASSOCIATION_PREFIX):
+        return _association_condition(f)
     name, op = f.property_name, f.operator
     definition = _definition(definitions, name, "search")
     raw = _raw_values(f)
-    column = SYSTEM_COLUMNS.get(name)
+    column = definitions.object_type.system_columns.get(name)
     numeric = definition.type in NUMERIC_TYPES
     if op in ("CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"):
         if numeric:  # a number, a date or a flag is one word: the value itself
@@ -270,7 +297,7 @@ def _sort(definitions: Definitions, sort: tuple[str, bool] | None) -> SortSpec |
         return None
     name, descending = sort
     definition = _definition(definitions, name, "sorting")
-    column = SYSTEM_COLUMNS.get(name)
+    column = definitions.object_type.system_columns.get(name)
     kind = "column" if column else ("number" if definition.type in NUMERIC_TYPES else "string")
     return SortSpec(name, kind, descending, column, is_multi(definition))
 

@@ -46,12 +46,38 @@ IndexValues = Mapping[str, tuple[IndexEntry, ...]]
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """One direction of an association between two records (the store keeps both)."""
+
+    from_type: str
+    from_id: int
+    to_type: str
+    to_id: int
+    type_id: int
+    category: str
+
+
+@dataclass(frozen=True, slots=True)
+class LinkTarget:
+    """An inline association of a record being created, with the type ids of both
+    directions (the record's own id is not known yet)."""
+
+    to_type: str
+    to_id: int
+    type_id: int
+    reverse_type_id: int
+    category: str
+
+
+@dataclass(frozen=True, slots=True)
 class NewRecord:
     properties: Mapping[str, str]
     unique_names: frozenset[str] = frozenset()
     """Which of ``properties`` are unique-value properties (claimed in the unique index)."""
     source_id: str | None = None
     index: IndexValues = field(default_factory=dict)
+    links: tuple[LinkTarget, ...] = ()
+    """Inline associations, written with the record when it is created."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,4 +302,27 @@ class Store(Protocol):
     ) -> InsertResult:
         """All or nothing, in one transaction: when any record would lose a unique value,
         nothing is written and ``clashes`` says which. ``progress`` hears of each chunk."""
+        ...
+
+    async def live_ids(self, portal_id: int, type_id: str, ids: Collection[int]) -> frozenset[int]:
+        """Which of ``ids`` are live records of this portal and type."""
+        ...
+
+    async def add_links(self, portal_id: int, links: Sequence[Link]) -> list[Link]:
+        """Write the links whose two ends are live records of the portal (a link that exists
+        is kept as it is); return the links that were not written."""
+        ...
+
+    async def remove_links(
+        self,
+        portal_id: int,
+        pairs: Sequence[tuple[int, str, int]],
+        type_ids: Collection[int] | None,
+    ) -> None:
+        """Delete links (from id, to type, to id) with one of ``type_ids`` (None: all)."""
+        ...
+
+    async def links_of(self, portal_id: int, from_ids: Collection[int], to_type: str) -> list[Link]:
+        """Links from these records to live records of ``to_type``, ordered by from id,
+        to id and type id."""
         ...

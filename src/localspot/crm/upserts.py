@@ -81,6 +81,7 @@ async def batch_upsert(ctx: CrmContext, inputs: Sequence[UpdateInput]) -> BatchO
             )
         )
     return BatchOutcome(
+        system_columns=ctx.object_type.system_columns,
         results=tuple(records[p] for p in sorted(records)),
         errors=tuple(errors),
         requested_at=requested_at,

@@ -94,6 +94,7 @@ async def batch_update(ctx: CrmContext, inputs: Sequence[UpdateInput]) -> BatchO
         if object_id is not None and object_id in result.records
     }
     return BatchOutcome(
+        system_columns=ctx.object_type.system_columns,
         results=tuple(result.records[object_id] for object_id in returned),
         errors=tuple(errors),
         requested_at=requested_at,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from localspot.crm.model import (
@@ -72,17 +72,32 @@ def simple_object(
 ) -> ObjectT:
     history = None
     if selection.history:
-        shown = visible_history(record, selection.history)
+        shown = visible_history(record, selection)
         history = {n: [value_with_timestamp(e) for e in entries] for n, entries in shown.items()}
     return cls(
         id=str(record.id),
-        properties=visible_properties(record, selection.properties),
+        properties=visible_properties(record, selection),
         created_at=format_datetime(record.created_at),
         updated_at=format_datetime(record.updated_at),
         archived=record.archived,
         archived_at=format_datetime(record.archived_at) if record.archived_at else None,
         properties_with_history=history,
     )
+
+
+def with_associations(
+    shown: w.SimplePublicObjectWithAssociations,
+    linked: Mapping[str, Sequence[tuple[int, str]]] | None,
+) -> w.SimplePublicObjectWithAssociations:
+    """``associations`` of a v3 read: type name → the far ends with the link's type name."""
+    if linked:
+        shown.associations = {
+            name: w.CollectionResponseAssociatedId(
+                [w.AssociatedId(str(to_id), kind) for to_id, kind in entries]
+            )
+            for name, entries in linked.items()
+        }
+    return shown
 
 
 def standard_error(error: InputError) -> StandardError:
@@ -97,11 +112,12 @@ def standard_error(error: InputError) -> StandardError:
         context={k: list(v) for k, v in error.context.items()},
         errors=details,
         links={},
+        sub_category=error.sub_category,
     )
 
 
 def written_selection(outcome: BatchOutcome, record: Record) -> Selection:
-    return Selection(outcome.returned_properties.get(record.id, ()), ())
+    return Selection(outcome.returned_properties.get(record.id, ()), (), outcome.system_columns)
 
 
 def batch_response(

@@ -47,6 +47,7 @@ def error_response(
     headers: Mapping[str, str] | None = None,
     error_type: str | None = None,
     policy_name: str | None = None,
+    sub_category: str | None = None,
 ) -> Response[Error]:
     correlation_id = new_correlation_id()
     body = Error(
@@ -59,6 +60,7 @@ def error_response(
         links=dict(links) if links else None,
         error_type=error_type,
         policy_name=policy_name,
+        sub_category=sub_category,
     )
     all_headers = {CORRELATION_HEADER: correlation_id, **(headers or {})}
     return Response(body, status_code=status, headers=all_headers)
@@ -75,6 +77,7 @@ def on_hubspot_error(_: Request[Any, Any, Any], exc: HubSpotError) -> Response[E
         headers=exc.headers,
         error_type=exc.error_type,
         policy_name=exc.policy_name,
+        sub_category=exc.sub_category,
     )
 
 

@@ -14,6 +14,7 @@ from litestar.params import Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from localspot.config import Settings
+from localspot.crm import associations as associations_module
 from localspot.crm import creates, object_types, reads, upserts, writes
 from localspot.crm.context import CrmContext
 from localspot.http import convert
@@ -75,16 +76,23 @@ class ObjectsController(Controller):
         associations: list[str] | None = AssociationsQuery,
         archived: bool = False,
     ) -> w.CollectionResponseSimplePublicObjectWithAssociationsForwardPaging:
+        ctx = crm_context(request, object_type)
         records, next_after, selection = await reads.list_page(
-            crm_context(request, object_type),
+            ctx,
             after=after,
             limit=limit,
             archived=archived,
             properties=names(properties),
             with_history=names(properties_with_history),
         )
+        linked = await associations_module.shown_with_records(
+            ctx, [r.id for r in records], names(associations)
+        )
         results = [
-            convert.simple_object(r, selection, w.SimplePublicObjectWithAssociations)
+            convert.with_associations(
+                convert.simple_object(r, selection, w.SimplePublicObjectWithAssociations),
+                linked.get(r.id),
+            )
             for r in records
         ]
         paging = None
@@ -102,10 +110,11 @@ class ObjectsController(Controller):
         object_type: str,
         data: w.SimplePublicObjectInputForCreate,
     ) -> w.SimplePublicObject:
-        record, shown = await creates.create_one(
-            crm_context(request, object_type), convert.create_input(data)
+        ctx = crm_context(request, object_type)
+        record, shown = await creates.create_one(ctx, convert.create_input(data))
+        return convert.simple_object(
+            record, reads.Selection(shown, (), ctx.object_type.system_columns)
         )
-        return convert.simple_object(record, reads.Selection(shown, ()))
 
     @get("/{object_id:str}", opt=READ, responses=error_responses(), summary="Read")
     async def read(
@@ -119,15 +128,20 @@ class ObjectsController(Controller):
         archived: bool = False,
         id_property: str | None = IdPropertyQuery,
     ) -> w.SimplePublicObjectWithAssociations:
+        ctx = crm_context(request, object_type)
         record, selection = await reads.get_one(
-            crm_context(request, object_type),
+            ctx,
             object_id,
             id_property=id_property,
             archived=archived,
             properties=names(properties),
             with_history=names(properties_with_history),
         )
-        return convert.simple_object(record, selection, w.SimplePublicObjectWithAssociations)
+        linked = await associations_module.shown_with_records(ctx, [record.id], names(associations))
+        return convert.with_associations(
+            convert.simple_object(record, selection, w.SimplePublicObjectWithAssociations),
+            linked.get(record.id),
+        )
 
     @patch("/{object_id:str}", opt=WRITE, responses=error_responses(), summary="Update")
     async def update(
@@ -138,13 +152,13 @@ class ObjectsController(Controller):
         data: w.SimplePublicObjectInput,
         id_property: str | None = IdPropertyQuery,
     ) -> w.SimplePublicObject:
+        ctx = crm_context(request, object_type)
         record, shown = await writes.update_one(
-            crm_context(request, object_type),
-            object_id,
-            id_property,
-            convert.property_texts(data.properties),
+            ctx, object_id, id_property, convert.property_texts(data.properties)
         )
-        return convert.simple_object(record, reads.Selection(shown, ()))
+        return convert.simple_object(
+            record, reads.Selection(shown, (), ctx.object_type.system_columns)
+        )
 
     @delete(
         "/{object_id:str}",

@@ -143,9 +143,8 @@ def _associations_of(conn: Connection, portal_id: int) -> tuple[AssociationRow, 
     table = associations_table()
     if table is None:
         return ()
-    skipped = {"portal_id", *(c.name for c in (table.autoincrement_column,) if c is not None)}
     rows = conn.execute(select(table).where(table.c.portal_id == portal_id))
-    found = [{k: v for k, v in row._mapping.items() if k not in skipped} for row in rows]
+    found = [{str(k): v for k, v in row._asdict().items() if k != "portal_id"} for row in rows]
     return tuple(sorted(found, key=lambda row: orjson.dumps(row, option=orjson.OPT_SORT_KEYS)))
 
 

@@ -15,7 +15,8 @@ import orjson
 from sqlalchemy import Connection, and_, delete, select, update
 
 from localspot.crm.model import HistoryEntry, Record
-from localspot.crm.storage import NewRecord, RecordChange, UniqueClash, UpdateResult
+from localspot.crm.storage import Link, NewRecord, RecordChange, UniqueClash, UpdateResult
+from localspot.store.associations_sql import write_links
 from localspot.store.bulk import (
     HistoryRow,
     fetch,
@@ -253,7 +254,27 @@ def insert_records(
         index += [(object_id, name, values) for name, values in new.index.items() if values]
     write_history(conn, history)
     write_index(conn, portal_id, type_id, index, fresh=True)
+    write_links(conn, portal_id, _inline_links(type_id, records, ids, lost))
     return created, clashes
+
+
+def _inline_links(
+    type_id: str,
+    records: Sequence[NewRecord],
+    ids: Sequence[int],
+    lost: Collection[int],
+) -> list[Link]:
+    """Both directions of the inline associations of the records just created."""
+    links: list[Link] = []
+    for object_id, new in zip(ids, records, strict=True):
+        if object_id in lost:
+            continue
+        for t in new.links:
+            links.append(Link(type_id, object_id, t.to_type, t.to_id, t.type_id, t.category))
+            links.append(
+                Link(t.to_type, t.to_id, type_id, object_id, t.reverse_type_id, t.category)
+            )
+    return links
 
 
 def _apply_unique(

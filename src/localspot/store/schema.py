@@ -150,3 +150,19 @@ id_sequences = Table(
     Column("next_position", BigInteger, nullable=False),
 )
 """Portals whose new record ids come from a seeded sequence (see ``store/id_sequences.py``)."""
+
+associations = Table(
+    "associations",
+    metadata,
+    Column("portal_id", RecordId, nullable=False),
+    Column("from_type", String(32), nullable=False),
+    Column("from_id", BigInteger, primary_key=True),
+    Column("to_type", String(32), primary_key=True),
+    Column("to_id", BigInteger, primary_key=True),
+    Column("type_id", Integer, primary_key=True),
+    Column("category", String(32), nullable=False),
+    Index("ix_associations_portal", "portal_id"),
+    sqlite_with_rowid=False,
+)
+"""Links between records, one row per direction (the reverse row has the reverse type):
+a record's links to one object type are one range of the primary key, from either end."""

@@ -7,7 +7,7 @@ composite indexes ``(portal_id, object_type, name, num_value|str_value|token,
 object_id)`` make each atom one index range, so a selective filter never reads every
 record. Negated filters (``NEQ``, ``NOT_IN``, ``NOT_HAS_PROPERTY``,
 ``NOT_CONTAINS_TOKEN``) are ``NOT EXISTS`` probes on ``(object_id, name)``; the three
-system properties compare on the record's columns.
+system properties compare on the record's columns, ``associations.{type}`` on the links.
 
 One AND group becomes one statement, driven by its smallest atom (measured with a capped
 ``COUNT`` when there is a choice); its other atoms are ``EXISTS`` probes on the driver's
@@ -44,7 +44,7 @@ from sqlalchemy import (
 )
 
 from localspot.crm.search import NEGATED, POSITIVE, Condition, SearchQuery, SortSpec
-from localspot.store.schema import objects, property_index, property_tokens
+from localspot.store.schema import associations, objects, property_index, property_tokens
 from localspot.store.search_index import INDEXED_PREFIX
 
 ESTIMATE_CAP = 5_000
@@ -151,9 +151,26 @@ def _word_atom(condition: Condition, word: str) -> Atom:
     return Atom(property_tokens, names, word_test(word), "*" in word)
 
 
+def _association_test(condition: Condition) -> ColumnElement[bool]:
+    """Links are stored both ways, so the records linked to the given ones are one range of
+    the links' primary key (from the given records' side)."""
+    a = associations
+    op = condition.operator
+    if op in ("HAS_PROPERTY", "NOT_HAS_PROPERTY"):
+        linked = exists().where(a.c.from_id == objects.c.id, a.c.to_type == condition.column)
+        return linked if op == "HAS_PROPERTY" else not_(linked)
+    ids = [_integral(v) for v in condition.values]
+    found = select(a.c.to_id).where(a.c.from_id.in_(ids), a.c.from_type == condition.column)
+    test = objects.c.id.in_(found)
+    return not_(test) if op in NEGATED else test
+
+
 def _add(group: Group, condition: Condition) -> None:
     if condition.kind == "column":
         group.columns.append(_column_test(condition))
+        return
+    if condition.kind == "association":
+        group.columns.append(_association_test(condition))
         return
     if condition.kind in ("token", "pattern"):
         words = [str(p) for p in condition.values]

@@ -16,6 +16,7 @@ from localspot.crm.model import PropertyDefinition, PropertyGroup, Record
 from localspot.crm.search import SearchQuery
 from localspot.crm.storage import (
     InsertResult,
+    Link,
     NewRecord,
     PortalDump,
     RecordChange,
@@ -26,7 +27,7 @@ from localspot.crm.storage import (
     UniqueClash,
     UpdateResult,
 )
-from localspot.store import accounts_sql, admin_sql, records_sql, search_sql
+from localspot.store import accounts_sql, admin_sql, associations_sql, records_sql, search_sql
 
 T = TypeVar("T")
 
@@ -225,6 +226,26 @@ class SqlStore:
         except admin_sql.ImportClash as clash:
             return InsertResult({}, clash.clashes)
         return InsertResult(created)
+
+    async def live_ids(self, portal_id: int, type_id: str, ids: Collection[int]) -> frozenset[int]:
+        found = await self._read(lambda c: associations_sql.live_ids(c, portal_id, type_id, ids))
+        return frozenset(found)
+
+    async def add_links(self, portal_id: int, links: Sequence[Link]) -> list[Link]:
+        return await self._write(lambda c: associations_sql.add_links(c, portal_id, links))
+
+    async def remove_links(
+        self,
+        portal_id: int,
+        pairs: Sequence[tuple[int, str, int]],
+        type_ids: Collection[int] | None,
+    ) -> None:
+        await self._write(lambda c: associations_sql.remove_links(c, portal_id, pairs, type_ids))
+
+    async def links_of(self, portal_id: int, from_ids: Collection[int], to_type: str) -> list[Link]:
+        return await self._read(
+            lambda c: associations_sql.links_of(c, portal_id, from_ids, to_type)
+        )
 
 
 def engine_options() -> dict[str, Any]:

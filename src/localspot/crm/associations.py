@@ -1,0 +1,352 @@
+"""Association use cases: inline on create, the v4 API (single and batch), the v3
+per-object form, and the ``associations=`` of reads.
+
+A link is stored in both directions (``association_types.reverse``), so it reads the same
+from either record; links whose far end is archived are never shown. A portal can only
+link its own live records: the store checks both ends in the writing transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from localspot.crm import association_types, object_types
+from localspot.crm.association_types import AssociationType
+from localspot.crm.context import CrmContext
+from localspot.crm.errors import ResourceNotFound, ValidationError
+from localspot.crm.model import AssociationInput, InputError, ObjectType
+from localspot.crm.storage import Link, LinkTarget
+
+MAX_BATCH_READ = 1_000
+MAX_BATCH_CREATE = 2_000
+MAX_BATCH_ARCHIVE = 2_000
+DEFAULT_PAGE = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """An ``AssociationSpec``: (associationCategory, associationTypeId)."""
+
+    category: str
+    type_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Linked:
+    """One record at the far end, with every type that links it (v4's shape)."""
+
+    to_id: int
+    types: tuple[AssociationType, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LinkPage:
+    results: tuple[Linked, ...]
+    next_after: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PairResult:
+    """What a create answers for one (from, to) pair: the types now between them."""
+
+    from_id: int
+    to_id: int
+    types: tuple[AssociationType, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BatchLinks:
+    results: tuple[PairResult, ...]
+    errors: tuple[InputError, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResult:
+    from_id: int
+    linked: tuple[Linked, ...]
+
+
+def record_id(text: str | int) -> int:
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        raise ValidationError(
+            f"Invalid object id {text}", sub_category="crm.associations.INVALID_IDENTIFIER"
+        ) from None
+    if not 0 < value < 2**63:
+        raise ValidationError(
+            f"Invalid object id {text}", sub_category="crm.associations.INVALID_IDENTIFIER"
+        )
+    return value
+
+
+def missing_error(object_type: ObjectType, ids: Iterable[int]) -> ValidationError:
+    shown = sorted(set(ids))
+    return ValidationError(
+        f"One or more associations are invalid: no {object_type.singular} with id"
+        f" {', '.join(map(str, shown))}",
+        context={"ids": [str(i) for i in shown], "objectType": [object_type.error_label]},
+    )
+
+
+def check_batch_size(count: int, maximum: int) -> None:
+    if count > maximum:
+        raise ValidationError(f"Batch input size {count} exceeds the limit of {maximum} inputs")
+    if count < 1:
+        raise ValidationError("At least one input is required")
+
+
+def _type_for(ctx: CrmContext, to_type: ObjectType, spec: Spec) -> AssociationType:
+    if spec.category not in association_types.CATEGORIES:
+        raise ValidationError(
+            f"Invalid association category {spec.category}",
+            context={"associationCategory": [spec.category]},
+        )
+    return association_types.find(ctx.object_type, to_type, spec.type_id)
+
+
+def _both_ways(from_id: int, to_id: int, kind: AssociationType, category: str) -> list[Link]:
+    reverse = association_types.reverse(kind)
+    return [
+        Link(kind.from_type, from_id, kind.to_type, to_id, kind.type_id, category),
+        Link(kind.to_type, to_id, kind.from_type, from_id, reverse.type_id, category),
+    ]
+
+
+def _target_type(ctx: CrmContext, type_id: int) -> ObjectType:
+    """The object type an inline association points at, known from its type id."""
+    for candidate in object_types.all_types():
+        for kind in association_types.types_between(ctx.object_type, candidate):
+            if kind.type_id == type_id:
+                return candidate
+    raise ValidationError(
+        f"{type_id} is not a valid association type from {ctx.object_type.error_label}",
+        context={"type": [str(type_id)], "fromObjectType": [ctx.object_type.error_label]},
+        sub_category="crm.associations.INVALID_ASSOCIATION_TYPE",
+    )
+
+
+async def inline_targets(
+    ctx: CrmContext, inputs: Sequence[Sequence[AssociationInput]]
+) -> list[tuple[LinkTarget, ...]]:
+    """The links each created record will carry; a whole-request 400 when a type doesn't
+    fit or a target is not a live record of the portal (nothing is created then)."""
+    targets: list[tuple[LinkTarget, ...]] = []
+    wanted: dict[str, set[int]] = {}
+    for associations in inputs:
+        found: list[LinkTarget] = []
+        for association in associations:
+            to_id = record_id(association.to_id)
+            for category, type_id in association.types:
+                to_type = _target_type(ctx, type_id)
+                kind = _type_for(ctx, to_type, Spec(category, type_id))
+                reverse = association_types.reverse(kind)
+                found.append(LinkTarget(to_type.type_id, to_id, type_id, reverse.type_id, category))
+                wanted.setdefault(to_type.type_id, set()).add(to_id)
+        targets.append(tuple(found))
+    for target_type, ids in wanted.items():
+        live = await ctx.store.live_ids(ctx.portal_id, target_type, ids)
+        if ids - live:
+            raise missing_error(object_types.resolve(target_type), ids - live)
+    return targets
+
+
+async def _types_between(
+    ctx: CrmContext, to_type: ObjectType, from_ids: Sequence[int]
+) -> dict[int, list[Linked]]:
+    links = await ctx.store.links_of(ctx.portal_id, from_ids, to_type.type_id)
+    grouped: dict[int, dict[int, list[AssociationType]]] = {}
+    for link in links:
+        kind = association_types.find(ctx.object_type, to_type, link.type_id)
+        grouped.setdefault(link.from_id, {}).setdefault(link.to_id, []).append(kind)
+    return {
+        from_id: [Linked(to_id, tuple(kinds)) for to_id, kinds in by_to.items()]
+        for from_id, by_to in grouped.items()
+    }
+
+
+async def link(
+    ctx: CrmContext, from_id: str, to_type_name: str, to_id: str, specs: Sequence[Spec] | None
+) -> PairResult:
+    """PUT a default (``specs`` None) or labelled association; answers the pair's types."""
+    to_type = object_types.resolve(to_type_name)
+    source, target = record_id(from_id), record_id(to_id)
+    if specs is not None and not specs:
+        raise ValidationError("At least one association type is required")
+    kinds = (
+        [association_types.default_type(ctx.object_type, to_type)]
+        if specs is None
+        else [_type_for(ctx, to_type, spec) for spec in specs]
+    )
+    categories = ["HUBSPOT_DEFINED"] if specs is None else [s.category for s in specs]
+    links = [
+        row
+        for kind, category in zip(kinds, categories, strict=True)
+        for row in _both_ways(source, target, kind, category)
+    ]
+    skipped = await ctx.store.add_links(ctx.portal_id, links)
+    if skipped:
+        _raise_missing(ctx, to_type, skipped)
+    now = await _types_between(ctx, to_type, [source])
+    types = next((x.types for x in now.get(source, []) if x.to_id == target), tuple(kinds))
+    return PairResult(source, target, types)
+
+
+def _raise_missing(ctx: CrmContext, to_type: ObjectType, skipped: Sequence[Link]) -> None:
+    """Name the first end that was not live (both ends are checked together)."""
+    first = skipped[0]
+    raise ValidationError(
+        f"One or more associations are invalid: no live {ctx.object_type.singular}"
+        f" {first.from_id} or {to_type.singular} {first.to_id} in this portal",
+        context={
+            "fromObjectId": [str(first.from_id)],
+            "toObjectId": [str(first.to_id)],
+        },
+    )
+
+
+async def unlink(
+    ctx: CrmContext,
+    from_id: str,
+    to_type_name: str,
+    to_id: str,
+    kinds: Sequence[AssociationType] | None = None,
+) -> None:
+    """Remove every link (or the given types) between two records, in both directions."""
+    to_type = object_types.resolve(to_type_name)
+    await _unlink_pairs(ctx, to_type, [(record_id(from_id), record_id(to_id))], kinds)
+
+
+async def _unlink_pairs(
+    ctx: CrmContext,
+    to_type: ObjectType,
+    pairs: Sequence[tuple[int, int]],
+    kinds: Sequence[AssociationType] | None,
+) -> None:
+    both = [(f, to_type.type_id, t) for f, t in pairs]
+    both += [(t, ctx.object_type.type_id, f) for f, t in pairs]
+    type_ids = None
+    if kinds is not None:
+        type_ids = {k.type_id for k in kinds} | {
+            association_types.reverse(k).type_id for k in kinds
+        }
+    await ctx.store.remove_links(ctx.portal_id, both, type_ids)
+
+
+async def page(
+    ctx: CrmContext, from_id: str, to_type_name: str, after: str | None, limit: int
+) -> LinkPage:
+    """One record's links to a type, by far-end id; ``after`` is the last id shown."""
+    to_type = object_types.resolve(to_type_name)
+    if not 1 <= limit <= DEFAULT_PAGE:
+        raise ValidationError(f"limit must be between 1 and {DEFAULT_PAGE}")
+    start = record_id(after) if after else 0
+    source = record_id(from_id)
+    linked = (await _types_between(ctx, to_type, [source])).get(source, [])
+    rest = [x for x in linked if x.to_id > start]
+    shown = rest[:limit]
+    return LinkPage(tuple(shown), shown[-1].to_id if len(rest) > limit else None)
+
+
+async def batch_link(
+    ctx: CrmContext,
+    to_type_name: str,
+    inputs: Sequence[tuple[str, str, Sequence[Spec] | None]],
+) -> BatchLinks:
+    """v4 batch create (specs) and batch associate/default (None): inputs whose ends are
+    not live records of the portal become 207 errors; the others are written."""
+    to_type = object_types.resolve(to_type_name)
+    check_batch_size(len(inputs), MAX_BATCH_CREATE)
+    planned: list[tuple[int, int, list[AssociationType], list[str]]] = []
+    for from_text, to_text, specs in inputs:
+        kinds = (
+            [association_types.default_type(ctx.object_type, to_type)]
+            if specs is None
+            else [_type_for(ctx, to_type, spec) for spec in specs]
+        )
+        if specs is not None and not specs:
+            raise ValidationError("At least one association type is required")
+        categories = ["HUBSPOT_DEFINED"] if specs is None else [s.category for s in specs]
+        planned.append((record_id(from_text), record_id(to_text), kinds, categories))
+    links = [
+        row
+        for source, target, kinds, categories in planned
+        for kind, category in zip(kinds, categories, strict=True)
+        for row in _both_ways(source, target, kind, category)
+    ]
+    skipped = await ctx.store.add_links(ctx.portal_id, links)
+    failed = {(s.from_id, s.to_id) for s in skipped if s.from_type == ctx.object_type.type_id}
+    now = await _types_between(ctx, to_type, sorted({p[0] for p in planned}))
+    results, errors = [], []
+    for source, target, kinds, _ in planned:
+        if (source, target) in failed:
+            errors.append(_pair_error(ctx, to_type, source, target))
+            continue
+        types = next((x.types for x in now.get(source, []) if x.to_id == target), tuple(kinds))
+        results.append(PairResult(source, target, types))
+    return BatchLinks(tuple(dict.fromkeys(results)), tuple(errors))
+
+
+def _pair_error(ctx: CrmContext, to_type: ObjectType, source: int, target: int) -> InputError:
+    return InputError(
+        category="VALIDATION_ERROR",
+        message=(
+            f"One or more associations are invalid: no live {ctx.object_type.singular}"
+            f" {source} or {to_type.singular} {target} in this portal"
+        ),
+        context={"fromObjectId": (str(source),), "toObjectId": (str(target),)},
+    )
+
+
+async def batch_read(
+    ctx: CrmContext, to_type_name: str, from_ids: Sequence[str]
+) -> tuple[list[ReadResult], list[InputError]]:
+    to_type = object_types.resolve(to_type_name)
+    check_batch_size(len(from_ids), MAX_BATCH_READ)
+    ids = list(dict.fromkeys(record_id(i) for i in from_ids))
+    linked = await _types_between(ctx, to_type, ids)
+    results = [ReadResult(i, tuple(linked[i])) for i in ids if linked.get(i)]
+    errors = [
+        InputError(
+            category="OBJECT_NOT_FOUND",
+            message=f"No {to_type.singular} is associated with {ctx.object_type.singular} {i}.",
+            context={"fromObjectId": (str(i),)},
+            sub_category="crm.associations.NO_ASSOCIATIONS_FOUND",
+        )
+        for i in ids
+        if not linked.get(i)
+    ]
+    return results, errors
+
+
+async def batch_unlink(
+    ctx: CrmContext,
+    to_type_name: str,
+    inputs: Sequence[tuple[str, Sequence[str], Sequence[Spec] | None]],
+) -> None:
+    """v4 batch archive (every type, ``None``) and labels/archive (the given types)."""
+    to_type = object_types.resolve(to_type_name)
+    check_batch_size(len(inputs), MAX_BATCH_ARCHIVE)
+    for from_text, to_texts, specs in inputs:
+        kinds = None if specs is None else [_type_for(ctx, to_type, s) for s in specs]
+        pairs = [(record_id(from_text), record_id(t)) for t in to_texts]
+        await _unlink_pairs(ctx, to_type, pairs, kinds)
+
+
+async def shown_with_records(
+    ctx: CrmContext, record_ids: Sequence[int], names: Sequence[str]
+) -> dict[int, dict[str, list[tuple[int, str]]]]:
+    """``associations=contacts,companies`` of v3 reads: record id → type name → (far-end
+    id, association type name). Unknown names are ignored, as HubSpot does."""
+    shown: dict[int, dict[str, list[tuple[int, str]]]] = {}
+    for name in dict.fromkeys(names):
+        try:
+            to_type = object_types.resolve(name)
+        except ResourceNotFound:  # an unknown name is skipped, not an error
+            continue
+        linked = await _types_between(ctx, to_type, record_ids)
+        for from_id, far in linked.items():
+            entries = [(x.to_id, kind.name) for x in far for kind in x.types]
+            shown.setdefault(from_id, {})[to_type.name] = entries
+    return shown
