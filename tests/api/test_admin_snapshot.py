@@ -172,3 +172,30 @@ def test_restore_with_an_unknown_object_type_returns_400(spot: AdminServer) -> N
 def test_snapshot_of_an_unknown_portal_returns_404(spot: AdminServer) -> None:
     response = spot.admin.get("/_localspot/portals/987654321/snapshot")
     assert_hubspot_error(response, 404, "OBJECT_NOT_FOUND")
+
+
+def test_associations_survive_reset_and_restore_and_reset_removes_them(
+    spot: AdminServer, filled: tuple[int, httpx.Client]
+) -> None:
+    portal_id, crm = filled
+    contact = crm.post("/crm/v3/objects/contacts", json={"properties": {"email": "s@x.io"}})
+    assert contact.status_code == 201, contact.text
+    contact_id = contact.json()["id"]
+    call_id = reads(crm)[0]["id"]
+    linked = f"/crm/v4/objects/calls/{call_id}/associations/default/contacts/{contact_id}"
+    assert crm.put(linked).status_code == 200
+    read_back = f"{CALLS}/{call_id}?associations=contacts"
+    before, data = crm.get(read_back).json(), snapshot(spot, portal_id)
+    assert before["associations"]["contacts"]["results"] == [
+        {"id": contact_id, "type": "call_to_contact"}
+    ]
+
+    spot.admin.post(f"/_localspot/portals/{portal_id}/reset")
+    assert crm.get(read_back).status_code == 404
+    assert json.loads(snapshot(spot, portal_id))["associations"] == []
+    assert restore(spot, portal_id, data).status_code == 204
+    assert crm.get(read_back).json() == before
+    contact_side = crm.get(f"/crm/v3/objects/contacts/{contact_id}?associations=calls").json()
+    assert contact_side["associations"]["calls"]["results"] == [
+        {"id": call_id, "type": "contact_to_call"}
+    ]

@@ -65,3 +65,19 @@ def test_sdk_reports_401_as_api_exception(server: Any) -> None:
         assert error.status == 401
     else:
         raise AssertionError("expected a 401")
+
+
+def test_associating_with_a_type_the_token_cannot_read_returns_403(server: Any) -> None:
+    calls_only = server.new_token(
+        "--scopes", "crm.objects.contacts.read,crm.objects.contacts.write"
+    )
+    headers = {"Authorization": f"Bearer {calls_only}"}
+    with httpx.Client(base_url=server.base_url, headers=headers) as client:
+        response = client.put("/crm/v4/objects/calls/1/associations/default/companies/2")
+        listed = client.get("/crm/v4/objects/calls/1/associations/deals")
+    for answer, scope in (
+        (response, "crm.objects.companies.read"),
+        (listed, "crm.objects.deals.read"),
+    ):
+        assert answer.status_code == 403
+        assert answer.json()["errors"][0]["context"]["requiredGranularScopes"] == [scope]

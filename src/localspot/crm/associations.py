@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from localspot.crm import association_types, object_types
 from localspot.crm.association_types import AssociationType
 from localspot.crm.context import CrmContext
-from localspot.crm.errors import ResourceNotFound, ValidationError
+from localspot.crm.errors import MissingScopes, ResourceNotFound, ValidationError
 from localspot.crm.model import AssociationInput, InputError, ObjectType
 from localspot.crm.storage import Link, LinkTarget
 
@@ -65,6 +65,14 @@ class BatchLinks:
 class ReadResult:
     from_id: int
     linked: tuple[Linked, ...]
+
+
+def linked_type(ctx: CrmContext, name: str) -> ObjectType:
+    """The object type at the far end; the caller must be able to read it."""
+    to_type = object_types.resolve(name)
+    if to_type.read_scope not in ctx.principal.scopes:
+        raise MissingScopes([to_type.read_scope])
+    return to_type
 
 
 def record_id(text: str | int) -> int:
@@ -139,7 +147,7 @@ async def inline_targets(
         for association in associations:
             to_id = record_id(association.to_id)
             for category, type_id in association.types:
-                to_type = _target_type(ctx, type_id)
+                to_type = linked_type(ctx, _target_type(ctx, type_id).name)
                 kind = _type_for(ctx, to_type, Spec(category, type_id))
                 reverse = association_types.reverse(kind)
                 found.append(LinkTarget(to_type.type_id, to_id, type_id, reverse.type_id, category))
@@ -170,7 +178,7 @@ async def link(
     ctx: CrmContext, from_id: str, to_type_name: str, to_id: str, specs: Sequence[Spec] | None
 ) -> PairResult:
     """PUT a default (``specs`` None) or labelled association; answers the pair's types."""
-    to_type = object_types.resolve(to_type_name)
+    to_type = linked_type(ctx, to_type_name)
     source, target = record_id(from_id), record_id(to_id)
     if specs is not None and not specs:
         raise ValidationError("At least one association type is required")
@@ -214,7 +222,7 @@ async def unlink(
     kinds: Sequence[AssociationType] | None = None,
 ) -> None:
     """Remove every link (or the given types) between two records, in both directions."""
-    to_type = object_types.resolve(to_type_name)
+    to_type = linked_type(ctx, to_type_name)
     await _unlink_pairs(ctx, to_type, [(record_id(from_id), record_id(to_id))], kinds)
 
 
@@ -238,7 +246,7 @@ async def page(
     ctx: CrmContext, from_id: str, to_type_name: str, after: str | None, limit: int
 ) -> LinkPage:
     """One record's links to a type, by far-end id; ``after`` is the last id shown."""
-    to_type = object_types.resolve(to_type_name)
+    to_type = linked_type(ctx, to_type_name)
     if not 1 <= limit <= DEFAULT_PAGE:
         raise ValidationError(f"limit must be between 1 and {DEFAULT_PAGE}")
     start = record_id(after) if after else 0
@@ -256,7 +264,7 @@ async def batch_link(
 ) -> BatchLinks:
     """v4 batch create (specs) and batch associate/default (None): inputs whose ends are
     not live records of the portal become 207 errors; the others are written."""
-    to_type = object_types.resolve(to_type_name)
+    to_type = linked_type(ctx, to_type_name)
     check_batch_size(len(inputs), MAX_BATCH_CREATE)
     planned: list[tuple[int, int, list[AssociationType], list[str]]] = []
     for from_text, to_text, specs in inputs:
@@ -302,7 +310,7 @@ def _pair_error(ctx: CrmContext, to_type: ObjectType, source: int, target: int) 
 async def batch_read(
     ctx: CrmContext, to_type_name: str, from_ids: Sequence[str]
 ) -> tuple[list[ReadResult], list[InputError]]:
-    to_type = object_types.resolve(to_type_name)
+    to_type = linked_type(ctx, to_type_name)
     check_batch_size(len(from_ids), MAX_BATCH_READ)
     ids = list(dict.fromkeys(record_id(i) for i in from_ids))
     linked = await _types_between(ctx, to_type, ids)
@@ -326,7 +334,7 @@ async def batch_unlink(
     inputs: Sequence[tuple[str, Sequence[str], Sequence[Spec] | None]],
 ) -> None:
     """v4 batch archive (every type, ``None``) and labels/archive (the given types)."""
-    to_type = object_types.resolve(to_type_name)
+    to_type = linked_type(ctx, to_type_name)
     check_batch_size(len(inputs), MAX_BATCH_ARCHIVE)
     for from_text, to_texts, specs in inputs:
         kinds = None if specs is None else [_type_for(ctx, to_type, s) for s in specs]
@@ -344,6 +352,8 @@ async def shown_with_records(
         try:
             to_type = object_types.resolve(name)
         except ResourceNotFound:  # an unknown name is skipped, not an error
+            continue
+        if to_type.read_scope not in ctx.principal.scopes:
             continue
         linked = await _types_between(ctx, to_type, record_ids)
         for from_id, far in linked.items():
