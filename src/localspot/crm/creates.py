@@ -16,7 +16,6 @@ from localspot.crm.properties import (
     missing_required,
     returned_names,
 )
-from localspot.crm.search import index_map
 from localspot.crm.storage import LinkTarget, NewRecord
 
 
@@ -35,7 +34,7 @@ def _new_record(
     links: tuple[LinkTarget, ...] = (),
 ) -> NewRecord:
     unique = definitions.unique_names().intersection(values)
-    return NewRecord(values, frozenset(unique), trace, index_map(definitions, values), links)
+    return NewRecord(values, frozenset(unique), trace, links=links)
 
 
 async def create_one(ctx: CrmContext, item: CreateInput) -> tuple[Record, tuple[str, ...]]:

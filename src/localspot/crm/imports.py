@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from localspot.crm.batch_rules import clash_message
 from localspot.crm.model import ObjectType
 from localspot.crm.properties import Definitions, check_values, load_definitions, missing_required
-from localspot.crm.search import index_map
 from localspot.crm.storage import NewRecord, Store
 
 LOOKUP_CHUNK = 1000
@@ -61,7 +60,7 @@ def check_row(
     if problems:
         return None, [RowProblem(line, f"{p.code} {p.name}: {p.message}") for p in problems]
     unique = definitions.unique_names().intersection(normalised)
-    return NewRecord(normalised, frozenset(unique), None, index_map(definitions, normalised)), []
+    return NewRecord(normalised, frozenset(unique), None), []
 
 
 def _repeated_unique(

@@ -315,10 +315,21 @@ def build(definitions: Definitions, request: SearchRequest) -> SearchQuery:
     )
 
 
+async def refresh_index(ctx: CrmContext, definitions: Definitions) -> int:
+    """Index the records written since the last search (see ``store/search_index.py``)."""
+    return await ctx.store.refresh_index(
+        ctx.portal_id,
+        ctx.object_type.type_id,
+        lambda record: index_map(definitions, record.properties),
+    )
+
+
 async def run(ctx: CrmContext, request: SearchRequest) -> tuple[SearchPage, Selection]:
-    """One search: check, build, one store call. Archived records never match."""
+    """One search: check, build, bring the index up to date with every write so far, then
+    one store call. Archived records never match."""
     definitions = await load_definitions(ctx.store, ctx.portal_id, ctx.object_type)
     query = build(definitions, request)
     selection = select(definitions, request.properties, ())
+    await refresh_index(ctx, definitions)
     page = await ctx.store.search(ctx.portal_id, ctx.object_type.type_id, query)
     return page, selection

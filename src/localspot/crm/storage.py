@@ -75,7 +75,6 @@ class NewRecord:
     unique_names: frozenset[str] = frozenset()
     """Which of ``properties`` are unique-value properties (claimed in the unique index)."""
     source_id: str | None = None
-    index: IndexValues = field(default_factory=dict)
     links: tuple[LinkTarget, ...] = ()
     """Inline associations, written with the record when it is created."""
 
@@ -86,7 +85,6 @@ class RecordChange:
     values: Mapping[str, str]
     unique_names: frozenset[str] = frozenset()
     source_id: str | None = None
-    index: IndexValues = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +300,13 @@ class Store(Protocol):
     ) -> InsertResult:
         """All or nothing, in one transaction: when any record would lose a unique value,
         nothing is written and ``clashes`` says which. ``progress`` hears of each chunk."""
+        ...
+
+    async def refresh_index(
+        self, portal_id: int, type_id: str, entries_of: Callable[[Record], IndexValues]
+    ) -> int:
+        """Index the records written since the last refresh (``entries_of`` gives a live
+        record's entries); returns how many were refreshed."""
         ...
 
     async def live_ids(self, portal_id: int, type_id: str, ids: Collection[int]) -> frozenset[int]:

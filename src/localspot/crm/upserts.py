@@ -16,7 +16,6 @@ from localspot.crm.properties import (
     missing_required,
     returned_names,
 )
-from localspot.crm.search import index_map
 from localspot.crm.storage import NewRecord
 
 
@@ -61,7 +60,6 @@ async def batch_upsert(ctx: CrmContext, inputs: Sequence[UpdateInput]) -> BatchO
                 checked[i][0],
                 unique.intersection(checked[i][0]),
                 traces[i],
-                index_map(definitions, checked[i][0]),
             ),
         )
         for i in valid

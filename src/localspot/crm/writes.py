@@ -21,7 +21,6 @@ from localspot.crm.properties import (
     load_definitions,
     returned_names,
 )
-from localspot.crm.search import index_map
 from localspot.crm.storage import RecordChange
 
 
@@ -54,7 +53,6 @@ def _change(definitions: Definitions, object_id: int, planned: _Planned) -> Reco
         planned.values,
         frozenset(unique),
         planned.source.object_write_trace_id,
-        index_map(definitions, planned.values),
     )
 
 

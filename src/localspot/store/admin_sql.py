@@ -28,6 +28,7 @@ from localspot.store.id_sequences import SEEDED_BASE, taken
 from localspot.store.records_sql import insert_records
 from localspot.store.schema import (
     id_sequences,
+    index_queue,
     metadata,
     objects,
     portals,
@@ -71,7 +72,7 @@ def reset_portal(conn: Connection, portal_id: int, *, keep_custom_properties: bo
         return False
     for by_object in (property_history, property_index, property_tokens):
         conn.execute(delete(by_object).where(by_object.c.object_id.in_(_owned_ids(portal_id))))
-    tables = [unique_values, objects]
+    tables = [unique_values, index_queue, objects]
     extra = associations_table()
     tables += [extra] if extra is not None else []
     tables += [] if keep_custom_properties else [properties, property_groups]

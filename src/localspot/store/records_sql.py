@@ -28,7 +28,7 @@ from localspot.store.bulk import (
 )
 from localspot.store.id_sequences import SEEDED_BASE, seeded_ids
 from localspot.store.schema import objects, property_history, unique_values
-from localspot.store.search_index import IndexRow, delete_index, write_index
+from localspot.store.search_index import enqueue
 
 _RECORD_COLUMNS = (
     objects.c.id,
@@ -244,16 +244,14 @@ def insert_records(
     created: dict[int, Record] = {}
     clashes: dict[int, UniqueClash] = {}
     history: list[HistoryRow] = []
-    index: list[IndexRow] = []
     for position, (object_id, new) in enumerate(zip(ids, records, strict=True)):
         if object_id in lost:
             clashes[position] = lost[object_id]
             continue
         created[position] = Record(object_id, dict(new.properties), at, at)
         history += _history_rows(portal_id, object_id, new.properties, at, new.source_id)
-        index += [(object_id, name, values) for name, values in new.index.items() if values]
     write_history(conn, history)
-    write_index(conn, portal_id, type_id, index, fresh=True)
+    enqueue(conn, portal_id, type_id, [r.id for r in created.values()])
     write_links(conn, portal_id, _inline_links(type_id, records, ids, lost))
     return created, clashes
 
@@ -307,7 +305,7 @@ def apply_updates(
     updated: dict[int, Record] = {}
     clashes: dict[int, UniqueClash] = {}
     history: list[HistoryRow] = []
-    index: list[IndexRow] = []
+    reindex: list[int] = []
     for change in changes:
         record = current.get(change.object_id)
         if record is None:
@@ -322,10 +320,11 @@ def apply_updates(
         merged = {**record.properties, **changed}
         updated[record.id] = Record(record.id, merged, record.created_at, at)
         history += _history_rows(portal_id, record.id, changed, at, change.source_id)
-        index += [(record.id, name, change.index.get(name, ())) for name in changed]
+        if changed:
+            reindex.append(record.id)
     write_property_maps(conn, [(r.id, r.properties) for r in updated.values()], at)
     write_history(conn, history)
-    write_index(conn, portal_id, type_id, index)
+    enqueue(conn, portal_id, type_id, reindex)
     missing = frozenset(ids) - current.keys()
     return UpdateResult(updated, missing, clashes)
 
@@ -351,7 +350,7 @@ def archive_records(
     )
     if archived:
         conn.execute(delete(unique_values).where(unique_values.c.object_id.in_(archived)))
-        delete_index(conn, archived)
+        enqueue(conn, portal_id, type_id, archived)
 
 
 def upsert_records(
@@ -377,7 +376,7 @@ def upsert_records(
                 clashes[position] = clash[0]
                 continue
             holder = clash[0].holder_id  # a concurrent writer created it since we looked
-        change = RecordChange(holder, new.properties, new.unique_names, new.source_id, new.index)
+        change = RecordChange(holder, new.properties, new.unique_names, new.source_id)
         result = apply_updates(conn, portal_id, type_id, [change], at)
         if holder in result.records:
             records[position], created[position] = result.records[holder], False

@@ -166,3 +166,13 @@ associations = Table(
 )
 """Links between records, one row per direction (the reverse row has the reverse type):
 a record's links to one object type are one range of the primary key, from either end."""
+
+index_queue = Table(
+    "index_queue",
+    metadata,
+    Column("portal_id", RecordId, primary_key=True),
+    Column("object_type", String(32), primary_key=True),
+    Column("object_id", BigInteger, primary_key=True),
+    sqlite_with_rowid=False,
+)
+"""Records written since search's index last saw them (see ``store/search_index.py``)."""

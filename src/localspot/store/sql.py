@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 from localspot.crm.model import PropertyDefinition, PropertyGroup, Record
 from localspot.crm.search import SearchQuery
 from localspot.crm.storage import (
+    IndexValues,
     InsertResult,
     Link,
     NewRecord,
@@ -27,7 +28,14 @@ from localspot.crm.storage import (
     UniqueClash,
     UpdateResult,
 )
-from localspot.store import accounts_sql, admin_sql, associations_sql, records_sql, search_sql
+from localspot.store import (
+    accounts_sql,
+    admin_sql,
+    associations_sql,
+    records_sql,
+    search_index,
+    search_sql,
+)
 
 T = TypeVar("T")
 
@@ -226,6 +234,33 @@ class SqlStore:
         except admin_sql.ImportClash as clash:
             return InsertResult({}, clash.clashes)
         return InsertResult(created)
+
+    async def refresh_index(
+        self, portal_id: int, type_id: str, entries_of: Callable[[Record], IndexValues]
+    ) -> int:
+        def work(conn: Connection) -> int:
+            ids = search_index.queued(conn, portal_id, type_id, search_index.REFRESH_CHUNK)
+            search_index.delete_index(conn, ids)
+            live = records_sql.read_records(
+                conn, portal_id, type_id, ids, archived=False, history_names=()
+            )
+            rows = [
+                (record.id, name, entries)
+                for record in live.values()
+                for name, entries in entries_of(record).items()
+                if entries
+            ]
+            search_index.write_index(conn, portal_id, type_id, rows, fresh=True)
+            return len(ids)
+
+        if not await self._read(lambda c: search_index.has_queued(c, portal_id, type_id)):
+            return 0  # the usual case: no write transaction for a search
+        total = 0
+        while True:
+            done = await self._write(work)
+            total += done
+            if done < search_index.REFRESH_CHUNK:
+                return total
 
     async def live_ids(self, portal_id: int, type_id: str, ids: Collection[int]) -> frozenset[int]:
         found = await self._read(lambda c: associations_sql.live_ids(c, portal_id, type_id, ids))
