@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import AsyncGenerator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 from litestar import Controller, Litestar, Request, Response, Router, get
@@ -27,6 +28,7 @@ from localspot.http.associations import (
 from localspot.http.auth import auth_guard
 from localspot.http.errors import CORRELATION_HEADER, EXCEPTION_HANDLERS, new_correlation_id
 from localspot.http.faults import FaultRules, fault_layer
+from localspot.http.idle_indexing import Activity, activity_layer, index_when_idle
 from localspot.http.journal import Journal, journal_layer
 from localspot.http.limits import add_usage_headers, rate_limit_guard
 from localspot.http.objects import ObjectsController
@@ -94,15 +96,21 @@ def create_app(
 ) -> Litestar:
     """With no ``store``, the app opens one from ``settings`` when it starts (workers do)."""
 
+    activity = Activity()
+
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
         if app.state.store is None:
             app.state.store = open_store(
                 settings.database_url, sqlite_synchronous=settings.sqlite_synchronous, migrate=False
             )
+        indexer = asyncio.create_task(index_when_idle(lambda: app.state.store, activity))
         try:
             yield
         finally:
+            indexer.cancel()
+            with suppress(asyncio.CancelledError):
+                await indexer
             await app.state.store.close()
             await app.state.counters.close()
 
@@ -152,7 +160,7 @@ def create_app(
     )
     # Outside routing, guards and the rate limiter: the journal records what the client saw
     # (faults included), and a fault answers before anything else runs, as at HubSpot's edge.
-    app.asgi_handler = journal_layer(fault_layer(app.asgi_handler))
+    app.asgi_handler = activity_layer(journal_layer(fault_layer(app.asgi_handler)), activity)
     return app
 
 

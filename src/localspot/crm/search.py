@@ -38,7 +38,7 @@ from localspot.crm.model import PropertyDefinition
 from localspot.crm.properties import Definitions, load_definitions
 from localspot.crm.property_types import parse_instant, sort_key
 from localspot.crm.reads import Selection, select
-from localspot.crm.storage import IndexEntry, SearchPage
+from localspot.crm.storage import IndexEntry, SearchPage, Store
 
 OPERATORS = frozenset(
     {
@@ -315,12 +315,25 @@ def build(definitions: Definitions, request: SearchRequest) -> SearchQuery:
     )
 
 
-async def refresh_index(ctx: CrmContext, definitions: Definitions) -> int:
+async def refresh_index(ctx: CrmContext, definitions: Definitions, limit: int | None = None) -> int:
     """Index the records written since the last search (see ``store/search_index.py``)."""
     return await ctx.store.refresh_index(
         ctx.portal_id,
         ctx.object_type.type_id,
         lambda record: index_map(definitions, record.properties),
+        limit,
+    )
+
+
+async def index_some(store: Store, limit: int) -> int:
+    """Index about ``limit`` queued records of one portal and type (idle-time work)."""
+    waiting = await store.queued_for_index()
+    if not waiting:
+        return 0
+    portal_id, type_id = waiting[0]
+    definitions = await load_definitions(store, portal_id, object_types.resolve(type_id))
+    return await store.refresh_index(
+        portal_id, type_id, lambda record: index_map(definitions, record.properties), limit
     )
 
 

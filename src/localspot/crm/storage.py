@@ -303,10 +303,18 @@ class Store(Protocol):
         ...
 
     async def refresh_index(
-        self, portal_id: int, type_id: str, entries_of: Callable[[Record], IndexValues]
+        self,
+        portal_id: int,
+        type_id: str,
+        entries_of: Callable[[Record], IndexValues],
+        limit: int | None = None,
     ) -> int:
         """Index the records written since the last refresh (``entries_of`` gives a live
-        record's entries); returns how many were refreshed."""
+        record's entries), all of them or about ``limit``; returns how many were indexed."""
+        ...
+
+    async def queued_for_index(self) -> list[tuple[int, str]]:
+        """Some (portal, object type) pairs with records waiting to be indexed."""
         ...
 
     async def live_ids(self, portal_id: int, type_id: str, ids: Collection[int]) -> frozenset[int]:

@@ -88,6 +88,12 @@ def enqueue(conn: Connection, portal_id: int, type_id: str, object_ids: Collecti
     run_many(conn, _ENQUEUE, [(portal_id, type_id, i) for i in sorted(object_ids)])
 
 
+def queued_scopes(conn: Connection) -> list[tuple[int, str]]:
+    """Some (portal, object type) pairs with queued records."""
+    rows = fetch(conn, "SELECT DISTINCT portal_id, object_type FROM index_queue LIMIT 20", [])
+    return [(r.portal_id, r.object_type) for r in rows]
+
+
 def has_queued(conn: Connection, portal_id: int, type_id: str) -> bool:
     rows = fetch(
         conn,

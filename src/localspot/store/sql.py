@@ -235,11 +235,20 @@ class SqlStore:
             return InsertResult({}, clash.clashes)
         return InsertResult(created)
 
+    async def queued_for_index(self) -> list[tuple[int, str]]:
+        return await self._read(search_index.queued_scopes)
+
     async def refresh_index(
-        self, portal_id: int, type_id: str, entries_of: Callable[[Record], IndexValues]
+        self,
+        portal_id: int,
+        type_id: str,
+        entries_of: Callable[[Record], IndexValues],
+        limit: int | None = None,
     ) -> int:
+        chunk = min(limit, search_index.REFRESH_CHUNK) if limit else search_index.REFRESH_CHUNK
+
         def work(conn: Connection) -> int:
-            ids = search_index.queued(conn, portal_id, type_id, search_index.REFRESH_CHUNK)
+            ids = search_index.queued(conn, portal_id, type_id, chunk)
             search_index.delete_index(conn, ids)
             live = records_sql.read_records(
                 conn, portal_id, type_id, ids, archived=False, history_names=()
@@ -259,7 +268,7 @@ class SqlStore:
         while True:
             done = await self._write(work)
             total += done
-            if done < search_index.REFRESH_CHUNK:
+            if done < chunk or (limit and total >= limit):
                 return total
 
     async def live_ids(self, portal_id: int, type_id: str, ids: Collection[int]) -> frozenset[int]:
