@@ -8,8 +8,8 @@ read or write scope as for any record route.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.datastructures import State
@@ -29,6 +29,7 @@ from localspot.wire import objects as w
 READ = {"access": "read"}
 WRITE = {"access": "write"}
 RECORD = "/{object_type:str}/{object_id:str}/associations"
+BodyT = TypeVar("BodyT")
 
 
 def _labels(kinds: Sequence[AssociationType]) -> list[wa.AssociationSpecWithLabel]:
@@ -76,6 +77,19 @@ def _errors(errors: Sequence[InputError]) -> dict[str, Any]:
 
 def _now(request: Request[Any, Any, State]) -> str:
     return format_datetime(request.app.state.clock.now_ms())
+
+
+def _batch_answer(
+    shape: Callable[..., BodyT],
+    results: list[Any],
+    errors: Sequence[InputError],
+    request: Request[Any, Any, State],
+    started: str,
+    ok_status: int,
+) -> Response[BodyT]:
+    """A v4 batch body: ``COMPLETE``, 207 with ``errors`` when some inputs failed."""
+    body = shape("COMPLETE", results, started, _now(request), **_errors(errors))
+    return Response(body, status_code=207 if errors else ok_status)
 
 
 class RecordAssociationsController(Controller):
@@ -197,14 +211,14 @@ class BatchAssociationsController(Controller):
         ctx = crm_context(request, object_type)
         inputs = [(str(i.from_.id), str(i.to.id), None) for i in data.inputs]
         outcome = await links.batch_link(ctx, to_object_type, inputs)
-        body = wa.BatchResponsePublicDefaultAssociation(
-            "COMPLETE",
+        return _batch_answer(
+            wa.BatchResponsePublicDefaultAssociation,
             _defaults(outcome.results),
+            outcome.errors,
+            request,
             started,
-            _now(request),
-            **_errors(outcome.errors),
+            HTTP_200_OK,
         )
-        return Response(body, status_code=207 if outcome.errors else HTTP_200_OK)
 
     @post(
         "/create",
@@ -225,14 +239,14 @@ class BatchAssociationsController(Controller):
         to_type = object_types.resolve(to_object_type)
         inputs = [(str(i.from_.id), str(i.to.id), _specs(i.types)) for i in data.inputs]
         outcome = await links.batch_link(ctx, to_object_type, inputs)
-        body = wa.BatchResponseLabelsBetweenObjectPair(
-            "COMPLETE",
+        return _batch_answer(
+            wa.BatchResponseLabelsBetweenObjectPair,
             [_pair(r, ctx.object_type.type_id, to_type.type_id) for r in outcome.results],
+            outcome.errors,
+            request,
             started,
-            _now(request),
-            **_errors(outcome.errors),
+            HTTP_201_CREATED,
         )
-        return Response(body, status_code=207 if outcome.errors else HTTP_201_CREATED)
 
     @post(
         "/read",
@@ -253,19 +267,20 @@ class BatchAssociationsController(Controller):
         results, errors = await links.batch_read(
             ctx, to_object_type, [str(i.id) for i in data.inputs]
         )
-        body = wa.BatchResponsePublicAssociationMultiWithLabel(
-            "COMPLETE",
-            [
-                wa.PublicAssociationMultiWithLabel(
-                    w.PublicObjectId(str(r.from_id)), [_linked(x) for x in r.linked]
-                )
-                for r in results
-            ],
+        shown = [
+            wa.PublicAssociationMultiWithLabel(
+                w.PublicObjectId(str(r.from_id)), [_linked(x) for x in r.linked]
+            )
+            for r in results
+        ]
+        return _batch_answer(
+            wa.BatchResponsePublicAssociationMultiWithLabel,
+            shown,
+            errors,
+            request,
             started,
-            _now(request),
-            **_errors(errors),
+            HTTP_200_OK,
         )
-        return Response(body, status_code=207 if errors else HTTP_200_OK)
 
     @post(
         "/archive",
