@@ -218,6 +218,17 @@ def test_system_properties_filter(portal_http: httpx.Client, calls: list[str]) -
     assert found(portal_http, calls, f("hs_createdate", "NOT_HAS_PROPERTY")) == []
 
 
+@pytest.mark.parametrize("name", ["hs_object_id", "associations.contact"])
+def test_ids_beyond_64_bits_match_nothing(
+    portal_http: httpx.Client, calls: list[str], name: str
+) -> None:
+    huge = "99999999999999999999999"
+    for operator in ("EQ", "NEQ"):
+        response = portal_http.post(SEARCH, json={"filters": [f(name, operator, huge)]})
+        assert response.status_code == 200, response.text
+        assert response.json()["total"] == (0 if operator == "EQ" else len(calls))
+
+
 def test_filters_in_a_group_are_anded_and_groups_ored(
     portal_http: httpx.Client, calls: list[str]
 ) -> None:

@@ -130,7 +130,8 @@ def _value_test(condition: Condition, operator: str) -> Test:
 
 def _integral(value: float | str) -> float | int | str:
     """Whole numbers as integers, so that PostgreSQL compares BIGINT columns on their index."""
-    return int(value) if isinstance(value, float) and value.is_integer() else value
+    whole = isinstance(value, float) and value.is_integer() and abs(value) < 2**63
+    return int(value) if whole else value  # beyond BIGINT a float compares, an int overflows
 
 
 def _column_test(condition: Condition) -> ColumnElement[bool]:
