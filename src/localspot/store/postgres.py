@@ -8,6 +8,8 @@ concurrent batches never deadlock and never lose a property.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -22,6 +24,8 @@ from localspot.crm.storage import StoreRejected
 from localspot.store.sql import SqlStore, engine_options
 
 T = TypeVar("T")
+STATISTICS_FIRST_WRITES, STATISTICS_MOST_WRITES = 50, 2_000
+log = logging.getLogger("localspot.store")
 
 
 def postgres_engine(url: str) -> AsyncEngine:
@@ -31,8 +35,17 @@ def postgres_engine(url: str) -> AsyncEngine:
 
 
 class PostgresStore(SqlStore):
+    """Also refreshes the planner's statistics as tables grow: autovacuum's analyze lagged
+    behind a bulk load, and with statistics of a near-empty table the planner filtered
+    ``unique_values`` instead of probing it (235 ms instead of 0.2 ms a lookup at 670,000
+    records). ``ANALYZE`` runs in the background after 50 writes, then after twice as many
+    each time, at most every 2,000."""
+
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        self._writes_since_analysis = 0
+        self._analyze_after = STATISTICS_FIRST_WRITES
+        self._analysis: asyncio.Task[None] | None = None
 
     async def _read(self, work: Callable[[Connection], T]) -> T:
         try:
@@ -44,9 +57,29 @@ class PostgresStore(SqlStore):
     async def _write(self, work: Callable[[Connection], T]) -> T:
         try:
             async with self._engine.begin() as conn:
-                return await conn.run_sync(work)
+                result = await conn.run_sync(work)
         except (DataError, psycopg.DataError) as error:
             raise StoreRejected(str(getattr(error, "orig", error))) from error
+        self._count_write()
+        return result
+
+    def _count_write(self) -> None:
+        self._writes_since_analysis += 1
+        running = self._analysis is not None and not self._analysis.done()
+        if self._writes_since_analysis < self._analyze_after or running:
+            return
+        self._writes_since_analysis = 0
+        self._analyze_after = min(self._analyze_after * 2, STATISTICS_MOST_WRITES)
+        self._analysis = asyncio.get_running_loop().create_task(self._analyze())
+
+    async def _analyze(self) -> None:
+        try:
+            async with self._engine.begin() as conn:
+                await conn.exec_driver_sql("ANALYZE")
+        except Exception:  # statistics are an optimisation: a failure must not fail writes
+            log.exception("refreshing planner statistics failed")
 
     async def close(self) -> None:
+        if self._analysis is not None:
+            await self._analysis
         await self._engine.dispose()
