@@ -317,6 +317,11 @@ class Store(Protocol):
         """Some (portal, object type) pairs with records waiting to be indexed."""
         ...
 
+    async def busy_elsewhere(self) -> bool:
+        """Whether another process is working on the database right now (so background
+        work should wait)."""
+        ...
+
     async def live_ids(self, portal_id: int, type_id: str, ids: Collection[int]) -> frozenset[int]:
         """Which of ``ids`` are live records of this portal and type."""
         ...

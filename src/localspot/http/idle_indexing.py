@@ -3,8 +3,9 @@
 Writes only queue the records they touch (``store/search_index.py``) and a search indexes
 what is queued before it runs, so after a bulk load the first search would pay for
 indexing every loaded record. This background task does that work instead, in small
-chunks, whenever no request has been in flight for ``IDLE_SECONDS``: it never competes
-with a running load, and a search after a pause finds little or nothing left to do.
+chunks, whenever no request has been in flight for ``IDLE_SECONDS`` and no other process
+is running a statement on the database (other workers on PostgreSQL): it stays out of the
+way of a running load, and a search after a pause finds little or nothing left to do.
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ async def index_when_idle(store_of: Any, activity: Activity) -> None:
         while activity.idle_for() >= IDLE_SECONDS:
             store: Store = store_of()
             try:
+                if await store.busy_elsewhere():
+                    break
                 done = await search.index_some(store, CHUNK)
             except Exception:  # a failed chunk is retried by the next search or pause
                 log.exception("indexing while idle failed")

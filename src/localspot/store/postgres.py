@@ -79,6 +79,16 @@ class PostgresStore(SqlStore):
         except Exception:  # statistics are an optimisation: a failure must not fail writes
             log.exception("refreshing planner statistics failed")
 
+    async def busy_elsewhere(self) -> bool:
+        """Another session is running a statement on this database (another worker's
+        request, most likely): background work waits."""
+        sql = (
+            "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database()"
+            " AND state = 'active' AND backend_type = 'client backend'"
+            " AND pid <> pg_backend_pid())"
+        )
+        return bool(await self._read(lambda c: c.exec_driver_sql(sql).scalar()))
+
     async def close(self) -> None:
         if self._analysis is not None:
             await self._analysis

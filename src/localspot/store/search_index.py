@@ -124,6 +124,14 @@ def queued(conn: Connection, portal_id: int, type_id: str, limit: int) -> list[i
 
 def delete_index(conn: Connection, object_ids: Collection[int]) -> None:
     """Every entry of these records (they were archived)."""
+    if not object_ids:
+        return
+    if conn.dialect.name == "postgresql":  # one statement a table, the ids as one array
+        for table in ("property_index", "property_tokens"):
+            conn.exec_driver_sql(
+                f"DELETE FROM {table} WHERE object_id = ANY(%s::bigint[])", (sorted(object_ids),)
+            )
+        return
     ids = [(object_id,) for object_id in sorted(object_ids)]
     for table in ("property_index", "property_tokens"):
         run_many(conn, f"DELETE FROM {table} WHERE object_id = ?", ids)

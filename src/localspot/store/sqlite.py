@@ -93,6 +93,10 @@ class SqliteStore(SqlStore):
     async def _read(self, work: Callable[[Connection], T]) -> T:
         return self._run(work, immediate=False)
 
+    async def busy_elsewhere(self) -> bool:
+        """One process holds the only connection: its own activity is all there is."""
+        return False
+
     async def _write(self, work: Callable[[Connection], T]) -> T:
         result = self._run(work, immediate=True)
         self._refresh_statistics()
