@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 from localspot.crm.model import PropertyDefinition, PropertyProblem
 
@@ -57,8 +58,10 @@ _MAX_OFFSET_HOURS = 18
 """Java's ``ZoneOffset`` bound: HubSpot parses with java.time."""
 
 
+@lru_cache(maxsize=8192)
 def format_datetime(epoch_ms: int) -> str:
-    """Epoch ms → ``2021-03-04T08:00:00.123Z``; OverflowError outside years 1-9999."""
+    """Epoch ms → ``2021-03-04T08:00:00.123Z``; OverflowError outside years 1-9999.
+    Cached: a batch formats the same few instants hundreds of times (5% of an update)."""
     t = _EPOCH + timedelta(milliseconds=epoch_ms)
     return (
         f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}"

@@ -19,7 +19,10 @@ from localspot.crm import search
 from localspot.crm.storage import Store
 
 IDLE_SECONDS = 0.3
-CHUNK = 500
+CHUNK = 200
+PAUSE_SECONDS = 0.05
+"""After each chunk: a chunk blocks the event loop on SQLite (about 0.1 s), and requests
+that arrived meanwhile must get to register before idleness is judged again."""
 log = logging.getLogger("localspot.indexing")
 ASGIApp = Any
 
@@ -65,4 +68,4 @@ async def index_when_idle(store_of: Any, activity: Activity) -> None:
                 break
             if not done:
                 break
-            await asyncio.sleep(0)
+            await asyncio.sleep(PAUSE_SECONDS)
