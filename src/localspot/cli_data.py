@@ -20,11 +20,17 @@ from rich.progress import Progress
 
 from localspot.clock import SystemClock
 from localspot.config import Settings, help_for
-from localspot.crm import association_types, object_types, portal_admin, sample_data
+from localspot.crm import (
+    association_types,
+    associations,
+    object_types,
+    portal_admin,
+    sample_data,
+)
 from localspot.crm.errors import HubSpotError
 from localspot.crm.imports import ImportOutcome, import_rows
 from localspot.crm.property_types import parse_instant
-from localspot.crm.storage import Link, Store
+from localspot.crm.storage import Store
 from localspot.http.admin_convert import decode_snapshot, encode_snapshot
 from localspot.store.open import open_store
 
@@ -225,29 +231,17 @@ async def _link_calls(
     """Associate each seeded call with the contact it names (``hs_call_callee_object_id``)."""
     call_type, contact_type = object_types.resolve("calls"), object_types.resolve("contacts")
     kind = association_types.default_type(call_type, contact_type)
-    reverse = association_types.reverse(kind)
-    links: list[Link] = []
-    for call_id, values in zip(call_ids, maps, strict=True):
-        contact = values.get("hs_call_callee_object_id")
-        if contact:
-            links += [
-                Link(
-                    call_type.type_id,
-                    call_id,
-                    contact_type.type_id,
-                    int(contact),
-                    kind.type_id,
-                    association_types.HUBSPOT_DEFINED,
-                ),
-                Link(
-                    contact_type.type_id,
-                    int(contact),
-                    call_type.type_id,
-                    call_id,
-                    reverse.type_id,
-                    association_types.HUBSPOT_DEFINED,
-                ),
-            ]
+    links = [
+        link
+        for call_id, values in zip(call_ids, maps, strict=True)
+        if values.get("hs_call_callee_object_id")
+        for link in associations.both_ways(
+            call_id,
+            int(values["hs_call_callee_object_id"]),
+            kind,
+            association_types.HUBSPOT_DEFINED,
+        )
+    ]
     await store.add_links(portal_id, links)
 
 

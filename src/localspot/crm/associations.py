@@ -69,7 +69,10 @@ class ReadResult:
 
 def linked_type(ctx: CrmContext, name: str) -> ObjectType:
     """The object type at the far end; the caller must be able to read it."""
-    to_type = object_types.resolve(name)
+    return _readable(ctx, object_types.resolve(name))
+
+
+def _readable(ctx: CrmContext, to_type: ObjectType) -> ObjectType:
     if to_type.read_scope not in ctx.principal.scopes:
         raise MissingScopes([to_type.read_scope])
     return to_type
@@ -114,7 +117,7 @@ def _type_for(ctx: CrmContext, to_type: ObjectType, spec: Spec) -> AssociationTy
     return association_types.find(ctx.object_type, to_type, spec.type_id)
 
 
-def _both_ways(from_id: int, to_id: int, kind: AssociationType, category: str) -> list[Link]:
+def both_ways(from_id: int, to_id: int, kind: AssociationType, category: str) -> list[Link]:
     reverse = association_types.reverse(kind)
     return [
         Link(kind.from_type, from_id, kind.to_type, to_id, kind.type_id, category),
@@ -147,7 +150,7 @@ async def inline_targets(
         for association in associations:
             to_id = record_id(association.to_id)
             for category, type_id in association.types:
-                to_type = linked_type(ctx, _target_type(ctx, type_id).name)
+                to_type = _readable(ctx, _target_type(ctx, type_id))
                 kind = _type_for(ctx, to_type, Spec(category, type_id))
                 reverse = association_types.reverse(kind)
                 found.append(LinkTarget(to_type.type_id, to_id, type_id, reverse.type_id, category))
@@ -174,44 +177,71 @@ async def _types_between(
     }
 
 
+_Planned = tuple[int, int, list[AssociationType], list[str]]
+"""(from id, to id, the types to link them with, each type's category)"""
+
+
+def _plan(
+    ctx: CrmContext, to_type: ObjectType, from_text: str, to_text: str, specs: Sequence[Spec] | None
+) -> _Planned:
+    """One pair to link: by the default type (``specs`` None) or the given types."""
+    source, target = record_id(from_text), record_id(to_text)
+    if specs is None:
+        default = association_types.default_type(ctx.object_type, to_type)
+        return source, target, [default], [association_types.HUBSPOT_DEFINED]
+    if not specs:
+        raise ValidationError("At least one association type is required")
+    kinds = [_type_for(ctx, to_type, spec) for spec in specs]
+    return source, target, kinds, [s.category for s in specs]
+
+
+async def _link_pairs(
+    ctx: CrmContext, to_type: ObjectType, planned: Sequence[_Planned]
+) -> tuple[list[PairResult], list[tuple[int, int]]]:
+    """Write the pairs (both ways); (the pairs linked, with every type now between them;
+    the pairs not written because an end is not a live record of the portal)."""
+    links = [
+        row
+        for source, target, kinds, categories in planned
+        for kind, category in zip(kinds, categories, strict=True)
+        for row in both_ways(source, target, kind, category)
+    ]
+    skipped = await ctx.store.add_links(ctx.portal_id, links)
+    failed = {(s.from_id, s.to_id) for s in skipped if s.from_type == ctx.object_type.type_id}
+    now = await _types_between(ctx, to_type, sorted({p[0] for p in planned}))
+    results = [
+        PairResult(
+            source,
+            target,
+            next((x.types for x in now.get(source, []) if x.to_id == target), tuple(kinds)),
+        )
+        for source, target, kinds, _ in planned
+        if (source, target) not in failed
+    ]
+    return results, [(p[0], p[1]) for p in planned if (p[0], p[1]) in failed]
+
+
+def _missing_pair(
+    ctx: CrmContext, to_type: ObjectType, source: int, target: int
+) -> tuple[str, dict[str, tuple[str, ...]]]:
+    """The message and context for a pair whose ends are not both live in the portal."""
+    message = (
+        f"One or more associations are invalid: no live {ctx.object_type.singular}"
+        f" {source} or {to_type.singular} {target} in this portal"
+    )
+    return message, {"fromObjectId": (str(source),), "toObjectId": (str(target),)}
+
+
 async def link(
     ctx: CrmContext, from_id: str, to_type_name: str, to_id: str, specs: Sequence[Spec] | None
 ) -> PairResult:
     """PUT a default (``specs`` None) or labelled association; answers the pair's types."""
     to_type = linked_type(ctx, to_type_name)
-    source, target = record_id(from_id), record_id(to_id)
-    if specs is not None and not specs:
-        raise ValidationError("At least one association type is required")
-    kinds = (
-        [association_types.default_type(ctx.object_type, to_type)]
-        if specs is None
-        else [_type_for(ctx, to_type, spec) for spec in specs]
-    )
-    categories = ["HUBSPOT_DEFINED"] if specs is None else [s.category for s in specs]
-    links = [
-        row
-        for kind, category in zip(kinds, categories, strict=True)
-        for row in _both_ways(source, target, kind, category)
-    ]
-    skipped = await ctx.store.add_links(ctx.portal_id, links)
-    if skipped:
-        _raise_missing(ctx, to_type, skipped)
-    now = await _types_between(ctx, to_type, [source])
-    types = next((x.types for x in now.get(source, []) if x.to_id == target), tuple(kinds))
-    return PairResult(source, target, types)
-
-
-def _raise_missing(ctx: CrmContext, to_type: ObjectType, skipped: Sequence[Link]) -> None:
-    """Name the first end that was not live (both ends are checked together)."""
-    first = skipped[0]
-    raise ValidationError(
-        f"One or more associations are invalid: no live {ctx.object_type.singular}"
-        f" {first.from_id} or {to_type.singular} {first.to_id} in this portal",
-        context={
-            "fromObjectId": [str(first.from_id)],
-            "toObjectId": [str(first.to_id)],
-        },
-    )
+    results, failed = await _link_pairs(ctx, to_type, [_plan(ctx, to_type, from_id, to_id, specs)])
+    if failed:
+        message, context = _missing_pair(ctx, to_type, *failed[0])
+        raise ValidationError(message, context=context)
+    return results[0]
 
 
 async def unlink(
@@ -266,45 +296,13 @@ async def batch_link(
     not live records of the portal become 207 errors; the others are written."""
     to_type = linked_type(ctx, to_type_name)
     check_batch_size(len(inputs), MAX_BATCH_CREATE)
-    planned: list[tuple[int, int, list[AssociationType], list[str]]] = []
-    for from_text, to_text, specs in inputs:
-        kinds = (
-            [association_types.default_type(ctx.object_type, to_type)]
-            if specs is None
-            else [_type_for(ctx, to_type, spec) for spec in specs]
-        )
-        if specs is not None and not specs:
-            raise ValidationError("At least one association type is required")
-        categories = ["HUBSPOT_DEFINED"] if specs is None else [s.category for s in specs]
-        planned.append((record_id(from_text), record_id(to_text), kinds, categories))
-    links = [
-        row
-        for source, target, kinds, categories in planned
-        for kind, category in zip(kinds, categories, strict=True)
-        for row in _both_ways(source, target, kind, category)
-    ]
-    skipped = await ctx.store.add_links(ctx.portal_id, links)
-    failed = {(s.from_id, s.to_id) for s in skipped if s.from_type == ctx.object_type.type_id}
-    now = await _types_between(ctx, to_type, sorted({p[0] for p in planned}))
-    results, errors = [], []
-    for source, target, kinds, _ in planned:
-        if (source, target) in failed:
-            errors.append(_pair_error(ctx, to_type, source, target))
-            continue
-        types = next((x.types for x in now.get(source, []) if x.to_id == target), tuple(kinds))
-        results.append(PairResult(source, target, types))
+    planned = [_plan(ctx, to_type, f, t, specs) for f, t, specs in inputs]
+    results, failed = await _link_pairs(ctx, to_type, planned)
+    errors = []
+    for source, target in failed:
+        message, context = _missing_pair(ctx, to_type, source, target)
+        errors.append(InputError("VALIDATION_ERROR", message, context))
     return BatchLinks(tuple(dict.fromkeys(results)), tuple(errors))
-
-
-def _pair_error(ctx: CrmContext, to_type: ObjectType, source: int, target: int) -> InputError:
-    return InputError(
-        category="VALIDATION_ERROR",
-        message=(
-            f"One or more associations are invalid: no live {ctx.object_type.singular}"
-            f" {source} or {to_type.singular} {target} in this portal"
-        ),
-        context={"fromObjectId": (str(source),), "toObjectId": (str(target),)},
-    )
 
 
 async def batch_read(

@@ -12,7 +12,6 @@ from dataclasses import replace
 from localspot.crm import object_types
 from localspot.crm.errors import Conflict, HubSpotError, ResourceNotFound, ValidationError
 from localspot.crm.properties import Definitions, merged_definitions
-from localspot.crm.search import index_map
 from localspot.crm.storage import PortalDump, RecordDump, Store
 
 MAX_ID_SEED = 99_999_999
@@ -68,15 +67,11 @@ def _definitions(dump: PortalDump) -> dict[str, Definitions]:
 
 def _with_lookups(record: RecordDump, definitions: Definitions) -> RecordDump:
     unique = definitions.unique_names().intersection(record.properties)
-    return replace(
-        record,
-        unique_names=frozenset(unique),
-        index=index_map(definitions, record.properties),
-    )
+    return replace(record, unique_names=frozenset(unique))
 
 
 def plan_restore(dump: PortalDump) -> PortalDump:
-    """Check the snapshot's shape and fill in each record's unique claims and index rows."""
+    """Check the snapshot's shape and fill in each record's unique claims."""
     repeated = sorted(i for i, n in Counter(r.id for r in dump.records).items() if n > 1)
     if repeated:
         ids = [str(i) for i in repeated]

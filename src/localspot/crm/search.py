@@ -28,17 +28,17 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from localspot.crm import object_types
 from localspot.crm.context import CrmContext
 from localspot.crm.errors import ResourceNotFound, ValidationError
-from localspot.crm.model import PropertyDefinition
+from localspot.crm.model import PropertyDefinition, Record
 from localspot.crm.properties import Definitions, load_definitions
 from localspot.crm.property_types import parse_instant, sort_key
 from localspot.crm.reads import Selection, select
-from localspot.crm.storage import IndexEntry, SearchPage, Store
+from localspot.crm.storage import IndexEntry, IndexValues, SearchPage, Store
 
 OPERATORS = frozenset(
     {
@@ -318,11 +318,12 @@ def build(definitions: Definitions, request: SearchRequest) -> SearchQuery:
 async def refresh_index(ctx: CrmContext, definitions: Definitions, limit: int | None = None) -> int:
     """Index the records written since the last search (see ``store/search_index.py``)."""
     return await ctx.store.refresh_index(
-        ctx.portal_id,
-        ctx.object_type.type_id,
-        lambda record: index_map(definitions, record.properties),
-        limit,
+        ctx.portal_id, ctx.object_type.type_id, _entries_of(definitions), limit
     )
+
+
+def _entries_of(definitions: Definitions) -> Callable[[Record], IndexValues]:
+    return lambda record: index_map(definitions, record.properties)
 
 
 async def index_some(store: Store, limit: int) -> int:
@@ -332,9 +333,7 @@ async def index_some(store: Store, limit: int) -> int:
         return 0
     portal_id, type_id = waiting[0]
     definitions = await load_definitions(store, portal_id, object_types.resolve(type_id))
-    return await store.refresh_index(
-        portal_id, type_id, lambda record: index_map(definitions, record.properties), limit
-    )
+    return await store.refresh_index(portal_id, type_id, _entries_of(definitions), limit)
 
 
 async def run(ctx: CrmContext, request: SearchRequest) -> tuple[SearchPage, Selection]:

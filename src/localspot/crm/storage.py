@@ -138,8 +138,6 @@ class RecordDump:
     history: tuple[tuple[str, HistoryEntry], ...] = ()
     unique_names: frozenset[str] = frozenset()
     """Filled by the domain on restore: the values to claim in the unique index."""
-    index: IndexValues = field(default_factory=dict)
-    """Filled by the domain on restore: search's index rows."""
 
 
 AssociationRow = Mapping[str, int | str | float | bool | None]

@@ -39,7 +39,7 @@ from localspot.store.schema import (
     property_tokens,
     unique_values,
 )
-from localspot.store.search_index import IndexRow, write_index
+from localspot.store.search_index import enqueue
 
 IMPORT_CHUNK = 1000
 
@@ -238,7 +238,7 @@ def _write_records(conn: Connection, portal_id: int, records: Sequence[RecordDum
 
 
 def _write_lookups(conn: Connection, portal_id: int, records: Sequence[RecordDump]) -> None:
-    """The unique index (live records only) and search's index, as the domain computed them."""
+    """The unique index (live records only), and search's queue of records to index."""
     run_many(
         conn,
         "INSERT INTO unique_values (portal_id, object_type, name, value, object_id)"
@@ -251,11 +251,12 @@ def _write_lookups(conn: Connection, portal_id: int, records: Sequence[RecordDum
             if r.properties.get(name, "") != ""
         ],
     )
-    by_type: dict[str, list[IndexRow]] = defaultdict(list)
-    for r in (r for r in records if not r.archived):  # search indexes live records only
-        by_type[r.type_id] += [(r.id, name, values) for name, values in r.index.items() if values]
-    for type_id, rows in by_type.items():
-        write_index(conn, portal_id, type_id, rows, fresh=True)
+    live: dict[str, list[int]] = defaultdict(list)
+    for r in records:
+        if not r.archived:
+            live[r.type_id].append(r.id)
+    for type_id, ids in live.items():  # indexed by the next search, as any write
+        enqueue(conn, portal_id, type_id, ids)
 
 
 def _write_associations(conn: Connection, portal_id: int, rows: Iterable[AssociationRow]) -> None:

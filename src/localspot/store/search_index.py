@@ -46,17 +46,10 @@ _PG_TYPES = {
 }
 
 
-def write_index(
-    conn: Connection, portal_id: int, type_id: str, rows: Sequence[IndexRow], *, fresh: bool = False
-) -> None:
-    """Replace the entries of each (object, name) pair (``fresh``: new records, so there is
-    nothing to replace)."""
+def write_index(conn: Connection, portal_id: int, type_id: str, rows: Sequence[IndexRow]) -> None:
+    """Insert the entries of records that have none (``delete_index`` clears them first)."""
     if not rows:
         return
-    if not fresh:
-        pairs = [(object_id, name) for object_id, name, _ in rows]
-        for table in ("property_index", "property_tokens"):
-            run_many(conn, f"DELETE FROM {table} WHERE object_id = ? AND name = ?", pairs)
     values = [
         (portal_id, type_id, object_id, name, num, text[:INDEXED_PREFIX] if text else text)
         for object_id, name, entries in rows

@@ -259,7 +259,7 @@ class SqlStore:
                 for name, entries in entries_of(record).items()
                 if entries
             ]
-            search_index.write_index(conn, portal_id, type_id, rows, fresh=True)
+            search_index.write_index(conn, portal_id, type_id, rows)
             return len(ids)
 
         if not await self._read(lambda c: search_index.has_queued(c, portal_id, type_id)):
