@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import subprocess
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -67,51 +70,115 @@ def load(server: RunningServer, count: int, processes: int) -> tuple[list[str], 
     return [by_key[f"key-{n}"] for n in range(count)], elapsed
 
 
-def _update_worker(args: tuple[str, str, list[UpdateRequest], float, float]) -> dict[str, Any]:
-    base_url, token, requests, seconds, pace = args
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+@dataclass(frozen=True)
+class LoadPlan:
+    """What one load process sends: its requests are generated in the process itself, so
+    the measured window holds only HTTP traffic (no pickling of plans between processes)."""
+
+    base_url: str
+    token: str
+    ids: list[str]
+    count: int
+    seed: int
+    seconds: float
+    pace: float = 0.0
+    offset: float = 0.0
+    """Seconds after the common start before the first paced request: paced clients take
+    turns instead of all sending at the same instants."""
+
+
+def _update_worker(plan: LoadPlan, ready: Any, go: Any, results: Any) -> None:
+    key_of = {record_id: f"key-{n}" for n, record_id in enumerate(plan.ids)}
+    requests = update_requests(plan.count, plan.ids, key_of, plan.seed)
+    bodies = [orjson.dumps({"inputs": r.inputs}) for r in requests]
+    headers = {"Authorization": f"Bearer {plan.token}", "Content-Type": "application/json"}
     latencies: list[float] = []
     written = sent = 0
     statuses: dict[int, int] = {}
-    with httpx.Client(base_url=base_url, headers=headers, timeout=120) as http:
-        deadline = time.perf_counter() + seconds
-        next_at = time.perf_counter()
-        for request in requests:
-            now = time.perf_counter()
+    with httpx.Client(base_url=plan.base_url, headers=headers, timeout=120) as http:
+        ready.release()
+        go.wait()
+        first = time.monotonic()
+        deadline = first + plan.seconds
+        next_at = first + plan.offset
+        for body in bodies:
+            now = time.monotonic()
             if now >= deadline:
                 break
-            if pace:
+            if plan.pace:
                 time.sleep(max(0.0, next_at - now))
-                next_at += pace
-            body = orjson.dumps({"inputs": request.inputs})
-            started = time.perf_counter()
+                next_at += plan.pace
+            started = time.monotonic()
             response = http.post(f"{CALLS}/batch/update", content=body)
-            latencies.append(time.perf_counter() - started)
+            latencies.append(time.monotonic() - started)
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
             written += len(orjson.loads(response.content).get("results", ()))
             sent += 1
-    return {"latencies": latencies, "written": written, "sent": sent, "statuses": statuses}
+        last = time.monotonic()
+    results.put(
+        {
+            "latencies": latencies,
+            "written": written,
+            "sent": sent,
+            "statuses": statuses,
+            "first": first,
+            "last": last,
+        }
+    )
 
 
-def drive(
-    server: RunningServer, plans: list[list[UpdateRequest]], seconds: float, pace: float = 0.0
-) -> dict[str, Any]:
-    jobs = [(server.base_url, server.token, plan, seconds, pace) for plan in plans]
-    started = time.perf_counter()
-    with multiprocessing.Pool(len(plans)) as pool:
-        results = pool.map(_update_worker, jobs)
-    elapsed = time.perf_counter() - started
+def drive(plans: list[LoadPlan], on_start: Callable[[], None] = lambda: None) -> dict[str, Any]:
+    """Runs one process per plan, all starting together once each has built its requests;
+    the rate is counted over the window from the first request to the last response."""
+    context = multiprocessing.get_context("fork")
+    ready, go, results = context.Semaphore(0), context.Event(), context.Queue()
+    processes = [
+        context.Process(target=_update_worker, args=(plan, ready, go, results)) for plan in plans
+    ]
+    for process in processes:
+        process.start()
+    for _ in processes:
+        ready.acquire()
+    go.set()
+    on_start()
+    reports = [results.get() for _ in processes]
+    for process in processes:
+        process.join()
     statuses: dict[int, int] = {}
-    for r in results:
+    for r in reports:
         for code, n in r["statuses"].items():
             statuses[code] = statuses.get(code, 0) + n
     return {
-        "written": sum(r["written"] for r in results),
-        "sent": [r["sent"] for r in results],
-        "latencies": [x for r in results for x in r["latencies"]],
-        "elapsed": elapsed,
+        "written": sum(r["written"] for r in reports),
+        "sent": [r["sent"] for r in reports],
+        "latencies": [x for r in reports for x in r["latencies"]],
+        "elapsed": max(r["last"] for r in reports) - min(r["first"] for r in reports),
         "statuses": statuses,
     }
+
+
+def load_plans(
+    server: RunningServer,
+    ids: list[str],
+    clients: int,
+    per_client: int,
+    seed: int,
+    seconds: float,
+    pace: float = 0.0,
+) -> list[LoadPlan]:
+    return [
+        LoadPlan(
+            server.base_url,
+            server.token,
+            ids,
+            per_client,
+            seed + c,
+            seconds,
+            pace,
+            c * pace / clients,
+        )
+        for c in range(clients)
+    ]
 
 
 def plans_for(
@@ -133,6 +200,26 @@ def baseline(kind: str, url: str, requests: list[UpdateRequest], processes: int)
     return sum(w for w, _ in results) / (time.perf_counter() - started)
 
 
+def profile(server: RunningServer, output: str | None, seconds: float) -> None:
+    """Samples each server worker with py-spy during the full-rate run (raw folded stacks,
+    one file per worker), when ``--profile`` names an output file."""
+    if not output:
+        return
+    for n, pid in enumerate(server.worker_pids()):
+        command = [
+            "py-spy",
+            "record",
+            "--idle",
+            "--nonblocking",
+            "-p",
+            str(pid),
+            "-d",
+            str(int(seconds) - 1),
+        ]
+        command += ["-r", "200", "-f", "raw", "-o", f"{output}.{n}"]
+        subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def measure_server(
     args: argparse.Namespace, url: str, workers: int
 ) -> tuple[float, list[str], int]:
@@ -140,7 +227,8 @@ def measure_server(
         ids, load_seconds = load(server, args.records, args.load_processes)
         print(f"loaded {len(ids)} calls via batch/create: {len(ids) / load_seconds:,.0f} records/s")
         per_client = int(args.seconds * 400 / args.clients) + 10
-        full = drive(server, plans_for(ids, args.clients, per_client, seed=1), args.seconds)
+        plans = load_plans(server, ids, args.clients, per_client, 1, args.seconds)
+        full = drive(plans, lambda: profile(server, args.profile, args.seconds))
         rate = full["written"] / full["elapsed"]
         print(
             f"batch/update, {args.clients} clients: {rate:,.0f} records/s; "
@@ -148,8 +236,7 @@ def measure_server(
         )
         requests_per_s = sum(full["sent"]) / full["elapsed"]
         pace = args.clients / (requests_per_s / 2)
-        plans = plans_for(ids, args.clients, per_client, seed=2)
-        paced = drive(server, plans, args.seconds / 2, pace)
+        paced = drive(load_plans(server, ids, args.clients, per_client, 2, args.seconds / 2, pace))
         print(f"at half that rate: {summary_ms(paced['latencies'])}")
         print(f"server peak RSS: {server.peak_rss_mb():.0f} MB per worker")
     return rate, ids, sum(full["sent"])
@@ -174,6 +261,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=2)
     parser.add_argument("--load-processes", type=int, default=2)
     parser.add_argument("--workers", type=int, default=0)
+    parser.add_argument(
+        "--profile", metavar="FILE", help="py-spy (on PATH) samples the full-rate run into FILE.N"
+    )
     run(parser.parse_args())
 
 

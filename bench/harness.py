@@ -34,6 +34,10 @@ class RunningServer:
     database_url: str
     process: subprocess.Popen[str]
 
+    def worker_pids(self) -> list[int]:
+        """The processes serving requests: uvicorn's workers, or the server itself."""
+        return _children(self.process.pid) or [self.process.pid]
+
     def peak_rss_mb(self) -> float:
         """Peak resident memory of the server and its worker processes (VmHWM)."""
         pids = [self.process.pid, *_children(self.process.pid)]
@@ -122,4 +126,5 @@ def summary_ms(samples: Sequence[float]) -> str:
     if not samples:
         return "no samples"
     p50, p99 = percentile(samples, 0.5) * 1000, percentile(samples, 0.99) * 1000
-    return f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, mean {statistics.fmean(samples) * 1000:.1f} ms"
+    mean, worst = statistics.fmean(samples) * 1000, max(samples) * 1000
+    return f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, mean {mean:.1f} ms, max {worst:.1f} ms"

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DataError
 
 from localspot.crm.storage import StoreRejected
+from localspot.store.checkpoints import WalCheckpointer
 from localspot.store.sql import SqlStore, engine_options
 
 T = TypeVar("T")
@@ -62,6 +63,16 @@ class SqliteStore(SqlStore):
         self._driver: Any = driver
         self._writes_since_analysis = 0
         self._refresh_statistics(force=True)
+        self._checkpointer = self._start_checkpointer(engine.url.database)
+
+    def _start_checkpointer(self, path: str | None) -> WalCheckpointer | None:
+        """A file database's WAL is checkpointed off the request path (``checkpoints.py``)."""
+        if not path or path == ":memory:" or path.startswith("file:"):
+            return None
+        checkpointer = WalCheckpointer(path)
+        self._driver.execute("PRAGMA wal_autocheckpoint=0")
+        checkpointer.start()
+        return checkpointer
 
     def _refresh_statistics(self, *, force: bool = False) -> None:
         """SQLite's planner needs table statistics to drive a search from its most selective
@@ -100,8 +111,12 @@ class SqliteStore(SqlStore):
     async def _write(self, work: Callable[[Connection], T]) -> T:
         result = self._run(work, immediate=True)
         self._refresh_statistics()
+        if self._checkpointer:
+            self._checkpointer.written()
         return result
 
     async def close(self) -> None:
+        if self._checkpointer:
+            self._checkpointer.stop()
         self._conn.close()
         self._engine.dispose()

@@ -1,0 +1,77 @@
+"""WAL checkpoints on a thread of their own, off the request path.
+
+By default SQLite checkpoints inside the ``COMMIT`` that pushes the write-ahead log past
+1,000 pages: that commit copies the log back into the database file and syncs it. With
+100-record batches that is every few commits, and it was about two thirds of the cost of
+a batch update's commit here (4.5 ms against 1.6 ms without it). The store's connection
+turns automatic checkpoints off and this thread runs ``PRAGMA wal_checkpoint(PASSIVE)``
+after writes instead, on its own connection: SQLite runs a passive checkpoint alongside
+readers and the writer, and Python's driver releases the GIL while it runs, so the event
+loop keeps serving. Durability is unchanged: a commit is in the log either way.
+
+A passive checkpoint never catches up with a busy writer (new frames land while it
+copies), and SQLite only rewinds the log when a write starts with every frame copied, so
+under a steady load the log would grow without end (450 MB in 20 s of batch updates).
+Once it passes ``RESTART_FRAMES`` the thread runs a ``RESTART`` checkpoint: it waits for
+the running write to end, copies the few frames left, and the next write starts the log
+from the beginning. The writer waits only for that short tail.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+
+log = logging.getLogger("localspot.store")
+
+RESTART_FRAMES = 16_000
+"""Log frames (pages, 4 KiB by default) after which the log is rewound: about 64 MB, every
+few hundred batches under a steady load, so the short wait stays out of the 99th percentile."""
+WAL_SIZE_LIMIT = 64 * 1024 * 1024
+"""Bytes the log file is cut back to when it is rewound (``journal_size_limit``)."""
+
+
+class WalCheckpointer:
+    """Checkpoints the WAL of the database file at ``path`` whenever writes have landed."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._wake = threading.Event()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._loop, name="wal-checkpoints", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def written(self) -> None:
+        """Called after each committed write: the next pass picks it up."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        self._thread.join()
+
+    def _loop(self) -> None:
+        conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA busy_timeout=10000")
+            conn.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
+            while True:
+                self._wake.wait()
+                self._wake.clear()
+                if self._stopping:
+                    return
+                try:
+                    self._checkpoint(conn)
+                except sqlite3.Error:  # the next write's pass tries again
+                    log.exception("WAL checkpoint failed")
+        finally:
+            conn.close()
+
+    @staticmethod
+    def _checkpoint(conn: sqlite3.Connection) -> None:
+        _busy, frames, _copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        if frames >= RESTART_FRAMES:
+            conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
