@@ -76,15 +76,20 @@ def _sqlite_batch(conn: sqlite3.Connection, portal_id: int, inputs: list[dict[st
     return len(rows)
 
 
-def postgres_apply(url: str, portal_id: int, requests: list[UpdateRequest]) -> tuple[int, float]:
+def postgres_apply(
+    url: str, portal_id: int, requests: list[UpdateRequest], signal: Any
+) -> tuple[int, float, float]:
+    """Returns (records written, first and last instant on ``time.monotonic()``); starts
+    when ``signal.wait()`` returns, so that parallel processes start together."""
     written = 0
     with psycopg.connect(url) as conn:
-        started = time.perf_counter()
+        signal.wait()
+        first = time.monotonic()
         for request in requests:
             with conn.transaction():
                 written += _postgres_batch(conn, portal_id, request.inputs)
-        elapsed = time.perf_counter() - started
-    return written, elapsed
+        last = time.monotonic()
+    return written, first, last
 
 
 def _postgres_batch(

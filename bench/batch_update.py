@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import socket
 import subprocess
 import sys
 import time
@@ -28,24 +29,37 @@ import orjson
 sys.path.insert(0, str(Path(__file__).parent))
 
 from baselines import postgres_apply, sqlite_apply  # noqa: E402
-from harness import RunningServer, fresh_database, running_server, summary_ms  # noqa: E402
+from harness import (
+    RunningServer,
+    StartSignal,
+    fresh_database,
+    run_together,
+    running_server,
+    summary_ms,
+)  # noqa: E402
 from workload import CUSTOM_PROPERTIES, UpdateRequest, create_batches, update_requests  # noqa: E402
 
 CALLS = "/crm/v3/objects/calls"
 
 
+def http_client(base_url: str, token: str) -> httpx.Client:
+    """TCP_NODELAY as urllib3 (under the official Python SDK) sets it: without it the
+    request body waits for the ACK of the headers (Nagle's algorithm)."""
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    transport = httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
+    return httpx.Client(base_url=base_url, headers=headers, timeout=120, transport=transport)
+
+
 def client(server: RunningServer) -> httpx.Client:
-    headers = {"Authorization": f"Bearer {server.token}", "Content-Type": "application/json"}
-    return httpx.Client(base_url=server.base_url, headers=headers, timeout=120)
+    return http_client(server.base_url, server.token)
 
 
 def _create_worker(args: tuple[str, str, list[list[dict[str, Any]]]]) -> list[tuple[str, str]]:
     """Creates its share of the batches; returns (bench_key, record id) pairs."""
     base_url, token, batches = args
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     ids: list[str] = []
     pairs: list[tuple[str, str]] = []
-    with httpx.Client(base_url=base_url, headers=headers, timeout=120) as http:
+    with http_client(base_url, token) as http:
         for batch in batches:
             response = http.post(f"{CALLS}/batch/create", content=orjson.dumps({"inputs": batch}))
             response.raise_for_status()
@@ -87,17 +101,15 @@ class LoadPlan:
     turns instead of all sending at the same instants."""
 
 
-def _update_worker(plan: LoadPlan, ready: Any, go: Any, results: Any) -> None:
+def _update_worker(plan: LoadPlan, signal: StartSignal) -> dict[str, Any]:
     key_of = {record_id: f"key-{n}" for n, record_id in enumerate(plan.ids)}
     requests = update_requests(plan.count, plan.ids, key_of, plan.seed)
     bodies = [orjson.dumps({"inputs": r.inputs}) for r in requests]
-    headers = {"Authorization": f"Bearer {plan.token}", "Content-Type": "application/json"}
     latencies: list[float] = []
     written = sent = 0
     statuses: dict[int, int] = {}
-    with httpx.Client(base_url=plan.base_url, headers=headers, timeout=120) as http:
-        ready.release()
-        go.wait()
+    with http_client(plan.base_url, plan.token) as http:
+        signal.wait()
         first = time.monotonic()
         deadline = first + plan.seconds
         next_at = first + plan.offset
@@ -115,35 +127,20 @@ def _update_worker(plan: LoadPlan, ready: Any, go: Any, results: Any) -> None:
             written += len(orjson.loads(response.content).get("results", ()))
             sent += 1
         last = time.monotonic()
-    results.put(
-        {
-            "latencies": latencies,
-            "written": written,
-            "sent": sent,
-            "statuses": statuses,
-            "first": first,
-            "last": last,
-        }
-    )
+    return {
+        "latencies": latencies,
+        "written": written,
+        "sent": sent,
+        "statuses": statuses,
+        "first": first,
+        "last": last,
+    }
 
 
 def drive(plans: list[LoadPlan], on_start: Callable[[], None] = lambda: None) -> dict[str, Any]:
     """Runs one process per plan, all starting together once each has built its requests;
     the rate is counted over the window from the first request to the last response."""
-    context = multiprocessing.get_context("fork")
-    ready, go, results = context.Semaphore(0), context.Event(), context.Queue()
-    processes = [
-        context.Process(target=_update_worker, args=(plan, ready, go, results)) for plan in plans
-    ]
-    for process in processes:
-        process.start()
-    for _ in processes:
-        ready.acquire()
-    go.set()
-    on_start()
-    reports = [results.get() for _ in processes]
-    for process in processes:
-        process.join()
+    reports = run_together(_update_worker, [(plan,) for plan in plans], on_start)
     statuses: dict[int, int] = {}
     for r in reports:
         for code, n in r["statuses"].items():
@@ -193,11 +190,10 @@ def baseline(kind: str, url: str, requests: list[UpdateRequest], processes: int)
     if kind == "sqlite":
         written, seconds = sqlite_apply(url.removeprefix("sqlite:///"), 1, requests)
         return written / seconds
-    chunks = [requests[i::processes] for i in range(processes)]
-    started = time.perf_counter()
-    with multiprocessing.Pool(processes) as pool:
-        results = pool.starmap(postgres_apply, [(url, 1, chunk) for chunk in chunks])
-    return sum(w for w, _ in results) / (time.perf_counter() - started)
+    chunks = [(url, 1, requests[i::processes]) for i in range(processes)]
+    results = run_together(postgres_apply, chunks, lambda: None)
+    window = max(last for _, _, last in results) - min(first for _, first, _ in results)
+    return sum(written for written, _, _ in results) / window
 
 
 def profile(server: RunningServer, output: str | None, seconds: float) -> None:
@@ -239,17 +235,23 @@ def measure_server(
         paced = drive(load_plans(server, ids, args.clients, per_client, 2, args.seconds / 2, pace))
         print(f"at half that rate: {summary_ms(paced['latencies'])}")
         print(f"server peak RSS: {server.peak_rss_mb():.0f} MB per worker")
+        if url.startswith("sqlite:///"):  # the file keeps the largest size the log reached
+            wal = Path(url.removeprefix("sqlite:///") + "-wal")
+            size = wal.stat().st_size if wal.exists() else 0
+            print(f"SQLite write-ahead log file: {size / 1e6:.0f} MB")
     return rate, ids, sum(full["sent"])
 
 
 def run(args: argparse.Namespace) -> None:
     workers = args.workers or (1 if args.db == "sqlite" else 2)
+    args.clients = args.clients or (2 if args.db == "sqlite" else 8)
     with fresh_database(args.db) as url:
         rate, ids, sent = measure_server(args, url, workers)
         # Same shape, other random values: every change is a real change, as in the server run.
         plan = plans_for(ids, 1, sent, seed=3)[0]
-        base_rate = baseline(args.db, url, plan, workers)
-        print(f"raw driver baseline ({workers} process(es)): {base_rate:,.0f} records/s")
+        processes = 1 if args.db == "sqlite" else args.clients  # SQLite has one writer
+        base_rate = baseline(args.db, url, plan, processes)
+        print(f"raw driver baseline ({processes} process(es)): {base_rate:,.0f} records/s")
         print(f"ratio localspot / baseline: {rate / base_rate:.2f}")
 
 
@@ -258,7 +260,13 @@ def main() -> None:
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--clients", type=int, default=2)
+    parser.add_argument(
+        "--clients",
+        type=int,
+        default=0,
+        help="load processes: 2 on SQLite (one server process), 8 on PostgreSQL (2 workers"
+        " wait on the database most of the time; the baseline runs as many processes)",
+    )
     parser.add_argument("--load-processes", type=int, default=2)
     parser.add_argument("--workers", type=int, default=0)
     parser.add_argument(

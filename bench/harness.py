@@ -7,6 +7,7 @@ machine is shared and absolute numbers drift.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import secrets
 import socket
@@ -15,13 +16,15 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import psycopg
 
+T = TypeVar("T")
 POSTGRES_ADMIN_URL = os.environ.get(
     "LOCALSPOT_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
@@ -113,6 +116,49 @@ def running_server(database_url: str, workers: int = 1) -> Iterator[RunningServe
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+class StartSignal:
+    """Handed to each process of ``run_together``: ``wait()`` once ready to start."""
+
+    def __init__(self, ready: Any, go: Any) -> None:
+        self._ready, self._go = ready, go
+
+    def wait(self) -> None:
+        self._ready.release()
+        self._go.wait()
+
+
+def _run_one(
+    target: Callable[..., Any], args: tuple[Any, ...], signal: StartSignal, out: Any
+) -> None:
+    out.put(target(*args, signal))
+
+
+def run_together(
+    target: Callable[..., T], jobs: Sequence[tuple[Any, ...]], on_start: Callable[[], None]
+) -> list[T]:
+    """Runs ``target(*job, signal)`` in one forked process per job (arguments are inherited,
+    not pickled), lets them all start at once when each has called ``signal.wait()``, and
+    returns their results. Each process times its own work on ``time.monotonic()``, which
+    all processes share, so a caller can measure the window from the first start to the
+    last end without the cost of starting processes."""
+    context = multiprocessing.get_context("fork")
+    ready, go, results = context.Semaphore(0), context.Event(), context.Queue()
+    signal = StartSignal(ready, go)
+    processes = [
+        context.Process(target=_run_one, args=(target, job, signal, results)) for job in jobs
+    ]
+    for process in processes:
+        process.start()
+    for _ in processes:
+        ready.acquire()
+    go.set()
+    on_start()
+    reports = [results.get() for _ in processes]
+    for process in processes:
+        process.join()
+    return reports
 
 
 def percentile(samples: Sequence[float], fraction: float) -> float:

@@ -35,9 +35,12 @@ WAL_SIZE_LIMIT = 64 * 1024 * 1024
 class WalCheckpointer:
     """Checkpoints the WAL of the database file at ``path`` whenever writes have landed."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, restart_frames: int = RESTART_FRAMES) -> None:
         self._path = path
-        self._wake = threading.Event()
+        self._restart_frames = restart_frames
+        self._state = threading.Condition()
+        self._requested = 0  # writes reported so far
+        self._covered = 0  # writes reported before the last finished pass began
         self._stopping = False
         self._thread = threading.Thread(target=self._loop, name="wal-checkpoints", daemon=True)
 
@@ -46,32 +49,47 @@ class WalCheckpointer:
 
     def written(self) -> None:
         """Called after each committed write: the next pass picks it up."""
-        self._wake.set()
+        with self._state:
+            self._requested += 1
+            self._state.notify_all()
+
+    def settle(self) -> None:
+        """Wait until a pass has run since the last reported write (tests, shutdown)."""
+        with self._state:
+            wanted = self._requested
+            self._state.wait_for(lambda: self._covered >= wanted or not self._thread.is_alive())
 
     def stop(self) -> None:
-        self._stopping = True
-        self._wake.set()
+        with self._state:
+            self._stopping = True
+            self._state.notify_all()
         self._thread.join()
+
+    def _next_pass(self) -> int | None:
+        """The write count the coming pass covers; None once stopping."""
+        with self._state:
+            self._state.wait_for(lambda: self._stopping or self._requested > self._covered)
+            return None if self._stopping else self._requested
 
     def _loop(self) -> None:
         conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
         try:
             conn.execute("PRAGMA busy_timeout=10000")
             conn.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
-            while True:
-                self._wake.wait()
-                self._wake.clear()
-                if self._stopping:
-                    return
+            while (covering := self._next_pass()) is not None:
                 try:
                     self._checkpoint(conn)
                 except sqlite3.Error:  # the next write's pass tries again
                     log.exception("WAL checkpoint failed")
+                with self._state:
+                    self._covered = covering
+                    self._state.notify_all()
         finally:
             conn.close()
+            with self._state:
+                self._state.notify_all()
 
-    @staticmethod
-    def _checkpoint(conn: sqlite3.Connection) -> None:
+    def _checkpoint(self, conn: sqlite3.Connection) -> None:
         _busy, frames, _copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        if frames >= RESTART_FRAMES:
+        if frames >= self._restart_frames:
             conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()

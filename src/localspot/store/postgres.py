@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -25,13 +26,25 @@ from localspot.store.sql import SqlStore, engine_options
 
 T = TypeVar("T")
 STATISTICS_FIRST_WRITES, STATISTICS_MOST_WRITES = 50, 2_000
+QUIET_SECONDS = 0.3
 log = logging.getLogger("localspot.store")
+
+
+def application_name() -> str:
+    """How this process's sessions are named in ``pg_stat_activity``."""
+    return f"localspot {os.getpid()}"
 
 
 def postgres_engine(url: str) -> AsyncEngine:
     set_json_dumps(lambda value: orjson.dumps(value).decode())
     set_json_loads(orjson.loads)
-    return create_async_engine(url, pool_size=10, max_overflow=10, **engine_options())
+    return create_async_engine(
+        url,
+        pool_size=10,
+        max_overflow=10,
+        connect_args={"application_name": application_name()},
+        **engine_options(),
+    )
 
 
 class PostgresStore(SqlStore):
@@ -43,6 +56,7 @@ class PostgresStore(SqlStore):
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._writes_since_analysis = 0
         self._analyze_after = STATISTICS_FIRST_WRITES
         self._analysis: asyncio.Task[None] | None = None
@@ -50,6 +64,13 @@ class PostgresStore(SqlStore):
     async def _read(self, work: Callable[[Connection], T]) -> T:
         try:
             async with self._engine.connect() as conn:
+                return await conn.run_sync(work)
+        except (DataError, psycopg.DataError) as error:
+            raise StoreRejected(str(getattr(error, "orig", error))) from error
+
+    async def _lookup(self, work: Callable[[Connection], T]) -> T:
+        try:
+            async with self._autocommit.connect() as conn:
                 return await conn.run_sync(work)
         except (DataError, psycopg.DataError) as error:
             raise StoreRejected(str(getattr(error, "orig", error))) from error
@@ -80,14 +101,19 @@ class PostgresStore(SqlStore):
             log.exception("refreshing planner statistics failed")
 
     async def busy_elsewhere(self) -> bool:
-        """Another session is running a statement on this database (another worker's
-        request, most likely): background work waits."""
+        """Another process's session is in a statement or a transaction on this database, or
+        left one within ``QUIET_SECONDS`` (another worker serving requests, most likely):
+        background work waits. Judging by running statements alone let the idle indexer of
+        a worker without requests work beside the other worker's load, and its locks on
+        ``index_queue`` rows held that worker's batch updates back."""
         sql = (
             "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database()"
-            " AND state = 'active' AND backend_type = 'client backend'"
-            " AND pid <> pg_backend_pid())"
+            " AND backend_type = 'client backend' AND application_name <> %s"
+            " AND (state <> 'idle'"
+            "  OR state_change > clock_timestamp() - make_interval(secs => %s)))"
         )
-        return bool(await self._read(lambda c: c.exec_driver_sql(sql).scalar()))
+        params = (application_name(), QUIET_SECONDS)
+        return bool(await self._lookup(lambda c: c.exec_driver_sql(sql, params).scalar()))
 
     async def close(self) -> None:
         if self._analysis is not None:

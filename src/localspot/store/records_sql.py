@@ -22,6 +22,7 @@ from localspot.store.bulk import (
     fetch,
     json_map,
     marks,
+    pipelined,
     run_many,
     write_history,
     write_property_maps,
@@ -322,9 +323,10 @@ def apply_updates(
         history += _history_rows(portal_id, record.id, changed, at, change.source_id)
         if changed:
             reindex.append(record.id)
-    write_property_maps(conn, [(r.id, r.properties) for r in updated.values()], at)
-    write_history(conn, history)
-    enqueue(conn, portal_id, type_id, reindex)
+    with pipelined(conn):
+        write_property_maps(conn, [(r.id, r.properties) for r in updated.values()], at)
+        write_history(conn, history)
+        enqueue(conn, portal_id, type_id, reindex)
     missing = frozenset(ids) - current.keys()
     return UpdateResult(updated, missing, clashes)
 

@@ -27,7 +27,7 @@ from psycopg.types.json import Jsonb
 from sqlalchemy import Connection
 
 from localspot.crm.storage import IndexEntry
-from localspot.store.bulk import fetch, run_many
+from localspot.store.bulk import fetch, postgres_binary, run_many
 
 INDEXED_PREFIX = 600
 IndexRow = tuple[int, str, Sequence[IndexEntry]]
@@ -72,7 +72,8 @@ def enqueue(conn: Connection, portal_id: int, type_id: str, object_ids: Collecti
     if not object_ids:
         return
     if conn.dialect.name == "postgresql":  # one statement, the ids as one array parameter
-        conn.exec_driver_sql(
+        postgres_binary(
+            conn,
             "INSERT INTO index_queue (portal_id, object_type, object_id)"
             " SELECT %s, %s, unnest(%s::bigint[]) ON CONFLICT DO NOTHING",
             (portal_id, type_id, sorted(object_ids)),

@@ -49,6 +49,11 @@ class SqlStore:
     async def _read(self, work: Callable[[Connection], T]) -> T:
         raise NotImplementedError
 
+    async def _lookup(self, work: Callable[[Connection], T]) -> T:
+        """A read of one statement, which needs no transaction around it (PostgreSQL saves
+        the BEGIN and ROLLBACK round trips)."""
+        return await self._read(work)
+
     async def _write(self, work: Callable[[Connection], T]) -> T:
         raise NotImplementedError
 
@@ -56,7 +61,7 @@ class SqlStore:
         raise NotImplementedError
 
     async def find_token(self, token_hash: str) -> TokenGrant | None:
-        return await self._read(lambda c: accounts_sql.find_token(c, token_hash))
+        return await self._lookup(lambda c: accounts_sql.find_token(c, token_hash))
 
     async def create_portal(self, name: str, tier: str = "free", timezone: str = "UTC") -> int:
         return await self._write(
@@ -88,7 +93,7 @@ class SqlStore:
     async def custom_properties(
         self, portal_id: int, type_id: str, *, archived: bool = False
     ) -> Sequence[PropertyDefinition]:
-        return await self._read(
+        return await self._lookup(
             lambda c: accounts_sql.custom_properties(c, portal_id, type_id, archived=archived)
         )
 
@@ -149,7 +154,7 @@ class SqlStore:
     async def resolve_unique(
         self, portal_id: int, type_id: str, property_name: str, values: Collection[str]
     ) -> dict[str, int]:
-        return await self._read(
+        return await self._lookup(
             lambda c: records_sql.resolve_unique(c, portal_id, type_id, property_name, values)
         )
 
