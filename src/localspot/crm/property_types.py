@@ -36,7 +36,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
-from localspot.crm.model import PropertyDefinition, PropertyProblem
+from localspot.crm.model import PropertyDefinition, PropertyOption, PropertyProblem
 
 MAX_STRING_LENGTH = 65_536
 SINGLE_SELECT_FIELD_TYPES = frozenset({"select", "radio", "booleancheckbox"})
@@ -148,16 +148,34 @@ def _datetime(definition: PropertyDefinition, raw: str) -> str | PropertyProblem
     return format_datetime(epoch_ms)
 
 
+_OPTION_SETS: dict[int, tuple[tuple[PropertyOption, ...], frozenset[str]]] = {}
+
+
+def _option_values(options: tuple[PropertyOption, ...]) -> frozenset[str]:
+    """The allowed values of an options tuple, built once per tuple: checking a batch's
+    enumerations rebuilt the same sets for every input (3% of a batch update). The cache
+    holds the tuple itself, so its id cannot be reused while the entry exists."""
+    cached = _OPTION_SETS.get(id(options))
+    if cached is not None and cached[0] is options:
+        return cached[1]
+    if len(_OPTION_SETS) >= 1024:
+        _OPTION_SETS.clear()
+    values = frozenset(option.value for option in options)
+    _OPTION_SETS[id(options)] = (options, values)
+    return values
+
+
 def _enumeration(definition: PropertyDefinition, raw: str) -> str | PropertyProblem:
     parts = [part for part in raw.split(";") if part]
-    values = [option.value for option in definition.options]
     if definition.field_type in SINGLE_SELECT_FIELD_TYPES and len(parts) > 1:
+        values = [option.value for option in definition.options]
         return _problem(definition, "INVALID_OPTION", _allowed_options(raw, values))
-    allowed = set(values)
+    allowed = _option_values(definition.options)
     for part in parts:
         if part not in allowed:
+            values = [option.value for option in definition.options]
             return _problem(definition, "INVALID_OPTION", _allowed_options(part, values))
-    return ";".join(dict.fromkeys(parts))
+    return parts[0] if len(parts) == 1 else ";".join(dict.fromkeys(parts))
 
 
 def _string(definition: PropertyDefinition, raw: str) -> str | PropertyProblem:

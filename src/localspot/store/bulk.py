@@ -81,9 +81,17 @@ def postgres_binary(conn: Connection, statement: str, params: Sequence[Any]) -> 
 
 
 def run_many(conn: Connection, statement: str, params: Sequence[Sequence[Any]]) -> None:
-    """One statement with ``?`` placeholders over many parameter rows, on either database."""
-    if params:
-        conn.exec_driver_sql(_sql(conn, statement), [tuple(p) for p in params])
+    """One statement with ``?`` placeholders over many parameter rows, on either database.
+    SQLite's rows go straight to the driver: SQLAlchemy's execution context around each
+    ``executemany`` cost more than the few statements of a batch themselves need."""
+    if not params:
+        return
+    if conn.dialect.name == "sqlite":
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        driver.executemany(statement, params)
+        return
+    conn.exec_driver_sql(_sql(conn, statement), [tuple(p) for p in params])
 
 
 def write_property_maps(conn: Connection, rows: Sequence[tuple[int, Any]], at: int) -> None:
@@ -100,7 +108,7 @@ def write_property_maps(conn: Connection, rows: Sequence[tuple[int, Any]], at: i
         return
     statement = "UPDATE objects SET properties = ?, updated_at = ? WHERE id = ?"
     params = [(orjson.dumps(properties).decode(), at, object_id) for object_id, properties in rows]
-    conn.exec_driver_sql(_sql(conn, statement), params)
+    run_many(conn, statement, params)
 
 
 def write_history(conn: Connection, rows: Sequence[HistoryRow]) -> None:
@@ -123,4 +131,4 @@ def write_history(conn: Connection, rows: Sequence[HistoryRow]) -> None:
         " (portal_id, object_id, name, value, timestamp, source_type, source_id)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)"
     )
-    conn.exec_driver_sql(_sql(conn, statement), list(rows))
+    run_many(conn, statement, rows)

@@ -8,6 +8,7 @@ Writes open with ``BEGIN IMMEDIATE`` so the writer lock is taken up front.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -88,11 +89,13 @@ class SqliteStore(SqlStore):
             self._driver.execute("BEGIN IMMEDIATE")
         try:
             result = work(self._conn)
-        except DataError as error:
+        except (DataError, sqlite3.DataError, OverflowError) as error:
+            # Statements run through SQLAlchemy raise its DataError; the bulk writes that go
+            # straight to the driver (store/bulk.py) raise the driver's own.
             self._conn.rollback()
             if self._driver.in_transaction:
                 self._driver.execute("ROLLBACK")
-            raise StoreRejected(str(error.orig)) from error
+            raise StoreRejected(str(getattr(error, "orig", error))) from error
         except BaseException:
             self._conn.rollback()
             if self._driver.in_transaction:
