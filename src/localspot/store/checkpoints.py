@@ -14,7 +14,9 @@ copies), and SQLite only rewinds the log when a write starts with every frame co
 under a steady load the log would grow without end (450 MB in 20 s of batch updates).
 Once it passes ``RESTART_FRAMES`` the thread runs a ``RESTART`` checkpoint: it waits for
 the running write to end, copies the few frames left, and the next write starts the log
-from the beginning. The writer waits only for that short tail.
+from the beginning. The writer waits only for that short tail, on ``write_lock``, which the
+store holds around each write transaction: waiting on a lock wakes the writer the moment
+the checkpoint ends, where SQLite's busy handler would sleep in steps of up to 100 ms.
 """
 
 from __future__ import annotations
@@ -28,6 +30,14 @@ log = logging.getLogger("localspot.store")
 RESTART_FRAMES = 16_000
 """Log frames (pages, 4 KiB by default) after which the log is rewound: about 64 MB, every
 few hundred batches under a steady load, so the short wait stays out of the 99th percentile."""
+RESTART_MAX_LAG = 1_000
+"""Frames a passive pass may leave behind for the RESTART to copy while the writer waits: at
+a million records the frames are scattered over a large file, and a RESTART that had to
+copy a long tail stalled requests for up to a second. Passive passes run again first
+(each copies less, so finishes sooner and leaves less behind)."""
+CATCH_UP_PASSES = 5
+RESTART_FORCED = 4
+"""Past this many times ``RESTART_FRAMES`` the log is rewound whatever the tail."""
 WAL_SIZE_LIMIT = 64 * 1024 * 1024
 """Bytes the log file is cut back to when it is rewound (``journal_size_limit``)."""
 
@@ -42,6 +52,8 @@ class WalCheckpointer:
         self._requested = 0  # writes reported so far
         self._covered = 0  # writes reported before the last finished pass began
         self._stopping = False
+        self.write_lock = threading.Lock()
+        """Held by the store around each write transaction, and here around a RESTART."""
         self._thread = threading.Thread(target=self._loop, name="wal-checkpoints", daemon=True)
 
     def start(self) -> None:
@@ -90,6 +102,13 @@ class WalCheckpointer:
                 self._state.notify_all()
 
     def _checkpoint(self, conn: sqlite3.Connection) -> None:
-        _busy, frames, _copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        if frames >= self._restart_frames:
-            conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
+        _busy, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        if frames < self._restart_frames:
+            return
+        for _ in range(CATCH_UP_PASSES):  # each pass is shorter, so the tail shrinks
+            if frames - copied <= RESTART_MAX_LAG:
+                break
+            _busy, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        if frames - copied <= RESTART_MAX_LAG or frames >= RESTART_FORCED * self._restart_frames:
+            with self.write_lock:
+                conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()

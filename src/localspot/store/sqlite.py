@@ -112,10 +112,14 @@ class SqliteStore(SqlStore):
         return False
 
     async def _write(self, work: Callable[[Connection], T]) -> T:
-        result = self._run(work, immediate=True)
-        self._refresh_statistics()
-        if self._checkpointer:
-            self._checkpointer.written()
+        if self._checkpointer is None:
+            result = self._run(work, immediate=True)
+            self._refresh_statistics()
+            return result
+        with self._checkpointer.write_lock:  # statistics are a write too
+            result = self._run(work, immediate=True)
+            self._refresh_statistics()
+        self._checkpointer.written()
         return result
 
     async def close(self) -> None:
