@@ -12,6 +12,7 @@ import asyncio
 import logging
 import os
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from typing import TypeVar
 
 import orjson
@@ -19,7 +20,7 @@ import psycopg
 from psycopg.types.json import set_json_dumps, set_json_loads
 from sqlalchemy import Connection
 from sqlalchemy.exc import DataError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from localspot.crm.storage import StoreRejected
 from localspot.store.sql import SqlStore, engine_options
@@ -47,6 +48,18 @@ def postgres_engine(url: str) -> AsyncEngine:
     )
 
 
+async def _run(
+    connecting: AbstractAsyncContextManager[AsyncConnection], work: Callable[[Connection], T]
+) -> T:
+    """``work`` on the connection ``connecting`` opens; values PostgreSQL refuses become
+    ``StoreRejected``."""
+    try:
+        async with connecting as conn:
+            return await conn.run_sync(work)
+    except (DataError, psycopg.DataError) as error:
+        raise StoreRejected(str(getattr(error, "orig", error))) from error
+
+
 class PostgresStore(SqlStore):
     """Also refreshes the planner's statistics as tables grow: autovacuum's analyze lagged
     behind a bulk load, and with statistics of a near-empty table the planner filtered
@@ -62,25 +75,13 @@ class PostgresStore(SqlStore):
         self._analysis: asyncio.Task[None] | None = None
 
     async def _read(self, work: Callable[[Connection], T]) -> T:
-        try:
-            async with self._engine.connect() as conn:
-                return await conn.run_sync(work)
-        except (DataError, psycopg.DataError) as error:
-            raise StoreRejected(str(getattr(error, "orig", error))) from error
+        return await _run(self._engine.connect(), work)
 
     async def _lookup(self, work: Callable[[Connection], T]) -> T:
-        try:
-            async with self._autocommit.connect() as conn:
-                return await conn.run_sync(work)
-        except (DataError, psycopg.DataError) as error:
-            raise StoreRejected(str(getattr(error, "orig", error))) from error
+        return await _run(self._autocommit.connect(), work)
 
     async def _write(self, work: Callable[[Connection], T]) -> T:
-        try:
-            async with self._engine.begin() as conn:
-                result = await conn.run_sync(work)
-        except (DataError, psycopg.DataError) as error:
-            raise StoreRejected(str(getattr(error, "orig", error))) from error
+        result = await _run(self._engine.begin(), work)
         self._count_write()
         return result
 
