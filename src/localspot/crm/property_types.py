@@ -165,16 +165,19 @@ def _option_values(options: tuple[PropertyOption, ...]) -> frozenset[str]:
     return values
 
 
+def _invalid_option(definition: PropertyDefinition, shown: str) -> PropertyProblem:
+    values = [option.value for option in definition.options]
+    return _problem(definition, "INVALID_OPTION", _allowed_options(shown, values))
+
+
 def _enumeration(definition: PropertyDefinition, raw: str) -> str | PropertyProblem:
     parts = [part for part in raw.split(";") if part]
     if definition.field_type in SINGLE_SELECT_FIELD_TYPES and len(parts) > 1:
-        values = [option.value for option in definition.options]
-        return _problem(definition, "INVALID_OPTION", _allowed_options(raw, values))
+        return _invalid_option(definition, raw)
     allowed = _option_values(definition.options)
     for part in parts:
         if part not in allowed:
-            values = [option.value for option in definition.options]
-            return _problem(definition, "INVALID_OPTION", _allowed_options(part, values))
+            return _invalid_option(definition, part)
     return parts[0] if len(parts) == 1 else ";".join(dict.fromkeys(parts))
 
 

@@ -43,7 +43,7 @@ def json_map(value: Any) -> Any:
     return orjson.loads(value) if isinstance(value, str | bytes) else value
 
 
-def _postgres_binary(conn: Connection, statement: str, params: Sequence[Any]) -> None:
+def postgres_binary(conn: Connection, statement: str, params: Sequence[Any]) -> None:
     """Run one statement with binary parameters on the psycopg connection under ``conn``."""
     raw = conn.connection.driver_connection
     assert raw is not None
@@ -75,11 +75,6 @@ def pipelined(conn: Connection) -> Iterator[None]:
     await_only(manager.__aexit__(None, None, None))
 
 
-def postgres_binary(conn: Connection, statement: str, params: Sequence[Any]) -> None:
-    """Public name of ``_postgres_binary`` for the other store modules."""
-    _postgres_binary(conn, statement, params)
-
-
 def run_many(conn: Connection, statement: str, params: Sequence[Sequence[Any]]) -> None:
     """One statement with ``?`` placeholders over many parameter rows, on either database.
     SQLite's rows go straight to the driver: SQLAlchemy's execution context around each
@@ -104,7 +99,7 @@ def write_property_maps(conn: Connection, rows: Sequence[tuple[int, Any]], at: i
             " FROM jsonb_to_recordset(%s) AS v(id bigint, p jsonb) WHERE o.id = v.id"
         )
         document = [{"id": object_id, "p": properties} for object_id, properties in rows]
-        _postgres_binary(conn, statement, [at, Jsonb(document)])
+        postgres_binary(conn, statement, [at, Jsonb(document)])
         return
     statement = "UPDATE objects SET properties = ?, updated_at = ? WHERE id = ?"
     params = [(orjson.dumps(properties).decode(), at, object_id) for object_id, properties in rows]
@@ -122,7 +117,7 @@ def write_history(conn: Connection, rows: Sequence[HistoryRow]) -> None:
             " name text, value text, timestamp bigint, source_type text, source_id text)"
         )
         keys = ("portal_id", "object_id", "name", "value", "timestamp", "source_type", "source_id")
-        _postgres_binary(
+        postgres_binary(
             conn, statement, [Jsonb([dict(zip(keys, row, strict=True)) for row in rows])]
         )
         return

@@ -66,7 +66,7 @@ class WalCheckpointer:
             self._state.notify_all()
 
     def settle(self) -> None:
-        """Wait until a pass has run since the last reported write (tests, shutdown)."""
+        """Wait until a pass has run since the last reported write (for tests)."""
         with self._state:
             wanted = self._requested
             self._state.wait_for(lambda: self._covered >= wanted or not self._thread.is_alive())

@@ -241,7 +241,7 @@ class SqlStore:
         return InsertResult(created)
 
     async def queued_for_index(self) -> list[tuple[int, str]]:
-        return await self._read(search_index.queued_scopes)
+        return await self._lookup(search_index.queued_scopes)
 
     async def refresh_index(
         self,
@@ -267,7 +267,7 @@ class SqlStore:
             search_index.write_index(conn, portal_id, type_id, rows)
             return len(ids)
 
-        if not await self._read(lambda c: search_index.has_queued(c, portal_id, type_id)):
+        if not await self._lookup(lambda c: search_index.has_queued(c, portal_id, type_id)):
             return 0  # the usual case: no write transaction for a search
         total = 0
         while True:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -112,14 +113,12 @@ class SqliteStore(SqlStore):
         return False
 
     async def _write(self, work: Callable[[Connection], T]) -> T:
-        if self._checkpointer is None:
+        checkpointer = self._checkpointer
+        with checkpointer.write_lock if checkpointer else nullcontext():  # statistics write too
             result = self._run(work, immediate=True)
             self._refresh_statistics()
-            return result
-        with self._checkpointer.write_lock:  # statistics are a write too
-            result = self._run(work, immediate=True)
-            self._refresh_statistics()
-        self._checkpointer.written()
+        if checkpointer:
+            checkpointer.written()
         return result
 
     async def close(self) -> None:
