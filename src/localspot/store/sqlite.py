@@ -102,8 +102,19 @@ class SqliteStore(SqlStore):
             if self._driver.in_transaction:
                 self._driver.execute("ROLLBACK")
             raise
-        self._conn.commit()
+        self._finish()
         return result
+
+    def _finish(self) -> None:
+        """Commit whatever the unit of work opened, by whichever path it wrote.
+
+        SQLAlchemy's ``commit()`` only commits a transaction SQLAlchemy itself began: a unit
+        of work whose statements all went straight to the driver (``store/bulk.py``) left
+        the driver's transaction open, so its write was answered yet not durable. The
+        driver's own state decides instead."""
+        self._conn.commit()
+        if self._driver.in_transaction:
+            self._driver.execute("COMMIT")
 
     async def _read(self, work: Callable[[Connection], T]) -> T:
         return self._run(work, immediate=False)
