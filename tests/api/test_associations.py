@@ -1,4 +1,4 @@
-"""Associations between calls and other records (reference §1.3, §2.1-2.2, §3.6): inline on
+"""Associations between calls and other records (hubspot-behaviour §1.3, §2.1-2.2, §3.6): inline on
 create and batch create, ``?associations=`` on reads and lists, the v4 per-record and batch
 endpoints, the v3 per-object form, integrity (archived records, symmetry, portals), search by
 ``associations.contact``, and the same through the official SDK."""

@@ -1,4 +1,4 @@
-"""Bearer tokens, portals and scopes (reference §6)."""
+"""Bearer tokens, portals and scopes (hubspot-behaviour §6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""POST /crm/v3/objects/calls/batch/update against a real server (reference §3.2, §9)."""
+"""POST /crm/v3/objects/calls/batch/update against a real server (hubspot-behaviour §3.2, §9)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Object types beyond calls through the generic ``/crm/v3/objects/{objectType}`` endpoints
-(reference §1.1: a name such as ``contacts`` or a type id such as ``0-1`` in the path):
+(hubspot-behaviour §1.1: a name such as ``contacts`` or a type id such as ``0-1`` in the path):
 contacts, companies, deals, tickets, notes, emails, meetings and tasks. Single-record CRUD,
 list, batch update, search and archive per type; each type's default properties; contacts'
 unique ``email`` (409 CONFLICT, ``idProperty=email``); the same through the official SDK."""

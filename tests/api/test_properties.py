@@ -1,4 +1,4 @@
-"""/crm/v3/properties/calls: custom properties and groups (reference §4.1, §4.2)."""
+"""/crm/v3/properties/calls: custom properties and groups (hubspot-behaviour §4.1, §4.2)."""
 
 from __future__ import annotations
 

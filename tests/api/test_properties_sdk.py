@@ -1,4 +1,5 @@
-"""The properties API through the official SDK's core API, and its scopes (reference §4.1, §6)."""
+"""The properties API through the official SDK's core API, and its scopes
+(hubspot-behaviour §4.1, §6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""/crm/v3/properties/calls/groups: property groups over HTTP and the SDK (reference §4.1)."""
+"""/crm/v3/properties/calls/groups: property groups over HTTP and the SDK
+(hubspot-behaviour §4.1)."""
 
 from __future__ import annotations
 

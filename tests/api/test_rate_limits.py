@@ -1,4 +1,4 @@
-"""HubSpot's rate limits (reference §6.4): windows, budgets, headers and 429 bodies.
+"""HubSpot's rate limits (hubspot-behaviour §6.4): windows, budgets, headers and 429 bodies.
 
 Window and day boundaries are crossed by moving an injected clock (an app run in process
 on a real SQLite file), never by sleeping; the multi-process cases use real servers.

@@ -1,4 +1,5 @@
-"""Single-record endpoints, list and batch create/read/archive (reference §1.1, §3.3-3.5)."""
+"""Single-record endpoints, list and batch create/read/archive
+(hubspot-behaviour §1.1, §3.3-3.5)."""
 
 from __future__ import annotations
 

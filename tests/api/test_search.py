@@ -1,5 +1,6 @@
-"""POST /crm/v3/objects/calls/search (reference §2.7, §3.6): operators on every property type,
-AND/OR, sorting, free text, archived records and the index following writes; own portal."""
+"""POST /crm/v3/objects/calls/search (hubspot-behaviour §2.7, §3.6): operators on every
+property type, AND/OR, sorting, free text, archived records and the index following writes;
+own portal."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Unique-value properties: idProperty everywhere, batch upsert, conflicts (§3.2-3.3, §4.3)."""
+"""Unique-value properties: idProperty everywhere, batch upsert, conflicts
+(hubspot-behaviour §3.2-3.3, §4.3)."""
 
 from __future__ import annotations
 

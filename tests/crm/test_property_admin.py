@@ -1,4 +1,4 @@
-"""The properties API's pure rules (reference §4.1-4.3), without a store or a server."""
+"""The properties API's pure rules (hubspot-behaviour §4.1-4.3), without a store or a server."""
 
 from __future__ import annotations
 

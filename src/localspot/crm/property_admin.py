@@ -1,4 +1,4 @@
-"""The properties API's rules (reference §4.1-4.3): creating, changing and archiving
+"""The properties API's rules (hubspot-behaviour §4.1-4.3): creating, changing and archiving
 custom properties and property groups of an object type, per portal.
 
 The rules are pure functions of a draft and what already exists (``new_definition``,
@@ -96,7 +96,7 @@ def check_label(label: str) -> None:
 
 
 def check_types(type_name: str, field_type: str) -> None:
-    """The type ↔ fieldType table of reference §4.2."""
+    """The type ↔ fieldType table of hubspot-behaviour §4.2."""
     allowed = FIELD_TYPES.get(type_name)
     if allowed is None:
         known = ", ".join(sorted(FIELD_TYPES))

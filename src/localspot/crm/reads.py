@@ -1,6 +1,6 @@
 """Read use cases (get, list, batch read) and which properties a result shows.
 
-HubSpot's rule (reference §3.4): without ``properties`` a result shows the type's default
+HubSpot's rule (hubspot-behaviour §3.4): without ``properties`` a result shows the type's default
 properties; with it, the requested names that exist plus the defaults. A requested property
 that exists but was never set shows ``null``; an unknown name is left out, silently.
 """

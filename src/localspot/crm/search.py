@@ -1,5 +1,5 @@
-"""CRM search (reference §2.7, §3.6): HubSpot's request rules and limits, turned into a small
-typed filter tree (``SearchQuery``) that a store runs on its index.
+"""CRM search (hubspot-behaviour §2.7, §3.6): HubSpot's request rules and limits, turned
+into a small typed filter tree (``SearchQuery``) that a store runs on its index.
 
 How values compare, and why the index looks as it does: every written value is also kept
 as index entries computed here, once, when the value is written (``index_entries``):
@@ -230,8 +230,8 @@ ASSOCIATION_OPERATORS = frozenset({"EQ", "NEQ", "IN", "NOT_IN", "HAS_PROPERTY", 
 
 
 def _association_condition(f: FilterInput) -> Condition:
-    """``associations.contact`` (§3.6): records linked to the given record ids of that type;
-    ``column`` holds the linked type's id."""
+    """``associations.contact`` (hubspot-behaviour §3.6): records linked to the given record
+    ids of that type; ``column`` holds the linked type's id."""
     target = f.property_name[len(ASSOCIATION_PREFIX) :]
     try:
         linked_type = object_types.resolve(target)

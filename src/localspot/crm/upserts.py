@@ -1,4 +1,4 @@
-"""Batch upsert (reference §3.3): by a unique property, update the record that holds the
+"""Batch upsert (hubspot-behaviour §3.3): by a unique property, update the record that holds the
 value or create one that holds it; each result says whether it is ``new``."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""HubSpot's rate limits (reference §6.4): a rolling 10-second window per token, a daily
+"""HubSpot's rate limits (hubspot-behaviour §6.4): a rolling 10-second window per token, a daily
 budget per portal (midnight in the portal's time zone), and 5 searches a second per portal,
 which are exempt from the 10-second window and carry no usage headers.
 
