@@ -16,7 +16,7 @@ from localspot.crm.association_types import AssociationType
 from localspot.crm.context import CrmContext
 from localspot.crm.errors import MissingScopes, ResourceNotFound, ValidationError
 from localspot.crm.model import AssociationInput, InputError, ObjectType
-from localspot.crm.storage import Link, LinkTarget
+from localspot.crm.storage import Link, LinkTarget, Unlink
 
 MAX_BATCH_READ = 1_000
 MAX_BATCH_CREATE = 2_000
@@ -253,23 +253,30 @@ async def unlink(
 ) -> None:
     """Remove every link (or the given types) between two records, in both directions."""
     to_type = linked_type(ctx, to_type_name)
-    await _unlink_pairs(ctx, to_type, [(record_id(from_id), record_id(to_id))], kinds)
+    pair = (record_id(from_id), record_id(to_id))
+    await ctx.store.remove_links(ctx.portal_id, _unlinks(ctx, to_type, [pair], kinds))
 
 
-async def _unlink_pairs(
+def _unlinks(
     ctx: CrmContext,
     to_type: ObjectType,
     pairs: Sequence[tuple[int, int]],
     kinds: Sequence[AssociationType] | None,
-) -> None:
-    both = [(f, to_type.type_id, t) for f, t in pairs]
-    both += [(t, ctx.object_type.type_id, f) for f, t in pairs]
-    type_ids = None
+) -> list[Unlink]:
+    """Both directions of each pair's links (of ``kinds``, or of every type)."""
+    forward = reverse = None
     if kinds is not None:
-        type_ids = {k.type_id for k in kinds} | {
-            association_types.reverse(k).type_id for k in kinds
-        }
-    await ctx.store.remove_links(ctx.portal_id, both, type_ids)
+        forward = frozenset(k.type_id for k in kinds)
+        reverse = frozenset(association_types.reverse(k).type_id for k in kinds)
+    from_type = ctx.object_type.type_id
+    return [
+        removal
+        for source, target in pairs
+        for removal in (
+            Unlink(source, to_type.type_id, target, forward),
+            Unlink(target, from_type, source, reverse),
+        )
+    ]
 
 
 async def page(
@@ -331,13 +338,17 @@ async def batch_unlink(
     to_type_name: str,
     inputs: Sequence[tuple[str, Sequence[str], Sequence[Spec] | None]],
 ) -> None:
-    """v4 batch archive (every type, ``None``) and labels/archive (the given types)."""
+    """v4 batch archive (every type, ``None``) and labels/archive (the given types). Every
+    input is checked before anything is removed, then all go in one store call: a bad id
+    or type fails the whole request and removes nothing."""
     to_type = linked_type(ctx, to_type_name)
     check_batch_size(len(inputs), MAX_BATCH_ARCHIVE)
+    removals: list[Unlink] = []
     for from_text, to_texts, specs in inputs:
         kinds = None if specs is None else [_type_for(ctx, to_type, s) for s in specs]
         pairs = [(record_id(from_text), record_id(t)) for t in to_texts]
-        await _unlink_pairs(ctx, to_type, pairs, kinds)
+        removals += _unlinks(ctx, to_type, pairs, kinds)
+    await ctx.store.remove_links(ctx.portal_id, removals)
 
 
 async def shown_with_records(

@@ -58,6 +58,17 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
+class Unlink:
+    """Links to remove: from ``from_id`` to (``to_type``, ``to_id``), of the given type ids
+    (None: of every type). One direction; the domain passes both."""
+
+    from_id: int
+    to_type: str
+    to_id: int
+    type_ids: frozenset[int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class LinkTarget:
     """An inline association of a record being created, with the type ids of both
     directions (the record's own id is not known yet)."""
@@ -329,13 +340,8 @@ class Store(Protocol):
         is kept as it is); return the links that were not written."""
         ...
 
-    async def remove_links(
-        self,
-        portal_id: int,
-        pairs: Sequence[tuple[int, str, int]],
-        type_ids: Collection[int] | None,
-    ) -> None:
-        """Delete links (from id, to type, to id) with one of ``type_ids`` (None: all)."""
+    async def remove_links(self, portal_id: int, removals: Sequence[Unlink]) -> None:
+        """Delete every link the removals name, all in one transaction."""
         ...
 
     async def links_of(self, portal_id: int, from_ids: Collection[int], to_type: str) -> list[Link]:

@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 
 from sqlalchemy import Connection
 
-from localspot.crm.storage import Link
+from localspot.crm.storage import Link, Unlink
 from localspot.store.bulk import fetch, marks, run_many
 
 _INSERT = {
@@ -84,22 +84,20 @@ def write_links(conn: Connection, portal_id: int, links: Sequence[Link]) -> None
     )
 
 
-def remove_links(
-    conn: Connection,
-    portal_id: int,
-    pairs: Sequence[tuple[int, str, int]],
-    type_ids: Collection[int] | None,
-) -> None:
-    """Delete the rows from ``from_id`` to (``to_type``, ``to_id``) of each pair, with one of
-    ``type_ids`` (None: every type). The caller passes both directions."""
-    kinds = sorted(type_ids) if type_ids is not None else []
-    type_test = f" AND type_id IN ({marks(len(kinds))})" if type_ids is not None else ""
-    run_many(
-        conn,
-        "DELETE FROM associations WHERE portal_id = ? AND from_id = ? AND to_type = ?"
-        f" AND to_id = ?{type_test}",
-        [(portal_id, from_id, to_type, to_id, *kinds) for from_id, to_type, to_id in pairs],
-    )
+def remove_links(conn: Connection, portal_id: int, removals: Sequence[Unlink]) -> None:
+    """Delete the rows each removal names; the caller passes both directions."""
+    delete = "DELETE FROM associations WHERE portal_id = ? AND from_id = ? AND to_type = ?"
+    every_type = [
+        (portal_id, r.from_id, r.to_type, r.to_id) for r in removals if r.type_ids is None
+    ]
+    typed = [
+        (portal_id, r.from_id, r.to_type, r.to_id, type_id)
+        for r in removals
+        if r.type_ids is not None
+        for type_id in sorted(r.type_ids)
+    ]
+    run_many(conn, f"{delete} AND to_id = ?", every_type)
+    run_many(conn, f"{delete} AND to_id = ? AND type_id = ?", typed)
 
 
 def links_of(

@@ -26,6 +26,7 @@ from localspot.crm.storage import (
     SearchPage,
     TokenGrant,
     UniqueClash,
+    Unlink,
     UpdateResult,
 )
 from localspot.store import (
@@ -283,13 +284,8 @@ class SqlStore:
     async def add_links(self, portal_id: int, links: Sequence[Link]) -> list[Link]:
         return await self._write(lambda c: associations_sql.add_links(c, portal_id, links))
 
-    async def remove_links(
-        self,
-        portal_id: int,
-        pairs: Sequence[tuple[int, str, int]],
-        type_ids: Collection[int] | None,
-    ) -> None:
-        await self._write(lambda c: associations_sql.remove_links(c, portal_id, pairs, type_ids))
+    async def remove_links(self, portal_id: int, removals: Sequence[Unlink]) -> None:
+        await self._write(lambda c: associations_sql.remove_links(c, portal_id, removals))
 
     async def links_of(self, portal_id: int, from_ids: Collection[int], to_type: str) -> list[Link]:
         return await self._read(
