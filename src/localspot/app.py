@@ -20,16 +20,19 @@ from localspot.config import Settings
 from localspot.crm.object_types import all_types
 from localspot.crm.storage import Store
 from localspot.http.admin import admin_router
+from localspot.http.admin_brake import AdminBrake
 from localspot.http.associations import (
     BatchAssociationsController,
     ObjectAssociationsController,
     RecordAssociationsController,
 )
 from localspot.http.auth import auth_guard
+from localspot.http.body_limits import body_limits_layer
 from localspot.http.errors import CORRELATION_HEADER, EXCEPTION_HANDLERS, new_correlation_id
 from localspot.http.faults import FaultRules, fault_layer
 from localspot.http.idle_indexing import Activity, activity_layer, index_when_idle
 from localspot.http.journal import Journal, journal_layer
+from localspot.http.json_body import JsonRequest
 from localspot.http.limits import add_usage_headers, rate_limit_guard
 from localspot.http.objects import ObjectsController
 from localspot.http.properties import PropertiesController
@@ -151,16 +154,23 @@ def create_app(
                 "clock": app_clock,
                 "counters": open_counters(settings.redis_url),
                 "admin_token": settings.admin_token or secrets.token_urlsafe(24),
+                "admin_brake": AdminBrake(),
                 "faults": FaultRules(),
                 "journal": Journal(settings.journal_size),
             }
         ),
         lifespan=[lifespan],
+        request_max_body_size=settings.max_body_bytes,
+        request_class=JsonRequest,
         debug=False,
     )
     # Outside routing, guards and the rate limiter: the journal records what the client saw
-    # (faults included), and a fault answers before anything else runs, as at HubSpot's edge.
-    app.asgi_handler = activity_layer(journal_layer(fault_layer(app.asgi_handler)), activity)
+    # (faults and refused bodies included), body limits hold before the fault layer reads a
+    # body, and a fault answers before anything else runs, as at HubSpot's edge.
+    limited = body_limits_layer(
+        fault_layer(app.asgi_handler), settings.max_body_bytes, settings.body_timeout
+    )
+    app.asgi_handler = activity_layer(journal_layer(limited), activity)
     return app
 
 

@@ -27,6 +27,8 @@ cli.add_typer(db_cli, name="db")
 cli_data.register(cli)
 
 TIERS = ("free", "starter", "professional", "enterprise")
+MAX_HEAD_BYTES = 64 * 1024
+"""What h11 buffers of a request head still incomplete (a head trickling in is cut off there)."""
 DatabaseUrl = Annotated[
     str | None, typer.Option("--database-url", help=help_for("database_url"), show_default=False)
 ]
@@ -97,6 +99,9 @@ def serve(
         port=settings.port,
         workers=settings.workers,
         log_level=settings.log_level,
+        http="h11",
+        timeout_keep_alive=settings.keep_alive_timeout,
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
     )
 
 

@@ -58,6 +58,15 @@ class Settings:
     journal_size: int = _setting(
         500, "Requests the journal keeps per portal, in each server process's memory (0: off)."
     )
+    max_body_bytes: int = _setting(
+        10_000_000, "Largest request body, in bytes; a larger one gets 413 (snapshots: 1 GB)."
+    )
+    body_timeout: int = _setting(
+        30, "Seconds a client has to send a request's whole body; then 408 and disconnect."
+    )
+    keep_alive_timeout: int = _setting(
+        5, "Seconds an idle keep-alive connection stays open between requests."
+    )
     sqlite_synchronous: str = _setting(
         "NORMAL",
         "SQLite synchronous pragma: NORMAL (durable with WAL) or FULL; OFF for throwaway data.",

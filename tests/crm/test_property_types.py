@@ -364,7 +364,14 @@ def test_bool_in_any_case_is_accepted_and_idempotent(word: str, upper: list[bool
     assert normalize(BOOL, stored) == stored
 
 
-@given(st.text(min_size=1, max_size=200))
+@given(st.text(st.characters(exclude_characters="\x00"), min_size=1, max_size=200))
 def test_strings_are_stored_unchanged(raw: str) -> None:
     assert accepted(STRING, raw) == raw
     assert accepted(PHONE, raw) == raw
+
+
+@given(st.text(max_size=20), st.text(max_size=20))
+def test_a_nul_character_is_refused_in_every_string(before: str, after: str) -> None:
+    for definition in (STRING, PHONE):
+        problem = problem_of(definition, before + "\x00" + after)
+        assert problem.code == "INVALID_STRING"

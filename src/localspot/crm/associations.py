@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from localspot.crm import association_types, object_types
+from localspot.crm import association_types, batch_rules, object_types
 from localspot.crm.association_types import AssociationType
 from localspot.crm.context import CrmContext
 from localspot.crm.errors import MissingScopes, ResourceNotFound, ValidationError
@@ -79,12 +79,9 @@ def _readable(ctx: CrmContext, to_type: ObjectType) -> ObjectType:
 
 
 def record_id(text: str | int) -> int:
-    try:
-        value = int(str(text).strip())
-    except ValueError:
-        raise ValidationError(
-            f"Invalid object id {text}", sub_category="crm.associations.INVALID_IDENTIFIER"
-        ) from None
+    """A positive id in ASCII digits (a JSON number too); anything else is HubSpot's 400."""
+    raw = str(text)
+    value = int(raw) if batch_rules.is_ascii_digits(raw) and len(raw) <= 19 else 0
     if not 0 < value < 2**63:
         raise ValidationError(
             f"Invalid object id {text}", sub_category="crm.associations.INVALID_IDENTIFIER"

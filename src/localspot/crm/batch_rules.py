@@ -51,12 +51,17 @@ def check_id_property(definitions: Definitions, name: str, portal_id: int) -> No
         )
 
 
+def is_ascii_digits(text: str) -> bool:
+    """``0-9`` only: ``str.isdigit`` and ``int()`` also take ``３``, ``٣`` and ``²``."""
+    return text.isascii() and text.isdigit()
+
+
 def parse_record_id(raw: str) -> int | None:
-    """Record ids are positive integers; anything else can never be found."""
-    text = raw.strip()
-    if not text.isascii() or not text.isdigit() or len(text) > 18:
+    """Record ids are positive integers in ASCII digits, nothing around them; anything
+    else (`` 1``, ``３``) can never be found."""
+    if not is_ascii_digits(raw) or len(raw) > 18:
         return None
-    value = int(text)
+    value = int(raw)
     return value if value > 0 else None
 
 

@@ -33,7 +33,8 @@ async def resolve_ids(
         batch_rules.check_id_property(definitions, name, ctx.portal_id)
     found: dict[tuple[str, str], int] = {}
     for name in {name for name, _ in keys if name}:
-        values = [value for n, value in keys if n == name]
+        # No stored value holds U+0000 (PostgreSQL can't even be asked about one).
+        values = [value for n, value in keys if n == name and "\x00" not in value]
         resolved = await ctx.store.resolve_unique(
             ctx.portal_id, ctx.object_type.type_id, name, values
         )

@@ -35,6 +35,8 @@ FIELD_TYPES: dict[str, frozenset[str]] = {
 }
 MAX_UNIQUE_PROPERTIES = 10
 MAX_NAME_LENGTH = 100
+DISPLAY_ORDER_RANGE = (-(2**31), 2**31 - 1)
+"""HubSpot's ``displayOrder`` is an int32 (and so is our column on PostgreSQL)."""
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 BOOL_OPTIONS = (
     PropertyOption("Yes", "true", False, "", 0),
@@ -95,6 +97,23 @@ def check_label(label: str) -> None:
         raise ValidationError("label can not be null or empty", context={"label": [label]})
 
 
+def check_display_order(value: int | None, field: str = "displayOrder") -> None:
+    low, high = DISPLAY_ORDER_RANGE
+    if value is not None and not low <= value <= high:
+        raise ValidationError(
+            f"{field} must be between {low} and {high}", context={field: [str(value)]}
+        )
+
+
+def check_no_nul(**texts: str | None) -> None:
+    """PostgreSQL can't store U+0000, so neither database takes it in a definition."""
+    for field, text in texts.items():
+        if text is not None and "\x00" in text:
+            raise ValidationError(
+                f"{field} contains a NUL character (\\u0000)", context={field: [text]}
+            )
+
+
 def check_types(type_name: str, field_type: str) -> None:
     """The type ↔ fieldType table of hubspot-behaviour §4.2."""
     allowed = FIELD_TYPES.get(type_name)
@@ -116,6 +135,11 @@ def with_checked_options(definition: PropertyDefinition) -> PropertyDefinition:
     """``bool`` gets true/false options when none are given; an enumeration needs options
     (unless they come from outside, ``externalOptions``); option values are distinct."""
     options = definition.options
+    check_display_order(definition.display_order)
+    check_no_nul(label=definition.label, description=definition.description)
+    for option in options:
+        check_display_order(option.display_order, "options.displayOrder")
+        check_no_nul(label=option.label, value=option.value, description=option.description)
     if not options and definition.type == "bool":
         options = BOOL_OPTIONS
     external = bool(definition.extra.get("externalOptions"))
@@ -213,6 +237,8 @@ def group_not_found(name: str) -> PropertyNotFound:
 def check_new_group(group: PropertyGroup, existing: Collection[str]) -> None:
     check_name(group.name, "Property group")
     check_label(group.label)
+    check_no_nul(label=group.label)
+    check_display_order(group.display_order)
     if group.name in existing:
         raise PropertyExists(
             f"Property group '{group.name}' already exists.", context={"name": [group.name]}
@@ -368,6 +394,8 @@ async def update_group(
         display_order=current.display_order if display_order is None else display_order,
     )
     check_label(updated.label)
+    check_no_nul(label=updated.label)
+    check_display_order(updated.display_order)
     await ctx.store.save_property_group(ctx.portal_id, ctx.object_type.type_id, updated)
     return updated
 

@@ -27,7 +27,8 @@ Error codes and messages, with the evidence for each (captured HubSpot bodies):
   unparseable dates and datetimes: ``INVALID_DATE`` (the code HubSpot documents for bad date
   input) / ``<v> is not a valid date.`` or ``... datetime.`` (text inferred).
 - string: ``INVALID_STRING_LENGTH`` beyond 65,536 characters: limit documented, code and
-  text inferred (no capture found).
+  text inferred (no capture found). ``INVALID_STRING`` for a NUL character (U+0000), which
+  PostgreSQL can't store: our rule, so that SQLite answers the same (code and text ours).
 """
 
 from __future__ import annotations
@@ -182,6 +183,9 @@ def _enumeration(definition: PropertyDefinition, raw: str) -> str | PropertyProb
 
 
 def _string(definition: PropertyDefinition, raw: str) -> str | PropertyProblem:
+    if "\x00" in raw:  # PostgreSQL can't store it, so neither database takes it
+        message = f'Property "{definition.name}" value contains a NUL character (\\u0000).'
+        return _problem(definition, "INVALID_STRING", message)
     if len(raw) > MAX_STRING_LENGTH:
         message = (
             f'Property "{definition.name}" value is {len(raw)} characters long; '

@@ -161,6 +161,10 @@ def index_map(
     }
 
 
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
 def _invalid(message: str, **context: Sequence[str]) -> ValidationError:
     return ValidationError(message, context={k: list(v) for k, v in context.items()})
 
@@ -173,10 +177,7 @@ def _number(definition: PropertyDefinition, raw: str) -> float:
         instant = parse_instant(text)
         found = None if instant is None else float(instant)
     else:
-        try:
-            found = float(text)
-        except ValueError:
-            found = None
+        found = float(text) if _DECIMAL.fullmatch(text) else None  # float() takes "３"
     if found is None or found != found:  # NaN compares with nothing
         name = definition.name
         raise _invalid(f"{raw} is not a valid value for {name}", propertyName=[name])
@@ -202,6 +203,16 @@ def _missing(operator: str, what: str) -> ValidationError:
 
 
 def _raw_values(f: FilterInput) -> tuple[str, ...]:
+    values = _given_values(f)
+    if any("\x00" in v for v in values):  # never stored, and PostgreSQL refuses to compare
+        raise _invalid(
+            f"Filter value for {f.property_name} contains a NUL character (\\u0000)",
+            propertyName=[f.property_name],
+        )
+    return values
+
+
+def _given_values(f: FilterInput) -> tuple[str, ...]:
     op = f.operator
     if op in ("HAS_PROPERTY", "NOT_HAS_PROPERTY"):
         return ()
@@ -246,10 +257,10 @@ def _association_condition(f: FilterInput) -> Condition:
         )
     ids: list[float] = []
     for raw in _raw_values(f):
-        try:
-            ids.append(float(int(raw.strip())))
-        except ValueError:
-            raise _invalid(f"{raw} is not a valid record id", value=[raw]) from None
+        text = raw.strip()
+        if not _INTEGER.fullmatch(text):  # int() takes "３" and "1_0" too
+            raise _invalid(f"{raw} is not a valid record id", value=[raw])
+        ids.append(float(text))
     return Condition(f.property_name, f.operator, "association", tuple(ids), linked_type.type_id)
 
 

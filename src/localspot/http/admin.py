@@ -3,7 +3,8 @@ portals, snapshots, seeded ids, time, faults, the journal), behind its own token
 
 The admin token (``LOCALSPOT_ADMIN_TOKEN``, or the random one ``serve`` prints) is the only
 credential these routes take; a portal token is refused here, and the admin token is no
-portal token, so it is refused on the CRM routes.
+portal token, so it is refused on the CRM routes. Wrong admin tokens are braked
+(``admin_brake.py``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
 from localspot.crm.errors import InvalidAuthentication
+from localspot.http.admin_brake import AdminBrake
 from localspot.http.admin_portals import PortalsController
 from localspot.http.admin_runtime import FaultsController, JournalController, TimeController
 from localspot.http.auth import bearer_token
@@ -25,9 +27,16 @@ ADMIN_PATH = "/_localspot"
 
 async def admin_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     expected: str = connection.app.state.admin_token
+    brake: AdminBrake = connection.app.state.admin_brake
+    client = connection.client.host if connection.client else ""
+    brake.check(client)
     token = bearer_token(connection) or ""
-    if not token or not hmac.compare_digest(token.encode(), expected.encode()):
+    if not token:
         raise InvalidAuthentication()
+    if not hmac.compare_digest(token.encode(), expected.encode()):
+        brake.failed(client)
+        raise InvalidAuthentication()
+    brake.succeeded(client)
 
 
 def admin_router() -> Router:

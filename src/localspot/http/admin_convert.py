@@ -68,7 +68,7 @@ def encode_snapshot(dump: PortalDump) -> bytes:
 
 
 def _record_id(text: str) -> int:
-    if not text.isdigit() or len(text) > 18:
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
         raise ValidationError(f"Record id {text!r} in the snapshot is not a number")
     return int(text)
 

@@ -16,11 +16,11 @@ from localspot.crm.errors import ValidationError
 from localspot.crm.storage import Store
 from localspot.http.admin_convert import encode_snapshot, from_snapshot
 from localspot.http.auth import all_scopes, hash_token
-from localspot.http.openapi_specs import error_responses
+from localspot.http.openapi_specs import admin_error_responses
 from localspot.wire import admin as w
 
 TIERS = ("free", "starter", "professional", "enterprise")
-ERRORS = error_responses()
+ERRORS = admin_error_responses()
 SNAPSHOT_BYTES = 1_000_000_000
 """A restore takes a whole portal, far above the API's usual body limit."""
 

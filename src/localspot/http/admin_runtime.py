@@ -117,8 +117,11 @@ class TimeController(Controller):
     async def advance(
         self, request: Request[Any, Any, State], data: w.TimeAdvanceRequest
     ) -> w.TimeState:
-        clock_of(request).advance(data.ms)
-        return time_state(clock_of(request))
+        clock = clock_of(request)
+        if parse_instant(str(clock.now_ms() + data.ms)) is None:
+            raise ValidationError(f"ms {data.ms} would move the clock outside years 1-9999")
+        clock.advance(data.ms)
+        return time_state(clock)
 
     @post("/unfreeze", status_code=HTTP_200_OK, responses=ERRORS, summary="Run from here")
     async def unfreeze(self, request: Request[Any, Any, State]) -> w.TimeState:

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+import msgspec
 from litestar import Request, Response
 from litestar.exceptions import (
     HTTPException,
@@ -64,6 +65,35 @@ def error_response(
     )
     all_headers = {CORRELATION_HEADER: correlation_id, **(headers or {})}
     return Response(body, status_code=status, headers=all_headers)
+
+
+def _error_body(exc: HubSpotError, correlation_id: str) -> Error:
+    return Error(
+        status="error",
+        message=exc.message,
+        correlation_id=correlation_id,
+        category=exc.category,
+        context={k: list(v) for k, v in exc.context.items()},
+        errors=[_detail(d) for d in exc.details],
+        links=dict(exc.links) or None,
+        error_type=exc.error_type,
+        policy_name=exc.policy_name,
+        sub_category=exc.sub_category,
+    )
+
+
+async def send_error(send: Any, exc: HubSpotError) -> None:
+    """The same answer as ``on_hubspot_error``, for ASGI layers outside the app."""
+    correlation_id = new_correlation_id()
+    body = msgspec.json.encode(_error_body(exc, correlation_id))
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (CORRELATION_HEADER.encode(), correlation_id.encode()),
+        *((k.encode("latin-1"), v.encode("latin-1")) for k, v in exc.headers.items()),
+    ]
+    await send({"type": "http.response.start", "status": exc.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
 def on_hubspot_error(_: Request[Any, Any, Any], exc: HubSpotError) -> Response[Error]:

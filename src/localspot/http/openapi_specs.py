@@ -24,6 +24,16 @@ def error_responses() -> dict[int, ResponseSpec]:
     }
 
 
+def admin_error_responses() -> dict[int, ResponseSpec]:
+    """The admin API's: those of every route, plus the lockout after wrong admin tokens."""
+    locked = ResponseSpec(
+        data_container=Error,
+        description="Too many wrong admin tokens from this client (RATE_LIMITS)",
+        generate_examples=False,
+    )
+    return {**error_responses(), 429: locked}
+
+
 def batch_responses(*, upsert: bool = False) -> dict[int, ResponseSpec]:
     partial = (
         w.BatchResponseSimplePublicUpsertObjectWithErrors

@@ -9,12 +9,16 @@ from litestar.datastructures import State
 from litestar.status_codes import HTTP_200_OK
 
 from localspot.crm import search
+from localspot.crm.batch_rules import is_ascii_digits
 from localspot.crm.errors import ValidationError
 from localspot.http import convert
 from localspot.http.objects import crm_context
 from localspot.http.openapi_specs import error_responses
 from localspot.wire import search as w
 from localspot.wire.objects import SimplePublicObject
+
+MAX_AFTER_DIGITS = 18
+"""Far past the 10,000 results search pages through (and well inside ``int()``'s limit)."""
 
 
 def _text(value: w.FilterValue | None) -> str | None:
@@ -43,7 +47,7 @@ def _after(value: str | int | None) -> int:
     if value in (None, ""):
         return 0
     text = str(value)
-    if not text.isdigit():
+    if not is_ascii_digits(text) or len(text) > MAX_AFTER_DIGITS:
         raise ValidationError(f"Invalid after value {text}", context={"after": [text]})
     return int(text)
 
