@@ -92,6 +92,8 @@ def remove_links(
 ) -> None:
     """Delete the rows from ``from_id`` to (``to_type``, ``to_id``) of each pair, with one of
     ``type_ids`` (None: every type). The caller passes both directions."""
+    if type_ids is not None and not type_ids:
+        return  # no type named, nothing to remove (and PostgreSQL refuses ``IN ()``)
     kinds = sorted(type_ids) if type_ids is not None else []
     type_test = f" AND type_id IN ({marks(len(kinds))})" if type_ids is not None else ""
     run_many(
