@@ -12,12 +12,12 @@ from litestar import Controller, Litestar, Request, Response, Router, get
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components
 from litestar.response import Redirect
 
 from localspot import __version__
 from localspot.clock import Clock, ControllableClock
 from localspot.config import Settings
-from localspot.crm.object_types import all_types
 from localspot.crm.storage import Store
 from localspot.http.admin import admin_router
 from localspot.http.admin_brake import AdminBrake
@@ -35,13 +35,20 @@ from localspot.http.journal import Journal, journal_layer
 from localspot.http.json_body import JsonRequest
 from localspot.http.limits import add_usage_headers, rate_limit_guard
 from localspot.http.objects import ObjectsController
+from localspot.http.openapi_documents import (
+    HUBSPOT_SCHEME,
+    SECURITY_SCHEMES,
+    admin_document,
+    hubspot_document,
+)
 from localspot.http.properties import PropertiesController
 from localspot.http.search import SearchController
 from localspot.store.counters import open_counters
 from localspot.store.open import open_store
 
+OPENAPI_MEDIA_TYPE = "application/vnd.oai.openapi+json"
 OBJECT_PATHS = ("/crm/v3/objects", "/crm/objects/2026-03")
-TYPE_PARAMETERS = ("object_type", "to_object_type")
+HUBSPOT_SECURITY: list[dict[str, list[str]]] = [{HUBSPOT_SCHEME: []}]
 ASSOCIATION_PATHS: tuple[tuple[str, list[type[Controller]]], ...] = (
     ("/crm/v3/objects", [ObjectAssociationsController]),
     ("/crm/v4/objects", [RecordAssociationsController]),
@@ -50,7 +57,7 @@ ASSOCIATION_PATHS: tuple[tuple[str, list[type[Controller]]], ...] = (
 )
 
 
-@get("/healthz", include_in_schema=False)
+@get("/healthz", tags=["Operations"], security=[], summary="Liveness check (no token)")
 async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
@@ -67,26 +74,21 @@ def _openapi() -> OpenAPIConfig:
         version=__version__,
         description="A HubSpot-compatible CRM API: HubSpot's paths, bodies and errors.",
         path="/schema",
+        components=Components(security_schemes=SECURITY_SCHEMES),
         render_plugins=[SwaggerRenderPlugin(path="/swagger")],
     )
 
 
-@get("/openapi.json", include_in_schema=False, media_type="application/vnd.oai.openapi+json")
+@get("/openapi.json", include_in_schema=False, media_type=OPENAPI_MEDIA_TYPE)
 async def openapi_json(request: Request[Any, Any, Any]) -> dict[str, Any]:
-    """HubSpot-style clients and schemathesis look for the schema here."""
-    return with_object_type_names(request.app.openapi_schema.to_schema())
+    """HubSpot-style clients and schemathesis look for the HubSpot API's schema here."""
+    return hubspot_document(request.app.openapi_schema.to_schema())
 
 
-def with_object_type_names(document: dict[str, Any]) -> dict[str, Any]:
-    """Object types are data, so the path parameter is a plain string in code; the
-    document lists the names and type ids the server knows."""
-    names = sorted({k for t in all_types() for k in (t.name, t.type_id)})
-    for operations in document.get("paths", {}).values():
-        for operation in operations.values():
-            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
-                if parameter.get("name") in TYPE_PARAMETERS and parameter.get("in") == "path":
-                    parameter["schema"] = {"type": "string", "enum": names}
-    return document
+@get("/_localspot/openapi.json", include_in_schema=False, media_type=OPENAPI_MEDIA_TYPE)
+async def admin_openapi_json(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """The admin API's own schema, with the admin token as its security scheme."""
+    return admin_document(request.app.openapi_schema.to_schema())
 
 
 @get("/docs", include_in_schema=False)
@@ -122,6 +124,7 @@ def create_app(
             path=path,
             route_handlers=[ObjectsController, SearchController],
             guards=[auth_guard, rate_limit_guard],
+            security=HUBSPOT_SECURITY,
         )
         for path in OBJECT_PATHS
     ]
@@ -130,6 +133,7 @@ def create_app(
             path=path,
             route_handlers=handlers,
             guards=[auth_guard, rate_limit_guard],
+            security=HUBSPOT_SECURITY,
         )
         for path, handlers in ASSOCIATION_PATHS
     ]
@@ -138,11 +142,19 @@ def create_app(
             path="/crm/v3/properties",
             route_handlers=[PropertiesController],
             guards=[auth_guard, rate_limit_guard],
+            security=HUBSPOT_SECURITY,
         )
     )
     app_clock = clock if isinstance(clock, ControllableClock) else ControllableClock(clock)
     app = Litestar(
-        route_handlers=[healthz, openapi_json, docs_page, *routers, admin_router()],
+        route_handlers=[
+            healthz,
+            openapi_json,
+            admin_openapi_json,
+            docs_page,
+            *routers,
+            admin_router(),
+        ],
         exception_handlers=EXCEPTION_HANDLERS,
         after_request=_add_correlation_id,
         before_send=[add_usage_headers],

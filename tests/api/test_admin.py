@@ -168,7 +168,7 @@ def test_seed_out_of_range_returns_400(spot: AdminServer) -> None:
 
 
 def test_admin_routes_are_listed_under_the_admin_tag(spot: AdminServer) -> None:
-    document = httpx.get(f"{spot.base_url}/openapi.json").json()
+    document = httpx.get(f"{spot.base_url}/_localspot/openapi.json").json()
     admin_paths = {p: ops for p, ops in document["paths"].items() if p.startswith("/_localspot")}
     assert "/_localspot/portals/{portal_id}/faults" in admin_paths
     tags = {tag for ops in admin_paths.values() for op in ops.values() for tag in op["tags"]}

@@ -20,6 +20,16 @@ from admin_support import (
 UNIQUE = "snap_ref"
 
 
+LINK = {
+    "from_type": "0-48",
+    "from_id": 1,
+    "to_type": "0-1",
+    "to_id": 2,
+    "type_id": 194,
+    "category": "HUBSPOT_DEFINED",
+}
+
+
 @pytest.fixture(scope="module")
 def spot(
     backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -167,6 +177,27 @@ def test_restore_with_an_unknown_object_type_returns_400(spot: AdminServer) -> N
     data = {"format": "localspot-snapshot/1", "portal": {"name": "x"}, "objectTypes": types}
     response = restore(spot, portal_id, json.dumps(data).encode())
     assert_hubspot_error(response, 400, "VALIDATION_ERROR")
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [{"from_id": 5}],
+        [{**LINK, "from_type": "x" * 33}],
+        [{**LINK, "to_id": 2**63}],
+        [LINK, LINK],
+    ],
+    ids=["missing-columns", "long-type", "id-beyond-64-bits", "listed-twice"],
+)
+def test_restore_with_a_bad_association_row_returns_400_and_writes_nothing(
+    spot: AdminServer, filled: tuple[int, httpx.Client], rows: list[dict[str, Any]]
+) -> None:
+    portal_id, _ = filled
+    before = snapshot(spot, portal_id)
+    data = {**json.loads(before), "associations": rows}
+    response = restore(spot, portal_id, json.dumps(data).encode())
+    assert_hubspot_error(response, 400, "VALIDATION_ERROR")
+    assert snapshot(spot, portal_id) == before
 
 
 def test_snapshot_of_an_unknown_portal_returns_404(spot: AdminServer) -> None:

@@ -469,6 +469,15 @@ def test_batch_labels_archive_answers_204_and_removes_the_type(portal_http: http
     assert 194 not in remaining
 
 
+def test_batch_label_archive_with_no_types_removes_nothing(portal_http: httpx.Client) -> None:
+    contact_id = create_contact(portal_http)
+    call_id = create_call(portal_http, contact_id)
+    inputs = [{"from": {"id": call_id}, "to": {"id": contact_id}, "types": []}]
+    response = portal_http.post(f"{V4_BATCH}/labels/archive", json={"inputs": inputs})
+    assert response.status_code == 204, response.text
+    assert v4_ids(portal_http, "calls", call_id, "contacts") == [contact_id]
+
+
 def test_batch_read_over_1000_inputs_is_rejected(portal_http: httpx.Client) -> None:
     inputs = [{"id": str(900_000_000_000 + i)} for i in range(1001)]
     response = portal_http.post(f"{V4_BATCH}/read", json={"inputs": inputs})

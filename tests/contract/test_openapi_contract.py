@@ -1,27 +1,47 @@
-"""schemathesis against our own /openapi.json: no 5xx, every response matches its schema.
+"""schemathesis over both of our OpenAPI documents: no 5xx, every response as declared.
 
-Runs schemathesis' own CLI against the real server, so the check is exactly what a user
-running ``st run`` would see.
+Runs schemathesis' own CLI against a real server, so the check is exactly what a user running
+``st run`` would see: ``/openapi.json`` (the HubSpot API) with a portal's token, then
+``/_localspot/openapi.json`` (the admin API) with the admin token. A config file binds path
+parameters to ids that exist (records, a property, a group, a portal, a fault rule), so the
+run reaches the 200 paths as well as the 400s and 404s.
+
+The module has its own server: the admin run freezes and moves the clock, adds fault rules,
+resets and deletes portals. Nothing is excluded; the HubSpot run goes first so the admin
+run's faults and resets cannot reach it, and the admin run fuzzes a portal of its own.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
-CHECKS = ",".join(
-    [
-        "not_a_server_error",
-        "response_schema_conformance",
-        "status_code_conformance",
-        "content_type_conformance",
-    ]
-)
+from api.admin_support import AdminServer, create_calls, serve_with_admin
+
+CHECKS = [
+    "not_a_server_error",
+    "response_schema_conformance",
+    "status_code_conformance",
+    "content_type_conformance",
+]
+MAX_EXAMPLES = 12
+SEED = 1
+CONTACTS = "/crm/v3/objects/contacts"
+
+
+@pytest.fixture(scope="module")
+def spot(
+    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AdminServer]:
+    yield from serve_with_admin(backend, request, tmp_path_factory)
 
 
 def schemathesis_command() -> list[str]:
@@ -29,33 +49,184 @@ def schemathesis_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "schemathesis.cli"]
 
 
-def test_openapi_schema_describes_batch_update(http: httpx.Client) -> None:
-    document = http.get("/openapi.json").json()
-    operation = document["paths"]["/crm/v3/objects/{object_type}/batch/update"]["post"]
-    assert {"200", "207", "400", "401"} <= set(operation["responses"])
+def toml_value(value: Any) -> str:
+    """JSON strings, numbers, lists and inline tables are valid TOML too."""
+    if isinstance(value, dict):
+        return (
+            "{ " + ", ".join(f"{json.dumps(k)} = {toml_value(v)}" for k, v in value.items()) + " }"
+        )
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return json.dumps(value)
 
 
-def test_every_operation_conforms_to_the_schema(server: Any) -> None:
-    done = subprocess.run(
+def config_file(path: Path, token: str, bindings: dict[str, list[Any]]) -> Path:
+    """A schemathesis.toml: the checks, the seed, and existing ids bound to parameters.
+
+    Each bound parameter takes a known value most of the time; generated values still reach
+    the 400 and 404 paths.
+    """
+    lines = [
+        f"seed = {SEED}",
+        'suppress-health-check = ["all"]',
+        "[checks]",
+        *(f"{name}.enabled = true" for name in CHECKS),
+        "[generation]",
+        f"max-examples = {MAX_EXAMPLES}",
+        "[headers]",
+        f"Authorization = {toml_value('Bearer ' + token)}",
+        "[dictionaries]",
+        *(f"known_{i} = {toml_value({'values': v})}" for i, v in enumerate(bindings.values())),
+        "[parameters]",
+        *(
+            f"{toml_value(name)} = {toml_value({'dictionary': f'known_{i}', 'probability': 0.7})}"
+            for i, name in enumerate(bindings)
+        ),
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def run_schemathesis(document_url: str, config: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [
             *schemathesis_command(),
+            "--config-file",
+            str(config),
             "run",
-            f"{server.base_url}/openapi.json",
-            "--header",
-            f"Authorization: Bearer {server.token}",
+            document_url,
             "--checks",
-            CHECKS,
-            "--max-examples",
-            "12",
-            "--seed",
-            "1",
+            ",".join(CHECKS),
             "--phases",
             "examples,coverage,fuzzing",
-            "--suppress-health-check",
-            "all",
         ],
         capture_output=True,
         text=True,
         timeout=300,
     )
-    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
+
+
+def failures(done: subprocess.CompletedProcess[str]) -> str:
+    """schemathesis' FAILURES section (each with its curl), else the end of its output."""
+    out = done.stdout
+    start = out.find(" FAILURES ")
+    end = out.find(" WARNINGS ", start) if start >= 0 else -1
+    shown = out[start:end] if start >= 0 else out[-6000:]
+    return shown[:20000] + done.stderr[-2000:]
+
+
+def hubspot_data(crm: httpx.Client) -> dict[str, list[str]]:
+    """Records, a property, a group and an association the HubSpot run can find."""
+    calls = create_calls(crm, 2)
+    contact = crm.post(CONTACTS, json={"properties": {"email": "fuzz@example.com"}})
+    assert contact.status_code == 201, contact.text
+    contact_id = contact.json()["id"]
+    group = crm.post("/crm/v3/properties/calls/groups", json={"name": "fuzz", "label": "Fuzz"})
+    assert group.status_code == 201, group.text
+    created = crm.post(
+        "/crm/v3/properties/calls",
+        json={
+            "name": "fuzz_note",
+            "label": "Fuzz note",
+            "type": "string",
+            "fieldType": "text",
+            "groupName": "fuzz",
+        },
+    )
+    assert created.status_code == 201, created.text
+    linked = crm.put(f"/crm/v4/objects/calls/{calls[0]}/associations/default/contacts/{contact_id}")
+    assert linked.status_code == 200, linked.text
+    return {
+        "path.object_type": ["calls"],
+        "path.object_id": calls,
+        "path.to_object_type": ["contacts"],
+        "path.to_object_id": [contact_id],
+        "path.property_name": ["fuzz_note", "hs_call_title"],
+        "path.group_name": ["fuzz"],
+        "path.association_type": ["194", "call_to_contact"],
+        "body.inputs[*].id": [*calls, contact_id],
+        "body.inputs[*].from.id": calls,
+        "body.inputs[*].to.id": [contact_id],
+        "body.inputs[*].to[*].id": [contact_id],
+    }
+
+
+def admin_data(spot: AdminServer) -> dict[str, list[Any]]:
+    """A portal of the admin run's own, with a record and a fault rule in it."""
+    portal_id, crm = spot.new_portal()
+    create_calls(crm, 1)
+    rule = spot.admin.post(
+        f"/_localspot/portals/{portal_id}/faults", json={"status": 503, "path": "/nowhere"}
+    )
+    assert rule.status_code == 201, rule.text
+    return {
+        "path.portal_id": [portal_id],
+        "path.rule_id": [rule.json()["id"]],
+        "body.status": [429, 503],
+        "body.policy": ["DAILY"],
+        "body.latencyMs": [0, 5],
+        "body.format": ["localspot-snapshot/1"],
+        "body.tier": ["starter"],
+        "body.timezone": ["Europe/Paris"],
+    }
+
+
+def test_openapi_schema_describes_batch_update(spot: AdminServer) -> None:
+    document = httpx.get(f"{spot.base_url}/openapi.json").json()
+    operation = document["paths"]["/crm/v3/objects/{object_type}/batch/update"]["post"]
+    assert {"200", "207", "400", "401"} <= set(operation["responses"])
+    assert operation["security"] == [{"private_apps": []}]
+
+
+def test_the_hubspot_document_holds_no_admin_route(spot: AdminServer) -> None:
+    document = httpx.get(f"{spot.base_url}/openapi.json").json()
+    assert not [p for p in document["paths"] if p.startswith("/_localspot")]
+    assert set(document["components"]["securitySchemes"]) == {"private_apps"}
+
+
+def test_the_admin_document_uses_the_admin_token(spot: AdminServer) -> None:
+    document = httpx.get(f"{spot.base_url}/_localspot/openapi.json").json()
+    assert set(document["components"]["securitySchemes"]) == {"localspot_admin"}
+    security = {
+        path: json.dumps(operation.get("security"))
+        for path, item in document["paths"].items()
+        for operation in item.values()
+    }
+    assert security.pop("/healthz") == "null"
+    assert set(security.values()) == {json.dumps([{"localspot_admin": []}])}
+
+
+def test_every_route_served_is_in_one_of_the_documents(spot: AdminServer) -> None:
+    documented = {
+        (method.upper(), path)
+        for url in ("/openapi.json", "/_localspot/openapi.json")
+        for path, item in httpx.get(spot.base_url + url).json()["paths"].items()
+        for method in item
+    }
+    assert documented == served_operations()
+
+
+def served_operations() -> set[tuple[str, str]]:
+    """What the app routes, read from the app the server runs, less the schema's own pages."""
+    from localspot.app import create_app
+    from localspot.config import Settings
+
+    pages = ("/openapi.json", "/_localspot/openapi.json", "/docs", "/schema")
+    return {
+        (method, route.path_format)
+        for route in create_app(Settings()).routes
+        for method in route.methods - {"OPTIONS"}
+        if not route.path_format.startswith(pages)
+    }
+
+
+def test_every_operation_conforms_to_the_schema(spot: AdminServer, tmp_path: Path) -> None:
+    portal_id, crm = spot.new_portal()
+    token = str(crm.headers["Authorization"]).removeprefix("Bearer ")
+    hubspot = config_file(tmp_path / "hubspot.toml", token, hubspot_data(crm))
+    done = run_schemathesis(f"{spot.base_url}/openapi.json", hubspot)
+    assert done.returncode == 0, failures(done)
+    admin_token = str(spot.admin.headers["Authorization"]).removeprefix("Bearer ")
+    admin = config_file(tmp_path / "admin.toml", admin_token, admin_data(spot))
+    done = run_schemathesis(f"{spot.base_url}/_localspot/openapi.json", admin)
+    assert done.returncode == 0, failures(done)

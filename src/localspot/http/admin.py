@@ -21,6 +21,7 @@ from localspot.http.admin_brake import AdminBrake
 from localspot.http.admin_portals import PortalsController
 from localspot.http.admin_runtime import FaultsController, JournalController, TimeController
 from localspot.http.auth import bearer_token
+from localspot.http.openapi_documents import ADMIN_SCHEME
 
 ADMIN_PATH = "/_localspot"
 
@@ -44,4 +45,5 @@ def admin_router() -> Router:
         path=ADMIN_PATH,
         route_handlers=[PortalsController, FaultsController, JournalController, TimeController],
         guards=[admin_guard],
+        security=[{ADMIN_SCHEME: []}],
     )

@@ -59,7 +59,7 @@ def to_snapshot(dump: PortalDump) -> w.PortalSnapshot:
         portal=w.SnapshotPortal(dump.name, dump.tier, dump.timezone),
         object_types=dict(types),
         id_sequence=sequence,
-        associations=[dict(row) for row in dump.associations],
+        associations=[msgspec.convert(row, w.SnapshotAssociation) for row in dump.associations],
     )
 
 
@@ -98,6 +98,15 @@ def _definition(prop: w.SnapshotProperty) -> PropertyDefinition:
     return PropertyDefinition(**fields)
 
 
+def _associations(rows: list[w.SnapshotAssociation]) -> tuple[dict[str, int | str], ...]:
+    """The rows as the store takes them; a row given twice is a 400, not a key clash."""
+    found = tuple(msgspec.structs.asdict(row) for row in rows)
+    keys = {(r["from_id"], r["to_type"], r["to_id"], r["type_id"]) for r in found}
+    if len(keys) != len(found):
+        raise ValidationError("Invalid snapshot: an association is listed twice")
+    return found
+
+
 def from_snapshot(snapshot: w.PortalSnapshot) -> PortalDump:
     if snapshot.format != w.SNAPSHOT_FORMAT:
         raise ValidationError(f"Unknown snapshot format {snapshot.format!r}")
@@ -114,7 +123,7 @@ def from_snapshot(snapshot: w.PortalSnapshot) -> PortalDump:
             for t, body in types
             for g in body.groups
         ),
-        associations=tuple(snapshot.associations),
+        associations=_associations(snapshot.associations),
         id_seed=sequence.seed if sequence else None,
         next_id_position=sequence.next_position if sequence else 1,
     )

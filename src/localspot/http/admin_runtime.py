@@ -3,11 +3,12 @@ process's memory) and the clock (one per process)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, delete, get, post
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.openapi.spec import Example
+from litestar.params import Body, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from localspot.clock import ControllableClock
@@ -18,6 +19,11 @@ from localspot.http.admin_portals import ERRORS, store_of
 from localspot.http.faults import FaultRules
 from localspot.http.journal import Journal, as_wire
 from localspot.wire import admin as w
+
+RULE_EXAMPLE = Example(
+    summary="Answer the next batch update with a 429",
+    value={"status": 429, "method": "POST", "path": "*/batch/update", "times": 1},
+)
 
 
 def faults_of(request: Request[Any, Any, State]) -> FaultRules:
@@ -42,7 +48,10 @@ class FaultsController(Controller):
 
     @post("/", status_code=HTTP_201_CREATED, responses=ERRORS, summary="Add a fault rule")
     async def add_rule(
-        self, request: Request[Any, Any, State], portal_id: int, data: w.FaultRuleInput
+        self,
+        request: Request[Any, Any, State],
+        portal_id: int,
+        data: Annotated[w.FaultRuleInput, Body(examples=[RULE_EXAMPLE])],
     ) -> w.FaultRule:
         await portal_admin.require_portal(store_of(request), portal_id)
         return faults_of(request).add(portal_id, data).as_wire()

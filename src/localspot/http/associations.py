@@ -22,7 +22,7 @@ from localspot.crm.model import InputError
 from localspot.crm.property_types import format_datetime
 from localspot.http import convert
 from localspot.http.objects import crm_context, next_page_link
-from localspot.http.openapi_specs import error_responses
+from localspot.http.openapi_specs import error_responses, multi_status
 from localspot.wire import associations as wa
 from localspot.wire import objects as w
 
@@ -197,7 +197,7 @@ class BatchAssociationsController(Controller):
         "/associate/default",
         opt=WRITE,
         status_code=HTTP_200_OK,
-        responses=error_responses(),
+        responses=multi_status(wa.BatchResponsePublicDefaultAssociation),
         summary="Associate pairs of records with the default type",
     )
     async def associate_default(
@@ -224,7 +224,7 @@ class BatchAssociationsController(Controller):
         "/create",
         opt=WRITE,
         status_code=HTTP_201_CREATED,
-        responses=error_responses(),
+        responses=multi_status(wa.BatchResponseLabelsBetweenObjectPair),
         summary="Associate pairs of records with the given types",
     )
     async def create(
@@ -252,7 +252,7 @@ class BatchAssociationsController(Controller):
         "/read",
         opt=READ,
         status_code=HTTP_200_OK,
-        responses=error_responses(),
+        responses=multi_status(wa.BatchResponsePublicAssociationMultiWithLabel),
         summary="Read the associations of many records",
     )
     async def read(

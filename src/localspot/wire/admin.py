@@ -6,11 +6,13 @@ Inputs refuse unknown fields, so a misspelt option is an error rather than silen
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from msgspec import Struct
+from msgspec import Meta, Struct
 
 SNAPSHOT_FORMAT = "localspot-snapshot/1"
+RecordKey = Annotated[int, Meta(ge=1, le=2**63 - 1)]
+TypeName = Annotated[str, Meta(min_length=1, max_length=32)]
 
 
 class PortalCreateRequest(Struct, rename="camel", forbid_unknown_fields=True):
@@ -197,6 +199,17 @@ class SnapshotIdSequence(Struct, rename="camel"):
     next_position: int = 1
 
 
+class SnapshotAssociation(Struct, forbid_unknown_fields=True):
+    """One row of the associations table, named as its columns (one row per direction)."""
+
+    from_type: TypeName
+    from_id: RecordKey
+    to_type: TypeName
+    to_id: RecordKey
+    type_id: Annotated[int, Meta(ge=-(2**31), le=2**31 - 1)]
+    category: TypeName
+
+
 class PortalSnapshot(Struct, rename="camel"):
     """A whole portal; encoded with sorted keys, records by id, so equal states give equal
     bytes."""
@@ -205,4 +218,4 @@ class PortalSnapshot(Struct, rename="camel"):
     portal: SnapshotPortal
     object_types: dict[str, SnapshotObjectType]
     id_sequence: SnapshotIdSequence | None = None
-    associations: list[dict[str, Any]] = []
+    associations: list[SnapshotAssociation] = []
