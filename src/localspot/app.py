@@ -152,7 +152,7 @@ def create_app(
                 "counters": open_counters(settings.redis_url),
                 "admin_token": settings.admin_token or secrets.token_urlsafe(24),
                 "faults": FaultRules(),
-                "journal": Journal(settings.journal_size),
+                "journal": Journal.from_settings(settings),
             }
         ),
         lifespan=[lifespan],

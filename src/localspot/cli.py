@@ -55,6 +55,8 @@ def serve(
     """Serve the API (migrations run first)."""
     import uvicorn
 
+    from localspot.http.access_log import log_config
+
     settings = Settings.from_env(
         host=host,
         port=port,
@@ -82,6 +84,7 @@ def serve(
         port=settings.port,
         workers=settings.workers,
         log_level=settings.log_level,
+        log_config=log_config(),
     )
 
 

@@ -58,6 +58,12 @@ class Settings:
     journal_size: int = _setting(
         500, "Requests the journal keeps per portal, in each server process's memory (0: off)."
     )
+    journal_portal_bytes: int = _setting(
+        16 * 2**20, "Bytes the journal keeps per portal (bodies, paths, queries); oldest go first."
+    )
+    journal_bytes: int = _setting(
+        64 * 2**20, "Bytes the journal keeps for all portals of one server process together."
+    )
     sqlite_synchronous: str = _setting(
         "NORMAL",
         "SQLite synchronous pragma: NORMAL (durable with WAL) or FULL; OFF for throwaway data.",
