@@ -22,10 +22,10 @@ class RedactSecrets(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         secrets = request_secrets()
-        if isinstance(record.msg, str):
-            record.msg = scrub(record.msg, secrets)
-        if isinstance(record.args, tuple):
+        if isinstance(record.args, tuple) and record.args:
             record.args = tuple(_redacted(a, secrets) for a in record.args)
+        elif isinstance(record.msg, str):  # a message without arguments: no %-template
+            record.msg = scrub(record.msg, secrets)
         return True
 
 
