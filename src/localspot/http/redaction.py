@@ -45,9 +45,10 @@ also the shape of the tokens localspot mints."""
 _KEYS = "|".join(sorted(SECRET_KEYS, key=len, reverse=True))
 _SECRET_PAIR = re.compile(rf"((?<![A-Za-z0-9_])(?:{_KEYS})=)[^&#\s\"'<>]*", re.IGNORECASE)
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
-_SUSPECT = (b"\\u", b"%", b"pat-", b"token", b"key", b"secret", b"password", b"authorization")
-"""Bytes one of which every body that could hold a secret contains (in lower case): every
-secret key name contains one, and so do tokens and escapes. A body with none is kept as is."""
+_SUSPECT = (b"%", b"pat-", b"token", b"key", b"secret", b"password", b"authorization")
+"""Bytes one of which every text that could hold a secret contains (in lower case): every
+secret key name contains one, and so do tokens and percent escapes. JSON's ``\\u`` escapes
+are checked apart: decoded JSON (re-encoded by orjson) has none left but control ones."""
 _REQUEST_SECRETS: ContextVar[tuple[str, ...]] = ContextVar("request_secrets", default=())
 
 
@@ -115,13 +116,24 @@ def redact_json(value: Any, secrets: Sequence[str] = ()) -> Any:
     return scrub(value, secrets) if isinstance(value, str) else value
 
 
+def _suspect(raw: bytes, secrets: Sequence[str], *, escapes: bool = True) -> bool:
+    if any(s.encode() in raw for s in secrets) or (escapes and b"\\u" in raw):
+        return True
+    lowered = raw.lower()
+    return any(b in lowered for b in _SUSPECT)
+
+
 def redact_body(raw: bytes, secrets: Sequence[str] = ()) -> bytes:
     """A body with its secrets cut out: JSON stays JSON. Bodies with nothing that could hide
-    a secret (most of them) come back as they are, without being parsed."""
-    lowered = raw.lower()
-    if not any(s.encode() in raw for s in secrets) and not any(b in lowered for b in _SUSPECT):
+    a secret (most of them) come back as they are; JSON whose only suspect is its ``\\u``
+    escapes (a client that escapes non-ASCII text) comes back decoded, unwalked."""
+    if not _suspect(raw, secrets):
         return raw
     try:
-        return orjson.dumps(redact_json(orjson.loads(raw), secrets))
+        value = orjson.loads(raw)
     except orjson.JSONDecodeError:
         return scrub(raw.decode("utf-8", errors="replace"), secrets).encode()
+    plain = orjson.dumps(value)
+    if not _suspect(plain, secrets, escapes=False):
+        return plain
+    return orjson.dumps(redact_json(value, secrets))
