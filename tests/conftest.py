@@ -104,8 +104,15 @@ class Server:
         return int(run_cli(self.database_url, "portals", "create", "--name", "test"))
 
 
-def start_server(database_url: str, *extra: str, env: dict[str, str] | None = None) -> Server:
-    """Start ``localspot serve`` and wait until uvicorn says the app has started."""
+def start_server(
+    database_url: str,
+    *extra: str,
+    env: dict[str, str] | None = None,
+    log: list[str] | None = None,
+) -> Server:
+    """Start ``localspot serve`` and wait until uvicorn says the app has started. With
+    ``log``, every line the server writes (stdout and stderr, access log included) is
+    appended to it."""
     port = free_port()
     token = f"pat-na1-{secrets.token_hex(16)}"
     process_env = {
@@ -118,27 +125,29 @@ def start_server(database_url: str, *extra: str, env: dict[str, str] | None = No
     process = subprocess.Popen(
         localspot_command("serve", "--port", str(port), *extra),
         env=process_env,
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE if log is None else subprocess.STDOUT,
+        stdout=subprocess.DEVNULL if log is None else subprocess.PIPE,
         text=True,
     )
-    assert process.stderr is not None
-    seen: list[str] = []
-    for line in process.stderr:  # blocks on the server's own log lines, not on a timer
+    stream = process.stderr if log is None else process.stdout
+    assert stream is not None
+    seen: list[str] = [] if log is None else log
+    for line in stream:  # blocks on the server's own log lines, not on a timer
         seen.append(line)
         if "Application startup complete" in line:
             break
     else:
         raise RuntimeError("localspot serve exited early:\n" + "".join(seen))
     # Keep reading the server's log so a full pipe can never block it.
-    threading.Thread(target=_drain, args=(process.stderr,), daemon=True).start()
+    threading.Thread(target=_drain, args=(stream, log), daemon=True).start()
     return Server(f"http://127.0.0.1:{port}", token, database_url, process)
 
 
-def _drain(stream: IO[str]) -> None:
+def _drain(stream: IO[str], log: list[str] | None) -> None:
     try:
-        for _ in stream:
-            pass
+        for line in stream:
+            if log is not None:
+                log.append(line)
     except (OSError, ValueError):
         pass
 
@@ -150,8 +159,9 @@ def stop_server(server: Server) -> None:
     except subprocess.TimeoutExpired:
         server.process.kill()
         server.process.wait()
-    if server.process.stderr:
-        server.process.stderr.close()
+    for stream in (server.process.stderr, server.process.stdout):
+        if stream:
+            stream.close()
 
 
 @pytest.fixture(scope="session")

@@ -168,7 +168,7 @@ def create_app(
                 "admin_token": settings.admin_token or secrets.token_urlsafe(24),
                 "admin_brake": AdminBrake(),
                 "faults": FaultRules(),
-                "journal": Journal(settings.journal_size),
+                "journal": Journal.from_settings(settings),
             }
         ),
         lifespan=[lifespan],

@@ -6,17 +6,20 @@ import asyncio
 import os
 import secrets
 from typing import Annotated
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
-from localspot import cli_data
+from localspot import cli_data, cli_errors
 from localspot.config import Settings, help_for, parse_switch
-from localspot.http.auth import all_scopes, hash_token
+from localspot.crm import accounts
+from localspot.crm.accounts import all_scopes, hash_token
 from localspot.store.open import is_sqlite, migrate, open_store, revision_of
 
 cli = typer.Typer(
-    no_args_is_help=True, add_completion=False, help="A HubSpot-compatible CRM API server."
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,  # a traceback's locals could show a token
+    help="A HubSpot-compatible CRM API server.",
 )
 portals_cli = typer.Typer(no_args_is_help=True, help="Manage portals (accounts).")
 tokens_cli = typer.Typer(no_args_is_help=True, help="Manage bearer tokens.")
@@ -26,29 +29,11 @@ cli.add_typer(tokens_cli, name="tokens")
 cli.add_typer(db_cli, name="db")
 cli_data.register(cli)
 
-TIERS = ("free", "starter", "professional", "enterprise")
 MAX_HEAD_BYTES = 64 * 1024
 """What h11 buffers of a request head still incomplete (a head trickling in is cut off there)."""
 DatabaseUrl = Annotated[
     str | None, typer.Option("--database-url", help=help_for("database_url"), show_default=False)
 ]
-
-
-async def _register_token(
-    settings: Settings,
-    token: str,
-    portal: int | None,
-    scopes: list[str],
-    kind: str,
-    expires_ms: int | None = None,
-) -> int:
-    store = open_store(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
-    try:
-        portal_id = portal if portal is not None else await store.default_portal()
-        await store.create_token(portal_id, hash_token(token), scopes, kind, expires_ms)
-        return portal_id
-    finally:
-        await store.close()
 
 
 @cli.command()
@@ -71,6 +56,8 @@ def serve(
 ) -> None:
     """Serve the API (migrations run first)."""
     import uvicorn
+
+    from localspot.http.access_log import log_config
 
     settings = Settings.from_env(
         host=host,
@@ -102,6 +89,7 @@ def serve(
         http="h11",
         timeout_keep_alive=settings.keep_alive_timeout,
         h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+        log_config=log_config(),
     )
 
 
@@ -146,15 +134,7 @@ def portals_create(
 ) -> None:
     """Create a portal and print its id."""
     settings = Settings.from_env(database_url=database_url)
-    base, _, increase = tier.partition("+")
-    if base not in TIERS or increase not in ("", "limit-increase"):
-        typer.echo(f"unknown tier {tier!r}; use one of {', '.join(TIERS)}", err=True)
-        raise typer.Exit(2)
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        typer.echo(f"unknown time zone {timezone!r}", err=True)
-        raise typer.Exit(2) from None
+    accounts.check_portal_options(tier, timezone)
 
     async def create() -> int:
         store = open_store(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
@@ -193,7 +173,8 @@ def tokens_create(
         int | None, typer.Option(help="Portal id (default: the first portal).")
     ] = None,
     scopes: Annotated[
-        str | None, typer.Option(help="Comma-separated scopes (default: all).")
+        str | None,
+        typer.Option(help='Comma-separated scopes (default: all; "" for none).'),
     ] = None,
     kind: Annotated[str, typer.Option(help="private_app or oauth.")] = "private_app",
     expires_in: Annotated[
@@ -203,15 +184,21 @@ def tokens_create(
 ) -> None:
     """Create a bearer token; it is printed once, on the last line."""
     settings = Settings.from_env(database_url=database_url)
-    if kind not in ("private_app", "oauth"):
-        typer.echo("--kind must be private_app or oauth", err=True)
-        raise typer.Exit(2)
-    chosen = [s.strip() for s in scopes.split(",") if s.strip()] if scopes else all_scopes()
-    token = f"pat-na1-{secrets.token_hex(16)}"
-    expires_ms = expires_in * 1000 if expires_in is not None else None
-    portal_id = asyncio.run(_register_token(settings, token, portal, chosen, kind, expires_ms))
-    typer.echo(f"portal {portal_id}, scopes: {' '.join(chosen)}", err=True)
-    typer.echo(token)
+    wanted = [s.strip() for s in scopes.split(",") if s.strip()] if scopes is not None else None
+    spec = accounts.token_spec(wanted, kind, expires_in)
+
+    async def mint() -> accounts.MintedToken:
+        store = open_store(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+        try:
+            return await accounts.mint_token(store, portal, spec)
+        finally:
+            await store.close()
+
+    minted = asyncio.run(mint())
+    typer.echo(
+        f"portal {minted.portal_id}, scopes: {' '.join(minted.scopes) or '(none)'}", err=True
+    )
+    typer.echo(minted.token)
 
 
 @db_cli.command("upgrade")
@@ -229,7 +216,7 @@ def db_current(database_url: DatabaseUrl = None) -> None:
 
 
 def main() -> None:
-    cli(prog_name="localspot")
+    cli_errors.run(lambda: cli(prog_name="localspot"))
 
 
 if __name__ == "__main__":

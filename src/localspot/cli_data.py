@@ -178,8 +178,10 @@ def _has_type(name: str) -> bool:
 
 
 def seed(
-    calls: Annotated[int, typer.Option(help="How many calls.")] = 1000,
-    contacts: Annotated[int, typer.Option(help="How many contacts (when that type exists).")] = 0,
+    calls: Annotated[int, typer.Option(min=0, help="How many calls.")] = 1000,
+    contacts: Annotated[
+        int, typer.Option(min=0, help="How many contacts (when that type exists).")
+    ] = 0,
     seed_value: Annotated[int, typer.Option("--seed", help="Same seed, same records.")] = 42,
     now: Annotated[
         str | None,

@@ -67,6 +67,12 @@ class Settings:
     keep_alive_timeout: int = _setting(
         5, "Seconds an idle keep-alive connection stays open between requests."
     )
+    journal_portal_bytes: int = _setting(
+        16 * 2**20, "Bytes the journal keeps per portal (bodies, paths, queries); oldest go first."
+    )
+    journal_bytes: int = _setting(
+        64 * 2**20, "Bytes the journal keeps for all portals of one server process together."
+    )
     sqlite_synchronous: str = _setting(
         "NORMAL",
         "SQLite synchronous pragma: NORMAL (durable with WAL) or FULL; OFF for throwaway data.",

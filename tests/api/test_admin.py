@@ -70,6 +70,29 @@ def test_create_portal_with_an_unknown_tier_returns_400(spot: AdminServer) -> No
     assert_hubspot_error(response, 400, "VALIDATION_ERROR")
 
 
+def test_create_portal_with_unknown_scopes_returns_400_and_creates_nothing(
+    spot: AdminServer,
+) -> None:
+    before = spot.admin.post("/_localspot/portals", json={"name": "before"}).json()["id"]
+    body = {"withToken": True, "scopes": ["crm.objects.deals.read", "nonsense.scope", "x"]}
+    response = spot.admin.post("/_localspot/portals", json=body)
+    error = assert_hubspot_error(response, 400, "VALIDATION_ERROR")
+    assert error["message"].startswith("Unknown scopes: nonsense.scope, x; known scopes: ")
+    assert error["context"] == {"scopes": ["nonsense.scope", "x"]}
+    after = spot.admin.post("/_localspot/portals", json={"name": "after"}).json()["id"]
+    assert after == before + 1
+
+
+def test_create_portal_with_an_empty_scope_list_gives_a_token_without_scopes(
+    spot: AdminServer,
+) -> None:
+    created = spot.admin.post("/_localspot/portals", json={"withToken": True, "scopes": []})
+    assert created.status_code == 201, created.text
+    crm = spot.crm_client(created.json()["token"])
+    response = crm.get(CALLS)
+    assert_hubspot_error(response, 403, "MISSING_SCOPES")
+
+
 def test_create_portal_with_an_unknown_field_returns_400(spot: AdminServer) -> None:
     response = spot.admin.post("/_localspot/portals", json={"withTokens": True})
     assert_hubspot_error(response, 400, "VALIDATION_ERROR")

@@ -345,6 +345,25 @@ def test_create_without_a_required_property_is_rejected(
     assert {r["id"] for r in list_all(portal_http, f"{OBJECTS}/{kind.name}")} == before
 
 
+@pytest.mark.parametrize(
+    ("name", "allowed"), [("hs_pipeline_stage", "[1, 2, 3, 4]"), ("hs_pipeline", "[0]")]
+)
+def test_an_unknown_pipeline_or_stage_is_only_invalid_option(
+    portal_http: httpx.Client, name: str, allowed: str
+) -> None:
+    """An unknown option of a required property is that one problem, not also 'required'."""
+    props = {**TICKETS.required, name: "nope"}
+    response = portal_http.post(f"{OBJECTS}/tickets", json={"properties": props})
+    assert response.status_code == 400, response.text
+    body = response.json()
+    message = f"nope was not one of the allowed options: {allowed}"
+    assert body["errors"] == [
+        {"message": message, "code": "INVALID_OPTION", "context": {"propertyName": [name]}}
+    ]
+    entries = json.loads(body["message"].removeprefix("Property values were not valid: "))
+    assert [(e["error"], e["name"]) for e in entries] == [("INVALID_OPTION", name)]
+
+
 # --- contacts: email is unique ----------------------------------------------------------------
 
 

@@ -232,6 +232,28 @@ def test_an_eleventh_unique_property_is_400(server: Any) -> None:
         assert created(client, text_property("not_a_key"))["hasUniqueValue"] is False
 
 
+def test_concurrent_creates_never_pass_ten_unique_properties(server: Any) -> None:
+    """Nine unique properties, then eight creates of a tenth in flight at once (released by
+    a barrier): exactly one takes the last place, the others get the limit's 400."""
+    token = server.new_token("--portal", str(server.new_portal()))
+    headers = {"Authorization": f"Bearer {token}"}
+    barrier = threading.Barrier(8, timeout=30)
+    with httpx.Client(base_url=server.base_url, headers=headers, timeout=30) as client:
+        for n in range(9):
+            created(client, text_property(f"key_{n}", hasUniqueValue=True))
+
+        def attempt(n: int) -> int:
+            barrier.wait()
+            body = text_property(f"contested_key_{n}", hasUniqueValue=True)
+            return client.post(PROPS, json=body).status_code
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            statuses = sorted(pool.map(attempt, range(8)))
+        unique = [p for p in client.get(PROPS).json()["results"] if p["hasUniqueValue"]]
+    assert statuses == [201] + [400] * 7
+    assert len([p for p in unique if not p["hubspotDefined"]]) == 10
+
+
 # --- update -----------------------------------------------------------------------------
 
 

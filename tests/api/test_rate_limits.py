@@ -261,9 +261,14 @@ def test_portals_create_takes_tier_and_time_zone(tmp_path: Path) -> None:
 
 def test_expired_token_is_401_expired_authentication(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'expired.db'}"
-    token = run_cli(url, "tokens", "create", "--expires-in", "0")
-    server = start_server(url)
+    token = run_cli(url, "tokens", "create", "--expires-in", "60")
+    server = start_server(url, env={"LOCALSPOT_ADMIN_TOKEN": "expiry-test-admin"})
     try:
+        admin = {"Authorization": "Bearer expiry-test-admin"}
+        moved = httpx.post(
+            f"{server.base_url}/_localspot/time/advance", json={"ms": 61_000}, headers=admin
+        )
+        assert moved.status_code == 200, moved.text
         response = httpx.get(
             f"{server.base_url}{CALLS}", headers={"Authorization": f"Bearer {token}"}
         )

@@ -23,7 +23,7 @@ def _check_create(
     definitions: Definitions, item: CreateInput
 ) -> tuple[dict[str, str], tuple[PropertyProblem, ...]]:
     values, problems = check_values(definitions, item.properties)
-    problems += missing_required(definitions, values)
+    problems += missing_required(definitions, values, problems)
     return {n: v for n, v in values.items() if v != ""}, problems
 
 

@@ -56,7 +56,7 @@ def check_row(
     """One row, as a create input: empty cells are left unset."""
     given = {name: value for name, value in values.items() if value != ""}
     normalised, problems = check_values(definitions, given)
-    problems += missing_required(definitions, normalised)
+    problems += missing_required(definitions, normalised, problems)
     if problems:
         return None, [RowProblem(line, f"{p.code} {p.name}: {p.message}") for p in problems]
     unique = definitions.unique_names().intersection(normalised)

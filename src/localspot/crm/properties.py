@@ -79,12 +79,15 @@ def text_preview(value: str, length: int = 1024) -> str:
 
 
 def missing_required(
-    definitions: Definitions, values: Mapping[str, str]
+    definitions: Definitions, values: Mapping[str, str], problems: Iterable[PropertyProblem]
 ) -> tuple[PropertyProblem, ...]:
+    """Required names with no value; a name that already has a problem (say an unknown
+    pipeline stage) is reported for that problem only, as HubSpot does."""
+    reported = {p.name for p in problems}
     return tuple(
         PropertyProblem(name, "REQUIRED_PROPERTY", f'Property "{name}" is required')
         for name in definitions.object_type.required_on_create
-        if values.get(name, "") == ""
+        if values.get(name, "") == "" and name not in reported
     )
 
 

@@ -182,12 +182,16 @@ def new_definition(
         raise property_exists(draft.name)
     check_group_exists(draft.group_name, groups)
     if draft.has_unique_value and unique_count >= MAX_UNIQUE_PROPERTIES:
-        raise ValidationError(
-            f"An object type can have at most {MAX_UNIQUE_PROPERTIES} unique value properties.",
-            context={"hasUniqueValue": ["true"]},
-        )
+        raise too_many_unique()
     return dataclasses.replace(
         checked, hubspot_defined=False, archived=False, created_at=now, updated_at=now
+    )
+
+
+def too_many_unique() -> ValidationError:
+    return ValidationError(
+        f"An object type can have at most {MAX_UNIQUE_PROPERTIES} unique value properties.",
+        context={"hasUniqueValue": ["true"]},
     )
 
 
@@ -301,11 +305,17 @@ async def create_property(ctx: CrmContext, draft: PropertyDefinition) -> Propert
         unique_count=sum(1 for d in (*builtin, *live) if d.has_unique_value),
         now=ctx.clock.now_ms(),
     )
-    stored = await ctx.store.save_property(
-        ctx.portal_id, ctx.object_type.type_id, created, create=True
+    builtin_unique = sum(1 for d in builtin if d.has_unique_value)
+    outcome = await ctx.store.create_property(
+        ctx.portal_id,
+        ctx.object_type.type_id,
+        created,
+        max_unique=MAX_UNIQUE_PROPERTIES - builtin_unique,
     )
-    if not stored:  # another request created the name since we looked
+    if outcome == "name_taken":  # another request created the name since we looked
         raise property_exists(draft.name)
+    if outcome == "too_many_unique":  # ... or took the last unique-value place
+        raise too_many_unique()
     return created
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from localspot.crm.model import HistoryEntry, PropertyDefinition, PropertyGroup, Record
 
@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 class StoreRejected(Exception):
     """The database refused a value it cannot hold (too long, a NUL character...): the
     transaction was rolled back and nothing was written."""
+
+
+PropertyCreated = Literal["created", "name_taken", "too_many_unique"]
+"""What ``create_property`` did: wrote it, found the name taken, or found the type already
+holding its most unique-value properties."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,10 +213,18 @@ class Store(Protocol):
         self, portal_id: int, type_id: str, *, archived: bool = False
     ) -> Sequence[PropertyDefinition]: ...
 
+    async def create_property(
+        self, portal_id: int, type_id: str, definition: PropertyDefinition, *, max_unique: int
+    ) -> PropertyCreated:
+        """Insert a new custom property. A unique-value one is refused when the type already
+        has ``max_unique`` live unique custom properties, counted in the same transaction
+        (two concurrent creates can't both take the last place)."""
+        ...
+
     async def save_property(
-        self, portal_id: int, type_id: str, definition: PropertyDefinition, *, create: bool = False
-    ) -> bool:
-        """Insert or replace a custom property; False when a create found the name taken."""
+        self, portal_id: int, type_id: str, definition: PropertyDefinition
+    ) -> None:
+        """Replace a custom property (or insert it)."""
         ...
 
     async def property_groups(self, portal_id: int, type_id: str) -> Sequence[PropertyGroup]: ...

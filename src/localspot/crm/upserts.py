@@ -34,7 +34,7 @@ def _check(
 ) -> tuple[dict[str, str], tuple[PropertyProblem, ...]]:
     values, problems = check_values(definitions, {**item.properties, name: item.id})
     if not exists:
-        problems += missing_required(definitions, values)
+        problems += missing_required(definitions, values, problems)
     return values, problems
 
 

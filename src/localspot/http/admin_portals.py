@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from localspot.crm import portal_admin
-from localspot.crm.errors import ValidationError
+from localspot.crm import accounts, portal_admin
 from localspot.crm.storage import Store
 from localspot.http.admin_convert import encode_snapshot, from_snapshot
-from localspot.http.auth import all_scopes, hash_token
 from localspot.http.openapi_specs import admin_error_responses
 from localspot.wire import admin as w
 
-TIERS = ("free", "starter", "professional", "enterprise")
 ERRORS = admin_error_responses()
 SNAPSHOT_BYTES = 1_000_000_000
 """A restore takes a whole portal, far above the API's usual body limit."""
@@ -30,16 +25,6 @@ def store_of(request: Request[Any, Any, State]) -> Store:
     return store
 
 
-def check_portal_options(tier: str, timezone: str) -> None:
-    base, _, increase = tier.partition("+")
-    if base not in TIERS or increase not in ("", "limit-increase"):
-        raise ValidationError(f"Unknown tier {tier!r}; use one of {', '.join(TIERS)}")
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(f"Unknown time zone {timezone!r}") from None
-
-
 class PortalsController(Controller):
     path = "/portals"
     tags = ["Admin"]
@@ -48,15 +33,14 @@ class PortalsController(Controller):
     async def create_portal(
         self, request: Request[Any, Any, State], data: w.PortalCreateRequest
     ) -> w.PortalCreated:
-        check_portal_options(data.tier, data.timezone)
+        accounts.check_portal_options(data.tier, data.timezone)
+        spec = accounts.token_spec(data.scopes) if data.with_token else None
         store = store_of(request)
         portal_id = await store.create_portal(data.name, data.tier, data.timezone)
-        if not data.with_token:
+        if spec is None:
             return w.PortalCreated(portal_id)
-        token = f"pat-na1-{secrets.token_hex(16)}"
-        scopes = data.scopes if data.scopes is not None else all_scopes()
-        await store.create_token(portal_id, hash_token(token), scopes, "private_app")
-        return w.PortalCreated(portal_id, token)
+        minted = await accounts.mint_token(store, portal_id, spec)
+        return w.PortalCreated(portal_id, minted.token)
 
     @delete("/{portal_id:int}", responses=ERRORS, summary="Delete a portal and its tokens")
     async def delete_portal(self, request: Request[Any, Any, State], portal_id: int) -> None:

@@ -82,9 +82,11 @@ class JournalController(Controller):
         status: int | None = None,
         limit: int | None = Parameter(default=None, ge=1),
     ) -> w.JournalCollection:
-        found = journal_of(request).entries(portal_id, path=path, method=method, status=status)
+        journal = journal_of(request)
+        found = journal.entries(portal_id, path=path, method=method, status=status)
         chosen = found[-limit:] if limit else found
-        return w.JournalCollection([as_wire(e) for e in chosen])
+        wired = [as_wire(e) for e in chosen]
+        return w.JournalCollection(wired, journal.used(portal_id), journal.used())
 
     @delete("/", responses=ERRORS, summary="Forget the portal's journal")
     async def clear(self, request: Request[Any, Any, State], portal_id: int) -> None:

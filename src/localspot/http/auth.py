@@ -7,7 +7,6 @@ HubSpot uses the contacts scopes).
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -15,23 +14,10 @@ from litestar.handlers.base import BaseRouteHandler
 
 from localspot.clock import Clock
 from localspot.crm import object_types
+from localspot.crm.accounts import hash_token
 from localspot.crm.errors import ExpiredAuthentication, InvalidAuthentication, MissingScopes
 from localspot.crm.model import Principal
 from localspot.crm.storage import Store
-
-
-def all_scopes() -> list[str]:
-    """Every scope a token can hold: the object types' own and the schema scopes."""
-    scopes = {s for t in object_types.all_types() for s in (t.read_scope, t.write_scope)}
-    return sorted(
-        scopes
-        | {"crm.schemas.calls.read", "crm.schemas.contacts.read", "crm.schemas.contacts.write"}
-    )
-
-
-def hash_token(token: str) -> str:
-    """Tokens are stored as SHA-256 hex digests; the plaintext is never kept."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def bearer_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:

@@ -3,51 +3,41 @@ path, query, status, bodies, correlation id, duration), for tests to inspect.
 
 It is an ASGI layer around the whole app, outside the fault layer, so injected faults and
 latency are journaled too. Entries live in this process's memory (each server process keeps
-its own). No header is stored, so an ``Authorization`` value never is; the caller's bearer
-token is also cut out of bodies and query strings, and secret-looking JSON keys and query
-parameters are blanked when entries are read.
+its own), bounded in count per portal and in bytes per portal and for all portals together;
+the oldest go first, and a body above a quarter of the smaller byte bound is cut short.
+Secrets are cut out before an entry is kept (``http/redaction.py``); no header is stored.
 """
 
 from __future__ import annotations
 
 import time
-from collections import deque
-from collections.abc import Awaitable, Callable
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from itertools import count
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
 
 import orjson
 
+from localspot.config import Settings
 from localspot.crm.property_types import format_datetime
 from localspot.http.errors import CORRELATION_HEADER
+from localspot.http.redaction import hold_request_secrets, redact_body, redact_query, scrub
 from localspot.http.request_portal import bearer_of, is_tracked, portal_of
 from localspot.wire.admin import JournalEntry
 
 ASGIApp = Callable[[Any, Any, Any], Awaitable[None]]
 MAX_BODY_BYTES = 256 * 1024
-REDACTED = "[REDACTED]"
-SECRET_KEYS = frozenset(
-    {
-        "access_token",
-        "accesstoken",
-        "authorization",
-        "client_secret",
-        "clientsecret",
-        "hapikey",
-        "password",
-        "refresh_token",
-        "refreshtoken",
-        "token",
-    }
-)
+ENTRY_OVERHEAD = 512
+"""Bytes an entry is counted for beyond its bodies, path and query (its objects)."""
+TRUNCATED = " [truncated]"
 
 
 @dataclass(frozen=True, slots=True)
 class Recorded:
     id: int
+    portal_id: int
     at: int
     method: str
     path: str
@@ -57,24 +47,65 @@ class Recorded:
     response_body: bytes
     correlation_id: str | None
     duration_ms: float
+    request_truncated: bool = False
+    response_truncated: bool = False
+
+    @property
+    def size(self) -> int:
+        texts = len(self.path) + len(self.query)
+        return len(self.request_body) + len(self.response_body) + texts + ENTRY_OVERHEAD
 
 
 class Journal:
-    """Per portal, a ring of the last ``size`` requests."""
+    """Per portal the last ``size`` requests within ``portal_bytes``; all portals together
+    within ``total_bytes``. Adding past a bound drops the oldest entries first."""
 
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._by_portal: dict[int, deque[Recorded]] = {}
+    def __init__(self, size: int, portal_bytes: int, total_bytes: int) -> None:
+        self.size, self.portal_bytes, self.total_bytes = size, portal_bytes, total_bytes
+        self.body_cap = min(MAX_BODY_BYTES, min(portal_bytes, total_bytes) // 4)
+        self._all: OrderedDict[int, Recorded] = OrderedDict()
+        self._by_portal: dict[int, OrderedDict[int, Recorded]] = {}
+        self._portal_used: dict[int, int] = {}
+        self._used = 0
         self._ids = count(1)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Journal:
+        return cls(settings.journal_size, settings.journal_portal_bytes, settings.journal_bytes)
+
+    @property
+    def enabled(self) -> bool:
+        return self.size > 0 and self.body_cap > 0
 
     def next_id(self) -> int:
         return next(self._ids)
 
-    def add(self, portal_id: int, entry: Recorded) -> None:
-        self._by_portal.setdefault(portal_id, deque(maxlen=self.size)).append(entry)
+    def add(self, entry: Recorded) -> None:
+        portal_id = entry.portal_id
+        ring = self._by_portal.setdefault(portal_id, OrderedDict())
+        ring[entry.id] = self._all[entry.id] = entry
+        self._portal_used[portal_id] = self._portal_used.get(portal_id, 0) + entry.size
+        self._used += entry.size
+        while ring and (len(ring) > self.size or self.used(portal_id) > self.portal_bytes):
+            self._forget(next(iter(ring.values())))
+        while self._all and self._used > self.total_bytes:
+            self._forget(next(iter(self._all.values())))
+
+    def _forget(self, entry: Recorded) -> None:
+        del self._all[entry.id]
+        del self._by_portal[entry.portal_id][entry.id]
+        self._portal_used[entry.portal_id] -= entry.size
+        self._used -= entry.size
 
     def clear(self, portal_id: int) -> None:
+        for entry in list(self._by_portal.get(portal_id, {}).values()):
+            self._forget(entry)
         self._by_portal.pop(portal_id, None)
+        self._portal_used.pop(portal_id, None)
+
+    def used(self, portal_id: int | None = None) -> int:
+        """Bytes the portal's entries take (all portals' when None)."""
+        return self._used if portal_id is None else self._portal_used.get(portal_id, 0)
 
     def entries(
         self,
@@ -87,35 +118,24 @@ class Journal:
         """Oldest first; ``path`` is a glob as in fault rules."""
         return [
             e
-            for e in self._by_portal.get(portal_id, ())
+            for e in self._by_portal.get(portal_id, {}).values()
             if (path is None or fnmatchcase(e.path, path))
             and (method is None or e.method == method.upper())
             and (status is None or e.status == status)
         ]
 
 
-def _redact(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: REDACTED if k.lower() in SECRET_KEYS else _redact(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_redact(v) for v in value]
-    return value
-
-
-def _body(raw: bytes) -> Any:
-    """JSON bodies as JSON, others as text, cut to ``MAX_BODY_BYTES``; empty is null."""
+def _body(raw: bytes, truncated: bool) -> Any:
+    """JSON bodies as JSON, others (and cut ones) as text; empty is null."""
     if not raw:
         return None
+    text = raw.decode("utf-8", errors="replace")
+    if truncated:
+        return text + TRUNCATED
     try:
-        return _redact(orjson.loads(raw))
+        return orjson.loads(raw)
     except orjson.JSONDecodeError:
-        text = raw[:MAX_BODY_BYTES].decode("utf-8", errors="replace")
-        return text + (" [truncated]" if len(raw) > MAX_BODY_BYTES else "")
-
-
-def _query(raw: str) -> str:
-    pairs = parse_qsl(raw, keep_blank_values=True)
-    return urlencode([(k, REDACTED if k.lower() in SECRET_KEYS else v) for k, v in pairs])
+        return text
 
 
 def as_wire(entry: Recorded) -> JournalEntry:
@@ -124,38 +144,42 @@ def as_wire(entry: Recorded) -> JournalEntry:
         at=format_datetime(entry.at),
         method=entry.method,
         path=entry.path,
-        query=_query(entry.query),
+        query=entry.query,
         status=entry.status,
-        request_body=_body(entry.request_body),
-        response_body=_body(entry.response_body),
+        request_body=_body(entry.request_body, entry.request_truncated),
+        response_body=_body(entry.response_body, entry.response_truncated),
         correlation_id=entry.correlation_id,
         duration_ms=entry.duration_ms,
     )
 
 
 class _Capture:
-    """Body chunks up to ``MAX_BODY_BYTES`` (a longer JSON body is kept as truncated text)."""
+    """Body chunks up to ``cap`` bytes, and how many bytes there were in all."""
 
-    def __init__(self) -> None:
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
         self.chunks: list[bytes] = []
         self.size = 0
 
     def add(self, chunk: bytes) -> None:
-        if self.size <= MAX_BODY_BYTES:
-            self.chunks.append(chunk[: MAX_BODY_BYTES + 1 - self.size])
+        if self.size < self.cap:
+            self.chunks.append(chunk[: self.cap - self.size])
         self.size += len(chunk)
 
-    def bytes(self, secret: str | None) -> bytes:
-        data = b"".join(self.chunks)
-        return data.replace(secret.encode(), REDACTED.encode()) if secret else data
+    @property
+    def truncated(self) -> bool:
+        return self.size > self.cap
+
+    def kept(self, secrets: Sequence[str]) -> bytes:
+        return redact_body(b"".join(self.chunks), secrets)
 
 
 class _Exchange:
     """One request and its answer as they pass through the layer."""
 
-    def __init__(self, scope: Any, at: int) -> None:
+    def __init__(self, scope: Any, at: int, body_cap: int) -> None:
         self.scope, self.at, self.started = scope, at, time.perf_counter()
-        self.request, self.response = _Capture(), _Capture()
+        self.request, self.response = _Capture(body_cap), _Capture(body_cap)
         self.status = 0
         self.correlation_id: str | None = None
 
@@ -164,27 +188,31 @@ class _Exchange:
         correlation = dict(message.get("headers", ())).get(CORRELATION_HEADER.encode())
         self.correlation_id = correlation.decode() if correlation else None
 
-    def entry(self, entry_id: int) -> Recorded:
+    def entry(self, entry_id: int, portal_id: int) -> Recorded:
         token = bearer_of(self.scope)
+        secrets = (token,) if token else ()
         query = self.scope.get("query_string", b"").decode("latin-1")
         return Recorded(
             id=entry_id,
+            portal_id=portal_id,
             at=self.at,
             method=self.scope["method"],
-            path=self.scope["path"],
-            query=query.replace(token, REDACTED) if token else query,
+            path=scrub(self.scope["path"], secrets),
+            query=redact_query(query, secrets),
             status=self.status,
-            request_body=self.request.bytes(token),
-            response_body=self.response.bytes(token),
+            request_body=self.request.kept(secrets),
+            response_body=self.response.kept(secrets),
             correlation_id=self.correlation_id,
             duration_ms=round((time.perf_counter() - self.started) * 1000, 3),
+            request_truncated=self.request.truncated,
+            response_truncated=self.response.truncated,
         )
 
 
 async def _record(journal: Journal, exchange: _Exchange) -> None:
     portal_id = await portal_of(exchange.scope)
     if portal_id is not None:
-        journal.add(portal_id, exchange.entry(journal.next_id()))
+        journal.add(exchange.entry(journal.next_id(), portal_id))
 
 
 def journal_layer(app: ASGIApp) -> ASGIApp:
@@ -193,11 +221,13 @@ def journal_layer(app: ASGIApp) -> ASGIApp:
     (looking a token up may await the database)."""
 
     async def middleware(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":  # for the log lines written while serving it
+            hold_request_secrets(bearer_of(scope))
         journal: Journal = scope["app"].state.journal
-        if journal.size <= 0 or not is_tracked(scope):
+        if not journal.enabled or not is_tracked(scope):
             await app(scope, receive, send)
             return
-        exchange = _Exchange(scope, scope["app"].state.clock.now_ms())
+        exchange = _Exchange(scope, scope["app"].state.clock.now_ms(), journal.body_cap)
 
         async def tee_receive() -> Any:
             message = await receive()

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from localspot.crm.accounts import hash_token
 from localspot.crm.model import Principal
 from localspot.crm.storage import Store
-from localspot.http.auth import hash_token
 
 _CACHE_KEY = "localspot.portal_id"
 _UNTRACKED = ("/_localspot", "/healthz", "/openapi.json", "/schema", "/docs")

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Table, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from localspot.crm.model import PropertyDefinition, PropertyGroup
-from localspot.crm.storage import TokenGrant
+from localspot.crm.storage import PropertyCreated, TokenGrant
 from localspot.store import definition_codec
 from localspot.store.bulk import fetch, json_map
 from localspot.store.schema import portals, properties, property_groups, tokens
@@ -93,24 +93,41 @@ def custom_properties(
 
 
 def save_property(
-    conn: Connection, portal_id: int, type_id: str, definition: PropertyDefinition, *, create: bool
-) -> bool:
-    key = (
-        properties.c.portal_id == portal_id,
-        properties.c.object_type == type_id,
-        properties.c.name == definition.name,
-    )
-    exists = conn.execute(select(properties.c.name).where(*key)).first() is not None
-    values = {"definition": definition_codec.encode(definition), "archived": definition.archived}
-    if exists and create:
-        return False
-    if exists:
-        conn.execute(update(properties).where(*key).values(values))
-        return True
+    conn: Connection, portal_id: int, type_id: str, definition: PropertyDefinition
+) -> None:
     row = {"portal_id": portal_id, "object_type": type_id, "name": definition.name}
+    values = {"definition": definition_codec.encode(definition), "archived": definition.archived}
+    statement = _upsert(conn, properties).values({**row, **values})
+    conn.execute(statement.on_conflict_do_update(index_elements=list(row), set_=values))
+
+
+def create_property(
+    conn: Connection,
+    portal_id: int,
+    type_id: str,
+    definition: PropertyDefinition,
+    max_unique: int,
+) -> PropertyCreated:
+    if definition.has_unique_value:
+        _lock_unique_count(conn, portal_id, type_id)
+        live = custom_properties(conn, portal_id, type_id, archived=False)
+        if sum(1 for d in live if d.has_unique_value) >= max_unique:
+            return "too_many_unique"
+    row = {"portal_id": portal_id, "object_type": type_id, "name": definition.name}
+    values = {"definition": definition_codec.encode(definition), "archived": definition.archived}
     # A concurrent create of the same name loses here instead of failing the transaction.
     statement = _upsert(conn, properties).on_conflict_do_nothing().returning(properties.c.name)
-    return conn.execute(statement, {**row, **values}).first() is not None
+    inserted = conn.execute(statement, {**row, **values}).first() is not None
+    return "created" if inserted else "name_taken"
+
+
+def _lock_unique_count(conn: Connection, portal_id: int, type_id: str) -> None:
+    """On PostgreSQL, creates of unique-value properties of one type queue here until the
+    transaction ends, so each counts what the one before it wrote. SQLite's writer is one
+    ``BEGIN IMMEDIATE`` transaction at a time already."""
+    if conn.dialect.name == "postgresql":
+        key = f"unique-properties:{portal_id}:{type_id}"
+        fetch(conn, "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", [key])
 
 
 def _upsert(conn: Connection, table: Table) -> Any:

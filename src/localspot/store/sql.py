@@ -20,6 +20,7 @@ from localspot.crm.storage import (
     Link,
     NewRecord,
     PortalDump,
+    PropertyCreated,
     RecordChange,
     RecordPage,
     RestoreResult,
@@ -98,12 +99,17 @@ class SqlStore:
             lambda c: accounts_sql.custom_properties(c, portal_id, type_id, archived=archived)
         )
 
-    async def save_property(
-        self, portal_id: int, type_id: str, definition: PropertyDefinition, *, create: bool = False
-    ) -> bool:
+    async def create_property(
+        self, portal_id: int, type_id: str, definition: PropertyDefinition, *, max_unique: int
+    ) -> PropertyCreated:
         return await self._write(
-            lambda c: accounts_sql.save_property(c, portal_id, type_id, definition, create=create)
+            lambda c: accounts_sql.create_property(c, portal_id, type_id, definition, max_unique)
         )
+
+    async def save_property(
+        self, portal_id: int, type_id: str, definition: PropertyDefinition
+    ) -> None:
+        await self._write(lambda c: accounts_sql.save_property(c, portal_id, type_id, definition))
 
     async def property_groups(self, portal_id: int, type_id: str) -> Sequence[PropertyGroup]:
         return await self._read(lambda c: accounts_sql.property_groups_of(c, portal_id, type_id))

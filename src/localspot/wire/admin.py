@@ -124,6 +124,10 @@ class JournalEntry(Struct, rename="camel"):
 
 class JournalCollection(Struct, rename="camel"):
     results: list[JournalEntry]
+    retained_bytes: int = 0
+    """What the portal's entries take in the journal (bodies, paths, queries, overhead)."""
+    retained_bytes_all_portals: int = 0
+    """The same for every portal of this server process."""
 
 
 class SnapshotHistoryEntry(Struct, rename="camel"):
