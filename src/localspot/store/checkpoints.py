@@ -56,9 +56,9 @@ BUSY_TIMEOUT_MS = 10_000
 class WalCheckpointer:
     """Checkpoints the WAL of the database file at ``path`` whenever writes have landed."""
 
-    def __init__(self, path: str, restart_frames: int = RESTART_FRAMES) -> None:
+    def __init__(self, path: str, restart_frames: int | None = None) -> None:
         self._path = path
-        self._restart_frames = restart_frames
+        self._restart_frames = restart_frames or RESTART_FRAMES
         self._state = threading.Condition()
         self._requested = 0  # writes reported so far
         self._covered = 0  # writes reported before the last finished pass began

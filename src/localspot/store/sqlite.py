@@ -19,7 +19,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DataError
 
 from localspot.crm.storage import StoreRejected
-from localspot.store.checkpoints import WAL_SIZE_LIMIT, WalCheckpointer
+from localspot.store import checkpoints
+from localspot.store.checkpoints import WalCheckpointer
 from localspot.store.sql import SqlStore, engine_options
 from localspot.store.sqlite_threads import BackgroundWriter, ReadConnections
 
@@ -39,7 +40,7 @@ def sqlite_engine(url: str, synchronous: str = "NORMAL") -> Engine:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA analysis_limit=1000")  # keep statistics cheap to refresh
-        cursor.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")  # see checkpoints.py
+        cursor.execute(f"PRAGMA journal_size_limit={checkpoints.WAL_SIZE_LIMIT}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
