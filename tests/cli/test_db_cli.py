@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import subprocess
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import POSTGRES_ADMIN_URL, run_cli
 
 
 def test_db_current_is_none_before_and_head_after_upgrade(tmp_path: Path) -> None:
@@ -59,12 +61,28 @@ def _wipe_titles(url: str, portal: str) -> None:
         engine.dispose()
 
 
+@pytest.fixture
+def quiet_postgres_url(postgres_url: str) -> Iterator[str]:
+    """A database of its own: the session's is shared with servers whose idle indexing
+    would drain the queue this test looks at."""
+    import psycopg
+
+    name = f"localspot_reindex_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield postgres_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.mark.parametrize("database", ["sqlite", "postgres"])
 def test_db_reindex_rebuilds_search_index_of_a_portal(
     database: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     url = (
-        request.getfixturevalue("postgres_url")
+        request.getfixturevalue("quiet_postgres_url")
         if database == "postgres"
         else f"sqlite:///{tmp_path / 'reindex.db'}"
     )
