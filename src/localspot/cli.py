@@ -23,11 +23,11 @@ cli = typer.Typer(
 )
 portals_cli = typer.Typer(no_args_is_help=True, help="Manage portals (accounts).")
 tokens_cli = typer.Typer(no_args_is_help=True, help="Manage bearer tokens.")
-db_cli = typer.Typer(no_args_is_help=True, help="Database schema (migrations).")
+db_cli = typer.Typer(no_args_is_help=True, help="Database schema (migrations) and search index.")
 cli.add_typer(portals_cli, name="portals")
 cli.add_typer(tokens_cli, name="tokens")
 cli.add_typer(db_cli, name="db")
-cli_data.register(cli)
+cli_data.register(cli, db_cli)
 
 MAX_HEAD_BYTES = 64 * 1024
 """What h11 buffers of a request head still incomplete (a head trickling in is cut off there)."""

@@ -1,5 +1,6 @@
-"""``localspot export``, ``import`` and ``seed``: whole portals and bulk records from the
-command line. Registered on the main command by ``cli.py``; flags → Settings → one use case.
+"""``localspot export``, ``import``, ``seed`` and ``db reindex``: whole portals, bulk
+records and search's index from the command line. Registered by ``cli.py``; flags →
+Settings → one use case.
 
 Imports are all or nothing: every row is checked first (the API's own rules), then all are
 written in one transaction; a rejected row is reported with its line and reasons.
@@ -26,6 +27,7 @@ from localspot.crm import (
     object_types,
     portal_admin,
     sample_data,
+    search,
 )
 from localspot.crm.errors import HubSpotError
 from localspot.crm.imports import ImportOutcome, import_rows
@@ -247,7 +249,32 @@ async def _link_calls(
     await store.add_links(portal_id, links)
 
 
-def register(cli: typer.Typer) -> None:
+def reindex(
+    portal: Annotated[
+        int | None, typer.Option(help="Portal id (default: every portal).", show_default=False)
+    ] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Rebuild search's index from the records (after its rules changed); prints how many
+    records were indexed. A running server may stay up: it searches on as before."""
+
+    async def run() -> int:
+        store = _store(database_url)
+        try:
+            if portal is not None:
+                await portal_admin.require_portal(store, portal)
+            return await search.reindex(store, portal)
+        finally:
+            await store.close()
+
+    try:
+        typer.echo(asyncio.run(run()))
+    except HubSpotError as error:
+        raise _fail(error.message) from None
+
+
+def register(cli: typer.Typer, db_cli: typer.Typer) -> None:
+    db_cli.command("reindex")(reindex)
     cli.command("export")(export)
     cli.command("import")(import_file)
     cli.command("seed")(seed)

@@ -1,10 +1,15 @@
-"""`localspot db upgrade` / `db current`, and serving without migrating."""
+"""`localspot db upgrade` / `db current` / `db reindex`, and serving without migrating."""
 
 from __future__ import annotations
 
+import subprocess
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
-from conftest import run_cli
+import pytest
+
+from conftest import POSTGRES_ADMIN_URL, run_cli
 
 
 def test_db_current_is_none_before_and_head_after_upgrade(tmp_path: Path) -> None:
@@ -23,3 +28,81 @@ def test_db_upgrade_twice_is_harmless(tmp_path: Path) -> None:
 def test_db_commands_work_on_postgres(postgres_url: str) -> None:
     assert run_cli(postgres_url, "db", "upgrade") == "0001"
     assert run_cli(postgres_url, "db", "current") == "0001"
+
+
+def _index_counts(url: str, portal: str) -> tuple[int, int]:
+    """(entries in search's value index, records waiting in its queue) of one portal."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        with engine.connect() as conn:
+            counts = [
+                conn.execute(text(f"SELECT COUNT(*) FROM {t} WHERE portal_id = :p"), {"p": portal})
+                for t in ("property_index", "index_queue")
+            ]
+            return int(counts[0].scalar_one()), int(counts[1].scalar_one())
+    finally:
+        engine.dispose()
+
+
+def _wipe_titles(url: str, portal: str) -> None:
+    """What a change of the index's rules leaves behind: entries that no longer match."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text("DELETE FROM property_index WHERE portal_id = :p AND name = 'hs_call_title'"),
+                {"p": portal},
+            )
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def quiet_postgres_url(postgres_url: str) -> Iterator[str]:
+    """A database of its own: the session's is shared with servers whose idle indexing
+    would drain the queue this test looks at."""
+    import psycopg
+
+    name = f"localspot_reindex_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield postgres_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
+def test_db_reindex_rebuilds_search_index_of_a_portal(
+    database: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    url = (
+        request.getfixturevalue("quiet_postgres_url")
+        if database == "postgres"
+        else f"sqlite:///{tmp_path / 'reindex.db'}"
+    )
+    run_cli(url, "db", "upgrade")
+    portal = run_cli(url, "portals", "create", "--name", "reindex")
+    run_cli(url, "seed", "--calls", "150", "--portal", portal)
+    assert _index_counts(url, portal) == (0, 150)  # writes only queue their records
+    assert run_cli(url, "db", "reindex", "--portal", portal) == "150"
+    entries, queued = _index_counts(url, portal)
+    assert queued == 0 and entries > 150
+    _wipe_titles(url, portal)
+    assert _index_counts(url, portal)[0] == entries - 150
+    assert run_cli(url, "db", "reindex", "--portal", portal) == "150"
+    assert _index_counts(url, portal) == (entries, 0)
+
+
+def test_db_reindex_of_an_unknown_portal_fails(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'unknown.db'}"
+    run_cli(url, "db", "upgrade")
+    with pytest.raises(subprocess.CalledProcessError) as failed:
+        run_cli(url, "db", "reindex", "--portal", "999")
+    assert failed.value.returncode == 1
+    assert "999" in failed.value.stderr

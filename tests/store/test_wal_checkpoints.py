@@ -1,16 +1,26 @@
 """The SQLite store's WAL checkpoints run on their own thread (store/checkpoints.py): the log
 must still be copied back into the database file while writes go on, with nothing lost.
-(That the log also stays bounded under a steady load, through the RESTART checkpoints, is
-measured by bench/batch_update.py, which prints the log's size: it depends on timing.)"""
+That the log stays bounded through a load and search's catch-up indexing, and is truncated
+once writes stop, is checked with the thresholds scaled down; under a steady load of batch
+updates bench/batch_update.py prints the log's size (it depends on timing)."""
 
 from __future__ import annotations
 
 import asyncio
+import random
 import shutil
 import sqlite3
+import threading
+import time
 from pathlib import Path
 
+import pytest
+
+from localspot.crm import object_types, search
+from localspot.crm.properties import load_definitions
+from localspot.crm.sample_data import sample_call
 from localspot.crm.storage import NewRecord
+from localspot.store import checkpoints
 from localspot.store.checkpoints import WalCheckpointer
 from localspot.store.open import open_store
 
@@ -18,6 +28,9 @@ PAGE = 4096
 RESTART_FRAMES = 200
 WRITES = 300
 ROWS_PER_WRITE = 40
+SMALL_RESTART_FRAMES = 500
+LOADED = 3_000
+DEADLINE_SECONDS = 20
 
 
 def _writer(path: Path) -> sqlite3.Connection:
@@ -97,3 +110,64 @@ def test_store_writes_survive_close_and_reopen(tmp_path: Path) -> None:
         return len(page.records)
 
     assert asyncio.run(write_then_read()) == 500
+
+
+class _Sampler:
+    """The log file's size, read every few milliseconds on a thread while work runs."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.peak, self._done = path, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._done.wait(0.002):
+            self.peak = max(self.peak, _wal_bytes(self.path))
+
+    def __enter__(self) -> _Sampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+
+def test_the_log_stays_bounded_through_a_load_and_catch_up_indexing_then_shrinks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batch-sized writes, then search's index catching up on all of them (the slices of
+    ``refresh_index``): the log is rewound and cut back to its limit throughout, and once
+    the writes stop it is truncated. The thresholds are scaled down (2 MB instead of 64)
+    so that a small load crosses them many times."""
+    monkeypatch.setattr(checkpoints, "RESTART_FRAMES", SMALL_RESTART_FRAMES)
+    monkeypatch.setattr(checkpoints, "WAL_SIZE_LIMIT", SMALL_RESTART_FRAMES * PAGE)
+    monkeypatch.setattr(checkpoints, "IDLE_SECONDS", 0.2, raising=False)
+    path = tmp_path / "bounded.db"
+    # Rewound by the time it holds RESTART_FORCED times the threshold, plus what the writes
+    # running meanwhile add (one slice of the index can hold a few MB of pages).
+    bound = 2 * checkpoints.RESTART_FORCED * SMALL_RESTART_FRAMES * (PAGE + 24)
+
+    async def load_index_and_rest() -> tuple[int, int, int]:
+        store = open_store(f"sqlite:///{path}")
+        try:
+            portal = await store.default_portal()
+            definitions = await load_definitions(store, portal, object_types.resolve("calls"))
+            rng = random.Random(3)
+            for _ in range(LOADED // 100):
+                records = [NewRecord(sample_call(rng, 1_700_000_000_000)) for _ in range(100)]
+                await store.insert_records(portal, "0-48", records, 1_700_000_000_000)
+            indexed = await store.refresh_index(portal, "0-48", search._entries_of(definitions))
+            after_burst = _wal_bytes(path)
+            deadline = time.monotonic() + DEADLINE_SECONDS
+            while _wal_bytes(path) and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)  # polling a condition with a deadline
+            return indexed, after_burst, _wal_bytes(path)
+        finally:
+            await store.close()
+
+    with _Sampler(path) as sampler:
+        indexed, after_burst, rested = asyncio.run(load_index_and_rest())
+    assert indexed == LOADED
+    assert 0 < sampler.peak <= bound, f"peak {sampler.peak:,} bytes, bound {bound:,}"
+    assert after_burst > 0
+    assert rested == 0

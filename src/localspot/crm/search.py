@@ -347,6 +347,20 @@ async def index_some(store: Store, limit: int) -> int:
     return await store.refresh_index(portal_id, type_id, _entries_of(definitions), limit)
 
 
+async def reindex(store: Store, portal_id: int | None) -> int:
+    """Rebuild search's index from the records (after its rules changed): queue every
+    record, then index the queue, one portal and type at a time, in slices."""
+    await store.queue_for_reindex(portal_id)
+    indexed = 0
+    while waiting := await store.queued_for_index(portal_id):
+        for scope_portal, type_id in waiting:
+            object_type = object_types.resolve(type_id)
+            definitions = await load_definitions(store, scope_portal, object_type)
+            entries_of = _entries_of(definitions)
+            indexed += await store.refresh_index(scope_portal, type_id, entries_of)
+    return indexed
+
+
 async def run(ctx: CrmContext, request: SearchRequest) -> tuple[SearchPage, Selection]:
     """One search: check, build, bring the index up to date with every write so far, then
     one store call. Archived records never match."""

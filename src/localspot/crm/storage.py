@@ -335,8 +335,14 @@ class Store(Protocol):
         record's entries), all of them or about ``limit``; returns how many were indexed."""
         ...
 
-    async def queued_for_index(self) -> list[tuple[int, str]]:
-        """Some (portal, object type) pairs with records waiting to be indexed."""
+    async def queue_for_reindex(self, portal_id: int | None) -> int:
+        """Queue every record (of one portal, or of all) to be indexed afresh, in slices;
+        returns how many were queued."""
+        ...
+
+    async def queued_for_index(self, portal_id: int | None = None) -> list[tuple[int, str]]:
+        """Some (portal, object type) pairs with records waiting to be indexed (of one
+        portal, or of any)."""
         ...
 
     async def busy_elsewhere(self) -> bool:

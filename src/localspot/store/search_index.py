@@ -64,8 +64,22 @@ def write_index(conn: Connection, portal_id: int, type_id: str, rows: Sequence[I
     _insert(conn, "property_tokens", _TOKEN_COLUMNS, words)
 
 
+FIRST_SLICE, MIN_SLICE, MAX_SLICE = 50, 20, 1_000
+"""Records a slice of the queue's refresh may hold (its first, its least and its most)."""
+SLICE_SECONDS = 0.05
+"""What one slice should take. A slice holds SQLite's one write lock (requests' writes
+wait for it, off the event loop) and its Python work holds PostgreSQL's event loop; a
+smaller slice rewrites the same index pages more often (a commit of 10 records cost as
+much as the records themselves)."""
+
+
+def next_slice(size: int, done: int, elapsed: float) -> int:
+    """The size of the next slice, at the pace of the last (at most twice as large)."""
+    wanted = done * SLICE_SECONDS / elapsed if elapsed > 0 else MAX_SLICE
+    return max(MIN_SLICE, min(MAX_SLICE, size * 2, int(wanted)))
+
+
 _ENQUEUE = "INSERT OR IGNORE INTO index_queue (portal_id, object_type, object_id) VALUES (?, ?, ?)"
-REFRESH_CHUNK = 2_000
 
 
 def enqueue(conn: Connection, portal_id: int, type_id: str, object_ids: Collection[int]) -> None:
@@ -82,38 +96,70 @@ def enqueue(conn: Connection, portal_id: int, type_id: str, object_ids: Collecti
     run_many(conn, _ENQUEUE, [(portal_id, type_id, i) for i in sorted(object_ids)])
 
 
-def queued_scopes(conn: Connection) -> list[tuple[int, str]]:
-    """Some (portal, object type) pairs with queued records."""
-    rows = fetch(conn, "SELECT DISTINCT portal_id, object_type FROM index_queue LIMIT 20", [])
+def queued_scopes(conn: Connection, portal_id: int | None = None) -> list[tuple[int, str]]:
+    """Some (portal, object type) pairs with queued records (of one portal, or of any)."""
+    portal = "" if portal_id is None else " WHERE portal_id = ?"
+    rows = fetch(
+        conn,
+        f"SELECT DISTINCT portal_id, object_type FROM index_queue{portal} LIMIT 20",
+        [] if portal_id is None else [portal_id],
+    )
     return [(r.portal_id, r.object_type) for r in rows]
 
 
-def has_queued(conn: Connection, portal_id: int, type_id: str) -> bool:
+def last_queued(conn: Connection, portal_id: int, type_id: str) -> int | None:
+    """The highest queued id of a portal and type (one probe of the queue's key)."""
     rows = fetch(
         conn,
-        "SELECT 1 FROM index_queue WHERE portal_id = ? AND object_type = ? LIMIT 1",
+        "SELECT MAX(object_id) AS last FROM index_queue WHERE portal_id = ? AND object_type = ?",
         [portal_id, type_id],
     )
-    return bool(rows)
+    return None if rows[0].last is None else int(rows[0].last)
 
 
-def queued(conn: Connection, portal_id: int, type_id: str, limit: int) -> list[int]:
-    """Take up to ``limit`` queued ids (PostgreSQL locks them: a concurrent refresh of the
-    same records waits for this one to commit, then finds them gone)."""
+def claim(
+    conn: Connection, portal_id: int, type_id: str, after: int, upto: int, limit: int
+) -> list[int]:
+    """Take up to ``limit`` queued ids in ``(after, upto]``, lowest first, off the queue.
+
+    A refresh walks the queue once, up to the highest id queued when it began, so writes
+    that land while it runs cannot keep it going. PostgreSQL locks the rows: a concurrent
+    refresh of the same records waits for this one to commit, then finds them gone (and
+    reads on past them: the scan fills ``limit`` from the rows that are left)."""
     rows = fetch(
         conn,
         "SELECT object_id FROM index_queue WHERE portal_id = ? AND object_type = ?"
-        " ORDER BY object_id LIMIT ?"
+        " AND object_id > ? AND object_id <= ? ORDER BY object_id LIMIT ?"
         + (" FOR UPDATE" if conn.dialect.name == "postgresql" else ""),
-        [portal_id, type_id, limit],
+        [portal_id, type_id, after, upto, limit],
     )
-    ids = [r.object_id for r in rows]
+    ids = [int(r.object_id) for r in rows]
     run_many(
         conn,
         "DELETE FROM index_queue WHERE portal_id = ? AND object_type = ? AND object_id = ?",
         [(portal_id, type_id, i) for i in ids],
     )
     return ids
+
+
+def queue_all(
+    conn: Connection, portal_id: int | None, after: int, limit: int = MAX_SLICE
+) -> list[int]:
+    """Queue up to ``limit`` records (every type, archived ones too; of one portal, or of
+    all) with ids above ``after``, so that they are indexed afresh; returns their ids."""
+    portal = "" if portal_id is None else " AND portal_id = ?"
+    params = [after] if portal_id is None else [after, portal_id]
+    rows = fetch(
+        conn,
+        f"SELECT id, portal_id, object_type FROM objects WHERE id > ?{portal} ORDER BY id LIMIT ?",
+        [*params, limit],
+    )
+    scopes: dict[tuple[int, str], list[int]] = {}
+    for row in rows:
+        scopes.setdefault((int(row.portal_id), row.object_type), []).append(int(row.id))
+    for (portal_of, type_id), ids in scopes.items():
+        enqueue(conn, portal_of, type_id, ids)
+    return [int(row.id) for row in rows]
 
 
 def delete_index(conn: Connection, object_ids: Collection[int]) -> None:

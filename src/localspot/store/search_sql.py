@@ -38,6 +38,7 @@ from sqlalchemy import (
     func,
     literal,
     not_,
+    or_,
     select,
     true,
     union,
@@ -278,7 +279,11 @@ def _sort_key(sort: SortSpec, scope: Scope, matched_id: Any) -> Any:
 
 
 def page_statement(
-    q: SearchQuery, groups: Sequence[Group], drivers: Sequence[Sequence[Atom]], scope: Scope
+    q: SearchQuery,
+    groups: Sequence[Group],
+    drivers: Sequence[Sequence[Atom]],
+    scope: Scope,
+    broad: bool = False,
 ) -> Select[Any]:
     """The page's ids in order."""
     sort = q.sort
@@ -296,7 +301,7 @@ def page_statement(
             *_rows(atoms[0], scope, d), *[_exists(a, d.c.object_id) for a in atoms[1:]]
         )
         return statement.order_by(direction(key), direction(d.c.object_id))
-    m = matches(groups, drivers, scope).subquery("m")
+    m = matches(groups, drivers, scope, broad).subquery("m")
     return _ordered(select(m.c.id), m, sort, scope)
 
 
@@ -320,9 +325,47 @@ def _ordered(
     )
 
 
-def matches(groups: Sequence[Group], drivers: Sequence[Sequence[Atom]], scope: Scope) -> Any:
+def matches(
+    groups: Sequence[Group], drivers: Sequence[Sequence[Atom]], scope: Scope, broad: bool = False
+) -> Any:
+    """The ids of all matches: one group's statement, the UNION of the groups', or, when
+    every group matches many records (``broad``), one pass over the records that tests
+    each group in turn (five groups of thousands of matches each were five index walks,
+    their probes and a UNION of them all; the pass stops testing a record at its first
+    matching group)."""
+    if broad:
+        return _scan(groups, drivers, scope)
     selects = [group_ids(g, atoms, scope) for g, atoms in zip(groups, drivers, strict=True)]
     return selects[0] if len(selects) == 1 else union(*selects)
+
+
+def _scan(groups: Sequence[Group], drivers: Sequence[Sequence[Atom]], scope: Scope) -> Any:
+    o = objects
+    tests = [
+        and_(
+            true(),
+            *group.columns,
+            *[_exists(a, o.c.id) for a in atoms],
+            *[not_(and_(*[_exists(a, o.c.id) for a in n])) for n in group.negatives],
+        )
+        for group, atoms in zip(groups, drivers, strict=True)
+    ]
+    return select(o.c.id).where(
+        o.c.portal_id == scope.portal_id,
+        o.c.object_type == scope.type_id,
+        o.c.archived == false(),
+        or_(*tests),
+    )
+
+
+def is_broad(
+    conn: Connection, groups: Sequence[Group], drivers: Sequence[Sequence[Atom]], scope: Scope
+) -> bool:
+    """Several groups, each driven by an atom of at least ``ESTIMATE_CAP`` entries (or
+    by none: it walks the records anyway)."""
+    if len(groups) < 2:
+        return False
+    return all(not atoms or estimate(conn, atoms[0], scope) >= ESTIMATE_CAP for atoms in drivers)
 
 
 def search_ids(
@@ -332,9 +375,10 @@ def search_ids(
     scope = Scope(portal_id, type_id)
     groups = plan(q)
     drivers = [order_atoms(conn, g.positives, scope) for g in groups]
-    counted = matches(groups, drivers, scope).subquery("c")
+    broad = is_broad(conn, groups, drivers, scope)
+    counted = matches(groups, drivers, scope, broad).subquery("c")
     total = int(conn.execute(select(func.count()).select_from(counted)).scalar_one())
     if total <= q.offset:
         return total, []
-    statement = page_statement(q, groups, drivers, scope).limit(q.limit).offset(q.offset)
+    statement = page_statement(q, groups, drivers, scope, broad).limit(q.limit).offset(q.offset)
     return total, [int(row[0]) for row in conn.execute(statement)]

@@ -6,8 +6,10 @@ Every query lives in ``records_sql`` / ``accounts_sql`` as a synchronous functio
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Collection, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection
@@ -56,8 +58,17 @@ class SqlStore:
         the BEGIN and ROLLBACK round trips)."""
         return await self._read(work)
 
+    async def _long_read(self, work: Callable[[Connection], T]) -> T:
+        """A read that may take long (search): where it cannot hold up other requests."""
+        return await self._read(work)
+
     async def _write(self, work: Callable[[Connection], T]) -> T:
         raise NotImplementedError
+
+    async def _background_write(self, work: Callable[[Connection], T]) -> T:
+        """A write that is not a request's own (search's index): where it cannot hold up
+        other requests."""
+        return await self._write(work)
 
     async def close(self) -> None:
         raise NotImplementedError
@@ -202,7 +213,7 @@ class SqlStore:
             )
             return SearchPage(total, tuple(found[i] for i in ids if i in found))
 
-        return await self._read(work)
+        return await self._long_read(work)
 
     async def archive_records(
         self, portal_id: int, type_id: str, ids: Collection[int], at: int
@@ -247,8 +258,8 @@ class SqlStore:
             return InsertResult({}, clash.clashes)
         return InsertResult(created)
 
-    async def queued_for_index(self) -> list[tuple[int, str]]:
-        return await self._lookup(search_index.queued_scopes)
+    async def queued_for_index(self, portal_id: int | None = None) -> list[tuple[int, str]]:
+        return await self._lookup(lambda c: search_index.queued_scopes(c, portal_id))
 
     async def refresh_index(
         self,
@@ -257,31 +268,40 @@ class SqlStore:
         entries_of: Callable[[Record], IndexValues],
         limit: int | None = None,
     ) -> int:
-        chunk = min(limit, search_index.REFRESH_CHUNK) if limit else search_index.REFRESH_CHUNK
-
-        def work(conn: Connection) -> int:
-            ids = search_index.queued(conn, portal_id, type_id, chunk)
-            search_index.delete_index(conn, ids)
-            live = records_sql.read_records(
-                conn, portal_id, type_id, ids, archived=False, history_names=()
-            )
-            rows = [
-                (record.id, name, entries)
-                for record in live.values()
-                for name, entries in entries_of(record).items()
-                if entries
-            ]
-            search_index.write_index(conn, portal_id, type_id, rows)
-            return len(ids)
-
-        if not await self._lookup(lambda c: search_index.has_queued(c, portal_id, type_id)):
+        """Index the queued records in slices of a few milliseconds each, one transaction a
+        slice, and let other requests run between slices (``search_index.SLICE_SECONDS``)."""
+        upto = await self._lookup(lambda c: search_index.last_queued(c, portal_id, type_id))
+        if upto is None:
             return 0  # the usual case: no write transaction for a search
-        total = 0
+        after, total, size = 0, 0, search_index.FIRST_SLICE
+        scope = (portal_id, type_id, entries_of)
         while True:
-            done = await self._write(work)
-            total += done
-            if done < chunk or (limit and total >= limit):
+            size = min(size, limit - total) if limit else size
+            started = time.perf_counter()
+            window = (after, upto, size)
+            ids = await self._background_write(partial(_index_slice, scope=scope, window=window))
+            if not ids:
                 return total
+            total, after = total + len(ids), ids[-1]
+            if after >= upto or (limit and total >= limit):
+                return total
+            size = search_index.next_slice(size, len(ids), time.perf_counter() - started)
+            await self._between_slices()
+
+    async def _between_slices(self) -> None:
+        """Let the requests that arrived meanwhile run."""
+        await asyncio.sleep(0)
+
+    async def queue_for_reindex(self, portal_id: int | None) -> int:
+        after, total = 0, 0
+        while True:
+            ids = await self._write(
+                partial(search_index.queue_all, portal_id=portal_id, after=after)
+            )
+            if not ids:
+                return total
+            after, total = ids[-1], total + len(ids)
+            await self._between_slices()
 
     async def live_ids(self, portal_id: int, type_id: str, ids: Collection[int]) -> frozenset[int]:
         found = await self._read(lambda c: associations_sql.live_ids(c, portal_id, type_id, ids))
@@ -297,6 +317,28 @@ class SqlStore:
         return await self._read(
             lambda c: associations_sql.links_of(c, portal_id, from_ids, to_type)
         )
+
+
+def _index_slice(
+    conn: Connection,
+    *,
+    scope: tuple[int, str, Callable[[Record], IndexValues]],
+    window: tuple[int, int, int],
+) -> list[int]:
+    """Claim one slice of the queue, ``(after, upto, size)``, and index its records afresh
+    (``scope``: portal, type and how a record's entries are computed)."""
+    portal_id, type_id, entries_of = scope
+    ids = search_index.claim(conn, portal_id, type_id, *window)
+    search_index.delete_index(conn, ids)
+    live = records_sql.read_records(conn, portal_id, type_id, ids, archived=False, history_names=())
+    rows = [
+        (record.id, name, entries)
+        for record in live.values()
+        for name, entries in entries_of(record).items()
+        if entries
+    ]
+    search_index.write_index(conn, portal_id, type_id, rows)
+    return ids
 
 
 def engine_options() -> dict[str, Any]:
