@@ -45,7 +45,8 @@ def contact_ids(portal: tuple[int, httpx.Client]) -> list[str]:
 
 
 def json_endpoints(spot: AdminServer, portal_id: int) -> list[tuple[str, str]]:
-    """Every operation of /openapi.json that takes a body, with its path filled in."""
+    """Every operation of both OpenAPI documents (the HubSpot API's and the admin API's) that
+    takes a body, with its path filled in."""
     values = {
         "object_type": "contacts",
         "to_object_type": "companies",
@@ -55,9 +56,12 @@ def json_endpoints(spot: AdminServer, portal_id: int) -> list[tuple[str, str]]:
         "group_name": "contactinformation",
         "portal_id": str(portal_id),
     }
-    document = spot.admin.get("/openapi.json").json()
+    documents = [
+        spot.admin.get(url).json() for url in ("/openapi.json", "/_localspot/openapi.json")
+    ]
     found = []
-    for path, operations in document["paths"].items():
+    paths = [item for document in documents for item in document["paths"].items()]
+    for path, operations in paths:
         for method, operation in operations.items():
             if isinstance(operation, dict) and "requestBody" in operation:
                 filled = re.sub(r"\{(\w+)\}", lambda m: values[m[1]], path)

@@ -109,6 +109,10 @@ def test_healthz_answers_while_the_first_search_after_a_bulk_load_indexes(
 def test_healthz_answers_while_the_heaviest_permitted_searches_run(
     loaded: tuple[Server, str],
 ) -> None:
-    idle, during, took = _healthz_during(*loaded, [HEAVIEST] * 3)
-    worst = max(during)
-    assert worst < 100 * idle, f"worst /healthz {worst:.3f} s, idle {idle:.4f} s ({took:.2f} s)"
+    """Searches that held the event loop would answer the probes only between them: a few
+    probes, each waiting about a third of the run. Off the loop, the probes keep coming
+    (judged by their median and count: a single slow probe on a loaded machine says nothing)."""
+    _, during, took = _healthz_during(*loaded, [HEAVIEST] * 3)
+    typical = statistics.median(during)
+    assert len(during) >= 5, f"{len(during)} probes in {took:.2f} s"
+    assert typical < took / 10, f"median /healthz {typical:.3f} s of a {took:.2f} s run"
