@@ -1,12 +1,13 @@
 """Fixtures of the store contract suite: the real stores, opened with ``open_store`` (so
 migrated) on every ``--db`` backend, driven in process.
 
-The stores are async and pytest-asyncio is not used: each module's store lives on one event
+The stores are async and pytest-asyncio is not used: each backend's store lives on one event
 loop (an ``asyncio.Runner``: PostgreSQL's pooled connections belong to the loop that opened
-them), and a test calls ``run(store.method(...))``. A module shares one database (a fresh
-SQLite file, or a fresh PostgreSQL database); every test takes a fresh ``portal`` of it, so
-tests meet no other test's data. Tests of database-wide behaviour open an empty database
-of their own with ``fresh_store``.
+them), and a test calls ``run(store.method(...))``. The suite shares one database per
+backend (a fresh SQLite file, or a fresh PostgreSQL database: creating and migrating one
+costs about a second there); every test takes a fresh ``portal`` of it, so tests meet no
+other test's data. Tests of database-wide behaviour open an empty database of their own
+with ``fresh_store``.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ def opened_store(backend: str, directory: Path) -> Iterator[Opened]:
             runner.run(store.close())
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def opened(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Opened]:
     with opened_store(backend, tmp_path_factory.mktemp("store")) as it:
         yield it

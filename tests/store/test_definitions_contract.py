@@ -31,10 +31,13 @@ TIER = PropertyDefinition(
 )
 
 
-def plain(name: str, **changes: object) -> PropertyDefinition:
-    return dataclasses.replace(
-        PropertyDefinition(name, name.title(), "string", "text", "call_information"), **changes
-    )
+def plain(
+    name: str, *, archived: bool = False, archived_at: int | None = None
+) -> PropertyDefinition:
+    return PropertyDefinition(
+        name, name.title(), "string", "text", "call_information",
+        archived=archived, archived_at=archived_at,
+    )  # fmt: skip
 
 
 def test_a_saved_property_comes_back_with_every_field(store: Store, run: Run, portal: int) -> None:
