@@ -1,4 +1,5 @@
-"""Fixtures: real SQLite files, a real PostgreSQL database, a real ``localspot serve``.
+"""Fixtures: real SQLite files, a real PostgreSQL database, a real ``localspot serve``, and
+the same app in process (``inprocess``) for request/response tests that need no server.
 
 ``--db=sqlite|postgres|both`` picks the backends the API suite runs on (default: both;
 PostgreSQL tests are skipped with a reason when no server answers on 127.0.0.1:5432,
@@ -7,6 +8,7 @@ except in CI, where they must run).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import socket
@@ -17,10 +19,11 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import httpx
 import pytest
+from litestar.testing import TestClient
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "LOCALSPOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -233,3 +236,47 @@ def make_calls(http: httpx.Client):  # type: ignore[no-untyped-def]
         return [r["id"] for r in response.json()["results"]]
 
     return make
+
+
+NOON_UTC = 1_767_268_800_000  # 2026-01-01T12:00:00Z: the in-process app's clock
+
+
+@pytest.fixture(scope="module")
+def inprocess(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient[Any]]:
+    """The app of ``localspot serve`` built in process (``create_app``) on a real SQLite file,
+    with a ``FixedClock`` at ``NOON_UTC`` and rate limits off, driven through its ASGI
+    interface: no subprocess, no socket. The client carries a token of the module's portal."""
+    from localspot.app import create_app
+    from localspot.clock import FixedClock
+    from localspot.config import Settings
+    from localspot.http.auth import all_scopes, hash_token
+    from localspot.store.open import open_store
+
+    url = "sqlite:///" + str(tmp_path_factory.mktemp("inprocess") / "localspot.db")
+    token = f"pat-na1-{secrets.token_hex(16)}"
+
+    async def register() -> None:
+        store = open_store(url)  # migrates, as ``serve`` does before it starts the app
+        try:
+            portal = await store.create_portal("in process")
+            await store.create_token(portal, hash_token(token), all_scopes(), "private_app")
+        finally:
+            await store.close()
+
+    asyncio.run(register())
+    app = create_app(Settings(database_url=url, rate_limits=False), clock=FixedClock(NOON_UTC))
+    with TestClient(app) as client:
+        client.headers["Authorization"] = f"Bearer {token}"
+        yield client
+
+
+def assert_hubspot_error(response: httpx.Response, status: int, **body: Any) -> None:
+    """The response is HubSpot's ``Error`` body (hubspot-behaviour §2.5): exactly ``body``
+    plus ``"status": "error"`` and a fresh UUID ``correlationId``, which the
+    ``x-hubspot-correlation-id`` header repeats."""
+    assert response.status_code == status, response.text
+    got = response.json()
+    correlation_id = got.pop("correlationId")
+    assert str(uuid.UUID(correlation_id)) == correlation_id
+    assert response.headers["x-hubspot-correlation-id"] == correlation_id
+    assert got == {"status": "error", **body}
