@@ -9,6 +9,7 @@ except in CI, where they must run).
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import secrets
 import socket
@@ -280,3 +281,35 @@ def assert_hubspot_error(response: httpx.Response, status: int, **body: Any) -> 
     assert str(uuid.UUID(correlation_id)) == correlation_id
     assert response.headers["x-hubspot-correlation-id"] == correlation_id
     assert got == {"status": "error", **body}
+
+
+def assert_sdk_error(error: Any, status: int, **body: Any) -> None:
+    """The same, for the ``ApiException`` an official SDK raised."""
+    assert error.status == status, error.body
+    got = json.loads(error.body)
+    correlation_id = got.pop("correlationId")
+    assert str(uuid.UUID(correlation_id)) == correlation_id
+    assert got == {"status": "error", **body}
+
+
+def object_not_found(record_id: str) -> dict[str, Any]:
+    """The 404 body of GET or PATCH of an id the portal has no live record of (§3.5)."""
+    return {
+        "message": "Object not found.  objectId are usually numeric.",
+        "category": "OBJECT_NOT_FOUND",
+        "context": {"id": [record_id]},
+        "errors": [],
+    }
+
+
+UNAUTHENTICATED: dict[str, Any] = {
+    "message": (
+        "Authentication credentials not found. This API supports OAuth 2.0 authentication and"
+        " you can find more details at"
+        " https://developers.hubspot.com/docs/methods/auth/oauth-overview"
+    ),
+    "category": "INVALID_AUTHENTICATION",
+    "context": {},
+    "errors": [],
+}
+"""The 401 body of a missing or unknown token (hubspot-behaviour §6.2, captured)."""
