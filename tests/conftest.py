@@ -302,6 +302,26 @@ def object_not_found(record_id: str) -> dict[str, Any]:
     }
 
 
+def property_not_found(name: str) -> dict[str, Any]:
+    """The 404 body of a property name the portal has no live definition of."""
+    return {
+        "message": f"Property {name} does not exist",
+        "category": "OBJECT_NOT_FOUND",
+        "context": {"name": [name]},
+        "errors": [],
+    }
+
+
+def group_not_found(name: str) -> dict[str, Any]:
+    """The 404 body of a property group the portal does not have."""
+    return {
+        "message": f"Property group {name} does not exist",
+        "category": "OBJECT_NOT_FOUND",
+        "context": {"name": [name]},
+        "errors": [],
+    }
+
+
 UNAUTHENTICATED: dict[str, Any] = {
     "message": (
         "Authentication credentials not found. This API supports OAuth 2.0 authentication and"
