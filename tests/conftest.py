@@ -1,4 +1,5 @@
-"""Fixtures: real SQLite files, a real PostgreSQL database, a real ``localspot serve``.
+"""Fixtures: real SQLite files, a real PostgreSQL database, a real ``localspot serve``, and
+the same app in process (``inprocess``) for request/response tests that need no server.
 
 ``--db=sqlite|postgres|both`` picks the backends the API suite runs on (default: both;
 PostgreSQL tests are skipped with a reason when no server answers on 127.0.0.1:5432,
@@ -7,6 +8,8 @@ except in CI, where they must run).
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import secrets
 import socket
@@ -17,10 +20,11 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import httpx
 import pytest
+from litestar.testing import TestClient
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "LOCALSPOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -243,3 +247,99 @@ def make_calls(http: httpx.Client):  # type: ignore[no-untyped-def]
         return [r["id"] for r in response.json()["results"]]
 
     return make
+
+
+NOON_UTC = 1_767_268_800_000  # 2026-01-01T12:00:00Z: the in-process app's clock
+
+
+@pytest.fixture(scope="module")
+def inprocess(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient[Any]]:
+    """The app of ``localspot serve`` built in process (``create_app``) on a real SQLite file,
+    with a ``FixedClock`` at ``NOON_UTC`` and rate limits off, driven through its ASGI
+    interface: no subprocess, no socket. The client carries a token of the module's portal."""
+    from localspot.app import create_app
+    from localspot.clock import FixedClock
+    from localspot.config import Settings
+    from localspot.http.auth import all_scopes, hash_token
+    from localspot.store.open import open_store
+
+    url = "sqlite:///" + str(tmp_path_factory.mktemp("inprocess") / "localspot.db")
+    token = f"pat-na1-{secrets.token_hex(16)}"
+
+    async def register() -> None:
+        store = open_store(url)  # migrates, as ``serve`` does before it starts the app
+        try:
+            portal = await store.create_portal("in process")
+            await store.create_token(portal, hash_token(token), all_scopes(), "private_app")
+        finally:
+            await store.close()
+
+    asyncio.run(register())
+    app = create_app(Settings(database_url=url, rate_limits=False), clock=FixedClock(NOON_UTC))
+    with TestClient(app) as client:
+        client.headers["Authorization"] = f"Bearer {token}"
+        yield client
+
+
+def assert_hubspot_error(response: httpx.Response, status: int, **body: Any) -> None:
+    """The response is HubSpot's ``Error`` body (hubspot-behaviour §2.5): exactly ``body``
+    plus ``"status": "error"`` and a fresh UUID ``correlationId``, which the
+    ``x-hubspot-correlation-id`` header repeats."""
+    assert response.status_code == status, response.text
+    got = response.json()
+    correlation_id = got.pop("correlationId")
+    assert str(uuid.UUID(correlation_id)) == correlation_id
+    assert response.headers["x-hubspot-correlation-id"] == correlation_id
+    assert got == {"status": "error", **body}
+
+
+def assert_sdk_error(error: Any, status: int, **body: Any) -> None:
+    """The same, for the ``ApiException`` an official SDK raised."""
+    assert error.status == status, error.body
+    got = json.loads(error.body)
+    correlation_id = got.pop("correlationId")
+    assert str(uuid.UUID(correlation_id)) == correlation_id
+    assert got == {"status": "error", **body}
+
+
+def object_not_found(record_id: str) -> dict[str, Any]:
+    """The 404 body of GET or PATCH of an id the portal has no live record of (§3.5)."""
+    return {
+        "message": "Object not found.  objectId are usually numeric.",
+        "category": "OBJECT_NOT_FOUND",
+        "context": {"id": [record_id]},
+        "errors": [],
+    }
+
+
+def property_not_found(name: str) -> dict[str, Any]:
+    """The 404 body of a property name the portal has no live definition of."""
+    return {
+        "message": f"Property {name} does not exist",
+        "category": "OBJECT_NOT_FOUND",
+        "context": {"name": [name]},
+        "errors": [],
+    }
+
+
+def group_not_found(name: str) -> dict[str, Any]:
+    """The 404 body of a property group the portal does not have."""
+    return {
+        "message": f"Property group {name} does not exist",
+        "category": "OBJECT_NOT_FOUND",
+        "context": {"name": [name]},
+        "errors": [],
+    }
+
+
+UNAUTHENTICATED: dict[str, Any] = {
+    "message": (
+        "Authentication credentials not found. This API supports OAuth 2.0 authentication and"
+        " you can find more details at"
+        " https://developers.hubspot.com/docs/methods/auth/oauth-overview"
+    ),
+    "category": "INVALID_AUTHENTICATION",
+    "context": {},
+    "errors": [],
+}
+"""The 401 body of a missing or unknown token (hubspot-behaviour §6.2, captured)."""

@@ -117,7 +117,9 @@ def test_reset_removes_records_and_custom_properties(spot: AdminServer) -> None:
     create_calls(crm, 3, crm_ref="r1")
     assert spot.admin.post(f"/_localspot/portals/{portal_id}/reset").status_code == 204
     assert crm.get(CALLS).json()["results"] == []
-    assert crm.get("/crm/v3/properties/calls/crm_ref").status_code == 404
+    gone = crm.get("/crm/v3/properties/calls/crm_ref")
+    assert_hubspot_error(gone, 404, "OBJECT_NOT_FOUND")
+    assert gone.json()["context"] == {"name": ["crm_ref"]}
 
 
 def test_reset_can_keep_custom_properties(spot: AdminServer) -> None:

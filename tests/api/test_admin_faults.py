@@ -16,7 +16,17 @@ from admin_support import (
     serve_with_admin,
 )
 
+from conftest import assert_hubspot_error as assert_error_body
+from conftest import assert_sdk_error
+
 BATCH_UPDATE = f"{CALLS}/batch/update"
+TEN_SECONDLY: dict[str, Any] = {
+    "message": "You have reached your ten_secondly_rolling limit.",
+    "errorType": "RATE_LIMIT",
+    "policyName": "TEN_SECONDLY_ROLLING",
+    "category": "RATE_LIMITS",
+}
+"""HubSpot's captured 429 body (hubspot-behaviour §6.4), without status and correlationId."""
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +71,7 @@ def test_sdk_batch_update_raises_429_then_succeeds_on_retry(
     )
     with pytest.raises(ApiException) as raised:
         sdk.crm.objects.calls.batch_api.update(body)
-    assert raised.value.status == 429
+    assert_sdk_error(raised.value, 429, **TEN_SECONDLY)
     assert sdk.crm.objects.calls.batch_api.update(body).results[0].properties["hs_call_title"] == (
         "retried"
     )
@@ -170,9 +180,16 @@ def test_rule_needs_both_method_and_path_to_match(
     portal_id, crm = portal
     add_rule(spot, portal_id, status=502, method="post", path="/crm/v3/objects/calls/batch/*")
     assert crm.get(CALLS).status_code == 200
-    assert crm.get(f"{CALLS}/batch/read").status_code != 502
+    assert crm.get(f"{CALLS}/batch/read").status_code == 405  # the path, not the method
     batch = {"inputs": [{"id": "1"}]}
-    assert crm.post(f"{CALLS}/batch/read", json=batch).status_code == 502
+    assert_error_body(
+        crm.post(f"{CALLS}/batch/read", json=batch),
+        502,
+        message="Bad Gateway",
+        category="BAD_GATEWAY",
+        context={},
+        errors=[],
+    )
 
 
 def test_faulted_write_changes_nothing(spot: AdminServer, portal: tuple[int, httpx.Client]) -> None:

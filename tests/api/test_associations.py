@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import CALL_TIME
+from conftest import CALL_TIME, assert_hubspot_error, object_not_found
 
 CALLS = "/crm/v3/objects/calls"
 CONTACTS = "/crm/v3/objects/contacts"
@@ -95,6 +95,33 @@ def all_call_ids(http: httpx.Client) -> set[str]:
         if "paging" not in page:
             return ids
         after = page["paging"]["next"]["after"]
+
+
+def no_live_ends(call_id: str, contact_id: str) -> dict[str, Any]:
+    """The 400 body of a v4 PUT or batch input whose call or contact is not a live record of
+    the portal (compatibility.md "Associations")."""
+    return {
+        "message": (
+            f"One or more associations are invalid: no live call {call_id} or contact"
+            f" {contact_id} in this portal"
+        ),
+        "category": "VALIDATION_ERROR",
+        "context": {"fromObjectId": [call_id], "toObjectId": [contact_id]},
+        "errors": [],
+    }
+
+
+def no_associations(call_id: str) -> dict[str, Any]:
+    """The 207 entry of a v4 batch read input without links (captured wording)."""
+    return {
+        "status": "error",
+        "category": "OBJECT_NOT_FOUND",
+        "message": f"No contact is associated with call {call_id}.",
+        "context": {"fromObjectId": [call_id]},
+        "errors": [],
+        "links": {},
+        "subCategory": "crm.associations.NO_ASSOCIATIONS_FOUND",
+    }
 
 
 def put_v4(
@@ -343,8 +370,7 @@ def test_v4_put_with_an_unknown_type_id_is_rejected(portal_http: httpx.Client) -
 def test_v4_put_to_an_unknown_contact_stores_nothing(portal_http: httpx.Client) -> None:
     call_id = create_call(portal_http)
     response = put_v4(portal_http, call_id, MISSING)
-    assert response.status_code in (400, 404)
-    assert MISSING in response.text
+    assert_hubspot_error(response, 400, **no_live_ends(call_id, MISSING))
     assert v4_list(portal_http, "calls", call_id, "contacts") == []
 
 
@@ -486,9 +512,13 @@ def test_batch_read_over_1000_inputs_is_rejected(portal_http: httpx.Client) -> N
 
 
 def test_batch_read_of_1000_inputs_is_accepted(portal_http: httpx.Client) -> None:
-    inputs = [{"id": str(900_000_000_000 + i)} for i in range(1000)]
-    response = portal_http.post(f"{V4_BATCH}/read", json={"inputs": inputs})
-    assert response.status_code in (200, 207), response.text
+    """1,000 ids none of which has links: each is a NO_ASSOCIATIONS_FOUND entry of a 207."""
+    ids = [str(900_000_000_000 + i) for i in range(1000)]
+    response = portal_http.post(f"{V4_BATCH}/read", json={"inputs": [{"id": i} for i in ids]})
+    assert response.status_code == 207, response.text
+    body = response.json()
+    assert (body["status"], body["results"], body["numErrors"]) == ("COMPLETE", [], 1000)
+    assert body["errors"] == [no_associations(i) for i in ids]
 
 
 def test_batch_create_over_2000_inputs_is_rejected(portal_http: httpx.Client) -> None:
@@ -580,19 +610,28 @@ def test_a_portal_cannot_associate_with_another_portals_record(
     with other_portal(server) as other:  # a portal with no contacts at all
         call_id = create_call(other)
         before = all_call_ids(other)
-        assert put_v4(other, call_id, contact_id).status_code in (400, 404)
+        refused = no_live_ends(call_id, contact_id)
+        assert_hubspot_error(put_v4(other, call_id, contact_id), 400, **refused)
         default = other.put(
             f"{V4_OBJECTS}/calls/{call_id}/associations/default/contacts/{contact_id}"
         )
-        assert default.status_code in (400, 404)
+        assert_hubspot_error(default, 400, **refused)
         body = {"properties": {"hs_timestamp": CALL_TIME}, "associations": [inline(contact_id)]}
-        assert other.post(CALLS, json=body).status_code == 400
+        assert_hubspot_error(
+            other.post(CALLS, json=body),
+            400,
+            message=f"One or more associations are invalid: no contact with id {contact_id}",
+            category="VALIDATION_ERROR",
+            context={"ids": [contact_id], "objectType": ["CONTACT"]},
+            errors=[],
+        )
         assert all_call_ids(other) == before
         link = {"from": {"id": call_id}, "to": {"id": contact_id}, "types": [CALL_TO_CONTACT]}
         batch = {"inputs": [link]}
         created = other.post(f"{V4_BATCH}/create", json=batch)
-        assert created.status_code in (207, 400)
-        assert created.json().get("results", []) == []
+        assert created.status_code == 207, created.text
+        assert (created.json()["results"], created.json()["numErrors"]) == ([], 1)
+        assert created.json()["errors"] == [{"status": "error", **refused, "links": {}}]
         assert v4_list(other, "calls", call_id, "contacts") == []
     assert v4_list(portal_http, "contacts", contact_id, "calls") == []
 
@@ -604,15 +643,12 @@ def test_a_portal_never_sees_another_portals_associations(
     call_id = create_call(portal_http, contact_id)
     with other_portal(server) as other:  # a portal with no records at all
         listed = other.get(f"{V4_OBJECTS}/calls/{call_id}/associations/contacts")
-        assert listed.status_code in (200, 404)
-        if listed.status_code == 200:
-            assert listed.json()["results"] == []
+        assert (listed.status_code, listed.json()) == (200, {"results": []})
         read = other.post(f"{V4_BATCH}/read", json={"inputs": [{"id": call_id}]})
-        assert read.status_code in (200, 207)
-        assert read.json()["results"] == []
-        assert (
-            other.get(f"{CALLS}/{call_id}", params={"associations": "contacts"}).status_code == 404
-        )
+        assert read.status_code == 207, read.text
+        assert (read.json()["results"], read.json()["errors"]) == ([], [no_associations(call_id)])
+        got = other.get(f"{CALLS}/{call_id}", params={"associations": "contacts"})
+        assert_hubspot_error(got, 404, **object_not_found(call_id))
         assert search_by_contact(other, contact_id) == []
     assert v4_ids(portal_http, "calls", call_id, "contacts") == [contact_id]
 

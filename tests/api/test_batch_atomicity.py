@@ -11,7 +11,7 @@ import httpx
 import pytest
 from test_associations import CALL_TO_CONTACT, create_call, create_contact, v4_ids
 
-from conftest import CALL_TIME
+from conftest import CALL_TIME, assert_hubspot_error, object_not_found, property_not_found
 
 CALLS = "/crm/v3/objects/calls"
 PROPS = "/crm/v3/properties/calls"
@@ -198,7 +198,7 @@ def test_record_batch_update_with_an_unknown_id_applies_only_the_valid_input(
     assert error["category"] == "OBJECT_NOT_FOUND"
     assert error["context"] == {"ids": [MISSING]}
     assert read_call(crm, call_id)["hs_call_title"] == "changed"
-    assert crm.get(f"{CALLS}/{MISSING}").status_code == 404
+    assert_hubspot_error(crm.get(f"{CALLS}/{MISSING}"), 404, **object_not_found(MISSING))
 
 
 def test_record_batch_upsert_with_an_invalid_value_writes_nothing(crm: httpx.Client) -> None:
@@ -241,7 +241,7 @@ def test_record_batch_archive_with_a_bad_id_archives_the_valid_one(crm: httpx.Cl
     inputs = [{"id": archived}, {"id": "abc"}]
     response = crm.post(f"{CALLS}/batch/archive", json={"inputs": inputs})
     assert response.status_code == 204, response.text
-    assert crm.get(f"{CALLS}/{archived}").status_code == 404
+    assert_hubspot_error(crm.get(f"{CALLS}/{archived}"), 404, **object_not_found(archived))
     assert read_call(crm, kept)["hs_call_title"] == "before"
 
 
@@ -276,7 +276,7 @@ def test_property_batch_create_with_a_bad_input_creates_only_the_valid_one(
     )
     assert error["context"] == {"type": ["nope"]}
     assert crm.get(f"{PROPS}/atom_good").status_code == 200
-    assert crm.get(f"{PROPS}/atom_bad").status_code == 404
+    assert_hubspot_error(crm.get(f"{PROPS}/atom_bad"), 404, **property_not_found("atom_bad"))
 
 
 def test_property_batch_archive_with_an_unknown_name_archives_the_valid_one(

@@ -8,6 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
+from conftest import assert_sdk_error
+
 URL = "/crm/v3/objects/calls/batch/update"
 ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
@@ -359,5 +361,11 @@ def test_sdk_raises_api_exception_with_hubspot_body_on_400(sdk: Any, make_calls:
     )
     with pytest.raises(ApiException) as raised:
         sdk.crm.objects.calls.batch_api.update(body)
-    assert raised.value.status == 400
-    assert "Duplicate IDs" in raised.value.body
+    assert_sdk_error(
+        raised.value,
+        400,
+        message=f"Duplicate IDs found in batch input: [{call_id}]. IDs must be unique",
+        category="VALIDATION_ERROR",
+        context={"ids": [call_id]},
+        errors=[],
+    )

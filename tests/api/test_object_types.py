@@ -6,7 +6,6 @@ unique ``email`` (409 CONFLICT, ``idProperty=email``); the same through the offi
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +15,7 @@ from typing import Any, NamedTuple
 import httpx
 import pytest
 
-from conftest import CALL_TIME
+from conftest import CALL_TIME, assert_hubspot_error, assert_sdk_error, object_not_found
 
 OBJECTS = "/crm/v3/objects"
 
@@ -393,10 +392,9 @@ def test_contact_is_readable_by_email_id_property(portal_http: httpx.Client) -> 
     assert response.status_code == 200, response.text
     assert response.json()["id"] == created["id"]
     assert response.json()["properties"]["firstname"] == "Ida"
-    unknown = portal_http.get(
-        f"{OBJECTS}/contacts/{unique('nobody')}@example.com", params={"idProperty": "email"}
-    )
-    assert unknown.status_code == 404
+    nobody = f"{unique('nobody')}@example.com"
+    unknown = portal_http.get(f"{OBJECTS}/contacts/{nobody}", params={"idProperty": "email"})
+    assert_hubspot_error(unknown, 404, **object_not_found(nobody))
 
 
 def test_email_uniqueness_and_records_are_per_portal(
@@ -408,8 +406,8 @@ def test_email_uniqueness_and_records_are_per_portal(
         theirs = other.post(f"{OBJECTS}/contacts", json=contact_input(email))
         assert theirs.status_code == 201, theirs.text
         assert theirs.json()["id"] != mine
-        assert other.get(f"{OBJECTS}/contacts/{mine}").status_code == 404
-        assert other.get(f"{OBJECTS}/0-1/{mine}").status_code == 404
+        for path in (f"{OBJECTS}/contacts/{mine}", f"{OBJECTS}/0-1/{mine}"):
+            assert_hubspot_error(other.get(path), 404, **object_not_found(mine))
     assert read(portal_http, CONTACTS, mine, properties="email")["properties"]["email"] == email
 
 
@@ -451,7 +449,11 @@ def test_sdk_duplicate_contact_email_raises_api_exception_409(portal_sdk: Any) -
     existing = portal_sdk.crm.contacts.basic_api.create(simple_public_object_input_for_create=body)
     with pytest.raises(ApiException) as raised:
         portal_sdk.crm.contacts.basic_api.create(simple_public_object_input_for_create=body)
-    assert raised.value.status == 409
-    error = json.loads(raised.value.body)
-    assert error["category"] == "CONFLICT"
-    assert f"Existing ID: {existing.id}" in error["message"]
+    assert_sdk_error(
+        raised.value,
+        409,
+        message=f"Contact already exists. Existing ID: {existing.id}",
+        category="CONFLICT",
+        context={},
+        errors=[],
+    )

@@ -11,6 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
+from conftest import assert_hubspot_error, property_not_found
+
 PROPS = "/crm/v3/properties/calls"
 GROUPS = f"{PROPS}/groups"
 CALLS = "/crm/v3/objects/calls"
@@ -98,7 +100,9 @@ def test_properties_of_one_portal_are_invisible_to_another(
 ) -> None:
     created(portal_http, text_property("portal_private"))
     assert "portal_private" not in names(http)
-    assert http.get(f"{PROPS}/portal_private").status_code == 404
+    assert_hubspot_error(
+        http.get(f"{PROPS}/portal_private"), 404, **property_not_found("portal_private")
+    )
 
 
 # --- create -----------------------------------------------------------------------------
@@ -336,7 +340,9 @@ def test_updating_an_unknown_property_is_404(portal_http: httpx.Client) -> None:
 def test_archive_returns_204_and_hides_the_property(portal_http: httpx.Client) -> None:
     created(portal_http, text_property("retiring"))
     assert portal_http.delete(f"{PROPS}/retiring").status_code == 204
-    assert portal_http.get(f"{PROPS}/retiring").status_code == 404
+    assert_hubspot_error(
+        portal_http.get(f"{PROPS}/retiring"), 404, **property_not_found("retiring")
+    )
     assert "retiring" not in names(portal_http)
 
 

@@ -9,6 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
+from conftest import assert_sdk_error, property_not_found
+
 PROPS = "/crm/v3/properties/calls"
 READ_SCOPE = "crm.schemas.contacts.read"
 WRITE_SCOPE = "crm.schemas.contacts.write"
@@ -75,7 +77,14 @@ def test_sdk_raises_api_exception_with_409_for_a_taken_name(portal_sdk: Any) -> 
 
     with pytest.raises(ApiException) as raised:
         sdk_create(portal_sdk, "hs_timestamp")
-    assert raised.value.status == 409
+    assert_sdk_error(
+        raised.value,
+        409,
+        message="Property named 'hs_timestamp' already exists.",
+        category="OBJECT_ALREADY_EXISTS",
+        context={"name": ["hs_timestamp"]},
+        errors=[],
+    )
 
 
 def test_sdk_raises_api_exception_with_404_for_an_unknown_name(portal_sdk: Any) -> None:
@@ -83,7 +92,7 @@ def test_sdk_raises_api_exception_with_404_for_an_unknown_name(portal_sdk: Any) 
 
     with pytest.raises(ApiException) as raised:
         portal_sdk.crm.properties.core_api.get_by_name("calls", "no_such")
-    assert raised.value.status == 404
+    assert_sdk_error(raised.value, 404, **property_not_found("no_such"))
 
 
 @pytest.fixture(scope="module")

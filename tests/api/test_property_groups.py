@@ -8,6 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
+from conftest import assert_hubspot_error, assert_sdk_error, group_not_found
+
 PROPS = "/crm/v3/properties/calls"
 GROUPS = f"{PROPS}/groups"
 
@@ -56,7 +58,8 @@ def test_creating_a_builtin_group_name_is_409(portal_http: httpx.Client) -> None
 @pytest.mark.parametrize("body", [{"name": "Big Money", "label": "x"}, {"name": "no_label"}])
 def test_creating_an_invalid_group_is_400(portal_http: httpx.Client, body: dict[str, str]) -> None:
     assert_error(portal_http.post(GROUPS, json=body), 400, "VALIDATION_ERROR")
-    assert portal_http.get(f"{GROUPS}/{body['name']}").status_code == 404
+    name = body["name"]
+    assert_hubspot_error(portal_http.get(f"{GROUPS}/{name}"), 404, **group_not_found(name))
 
 
 def test_reading_an_unknown_group_is_404(portal_http: httpx.Client) -> None:
@@ -90,7 +93,9 @@ def test_updating_an_unknown_group_is_404(portal_http: httpx.Client) -> None:
 def test_delete_returns_204_and_the_group_is_gone(portal_http: httpx.Client) -> None:
     create_group(portal_http, "short_lived")
     assert portal_http.delete(f"{GROUPS}/short_lived").status_code == 204
-    assert portal_http.get(f"{GROUPS}/short_lived").status_code == 404
+    assert_hubspot_error(
+        portal_http.get(f"{GROUPS}/short_lived"), 404, **group_not_found("short_lived")
+    )
 
 
 def test_deleting_a_builtin_group_is_400(portal_http: httpx.Client) -> None:
@@ -115,7 +120,9 @@ def test_groups_of_one_portal_are_invisible_to_another(
     portal_http: httpx.Client, http: httpx.Client
 ) -> None:
     create_group(portal_http, "private_group")
-    assert http.get(f"{GROUPS}/private_group").status_code == 404
+    assert_hubspot_error(
+        http.get(f"{GROUPS}/private_group"), 404, **group_not_found("private_group")
+    )
 
 
 def test_sdk_group_round_trip(portal_sdk: Any) -> None:
@@ -138,4 +145,11 @@ def test_sdk_raises_api_exception_with_409_for_a_taken_group(portal_sdk: Any) ->
         portal_sdk.crm.properties.groups_api.create(
             "calls", PropertyGroupCreate(name="engagement", label="Taken")
         )
-    assert raised.value.status == 409
+    assert_sdk_error(
+        raised.value,
+        409,
+        message="Property group 'engagement' already exists.",
+        category="OBJECT_ALREADY_EXISTS",
+        context={"name": ["engagement"]},
+        errors=[],
+    )

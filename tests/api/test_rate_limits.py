@@ -16,7 +16,7 @@ import httpx
 import pytest
 from litestar.testing import TestClient
 
-from conftest import run_cli, start_server, stop_server
+from conftest import assert_hubspot_error, run_cli, start_server, stop_server
 from localspot.app import create_app
 from localspot.cli import all_scopes
 from localspot.clock import FixedClock
@@ -68,14 +68,16 @@ def test_exactly_max_requests_pass_then_429(
     remaining = [client.get(CALLS).headers["X-HubSpot-RateLimit-Remaining"] for _ in range(5)]
     assert remaining == ["4", "3", "2", "1", "0"]
     refused = client.get(CALLS)
-    assert refused.status_code == 429
-    body = refused.json()
-    assert body["status"] == "error"
-    assert body["message"] == "You have reached your ten_secondly_rolling limit."
-    assert body["errorType"] == "RATE_LIMIT"
-    assert body["policyName"] == "TEN_SECONDLY_ROLLING"
-    assert body["category"] == "RATE_LIMITS"
-    assert body["correlationId"] == refused.headers["x-hubspot-correlation-id"]
+    assert_hubspot_error(
+        refused,
+        429,
+        message="You have reached your ten_secondly_rolling limit.",
+        errorType="RATE_LIMIT",
+        policyName="TEN_SECONDLY_ROLLING",
+        category="RATE_LIMITS",
+        context={},  # compatibility.md "Error bodies": localspot adds these two to every body
+        errors=[],
+    )
 
 
 def test_usage_headers_carry_the_window(small_window: tuple[InProcess, TestClient[Any]]) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import CALL_TIME
+from conftest import CALL_TIME, assert_hubspot_error, assert_sdk_error, object_not_found
 
 CALLS = "/crm/v3/objects/calls"
 
@@ -85,7 +85,7 @@ def test_patch_updates_and_returns_the_record(http: httpx.Client) -> None:
 
 def test_patch_unknown_id_returns_404(http: httpx.Client) -> None:
     response = http.patch(f"{CALLS}/99999999999", json={"properties": {"hs_call_title": "x"}})
-    assert response.status_code == 404
+    assert_hubspot_error(response, 404, **object_not_found("99999999999"))
 
 
 def test_patch_with_invalid_value_returns_400_and_writes_nothing(http: httpx.Client) -> None:
@@ -127,7 +127,14 @@ def test_list_pages_through_every_record_once(http: httpx.Client, server: Any) -
 
 
 def test_list_limit_over_100_is_rejected(http: httpx.Client) -> None:
-    assert http.get(CALLS, params={"limit": 101}).status_code == 400
+    assert_hubspot_error(
+        http.get(CALLS, params={"limit": 101}),
+        400,
+        message="limit must be between 1 and 100, got 101",
+        category="VALIDATION_ERROR",
+        context={"limit": ["101"]},
+        errors=[],
+    )
 
 
 def test_batch_create_returns_201_and_results(http: httpx.Client) -> None:
@@ -185,7 +192,8 @@ def test_batch_archive_answers_204_and_hides_records(http: httpx.Client, make_ca
     ids = make_calls(2)
     response = http.post(f"{CALLS}/batch/archive", json={"inputs": [{"id": i} for i in ids]})
     assert response.status_code == 204
-    assert all(http.get(f"{CALLS}/{i}").status_code == 404 for i in ids)
+    for i in ids:
+        assert_hubspot_error(http.get(f"{CALLS}/{i}"), 404, **object_not_found(i))
 
 
 def test_portal_never_sees_another_portals_records(http: httpx.Client, server: Any) -> None:
@@ -220,7 +228,7 @@ def test_sdk_round_trip_create_get_update_archive(sdk: Any) -> None:
 
     with pytest.raises(ApiException) as raised:
         sdk.crm.objects.calls.basic_api.get_by_id(created.id)
-    assert raised.value.status == 404
+    assert_sdk_error(raised.value, 404, **object_not_found(created.id))
 
 
 def test_sdk_batch_read_and_create(sdk: Any) -> None:

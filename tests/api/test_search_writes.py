@@ -7,6 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
+from conftest import assert_hubspot_error
+
 SEARCH = "/crm/v3/objects/calls/search"
 BASE = 1_767_225_600_000  # 2026-01-01T00:00:00Z
 
@@ -93,5 +95,19 @@ def test_a_failed_batch_leaves_search_unchanged(portal_http: httpx.Client) -> No
         {"properties": {"hs_timestamp": str(BASE), "score": "not a number"}},
     ]
     response = portal_http.post("/crm/v3/objects/calls/batch/create", json={"inputs": inputs})
-    assert response.status_code == 400
+    problem = "not a number was not a valid number."
+    assert_hubspot_error(
+        response,
+        400,
+        message=response.json()["message"],
+        category="VALIDATION_ERROR",
+        context={},
+        errors=[
+            {"message": problem, "code": "INVALID_INTEGER", "context": {"propertyName": ["score"]}}
+        ],
+    )
+    assert response.json()["message"].startswith(
+        'Property values were not valid: [{"isValid":false,"message":"not a number was not a'
+        ' valid number.","error":"INVALID_INTEGER","name":"score",'
+    )
     assert ids(portal_http, f("nickname", "CONTAINS_TOKEN", "never")) == []

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -10,6 +11,8 @@ from typing import Any
 
 import httpx
 import pytest
+
+from conftest import assert_hubspot_error, assert_sdk_error
 
 CALLS = "/crm/v3/objects/calls"
 TIME = "2026-01-15T10:30:00.000Z"
@@ -28,6 +31,16 @@ def unique_properties(portal_http: httpx.Client) -> None:
             "hasUniqueValue": True,
         }
         assert portal_http.post("/crm/v3/properties/calls", json=body).status_code == 201
+
+
+def call_conflict(holder_id: str) -> dict[str, Any]:
+    """The 409 body of a single create or PATCH whose unique value another call holds."""
+    return {
+        "message": f"Call already exists. Existing ID: {holder_id}",
+        "category": "CONFLICT",
+        "context": {},
+        "errors": [],
+    }
 
 
 def create(http: httpx.Client, external_id: str, **more: str) -> dict[str, Any]:
@@ -123,12 +136,12 @@ def test_create_with_a_taken_value_is_409_and_writes_nothing(portal_http: httpx.
 
 
 def test_patch_to_a_taken_value_is_409_and_writes_nothing(portal_http: httpx.Client) -> None:
-    create(portal_http, "ext-held")
+    held = create(portal_http, "ext-held")
     other = create(portal_http, "ext-other")
     patched = portal_http.patch(
         f"{CALLS}/{other['id']}", json={"properties": {KEY: "ext-held", "hs_call_title": "t"}}
     )
-    assert patched.status_code == 409
+    assert_hubspot_error(patched, 409, **call_conflict(held["id"]))
     assert read(portal_http, other["id"], KEY, "hs_call_title") == {
         KEY: "ext-other",
         "hs_call_title": None,
@@ -236,20 +249,65 @@ def test_upsert_of_a_held_value_updates_its_holder(portal_http: httpx.Client) ->
 
 def test_upsert_create_without_required_property_fails(portal_http: httpx.Client) -> None:
     inputs = [{"id": "ext-no-time", "idProperty": KEY, "properties": {"hs_call_title": "x"}}]
-    assert batch(portal_http, "upsert", inputs).status_code == 400
+    response = batch(portal_http, "upsert", inputs)
+    required = 'Property "hs_timestamp" is required'
+    body = response.json()
+    prefix, _, problems = body["message"].partition(": ")
+    assert (prefix, json.loads(problems)) == (
+        "Property values were not valid",
+        [
+            {
+                "isValid": False,
+                "message": required,
+                "error": "REQUIRED_PROPERTY",
+                "name": "hs_timestamp",
+                "localizedErrorMessage": required,
+                "portalId": json.loads(problems)[0]["portalId"],
+            }
+        ],
+    )
+    assert_hubspot_error(
+        response,
+        400,
+        message=body["message"],
+        category="VALIDATION_ERROR",
+        context={},
+        errors=[
+            {
+                "message": required,
+                "code": "REQUIRED_PROPERTY",
+                "context": {"propertyName": ["hs_timestamp"]},
+            }
+        ],
+    )
     assert holders(portal_http, "ext-no-time") == []
 
 
 def test_upsert_duplicate_ids_return_400(portal_http: httpx.Client) -> None:
     item = {"id": "dup", "idProperty": KEY, "properties": {"hs_timestamp": TIME}}
     response = batch(portal_http, "upsert", [item, item])
-    assert response.status_code == 400
-    assert response.json()["context"]["ids"] == ["dup"]
+    assert_hubspot_error(
+        response,
+        400,
+        message="Duplicate IDs found in batch input: [dup]. IDs must be unique",
+        category="VALIDATION_ERROR",
+        context={"ids": ["dup"]},
+        errors=[],
+    )
 
 
 def test_upsert_without_id_property_is_400(portal_http: httpx.Client) -> None:
     response = batch(portal_http, "upsert", [{"id": "x", "properties": {"hs_timestamp": TIME}}])
-    assert response.status_code == 400
+    assert_hubspot_error(
+        response,
+        400,
+        message=(
+            "Every upsert input needs the same idProperty: the name of a unique-value property."
+        ),
+        category="VALIDATION_ERROR",
+        context={"idProperty": []},
+        errors=[],
+    )
 
 
 # --- the official SDK -------------------------------------------------------------------
@@ -313,11 +371,11 @@ def test_sdk_create_with_a_taken_value_raises_409(
 ) -> None:
     from hubspot.crm.objects.calls import ApiException, SimplePublicObjectInputForCreate
 
-    create(portal_http, "ext-sdk-taken")
+    holder = create(portal_http, "ext-sdk-taken")
     body = SimplePublicObjectInputForCreate(properties={"hs_timestamp": TIME, KEY: "ext-sdk-taken"})
     with pytest.raises(ApiException) as raised:
         portal_sdk.crm.objects.calls.basic_api.create(body)
-    assert raised.value.status == 409
+    assert_sdk_error(raised.value, 409, **call_conflict(holder["id"]))
 
 
 # --- two processes racing ---------------------------------------------------------------
