@@ -260,7 +260,7 @@ def inprocess(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient[A
     from localspot.app import create_app
     from localspot.clock import FixedClock
     from localspot.config import Settings
-    from localspot.http.auth import all_scopes, hash_token
+    from localspot.crm.accounts import all_scopes, hash_token
     from localspot.store.open import open_store
 
     url = "sqlite:///" + str(tmp_path_factory.mktemp("inprocess") / "localspot.db")

@@ -168,31 +168,29 @@ def title_of(http: httpx.Client, call_id: str) -> str:
     return str(read.json()["properties"]["hs_call_title"])
 
 
-def test_a_nul_character_postgresql_cannot_hold_is_a_400_and_writes_nothing(
-    backend: str, http: httpx.Client, make_calls: Any
+def test_a_nul_character_is_a_400_and_writes_nothing_on_every_backend(
+    http: httpx.Client, make_calls: Any
 ) -> None:
-    if backend != "postgres":
-        pytest.skip("SQLite holds a NUL character: see the SQLite test")
-    (call_id,) = make_calls(1)
-    assert_hubspot_error(
-        update_title(http, call_id, NUL_TITLE),
-        400,
-        message="Invalid input: unsupported Unicode escape sequence",
-        category="VALIDATION_ERROR",
-        **NO_DETAIL,
-    )
-    assert title_of(http, call_id) == "call 0"
-
-
-def test_a_nul_character_is_stored_and_read_back_on_sqlite(
-    backend: str, http: httpx.Client, make_calls: Any
-) -> None:
-    """The two backends answer this request differently (reported in issue 15): SQLite holds
-    the value, so the update succeeds. HubSpot documents neither answer."""
-    if backend != "sqlite":
-        pytest.skip("PostgreSQL refuses a NUL character: see the PostgreSQL test")
+    """PostgreSQL cannot hold a NUL; SQLite could. One rule for both: the value is refused
+    as an invalid string (docs/compatibility.md), and nothing is written."""
     (call_id,) = make_calls(1)
     response = update_title(http, call_id, NUL_TITLE)
-    assert response.status_code == 200, response.text
-    assert response.json()["results"][0]["properties"]["hs_call_title"] == NUL_TITLE
-    assert title_of(http, call_id) == NUL_TITLE
+    problem = 'Property "hs_call_title" value contains a NUL character (\\u0000).'
+    body = response.json()
+    assert_hubspot_error(
+        response,
+        400,
+        message=body["message"],
+        category="VALIDATION_ERROR",
+        context={},
+        errors=[
+            {
+                "message": problem,
+                "code": "INVALID_STRING",
+                "context": {"propertyName": ["hs_call_title"]},
+            }
+        ],
+    )
+    assert body["message"].startswith("Property values were not valid: ")
+    assert '"error":"INVALID_STRING","name":"hs_call_title"' in body["message"]
+    assert title_of(http, call_id) == "call 0"

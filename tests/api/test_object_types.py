@@ -6,6 +6,7 @@ unique ``email`` (409 CONFLICT, ``idProperty=email``); the same through the offi
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager

@@ -21,7 +21,7 @@ from localspot.app import create_app
 from localspot.cli import all_scopes
 from localspot.clock import FixedClock
 from localspot.config import Settings
-from localspot.http.auth import hash_token
+from localspot.crm.accounts import hash_token
 from localspot.store.open import open_store
 
 CALLS = "/crm/v3/objects/calls"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 import uuid
 
+from localspot.crm.accounts import hash_token
 from localspot.crm.storage import Store, TokenGrant
-from localspot.http.auth import hash_token
 
 from .conftest import FreshStore, Run
 

@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 
+from localspot.crm.accounts import hash_token
 from localspot.crm.model import HistoryEntry, PropertyDefinition, PropertyGroup
 from localspot.crm.storage import (
     Link,
@@ -20,7 +21,6 @@ from localspot.crm.storage import (
     StoreRejected,
     UniqueClash,
 )
-from localspot.http.auth import hash_token
 
 from .conftest import AT, CALLS, CONTACTS, Run
 
