@@ -9,10 +9,11 @@ from typing import Annotated
 
 import typer
 
-from localspot import cli_data, cli_errors
+from localspot import cli_data, cli_errors, cli_serve
 from localspot.config import Settings, help_for, parse_switch
 from localspot.crm import accounts
 from localspot.crm.accounts import all_scopes, hash_token
+from localspot.crm.errors import ValidationError
 from localspot.store.open import is_sqlite, migrate, open_store, revision_of
 
 cli = typer.Typer(
@@ -68,14 +69,14 @@ def serve(
         migrate_on_start=migrate_on_start,
         rate_limits=parse_switch(rate_limits) if rate_limits is not None else None,
     )
+    cli_serve.check_options(settings.host, settings.port, settings.workers)
     if settings.workers > 1 and is_sqlite(settings.database_url):
-        typer.echo(
-            "SQLite runs in one server process (one writer); use PostgreSQL for --workers > 1.",
-            err=True,
+        raise ValidationError(
+            "SQLite runs in one server process (one writer); use PostgreSQL for --workers > 1."
         )
-        raise typer.Exit(2)
-    admin_token = _admin_token(settings)
+    cli_serve.check_can_listen(settings.host, settings.port)
     asyncio.run(_prepare(settings))
+    admin_token = _admin_token(settings)
     os.environ["LOCALSPOT_ADMIN_TOKEN"] = admin_token
     os.environ["LOCALSPOT_DATABASE_URL"] = settings.database_url
     os.environ["LOCALSPOT_RATE_LIMITS"] = "on" if settings.rate_limits else "off"

@@ -82,6 +82,7 @@ def export(portal: Portal = None, database_url: DatabaseUrl = None) -> None:
 
 async def _restore(store: Store, path: Path, portal: int | None) -> int:
     dump = decode_snapshot(path.read_bytes())
+    portal_admin.plan_restore(dump)  # a snapshot it refuses leaves no new, empty portal behind
     if portal is None:
         portal = await store.create_portal(dump.name, dump.tier, dump.timezone)
     await portal_admin.restore(store, portal, dump)

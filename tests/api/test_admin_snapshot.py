@@ -230,3 +230,55 @@ def test_associations_survive_reset_and_restore_and_reset_removes_them(
     assert contact_side["associations"]["calls"]["results"] == [
         {"id": call_id, "type": "contact_to_call"}
     ]
+
+
+def _nul_in_record_value(data: dict[str, Any]) -> str:
+    record = data["objectTypes"]["0-48"]["records"][0]
+    record["properties"]["hs_call_title"] = "a\u0000b"
+    return f"record {record['id']}"
+
+
+def _nul_in_history(data: dict[str, Any]) -> str:
+    record = data["objectTypes"]["0-48"]["records"][0]
+    record["history"][0]["value"] = "a\u0000b"
+    return f"record {record['id']}"
+
+
+def _nul_in_property_label(data: dict[str, Any]) -> str:
+    data["objectTypes"]["0-48"]["properties"][0]["label"] = "a\u0000b"
+    return "a portal, property, group or association field"
+
+
+def _nul_in_group_label(data: dict[str, Any]) -> str:
+    data["objectTypes"]["0-48"]["groups"][0]["label"] = "a\u0000b"
+    return "a portal, property, group or association field"
+
+
+def _nul_in_portal_name(data: dict[str, Any]) -> str:
+    data["portal"]["name"] = "a\u0000b"
+    return "a portal, property, group or association field"
+
+
+@pytest.mark.parametrize(
+    "inject",
+    [
+        _nul_in_record_value,
+        _nul_in_history,
+        _nul_in_property_label,
+        _nul_in_group_label,
+        _nul_in_portal_name,
+    ],
+    ids=["record-value", "history", "property-label", "group-label", "portal-name"],
+)
+def test_restore_with_a_nul_character_returns_400_and_writes_nothing(
+    spot: AdminServer, filled: tuple[int, httpx.Client], inject: Any
+) -> None:
+    """PostgreSQL can't store U+0000, so neither database takes it (as everywhere else)."""
+    portal_id, _ = filled
+    before = snapshot(spot, portal_id)
+    data = json.loads(before)
+    where = inject(data)
+    response = restore(spot, portal_id, json.dumps(data).encode())
+    body = assert_hubspot_error(response, 400, "VALIDATION_ERROR")
+    assert body["message"] == f"Invalid snapshot: {where} contains a NUL character (\\u0000)"
+    assert snapshot(spot, portal_id) == before

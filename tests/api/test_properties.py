@@ -258,6 +258,41 @@ def test_concurrent_creates_never_pass_ten_unique_properties(server: Any) -> Non
     assert len([p for p in unique if not p["hubspotDefined"]]) == 10
 
 
+def test_a_batch_counts_its_own_unique_properties_toward_ten(server: Any) -> None:
+    token = server.new_token("--portal", str(server.new_portal()))
+    headers = {"Authorization": f"Bearer {token}"}
+    inputs = [text_property(f"batch_key_{n}", hasUniqueValue=True) for n in range(12)]
+    with httpx.Client(base_url=server.base_url, headers=headers) as client:
+        response = client.post(f"{PROPS}/batch/create", json={"inputs": inputs})
+        live = client.get(PROPS).json()["results"]
+    assert response.status_code == 207, response.text
+    body = response.json()
+    assert [p["name"] for p in body["results"]] == [f"batch_key_{n}" for n in range(10)]
+    assert [e["category"] for e in body["errors"]] == ["VALIDATION_ERROR"] * 2
+    assert all("at most 10 unique value properties" in e["message"] for e in body["errors"])
+    assert len([p for p in live if p["hasUniqueValue"] and not p["hubspotDefined"]]) == 10
+
+
+def test_concurrent_batches_never_pass_ten_unique_properties(server: Any) -> None:
+    """Two batches of six unique properties in flight at once (released by a barrier): each
+    batch is one transaction counting under the same lock, so ten are created, not twelve."""
+    token = server.new_token("--portal", str(server.new_portal()))
+    headers = {"Authorization": f"Bearer {token}"}
+    barrier = threading.Barrier(2, timeout=30)
+    with httpx.Client(base_url=server.base_url, headers=headers, timeout=30) as client:
+
+        def attempt(k: int) -> int:
+            inputs = [text_property(f"b{k}_key_{n}", hasUniqueValue=True) for n in range(6)]
+            barrier.wait()
+            return client.post(f"{PROPS}/batch/create", json={"inputs": inputs}).status_code
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            statuses = sorted(pool.map(attempt, range(2)))
+        unique = [p for p in client.get(PROPS).json()["results"] if p["hasUniqueValue"]]
+    assert statuses == [201, 207]
+    assert len([p for p in unique if not p["hubspotDefined"]]) == 10
+
+
 # --- update -----------------------------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ traceback), and ``tokens create`` mints exactly the scopes and lifetime asked fo
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 from pathlib import Path
 
@@ -105,3 +106,66 @@ def test_tokens_get_exactly_the_scopes_asked_for(url: str) -> None:
         assert status(every, CALLS) == 200
     finally:
         stop_server(server)
+
+
+SERVE_REFUSED = [
+    (("--port", "99999"), 2, "Error: --port must be between 0 and 65535, not 99999"),
+    (("--workers", "0"), 2, "Error: --workers must be at least 1, not 0"),
+    (
+        ("--workers", "2"),
+        2,
+        "Error: SQLite runs in one server process (one writer); use PostgreSQL for --workers > 1.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "line"), SERVE_REFUSED, ids=[" ".join(a) for a, _, _ in SERVE_REFUSED]
+)
+def test_serve_with_a_bad_option_is_one_line_and_a_non_zero_exit(
+    url: str, args: tuple[str, ...], code: int, line: str
+) -> None:
+    done = run(url, "serve", *args)
+    assert done.returncode == code, done.stderr
+    assert done.stdout == ""
+    assert done.stderr.splitlines() == [line]
+
+
+def test_serve_on_a_port_in_use_is_one_line_and_exit_1(url: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = run(url, "serve", "--port", str(port))
+    assert done.returncode == 1, done.stderr
+    assert done.stdout == ""
+    assert done.stderr.splitlines() == [
+        f"Error: cannot listen on 127.0.0.1:{port}: Address already in use"
+    ]
+
+
+def test_serve_on_an_unresolvable_host_is_one_line_and_exit_1(url: str) -> None:
+    done = run(url, "serve", "--host", "no-such-host.invalid", "--port", "0")
+    assert done.returncode == 1, done.stderr
+    assert done.stdout == ""
+    (only,) = done.stderr.splitlines()
+    assert only.startswith("Error: cannot listen on no-such-host.invalid:0: "), only
+
+
+@pytest.mark.parametrize(
+    ("make", "line"),
+    [
+        ("beside-a-file", "Error: database error: unable to open database file"),
+        ("not-a-database", "Error: database error: file is not a database"),
+    ],
+)
+def test_serve_on_an_unreadable_database_is_one_line_and_exit_1(
+    tmp_path: Path, make: str, line: str
+) -> None:
+    plain = tmp_path / "plain.txt"
+    plain.write_text("not a database\n")
+    path = plain / "x.db" if make == "beside-a-file" else plain
+    done = run(f"sqlite:///{path}", "serve", "--port", "0")
+    assert done.returncode == 1, done.stderr
+    assert done.stdout == ""
+    assert done.stderr.splitlines() == [line]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -144,3 +145,20 @@ def test_serve_prints_a_generated_admin_token_that_opens_the_admin_api(tmp_path:
     finally:
         process.terminate()
         process.communicate(timeout=20)
+
+
+def test_importing_a_snapshot_with_a_nul_character_creates_no_portal(tmp_path: Path) -> None:
+    source, target = database(tmp_path, "nul-a.db"), database(tmp_path, "nul-b.db")
+    run(source, "seed", "--calls", "2", "--now", NOW)
+    snapshot = json.loads(export(source))
+    record = snapshot["objectTypes"]["0-48"]["records"][0]
+    record["properties"]["hs_call_title"] = "a\u0000b"
+    exported = tmp_path / "nul.json"
+    exported.write_text(json.dumps(snapshot))
+    done = run(target, "import", str(exported), check=False)
+    assert done.returncode == 1, done.stderr
+    (line,) = done.stderr.splitlines()
+    where = f"record {record['id']}"
+    assert line == f"{exported}: Invalid snapshot: {where} contains a NUL character (\\u0000)"
+    with sqlite3.connect(tmp_path / "nul-b.db") as conn:
+        assert conn.execute("SELECT count(*) FROM portals").fetchone() == (0,)

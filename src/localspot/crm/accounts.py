@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from localspot.crm import object_types
 from localspot.crm.errors import ValidationError
 from localspot.crm.portal_admin import require_portal
-from localspot.crm.storage import Store
+from localspot.crm.storage import NewToken, Store
 
 TIERS = ("free", "starter", "professional", "enterprise")
 TOKEN_KINDS = ("private_app", "oauth")
@@ -89,6 +89,31 @@ async def mint_token(store: Store, portal_id: int | None, spec: TokenSpec) -> Mi
     """A new token of the portal (None: the first portal); 404 when the portal is missing."""
     portal = portal_id if portal_id is not None else await store.default_portal()
     await require_portal(store, portal)
-    token = TOKEN_PREFIX + secrets.token_hex(16)
-    await store.create_token(portal, hash_token(token), spec.scopes, spec.kind, spec.expires_in_ms)
+    token, new = _new_token(spec)
+    await store.create_token(portal, new.token_hash, new.scopes, new.kind, new.expires_in_ms)
     return MintedToken(portal, token, spec.scopes)
+
+
+async def create_portal(
+    store: Store, name: str, tier: str, timezone: str, spec: TokenSpec | None = None
+) -> tuple[int, str | None]:
+    """(the new portal's id, its token when ``spec`` asks for one). One store call: a
+    portal whose token could not be stored is not left behind."""
+    check_portal_options(tier, timezone)
+    check_portal_name(name)
+    if spec is None:
+        return await store.create_portal(name, tier, timezone), None
+    token, new = _new_token(spec)
+    return await store.create_portal(name, tier, timezone, new), token
+
+
+def check_portal_name(name: str) -> None:
+    """PostgreSQL can't store U+0000, so neither database takes it."""
+    if "\x00" in name:
+        raise ValidationError("name contains a NUL character (\\u0000)", context={"name": [name]})
+
+
+def _new_token(spec: TokenSpec) -> tuple[str, NewToken]:
+    """(the plaintext, shown once; what is stored)."""
+    token = TOKEN_PREFIX + secrets.token_hex(16)
+    return token, NewToken(hash_token(token), spec.scopes, spec.kind, spec.expires_in_ms)

@@ -7,7 +7,9 @@ it owns, the unique-value claims and search's index, from the snapshot's own def
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import replace
+from collections.abc import Iterator, Mapping
+from dataclasses import fields, is_dataclass, replace
+from itertools import chain
 
 from localspot.crm import object_types
 from localspot.crm.errors import Conflict, HubSpotError, ResourceNotFound, ValidationError
@@ -70,8 +72,46 @@ def _with_lookups(record: RecordDump, definitions: Definitions) -> RecordDump:
     return replace(record, unique_names=frozenset(unique))
 
 
+def _strings(value: object) -> Iterator[str]:
+    """Every string in a value made of dataclasses, mappings (keys too) and sequences."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, tuple | list | set | frozenset):
+        for item in value:
+            yield from _strings(item)
+    elif is_dataclass(value) and not isinstance(value, type):
+        for f in fields(value):
+            yield from _strings(getattr(value, f.name))
+
+
+def _record_has_nul(record: RecordDump) -> bool:
+    """The walk of ``_strings`` in the shape of a record: records are most of a snapshot."""
+    texts = chain(record.properties, record.properties.values(), (record.type_id,))
+    history = ((n, e.value, e.source_type or "", e.source_id or "") for n, e in record.history)
+    return any("\x00" in t for t in chain(texts, chain.from_iterable(history)))
+
+
+def check_no_nul(dump: PortalDump) -> None:
+    """PostgreSQL can't store U+0000, so neither database takes a snapshot holding it."""
+    for record in dump.records:
+        if _record_has_nul(record):
+            raise _nul_error(f"record {record.id}")
+    rest = (dump.name, dump.tier, dump.timezone, dump.properties, dump.groups, dump.associations)
+    if any("\x00" in text for text in _strings(rest)):
+        raise _nul_error("a portal, property, group or association field")
+
+
+def _nul_error(where: str) -> ValidationError:
+    return ValidationError(f"Invalid snapshot: {where} contains a NUL character (\\u0000)")
+
+
 def plan_restore(dump: PortalDump) -> PortalDump:
     """Check the snapshot's shape and fill in each record's unique claims."""
+    check_no_nul(dump)
     repeated = sorted(i for i, n in Counter(r.id for r in dump.records).items() if n > 1)
     if repeated:
         ids = [str(i) for i in repeated]

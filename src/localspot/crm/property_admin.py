@@ -19,6 +19,7 @@ from localspot.crm.context import CrmContext
 from localspot.crm.errors import Conflict, HubSpotError, ValidationError
 from localspot.crm.model import ObjectType, PropertyDefinition, PropertyGroup, PropertyOption
 from localspot.crm.object_types import builtin_groups
+from localspot.crm.storage import PropertyCreated
 
 FIELD_TYPES: dict[str, frozenset[str]] = {
     "bool": frozenset({"booleancheckbox", "calculation_equation"}),
@@ -296,42 +297,69 @@ async def _group_names(ctx: CrmContext) -> set[str]:
 
 async def create_property(ctx: CrmContext, draft: PropertyDefinition) -> PropertyDefinition:
     """``draft`` carries what the caller sent; the rules fill in the rest."""
-    live, archived = await _custom(ctx, archived=False), await _custom(ctx, archived=True)
-    builtin = ctx.object_type.properties.values()
-    created = new_definition(
-        draft,
-        taken={d.name for d in (*builtin, *live, *archived)},
-        groups=await _group_names(ctx),
-        unique_count=sum(1 for d in (*builtin, *live) if d.has_unique_value),
-        now=ctx.clock.now_ms(),
-    )
-    builtin_unique = sum(1 for d in builtin if d.has_unique_value)
-    outcome = await ctx.store.create_property(
-        ctx.portal_id,
-        ctx.object_type.type_id,
-        created,
-        max_unique=MAX_UNIQUE_PROPERTIES - builtin_unique,
-    )
-    if outcome == "name_taken":  # another request created the name since we looked
-        raise property_exists(draft.name)
-    if outcome == "too_many_unique":  # ... or took the last unique-value place
-        raise too_many_unique()
-    return created
+    (outcome,) = await _create_all(ctx, [draft])
+    if isinstance(outcome, HubSpotError):
+        raise outcome
+    return outcome
 
 
 async def batch_create(
     ctx: CrmContext, drafts: Sequence[PropertyDefinition]
 ) -> list[PropertyDefinition | HubSpotError]:
-    """Each input succeeds or fails on its own (a 207 lists the failures); at most
-    ``max_batch_inputs`` inputs."""
+    """Each input succeeds or fails on its own (a 207 lists the failures), and the valid
+    ones are written together or not at all; at most ``max_batch_inputs`` inputs."""
     batch_rules.check_batch_size(len(drafts), ctx.max_batch_inputs)
-    outcomes: list[PropertyDefinition | HubSpotError] = []
+    return await _create_all(ctx, drafts)
+
+
+async def _create_all(
+    ctx: CrmContext, drafts: Sequence[PropertyDefinition]
+) -> list[PropertyDefinition | HubSpotError]:
+    """The rules judge each draft against what exists and the drafts before it; then one
+    store call writes the valid ones, in one transaction."""
+    live, archived = await _custom(ctx, archived=False), await _custom(ctx, archived=True)
+    builtin = ctx.object_type.properties.values()
+    taken = {d.name for d in (*builtin, *live, *archived)}
+    groups = await _group_names(ctx)
+    unique_count = sum(1 for d in (*builtin, *live) if d.has_unique_value)
+    now = ctx.clock.now_ms()
+    planned: list[PropertyDefinition | HubSpotError] = []
     for draft in drafts:
         try:
-            outcomes.append(await create_property(ctx, draft))
+            created = new_definition(
+                draft, taken=taken, groups=groups, unique_count=unique_count, now=now
+            )
         except HubSpotError as error:
-            outcomes.append(error)
-    return outcomes
+            planned.append(error)
+            continue
+        taken.add(created.name)
+        unique_count += created.has_unique_value
+        planned.append(created)
+    valid = [p for p in planned if isinstance(p, PropertyDefinition)]
+    if not valid:
+        return planned
+    builtin_unique = sum(1 for d in builtin if d.has_unique_value)
+    outcomes = iter(
+        await ctx.store.create_properties(
+            ctx.portal_id,
+            ctx.object_type.type_id,
+            valid,
+            max_unique=MAX_UNIQUE_PROPERTIES - builtin_unique,
+        )
+    )
+    return [p if isinstance(p, HubSpotError) else _stored(p, next(outcomes)) for p in planned]
+
+
+def _stored(
+    definition: PropertyDefinition, outcome: PropertyCreated
+) -> PropertyDefinition | HubSpotError:
+    """What the store found when it wrote: another request may have created the name or
+    taken the last unique-value place since the rules looked."""
+    if outcome == "name_taken":
+        return property_exists(definition.name)
+    if outcome == "too_many_unique":
+        return too_many_unique()
+    return definition
 
 
 async def batch_read(
@@ -351,7 +379,7 @@ async def update_property(
     current = await get_property(ctx, name)
     groups = await _group_names(ctx) if changes.group_name is not None else set()
     updated = changed_definition(current, changes, groups=groups, now=ctx.clock.now_ms())
-    await ctx.store.save_property(ctx.portal_id, ctx.object_type.type_id, updated)
+    await ctx.store.save_properties(ctx.portal_id, ctx.object_type.type_id, [updated])
     return updated
 
 
@@ -360,7 +388,7 @@ async def archive_property(ctx: CrmContext, name: str) -> None:
     check_changeable(ctx.object_type, name)
     current = await get_property(ctx, name)
     archived = archived_definition(current, ctx.clock.now_ms())
-    await ctx.store.save_property(ctx.portal_id, ctx.object_type.type_id, archived)
+    await ctx.store.save_properties(ctx.portal_id, ctx.object_type.type_id, [archived])
 
 
 async def archive_properties(ctx: CrmContext, names: Sequence[str]) -> None:
@@ -369,10 +397,9 @@ async def archive_properties(ctx: CrmContext, names: Sequence[str]) -> None:
     batch_rules.check_batch_size(len(names), ctx.max_batch_inputs)
     live = {d.name: d for d in await _custom(ctx, archived=False)}
     now = ctx.clock.now_ms()
-    for name in dict.fromkeys(names):
-        if name in live:
-            archived = archived_definition(live[name], now)
-            await ctx.store.save_property(ctx.portal_id, ctx.object_type.type_id, archived)
+    archived = [archived_definition(live[n], now) for n in dict.fromkeys(names) if n in live]
+    if archived:  # one transaction: all of them or, should it fail, none
+        await ctx.store.save_properties(ctx.portal_id, ctx.object_type.type_id, archived)
 
 
 async def list_groups(ctx: CrmContext) -> list[PropertyGroup]:

@@ -29,8 +29,18 @@ class StoreRejected(Exception):
 
 
 PropertyCreated = Literal["created", "name_taken", "too_many_unique"]
-"""What ``create_property`` did: wrote it, found the name taken, or found the type already
-holding its most unique-value properties."""
+"""What ``create_properties`` did with one property: wrote it, found the name taken, or
+found the type already holding its most unique-value properties."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewToken:
+    """A token to store: its digest and what it may do."""
+
+    token_hash: str
+    scopes: tuple[str, ...]
+    kind: str = "private_app"
+    expires_in_ms: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +200,11 @@ class Store(Protocol):
 
     async def find_token(self, token_hash: str) -> TokenGrant | None: ...
 
-    async def create_portal(self, name: str, tier: str = "free", timezone: str = "UTC") -> int: ...
+    async def create_portal(
+        self, name: str, tier: str = "free", timezone: str = "UTC", token: NewToken | None = None
+    ) -> int:
+        """A new portal's id; with ``token``, the portal and its token are one transaction."""
+        ...
 
     async def revoke_token(self, token_hash: str) -> bool:
         """False when no live token has that hash."""
@@ -213,18 +227,24 @@ class Store(Protocol):
         self, portal_id: int, type_id: str, *, archived: bool = False
     ) -> Sequence[PropertyDefinition]: ...
 
-    async def create_property(
-        self, portal_id: int, type_id: str, definition: PropertyDefinition, *, max_unique: int
-    ) -> PropertyCreated:
-        """Insert a new custom property. A unique-value one is refused when the type already
-        has ``max_unique`` live unique custom properties, counted in the same transaction
-        (two concurrent creates can't both take the last place)."""
+    async def create_properties(
+        self,
+        portal_id: int,
+        type_id: str,
+        definitions: Sequence[PropertyDefinition],
+        *,
+        max_unique: int,
+    ) -> list[PropertyCreated]:
+        """Insert new custom properties, all in one transaction, and say what became of each
+        (in order). A unique-value one is refused when the type already has ``max_unique``
+        live unique custom properties, counted in the same transaction with those created
+        before it in this call (two concurrent creates can't both take the last place)."""
         ...
 
-    async def save_property(
-        self, portal_id: int, type_id: str, definition: PropertyDefinition
+    async def save_properties(
+        self, portal_id: int, type_id: str, definitions: Sequence[PropertyDefinition]
     ) -> None:
-        """Replace a custom property (or insert it)."""
+        """Replace custom properties (or insert them), all in one transaction."""
         ...
 
     async def property_groups(self, portal_id: int, type_id: str) -> Sequence[PropertyGroup]: ...

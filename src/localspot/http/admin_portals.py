@@ -33,14 +33,11 @@ class PortalsController(Controller):
     async def create_portal(
         self, request: Request[Any, Any, State], data: w.PortalCreateRequest
     ) -> w.PortalCreated:
-        accounts.check_portal_options(data.tier, data.timezone)
         spec = accounts.token_spec(data.scopes) if data.with_token else None
-        store = store_of(request)
-        portal_id = await store.create_portal(data.name, data.tier, data.timezone)
-        if spec is None:
-            return w.PortalCreated(portal_id)
-        minted = await accounts.mint_token(store, portal_id, spec)
-        return w.PortalCreated(portal_id, minted.token)
+        portal_id, token = await accounts.create_portal(
+            store_of(request), data.name, data.tier, data.timezone, spec
+        )
+        return w.PortalCreated(portal_id, token)
 
     @delete("/{portal_id:int}", responses=ERRORS, summary="Delete a portal and its tokens")
     async def delete_portal(self, request: Request[Any, Any, State], portal_id: int) -> None:

@@ -92,33 +92,54 @@ def custom_properties(
     return [definition_codec.decode(json_map(row.definition)) for row in rows]
 
 
-def save_property(
-    conn: Connection, portal_id: int, type_id: str, definition: PropertyDefinition
+def save_properties(
+    conn: Connection, portal_id: int, type_id: str, definitions: Sequence[PropertyDefinition]
 ) -> None:
-    row = {"portal_id": portal_id, "object_type": type_id, "name": definition.name}
-    values = {"definition": definition_codec.encode(definition), "archived": definition.archived}
-    statement = _upsert(conn, properties).values({**row, **values})
-    conn.execute(statement.on_conflict_do_update(index_elements=list(row), set_=values))
+    for definition in definitions:
+        row = {"portal_id": portal_id, "object_type": type_id, "name": definition.name}
+        values = {
+            "definition": definition_codec.encode(definition),
+            "archived": definition.archived,
+        }
+        statement = _upsert(conn, properties).values({**row, **values})
+        conn.execute(statement.on_conflict_do_update(index_elements=list(row), set_=values))
 
 
-def create_property(
+def create_properties(
     conn: Connection,
     portal_id: int,
     type_id: str,
-    definition: PropertyDefinition,
+    definitions: Sequence[PropertyDefinition],
     max_unique: int,
-) -> PropertyCreated:
-    if definition.has_unique_value:
+) -> list[PropertyCreated]:
+    """Insert new custom properties in order, in the caller's one transaction; the unique
+    ones count those live before and those this call created."""
+    unique_count = 0
+    if any(d.has_unique_value for d in definitions):
         _lock_unique_count(conn, portal_id, type_id)
         live = custom_properties(conn, portal_id, type_id, archived=False)
-        if sum(1 for d in live if d.has_unique_value) >= max_unique:
-            return "too_many_unique"
+        unique_count = sum(1 for d in live if d.has_unique_value)
+    outcomes: list[PropertyCreated] = []
+    for definition in definitions:
+        if definition.has_unique_value and unique_count >= max_unique:
+            outcomes.append("too_many_unique")
+            continue
+        inserted = _insert_property(conn, portal_id, type_id, definition)
+        if inserted and definition.has_unique_value:
+            unique_count += 1
+        outcomes.append("created" if inserted else "name_taken")
+    return outcomes
+
+
+def _insert_property(
+    conn: Connection, portal_id: int, type_id: str, definition: PropertyDefinition
+) -> bool:
+    """False when the name is taken: a concurrent create of the same name loses here
+    instead of failing the transaction."""
     row = {"portal_id": portal_id, "object_type": type_id, "name": definition.name}
     values = {"definition": definition_codec.encode(definition), "archived": definition.archived}
-    # A concurrent create of the same name loses here instead of failing the transaction.
     statement = _upsert(conn, properties).on_conflict_do_nothing().returning(properties.c.name)
-    inserted = conn.execute(statement, {**row, **values}).first() is not None
-    return "created" if inserted else "name_taken"
+    return conn.execute(statement, {**row, **values}).first() is not None
 
 
 def _lock_unique_count(conn: Connection, portal_id: int, type_id: str) -> None:

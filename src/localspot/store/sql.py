@@ -21,6 +21,7 @@ from localspot.crm.storage import (
     InsertResult,
     Link,
     NewRecord,
+    NewToken,
     PortalDump,
     PropertyCreated,
     RecordChange,
@@ -47,6 +48,14 @@ T = TypeVar("T")
 def _now_ms() -> int:
     """Only for bookkeeping columns of portals and tokens, never for record times."""
     return time.time_ns() // 1_000_000
+
+
+def _store_token(conn: Connection, portal_id: int, token: NewToken, now: int) -> None:
+    expires_in = token.expires_in_ms
+    expires_at = now + expires_in if expires_in is not None else None
+    accounts_sql.create_token(
+        conn, portal_id, token.token_hash, token.scopes, token.kind, now, expires_at
+    )
 
 
 class SqlStore:
@@ -76,10 +85,18 @@ class SqlStore:
     async def find_token(self, token_hash: str) -> TokenGrant | None:
         return await self._lookup(lambda c: accounts_sql.find_token(c, token_hash))
 
-    async def create_portal(self, name: str, tier: str = "free", timezone: str = "UTC") -> int:
-        return await self._write(
-            lambda c: accounts_sql.create_portal(c, name, _now_ms(), tier, timezone)
-        )
+    async def create_portal(
+        self, name: str, tier: str = "free", timezone: str = "UTC", token: NewToken | None = None
+    ) -> int:
+        now = _now_ms()
+
+        def work(conn: Connection) -> int:
+            portal_id = accounts_sql.create_portal(conn, name, now, tier, timezone)
+            if token is not None:
+                _store_token(conn, portal_id, token, now)
+            return portal_id
+
+        return await self._write(work)
 
     async def revoke_token(self, token_hash: str) -> bool:
         return await self._write(lambda c: accounts_sql.revoke_token(c, token_hash, _now_ms()))
@@ -95,13 +112,9 @@ class SqlStore:
         kind: str,
         expires_in_ms: int | None = None,
     ) -> None:
+        new = NewToken(token_hash, tuple(scopes), kind, expires_in_ms)
         now = _now_ms()
-        expires_at = now + expires_in_ms if expires_in_ms is not None else None
-        await self._write(
-            lambda c: accounts_sql.create_token(
-                c, portal_id, token_hash, scopes, kind, now, expires_at
-            )
-        )
+        await self._write(lambda c: _store_token(c, portal_id, new, now))
 
     async def custom_properties(
         self, portal_id: int, type_id: str, *, archived: bool = False
@@ -110,17 +123,24 @@ class SqlStore:
             lambda c: accounts_sql.custom_properties(c, portal_id, type_id, archived=archived)
         )
 
-    async def create_property(
-        self, portal_id: int, type_id: str, definition: PropertyDefinition, *, max_unique: int
-    ) -> PropertyCreated:
+    async def create_properties(
+        self,
+        portal_id: int,
+        type_id: str,
+        definitions: Sequence[PropertyDefinition],
+        *,
+        max_unique: int,
+    ) -> list[PropertyCreated]:
         return await self._write(
-            lambda c: accounts_sql.create_property(c, portal_id, type_id, definition, max_unique)
+            lambda c: accounts_sql.create_properties(c, portal_id, type_id, definitions, max_unique)
         )
 
-    async def save_property(
-        self, portal_id: int, type_id: str, definition: PropertyDefinition
+    async def save_properties(
+        self, portal_id: int, type_id: str, definitions: Sequence[PropertyDefinition]
     ) -> None:
-        await self._write(lambda c: accounts_sql.save_property(c, portal_id, type_id, definition))
+        await self._write(
+            lambda c: accounts_sql.save_properties(c, portal_id, type_id, definitions)
+        )
 
     async def property_groups(self, portal_id: int, type_id: str) -> Sequence[PropertyGroup]:
         return await self._read(lambda c: accounts_sql.property_groups_of(c, portal_id, type_id))
