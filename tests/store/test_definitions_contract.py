@@ -1,6 +1,6 @@
 """Store contract, property definitions role: custom properties and property groups
-(``custom_properties``, ``save_property``, ``property_groups``, ``save_property_group``,
-``delete_property_group``)."""
+(``custom_properties``, ``create_properties``, ``save_properties``, ``property_groups``,
+``save_property_group``, ``delete_property_group``)."""
 
 from __future__ import annotations
 
@@ -40,37 +40,48 @@ def plain(
     )  # fmt: skip
 
 
+MAX_UNIQUE = 10
+
+
+def create(
+    store: Store, run: Run, portal: int, type_id: str, *defs: PropertyDefinition
+) -> list[str]:
+    return list(run(store.create_properties(portal, type_id, defs, max_unique=MAX_UNIQUE)))
+
+
+def unique(name: str) -> PropertyDefinition:
+    return dataclasses.replace(plain(name), has_unique_value=True)
+
+
 def test_a_saved_property_comes_back_with_every_field(store: Store, run: Run, portal: int) -> None:
-    assert run(store.save_property(portal, CALLS.type_id, TIER, create=True)) is True
+    assert create(store, run, portal, CALLS.type_id, TIER) == ["created"]
     assert list(run(store.custom_properties(portal, CALLS.type_id))) == [TIER]
 
 
-def test_creating_a_taken_name_answers_false_and_keeps_the_first(
+def test_creating_a_taken_name_answers_name_taken_and_keeps_the_first(
     store: Store, run: Run, portal: int
 ) -> None:
-    run(store.save_property(portal, CALLS.type_id, TIER, create=True))
+    create(store, run, portal, CALLS.type_id, TIER)
     second = dataclasses.replace(TIER, label="Another label")
-    assert run(store.save_property(portal, CALLS.type_id, second, create=True)) is False
+    assert create(store, run, portal, CALLS.type_id, second) == ["name_taken"]
     assert list(run(store.custom_properties(portal, CALLS.type_id))) == [TIER]
 
 
-def test_saving_without_create_replaces_the_definition(store: Store, run: Run, portal: int) -> None:
-    run(store.save_property(portal, CALLS.type_id, TIER, create=True))
+def test_saving_replaces_the_definition(store: Store, run: Run, portal: int) -> None:
+    create(store, run, portal, CALLS.type_id, TIER)
     changed = dataclasses.replace(TIER, label="Tier", options=(), updated_at=1_767_225_700_000)
-    assert run(store.save_property(portal, CALLS.type_id, changed)) is True
+    run(store.save_properties(portal, CALLS.type_id, [changed]))
     assert list(run(store.custom_properties(portal, CALLS.type_id))) == [changed]
 
 
-def test_saving_an_unknown_name_without_create_inserts_it(
-    store: Store, run: Run, portal: int
-) -> None:
-    assert run(store.save_property(portal, CALLS.type_id, plain("fresh"))) is True
+def test_saving_an_unknown_name_inserts_it(store: Store, run: Run, portal: int) -> None:
+    run(store.save_properties(portal, CALLS.type_id, [plain("fresh")]))
     assert [p.name for p in run(store.custom_properties(portal, CALLS.type_id))] == ["fresh"]
 
 
 def test_custom_properties_are_listed_by_name(store: Store, run: Run, portal: int) -> None:
     for name in ("zeta", "alpha", "mid"):
-        run(store.save_property(portal, CALLS.type_id, plain(name), create=True))
+        create(store, run, portal, CALLS.type_id, plain(name))
     listed = run(store.custom_properties(portal, CALLS.type_id))
     assert [p.name for p in listed] == ["alpha", "mid", "zeta"]
 
@@ -81,27 +92,67 @@ def test_archived_properties_are_listed_only_when_asked_for(
     live = plain("live")
     gone = plain("gone", archived=True, archived_at=1_767_225_600_000)
     for definition in (live, gone):
-        run(store.save_property(portal, CALLS.type_id, definition, create=True))
+        create(store, run, portal, CALLS.type_id, definition)
     assert list(run(store.custom_properties(portal, CALLS.type_id))) == [live]
     assert list(run(store.custom_properties(portal, CALLS.type_id, archived=True))) == [gone]
 
 
 def test_an_archived_name_cannot_be_created_again(store: Store, run: Run, portal: int) -> None:
     gone = plain("gone", archived=True)
-    run(store.save_property(portal, CALLS.type_id, gone, create=True))
-    assert run(store.save_property(portal, CALLS.type_id, plain("gone"), create=True)) is False
+    create(store, run, portal, CALLS.type_id, gone)
+    assert create(store, run, portal, CALLS.type_id, plain("gone")) == ["name_taken"]
     assert list(run(store.custom_properties(portal, CALLS.type_id, archived=True))) == [gone]
 
 
 def test_properties_belong_to_one_portal_and_object_type(
     store: Store, run: Run, portal: int, other_portal: int
 ) -> None:
-    run(store.save_property(portal, CALLS.type_id, plain("mine"), create=True))
+    create(store, run, portal, CALLS.type_id, plain("mine"))
     assert run(store.custom_properties(other_portal, CALLS.type_id)) == []
     assert run(store.custom_properties(portal, CONTACTS.type_id)) == []
     # the same name is free in another portal and in another type
-    assert run(store.save_property(other_portal, CALLS.type_id, plain("mine"), create=True))
-    assert run(store.save_property(portal, CONTACTS.type_id, plain("mine"), create=True))
+    assert create(store, run, other_portal, CALLS.type_id, plain("mine")) == ["created"]
+    assert create(store, run, portal, CONTACTS.type_id, plain("mine")) == ["created"]
+
+
+def test_one_create_call_reports_each_property_in_order(
+    store: Store, run: Run, portal: int
+) -> None:
+    create(store, run, portal, CALLS.type_id, plain("taken"))
+    got = create(store, run, portal, CALLS.type_id, plain("first"), plain("taken"), plain("last"))
+    assert got == ["created", "name_taken", "created"]
+    listed = run(store.custom_properties(portal, CALLS.type_id))
+    assert [p.name for p in listed] == ["first", "last", "taken"]
+
+
+def test_the_unique_limit_counts_those_created_earlier_in_the_same_call(
+    store: Store, run: Run, portal: int
+) -> None:
+    create(store, run, portal, CALLS.type_id, *(unique(f"u{i}") for i in range(MAX_UNIQUE - 1)))
+    got = create(store, run, portal, CALLS.type_id, unique("last"), plain("plain"), unique("over"))
+    assert got == ["created", "created", "too_many_unique"]
+    names = {p.name for p in run(store.custom_properties(portal, CALLS.type_id))}
+    assert "last" in names and "plain" in names and "over" not in names
+
+
+def test_archived_unique_properties_do_not_count_towards_the_limit(
+    store: Store, run: Run, portal: int
+) -> None:
+    gone = dataclasses.replace(unique("gone"), archived=True, archived_at=1_767_225_600_000)
+    create(store, run, portal, CALLS.type_id, gone)
+    fresh = [unique(f"u{i}") for i in range(MAX_UNIQUE)]
+    assert create(store, run, portal, CALLS.type_id, *fresh) == ["created"] * MAX_UNIQUE
+
+
+def test_save_properties_writes_several_in_one_call(store: Store, run: Run, portal: int) -> None:
+    create(store, run, portal, CALLS.type_id, plain("a"), plain("b"))
+    archived = [
+        dataclasses.replace(plain(n), archived=True, archived_at=1_767_225_600_000)
+        for n in ("a", "b")
+    ]
+    run(store.save_properties(portal, CALLS.type_id, archived))
+    assert run(store.custom_properties(portal, CALLS.type_id)) == []
+    assert list(run(store.custom_properties(portal, CALLS.type_id, archived=True))) == archived
 
 
 def test_an_unknown_portal_or_type_has_no_custom_properties(store: Store, run: Run) -> None:

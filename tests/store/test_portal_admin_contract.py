@@ -38,7 +38,7 @@ def keyed(title: str, key: str) -> NewRecord:
 def populate(store: Store, run: Run, portal: int) -> tuple[int, int]:
     """A call with a unique value, history and a link to a contact; a custom property and a
     group. Returns (call id, contact id)."""
-    run(store.save_property(portal, CALL, CUSTOM, create=True))
+    run(store.create_properties(portal, CALL, [CUSTOM], max_unique=10))
     run(store.save_property_group(portal, CALL, GROUP))
     call = run(store.insert_records(portal, CALL, [keyed("first", "k-1")], AT)).records[0].id
     run(
