@@ -12,7 +12,6 @@ import typer
 from localspot import cli_data, cli_errors
 from localspot.config import Settings, help_for, parse_switch
 from localspot.crm import accounts
-from localspot.crm.accounts import all_scopes, hash_token
 from localspot.store.open import is_sqlite, migrate, open_store, revision_of
 
 cli = typer.Typer(
@@ -113,11 +112,7 @@ async def _prepare(settings: Settings) -> None:
         migrate=settings.migrate_on_start,
     )
     try:
-        portal_id = await store.default_portal()
-        if settings.token:
-            await store.create_token(
-                portal_id, hash_token(settings.token), all_scopes(), "private_app"
-            )
+        await accounts.prepare_first_portal(store, settings.token)
     finally:
         await store.close()
 
@@ -134,12 +129,12 @@ def portals_create(
 ) -> None:
     """Create a portal and print its id."""
     settings = Settings.from_env(database_url=database_url)
-    accounts.check_portal_options(tier, timezone)
+    accounts.check_portal_options(tier, timezone)  # before the database is opened
 
     async def create() -> int:
         store = open_store(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
         try:
-            return await store.create_portal(name, tier, timezone)
+            return await accounts.create_portal(store, name, tier, timezone)
         finally:
             await store.close()
 
@@ -157,7 +152,7 @@ def tokens_revoke(
     async def revoke() -> bool:
         store = open_store(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
         try:
-            return await store.revoke_token(hash_token(token))
+            return await accounts.revoke_token(store, token)
         finally:
             await store.close()
 

@@ -11,8 +11,8 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from localspot.crm import accounts, portal_admin
 from localspot.crm.storage import Store
-from localspot.http.admin_convert import encode_snapshot, from_snapshot
 from localspot.http.openapi_specs import admin_error_responses
+from localspot.snapshot_codec import encode_snapshot, from_snapshot
 from localspot.wire import admin as w
 
 ERRORS = admin_error_responses()
@@ -36,7 +36,7 @@ class PortalsController(Controller):
         accounts.check_portal_options(data.tier, data.timezone)
         spec = accounts.token_spec(data.scopes) if data.with_token else None
         store = store_of(request)
-        portal_id = await store.create_portal(data.name, data.tier, data.timezone)
+        portal_id = await accounts.create_portal(store, data.name, data.tier, data.timezone)
         if spec is None:
             return w.PortalCreated(portal_id)
         minted = await accounts.mint_token(store, portal_id, spec)
