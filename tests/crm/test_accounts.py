@@ -8,6 +8,7 @@ from collections.abc import Collection
 
 import pytest
 
+from localspot.clock import FixedClock
 from localspot.crm import accounts
 from localspot.crm.accounts_storage import AccountsStorage, TokenGrant
 from localspot.crm.errors import (
@@ -71,7 +72,7 @@ def test_minted_token_authenticates_with_its_portal_scopes_and_tier() -> None:
         spec = accounts.token_spec(["crm.objects.contacts.read"], "oauth")
         minted = await accounts.mint_token(accounts_store, portal, spec)
         assert minted.token.startswith(accounts.TOKEN_PREFIX) and len(minted.token) == 40
-        principal = await accounts.authenticate(accounts_store, minted.token, NOW)
+        principal = await accounts.authenticate(accounts_store, minted.token, FixedClock(NOW))
         assert principal.portal_id == portal
         assert principal.scopes == frozenset({"crm.objects.contacts.read"})
         assert (principal.token_kind, principal.tier) == ("oauth", "professional")
@@ -87,11 +88,11 @@ def test_unknown_missing_and_revoked_tokens_are_invalid_authentication() -> None
         minted = await accounts.mint_token(accounts_store, None, accounts.token_spec(None))
         for token in (None, "", "pat-na1-unknown"):
             with pytest.raises(InvalidAuthentication):
-                await accounts.authenticate(accounts_store, token, NOW)
+                await accounts.authenticate(accounts_store, token, FixedClock(NOW))
         assert await accounts.revoke_token(accounts_store, minted.token)
         assert not await accounts.revoke_token(accounts_store, minted.token)
         with pytest.raises(InvalidAuthentication):
-            await accounts.authenticate(accounts_store, minted.token, NOW)
+            await accounts.authenticate(accounts_store, minted.token, FixedClock(NOW))
         assert await accounts.portal_of_token(accounts_store, minted.token) == minted.portal_id
 
     asyncio.run(go())
@@ -102,9 +103,9 @@ def test_a_token_expires_at_the_end_of_its_lifetime() -> None:
         accounts_store = store()
         spec = accounts.token_spec(None, expires_in_s=60)
         minted = await accounts.mint_token(accounts_store, None, spec)
-        await accounts.authenticate(accounts_store, minted.token, NOW + 59_999)
+        await accounts.authenticate(accounts_store, minted.token, FixedClock(NOW + 59_999))
         with pytest.raises(ExpiredAuthentication):
-            await accounts.authenticate(accounts_store, minted.token, NOW + 60_000)
+            await accounts.authenticate(accounts_store, minted.token, FixedClock(NOW + 60_000))
 
     asyncio.run(go())
 
@@ -128,7 +129,7 @@ def test_the_operators_token_opens_the_first_portal_with_every_scope() -> None:
     async def go() -> None:
         accounts_store = store()
         portal = await accounts.prepare_first_portal(accounts_store, "my-token")
-        principal = await accounts.authenticate(accounts_store, "my-token", NOW)
+        principal = await accounts.authenticate(accounts_store, "my-token", FixedClock(NOW))
         assert principal.portal_id == portal
         assert principal.scopes == frozenset(accounts.all_scopes())
         assert await accounts.prepare_first_portal(accounts_store, None) == portal

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from localspot.clock import Clock
 from localspot.crm import object_types
 from localspot.crm.accounts_storage import AccountsStorage
 from localspot.crm.errors import (
@@ -140,14 +141,14 @@ async def revoke_token(store: AccountsStorage, token: str) -> bool:
     return await store.revoke_token(hash_token(token))
 
 
-async def authenticate(store: AccountsStorage, token: str | None, now_ms: int) -> Principal:
+async def authenticate(store: AccountsStorage, token: str | None, clock: Clock) -> Principal:
     """Bearer token → who calls. Unknown or revoked: 401 INVALID_AUTHENTICATION; past its
     lifetime: 401 EXPIRED_AUTHENTICATION."""
     token_hash = hash_token(token) if token else ""
     grant = await store.find_token(token_hash) if token else None
     if grant is None or grant.revoked:
         raise InvalidAuthentication()
-    if grant.expires_at is not None and grant.expires_at <= now_ms:
+    if grant.expires_at is not None and grant.expires_at <= clock.now_ms():
         raise ExpiredAuthentication()
     return Principal(
         grant.portal_id, grant.scopes, grant.kind, grant.tier, grant.timezone, token_hash

@@ -28,7 +28,7 @@ def bearer_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
 async def authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
     store: AccountsStorage = connection.app.state.store
     clock: Clock = connection.app.state.clock
-    return await accounts.authenticate(store, bearer_token(connection), clock.now_ms())
+    return await accounts.authenticate(store, bearer_token(connection), clock)
 
 
 def required_scope(handler: BaseRouteHandler, path_params: dict[str, Any]) -> str | None:
