@@ -12,7 +12,6 @@ import typer
 from localspot import cli_data, cli_errors, cli_serve
 from localspot.config import Settings, help_for, parse_switch
 from localspot.crm import accounts
-from localspot.crm.accounts import all_scopes, hash_token
 from localspot.crm.errors import ValidationError
 from localspot.store.open import is_sqlite, migrate, open_store, revision_of
 
@@ -114,11 +113,7 @@ async def _prepare(settings: Settings) -> None:
         migrate=settings.migrate_on_start,
     )
     try:
-        portal_id = await store.default_portal()
-        if settings.token:
-            await store.create_token(
-                portal_id, hash_token(settings.token), all_scopes(), "private_app"
-            )
+        await accounts.prepare_first_portal(store, settings.token)
     finally:
         await store.close()
 
@@ -135,12 +130,12 @@ def portals_create(
 ) -> None:
     """Create a portal and print its id."""
     settings = Settings.from_env(database_url=database_url)
-    accounts.check_portal_options(tier, timezone)
+    accounts.check_portal_options(tier, timezone)  # before the database is opened
 
     async def create() -> int:
         store = open_store(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
         try:
-            return await store.create_portal(name, tier, timezone)
+            return await accounts.create_portal(store, name, tier, timezone)
         finally:
             await store.close()
 
@@ -158,7 +153,7 @@ def tokens_revoke(
     async def revoke() -> bool:
         store = open_store(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
         try:
-            return await store.revoke_token(hash_token(token))
+            return await accounts.revoke_token(store, token)
         finally:
             await store.close()
 

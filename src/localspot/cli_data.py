@@ -22,6 +22,7 @@ from rich.progress import Progress
 from localspot.clock import SystemClock
 from localspot.config import Settings, help_for
 from localspot.crm import (
+    accounts,
     association_types,
     associations,
     object_types,
@@ -33,7 +34,7 @@ from localspot.crm.errors import HubSpotError
 from localspot.crm.imports import ImportOutcome, import_rows
 from localspot.crm.property_types import parse_instant
 from localspot.crm.storage import Store
-from localspot.http.admin_convert import decode_snapshot, encode_snapshot
+from localspot.snapshot_codec import decode_snapshot, encode_snapshot
 from localspot.store.open import open_store
 
 DatabaseUrl = Annotated[
@@ -69,7 +70,7 @@ def export(portal: Portal = None, database_url: DatabaseUrl = None) -> None:
     async def run() -> bytes:
         store = _store(database_url)
         try:
-            portal_id = portal if portal is not None else await store.default_portal()
+            portal_id = await accounts.portal_or_default(store, portal)
             return encode_snapshot(await portal_admin.snapshot(store, portal_id))
         finally:
             await store.close()
@@ -84,7 +85,7 @@ async def _restore(store: Store, path: Path, portal: int | None) -> int:
     dump = decode_snapshot(path.read_bytes())
     portal_admin.plan_restore(dump)  # a snapshot it refuses leaves no new, empty portal behind
     if portal is None:
-        portal = await store.create_portal(dump.name, dump.tier, dump.timezone)
+        portal = await accounts.create_portal(store, dump.name, dump.tier, dump.timezone)
     await portal_admin.restore(store, portal, dump)
     typer.echo(
         f"restored {len(dump.records)} records and {len(dump.properties)} custom properties"
@@ -105,8 +106,8 @@ def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
 async def _import_csv(store: Store, path: Path, portal: int | None, type_name: str) -> int:
     object_type = object_types.resolve(type_name)
     header, rows = _read_csv(path)
-    portal_id = portal if portal is not None else await store.default_portal()
-    await portal_admin.require_portal(store, portal_id)
+    portal_id = await accounts.portal_or_default(store, portal)
+    await accounts.require_portal(store, portal_id)
     with _progress(len(rows), f"importing {object_type.name}") as advance:
         now = SystemClock().now_ms()
         outcome = await import_rows(store, now, portal_id, object_type, header, rows, advance)
@@ -201,8 +202,8 @@ def seed(
     async def run() -> int:
         store = _store(database_url)
         try:
-            portal_id = portal if portal is not None else await store.default_portal()
-            await portal_admin.require_portal(store, portal_id)
+            portal_id = await accounts.portal_or_default(store, portal)
+            await accounts.require_portal(store, portal_id)
             contact_ids = await _seed_contacts(store, portal_id, contacts, seed_value)
             maps = sample_data.calls(seed_value, calls, until, contact_ids)
             call_ids = await _seed_type(store, portal_id, "calls", maps)
@@ -263,7 +264,7 @@ def reindex(
         store = _store(database_url)
         try:
             if portal is not None:
-                await portal_admin.require_portal(store, portal)
+                await accounts.require_portal(store, portal)
             return await search.reindex(store, portal)
         finally:
             await store.close()

@@ -18,10 +18,9 @@ from litestar.testing import TestClient
 
 from conftest import assert_hubspot_error, run_cli, start_server, stop_server
 from localspot.app import create_app
-from localspot.cli import all_scopes
 from localspot.clock import FixedClock
 from localspot.config import Settings
-from localspot.crm.accounts import hash_token
+from localspot.crm.accounts import all_scopes, hash_token
 from localspot.store.open import open_store
 
 CALLS = "/crm/v3/objects/calls"

@@ -7,7 +7,8 @@ import time
 import uuid
 
 from localspot.crm.accounts import hash_token
-from localspot.crm.storage import Store, TokenGrant
+from localspot.crm.accounts_storage import TokenGrant
+from localspot.crm.storage import Store
 
 from .conftest import FreshStore, Run
 

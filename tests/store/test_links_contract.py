@@ -7,7 +7,9 @@ portal, and never shows a link whose far end is archived.
 
 from __future__ import annotations
 
-from localspot.crm.storage import Link, LinkTarget, NewRecord, Store, Unlink
+from localspot.crm.links_storage import Link, LinkTarget, Unlink
+from localspot.crm.records_storage import NewRecord
+from localspot.crm.storage import Store
 
 from .conftest import AT, CALLS, CONTACTS, Run
 

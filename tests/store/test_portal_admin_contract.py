@@ -10,17 +10,11 @@ import uuid
 import pytest
 
 from localspot.crm.accounts import hash_token
+from localspot.crm.links_storage import Link
 from localspot.crm.model import HistoryEntry, PropertyDefinition, PropertyGroup
-from localspot.crm.storage import (
-    Link,
-    NewRecord,
-    RecordChange,
-    RecordDump,
-    RestoreResult,
-    Store,
-    StoreRejected,
-    UniqueClash,
-)
+from localspot.crm.portal_admin_storage import RecordDump, RestoreResult
+from localspot.crm.records_storage import NewRecord, RecordChange, UniqueClash
+from localspot.crm.storage import Store, StoreRejected
 
 from .conftest import AT, CALLS, CONTACTS, Run
 

@@ -13,7 +13,8 @@ import asyncio
 import pytest
 
 from localspot.crm.model import HistoryEntry, Record
-from localspot.crm.storage import NewRecord, RecordChange, Store, StoreRejected, UniqueClash
+from localspot.crm.records_storage import NewRecord, RecordChange, UniqueClash
+from localspot.crm.storage import Store, StoreRejected
 
 from .conftest import AT, CALLS, CONTACTS, Run
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from localspot.crm.model import Record
 from localspot.crm.properties import load_definitions
+from localspot.crm.records_storage import NewRecord, RecordChange
 from localspot.crm.search import FilterInput, SearchRequest, build, index_map
-from localspot.crm.storage import NewRecord, RecordChange, SearchPage, Store
+from localspot.crm.search_storage import SearchPage
+from localspot.crm.storage import Store
 
 from .conftest import AT, CALLS, FreshStore, Run
 

@@ -14,9 +14,9 @@ import pytest
 
 from localspot.crm import object_types, search
 from localspot.crm.properties import load_definitions
+from localspot.crm.records_storage import NewRecord
 from localspot.crm.sample_data import sample_call
 from localspot.crm.search import FilterInput, SearchRequest
-from localspot.crm.storage import NewRecord
 from localspot.store import search_sql
 from localspot.store.open import open_store
 

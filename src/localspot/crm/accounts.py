@@ -1,5 +1,8 @@
-"""Portals' options and tokens: the rules for minting a token, written once for the CLI
-(``tokens create``, ``portals create``) and the admin API (``POST /_localspot/portals``).
+"""Accounts: portals (tier, time zone, the default portal) and their tokens (scopes,
+kinds, lifetimes, hashing, revocation, expiry). Written once, for the CLI (``portals
+create``, ``tokens create``/``revoke``, ``serve``'s ``LOCALSPOT_TOKEN``, the portal of
+``export``/``import``/``seed``), the admin API (``POST /_localspot/portals``) and the auth
+guard alike: nothing outside this module calls the store's accounts role.
 
 A token is ``pat-na1-`` and 32 hex digits, like a HubSpot private-app token; only its SHA-256
 digest is stored. Scopes left out mean every scope; an explicit empty list means none (a
@@ -14,10 +17,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from localspot.clock import Clock
 from localspot.crm import object_types
-from localspot.crm.errors import ValidationError
-from localspot.crm.portal_admin import require_portal
-from localspot.crm.storage import NewToken, Store
+from localspot.crm.accounts_storage import AccountsStorage, NewToken
+from localspot.crm.errors import (
+    ExpiredAuthentication,
+    InvalidAuthentication,
+    ResourceNotFound,
+    ValidationError,
+)
+from localspot.crm.model import Principal
 
 TIERS = ("free", "starter", "professional", "enterprise")
 TOKEN_KINDS = ("private_app", "oauth")
@@ -48,6 +57,31 @@ def check_portal_options(tier: str, timezone: str) -> None:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValidationError(f"Unknown time zone {timezone!r}") from None
+
+
+def portal_not_found(portal_id: int) -> ResourceNotFound:
+    return ResourceNotFound(f"Portal {portal_id} does not exist", context={"id": [str(portal_id)]})
+
+
+async def require_portal(store: AccountsStorage, portal_id: int) -> None:
+    if not await store.portal_exists(portal_id):
+        raise portal_not_found(portal_id)
+
+
+async def portal_or_default(store: AccountsStorage, portal_id: int | None) -> int:
+    """The given portal, or (None) the first portal, created when there is none. The given
+    one is not checked here (see ``require_portal``)."""
+    return portal_id if portal_id is not None else await store.default_portal()
+
+
+async def create_portal(
+    store: AccountsStorage, name: str, tier: str = "free", timezone: str = "UTC"
+) -> int:
+    """A new portal; an unknown tier or time zone, or a NUL in the name, is a 400 and creates
+    nothing."""
+    check_portal_options(tier, timezone)
+    check_portal_name(name)
+    return await store.create_portal(name, tier, timezone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,24 +119,22 @@ class MintedToken:
     scopes: tuple[str, ...]
 
 
-async def mint_token(store: Store, portal_id: int | None, spec: TokenSpec) -> MintedToken:
+async def mint_token(store: AccountsStorage, portal_id: int | None, spec: TokenSpec) -> MintedToken:
     """A new token of the portal (None: the first portal); 404 when the portal is missing."""
-    portal = portal_id if portal_id is not None else await store.default_portal()
+    portal = await portal_or_default(store, portal_id)
     await require_portal(store, portal)
     token, new = _new_token(spec)
     await store.create_token(portal, new.token_hash, new.scopes, new.kind, new.expires_in_ms)
     return MintedToken(portal, token, spec.scopes)
 
 
-async def create_portal(
-    store: Store, name: str, tier: str, timezone: str, spec: TokenSpec | None = None
-) -> tuple[int, str | None]:
-    """(the new portal's id, its token when ``spec`` asks for one). One store call: a
-    portal whose token could not be stored is not left behind."""
+async def create_portal_with_token(
+    store: AccountsStorage, name: str, tier: str, timezone: str, spec: TokenSpec
+) -> tuple[int, str]:
+    """(the new portal's id, its token's plaintext). One store call: a portal whose token
+    could not be stored is not left behind."""
     check_portal_options(tier, timezone)
     check_portal_name(name)
-    if spec is None:
-        return await store.create_portal(name, tier, timezone), None
     token, new = _new_token(spec)
     return await store.create_portal(name, tier, timezone, new), token
 
@@ -117,3 +149,39 @@ def _new_token(spec: TokenSpec) -> tuple[str, NewToken]:
     """(the plaintext, shown once; what is stored)."""
     token = TOKEN_PREFIX + secrets.token_hex(16)
     return token, NewToken(hash_token(token), spec.scopes, spec.kind, spec.expires_in_ms)
+
+
+async def prepare_first_portal(store: AccountsStorage, token: str | None) -> int:
+    """Before serving: the first portal (created when there is none), and the token the
+    operator chose (``LOCALSPOT_TOKEN``), when one is given, registered in it with every
+    scope, as a private app's."""
+    portal = await store.default_portal()
+    if token:
+        await store.create_token(portal, hash_token(token), all_scopes(), TOKEN_KINDS[0])
+    return portal
+
+
+async def revoke_token(store: AccountsStorage, token: str) -> bool:
+    """The token answers 401 from now on; False when no live token is ``token``."""
+    return await store.revoke_token(hash_token(token))
+
+
+async def authenticate(store: AccountsStorage, token: str | None, clock: Clock) -> Principal:
+    """Bearer token → who calls. Unknown or revoked: 401 INVALID_AUTHENTICATION; past its
+    lifetime: 401 EXPIRED_AUTHENTICATION."""
+    token_hash = hash_token(token) if token else ""
+    grant = await store.find_token(token_hash) if token else None
+    if grant is None or grant.revoked:
+        raise InvalidAuthentication()
+    if grant.expires_at is not None and grant.expires_at <= clock.now_ms():
+        raise ExpiredAuthentication()
+    return Principal(
+        grant.portal_id, grant.scopes, grant.kind, grant.tier, grant.timezone, token_hash
+    )
+
+
+async def portal_of_token(store: AccountsStorage, token: str | None) -> int | None:
+    """The portal a token belongs to, whatever its state (revoked, expired); None when no
+    token or an unknown one."""
+    grant = await store.find_token(hash_token(token)) if token else None
+    return grant.portal_id if grant else None

@@ -15,8 +15,9 @@ from localspot.crm import association_types, batch_rules, object_types
 from localspot.crm.association_types import AssociationType
 from localspot.crm.context import CrmContext
 from localspot.crm.errors import MissingScopes, ResourceNotFound, ValidationError
+from localspot.crm.links_storage import Link, LinksStorage, LinkTarget, Unlink
 from localspot.crm.model import AssociationInput, InputError, ObjectType
-from localspot.crm.storage import Link, LinkTarget, Unlink
+from localspot.crm.records_storage import RecordsStorage
 
 MAX_BATCH_READ = 1_000
 MAX_BATCH_CREATE = 2_000
@@ -67,12 +68,12 @@ class ReadResult:
     linked: tuple[Linked, ...]
 
 
-def linked_type(ctx: CrmContext, name: str) -> ObjectType:
+def linked_type(ctx: CrmContext[object], name: str) -> ObjectType:
     """The object type at the far end; the caller must be able to read it."""
     return _readable(ctx, object_types.resolve(name))
 
 
-def _readable(ctx: CrmContext, to_type: ObjectType) -> ObjectType:
+def _readable(ctx: CrmContext[object], to_type: ObjectType) -> ObjectType:
     if to_type.read_scope not in ctx.principal.scopes:
         raise MissingScopes([to_type.read_scope])
     return to_type
@@ -105,7 +106,7 @@ def check_batch_size(count: int, maximum: int) -> None:
         raise ValidationError("At least one input is required")
 
 
-def _type_for(ctx: CrmContext, to_type: ObjectType, spec: Spec) -> AssociationType:
+def _type_for(ctx: CrmContext[object], to_type: ObjectType, spec: Spec) -> AssociationType:
     if spec.category not in association_types.CATEGORIES:
         raise ValidationError(
             f"Invalid association category {spec.category}",
@@ -122,7 +123,7 @@ def both_ways(from_id: int, to_id: int, kind: AssociationType, category: str) ->
     ]
 
 
-def _target_type(ctx: CrmContext, type_id: int) -> ObjectType:
+def _target_type(ctx: CrmContext[object], type_id: int) -> ObjectType:
     """The object type an inline association points at, known from its type id."""
     for candidate in object_types.all_types():
         for kind in association_types.types_between(ctx.object_type, candidate):
@@ -136,7 +137,7 @@ def _target_type(ctx: CrmContext, type_id: int) -> ObjectType:
 
 
 async def inline_targets(
-    ctx: CrmContext, inputs: Sequence[Sequence[AssociationInput]]
+    ctx: CrmContext[RecordsStorage], inputs: Sequence[Sequence[AssociationInput]]
 ) -> list[tuple[LinkTarget, ...]]:
     """The links each created record will carry; a whole-request 400 when a type doesn't
     fit or a target is not a live record of the portal (nothing is created then)."""
@@ -161,7 +162,7 @@ async def inline_targets(
 
 
 async def _types_between(
-    ctx: CrmContext, to_type: ObjectType, from_ids: Sequence[int]
+    ctx: CrmContext[LinksStorage], to_type: ObjectType, from_ids: Sequence[int]
 ) -> dict[int, list[Linked]]:
     links = await ctx.store.links_of(ctx.portal_id, from_ids, to_type.type_id)
     grouped: dict[int, dict[int, list[AssociationType]]] = {}
@@ -179,7 +180,11 @@ _Planned = tuple[int, int, list[AssociationType], list[str]]
 
 
 def _plan(
-    ctx: CrmContext, to_type: ObjectType, from_text: str, to_text: str, specs: Sequence[Spec] | None
+    ctx: CrmContext[object],
+    to_type: ObjectType,
+    from_text: str,
+    to_text: str,
+    specs: Sequence[Spec] | None,
 ) -> _Planned:
     """One pair to link: by the default type (``specs`` None) or the given types."""
     source, target = record_id(from_text), record_id(to_text)
@@ -193,7 +198,7 @@ def _plan(
 
 
 async def _link_pairs(
-    ctx: CrmContext, to_type: ObjectType, planned: Sequence[_Planned]
+    ctx: CrmContext[LinksStorage], to_type: ObjectType, planned: Sequence[_Planned]
 ) -> tuple[list[PairResult], list[tuple[int, int]]]:
     """Write the pairs (both ways); (the pairs linked, with every type now between them;
     the pairs not written because an end is not a live record of the portal)."""
@@ -219,7 +224,7 @@ async def _link_pairs(
 
 
 def _missing_pair(
-    ctx: CrmContext, to_type: ObjectType, source: int, target: int
+    ctx: CrmContext[object], to_type: ObjectType, source: int, target: int
 ) -> tuple[str, dict[str, tuple[str, ...]]]:
     """The message and context for a pair whose ends are not both live in the portal."""
     message = (
@@ -230,7 +235,11 @@ def _missing_pair(
 
 
 async def link(
-    ctx: CrmContext, from_id: str, to_type_name: str, to_id: str, specs: Sequence[Spec] | None
+    ctx: CrmContext[LinksStorage],
+    from_id: str,
+    to_type_name: str,
+    to_id: str,
+    specs: Sequence[Spec] | None,
 ) -> PairResult:
     """PUT a default (``specs`` None) or labelled association; answers the pair's types."""
     to_type = linked_type(ctx, to_type_name)
@@ -242,7 +251,7 @@ async def link(
 
 
 async def unlink(
-    ctx: CrmContext,
+    ctx: CrmContext[LinksStorage],
     from_id: str,
     to_type_name: str,
     to_id: str,
@@ -255,7 +264,7 @@ async def unlink(
 
 
 def _unlinks(
-    ctx: CrmContext,
+    ctx: CrmContext[object],
     to_type: ObjectType,
     pairs: Sequence[tuple[int, int]],
     kinds: Sequence[AssociationType] | None,
@@ -277,7 +286,7 @@ def _unlinks(
 
 
 async def page(
-    ctx: CrmContext, from_id: str, to_type_name: str, after: str | None, limit: int
+    ctx: CrmContext[LinksStorage], from_id: str, to_type_name: str, after: str | None, limit: int
 ) -> LinkPage:
     """One record's links to a type, by far-end id; ``after`` is the last id shown."""
     to_type = linked_type(ctx, to_type_name)
@@ -292,7 +301,7 @@ async def page(
 
 
 async def batch_link(
-    ctx: CrmContext,
+    ctx: CrmContext[LinksStorage],
     to_type_name: str,
     inputs: Sequence[tuple[str, str, Sequence[Spec] | None]],
 ) -> BatchLinks:
@@ -310,7 +319,7 @@ async def batch_link(
 
 
 async def batch_read(
-    ctx: CrmContext, to_type_name: str, from_ids: Sequence[str]
+    ctx: CrmContext[LinksStorage], to_type_name: str, from_ids: Sequence[str]
 ) -> tuple[list[ReadResult], list[InputError]]:
     to_type = linked_type(ctx, to_type_name)
     check_batch_size(len(from_ids), MAX_BATCH_READ)
@@ -331,7 +340,7 @@ async def batch_read(
 
 
 async def batch_unlink(
-    ctx: CrmContext,
+    ctx: CrmContext[LinksStorage],
     to_type_name: str,
     inputs: Sequence[tuple[str, Sequence[str], Sequence[Spec] | None]],
 ) -> None:
@@ -349,7 +358,7 @@ async def batch_unlink(
 
 
 async def shown_with_records(
-    ctx: CrmContext, record_ids: Sequence[int], names: Sequence[str]
+    ctx: CrmContext[LinksStorage], record_ids: Sequence[int], names: Sequence[str]
 ) -> dict[int, dict[str, list[tuple[int, str]]]]:
     """``associations=contacts,companies`` of v3 reads: record id → type name → (far-end
     id, association type name). Unknown names are ignored, as HubSpot does."""

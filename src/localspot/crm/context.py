@@ -1,20 +1,34 @@
-"""What every use case is handed: the store, the clock, who calls, and for which type."""
+"""What every use case is handed: the store, the clock, who calls, and for which type.
+
+``CrmContext`` is generic over its store: a use case names the roles it uses
+(``CrmContext[RecordsStorage]``, or a protocol combining two roles), and the app hands every
+use case the same context over the whole store.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
 from localspot.clock import Clock
 from localspot.crm import batch_rules
+from localspot.crm.definitions_storage import DefinitionsStorage
 from localspot.crm.model import ObjectType, Principal
 from localspot.crm.properties import Definitions
-from localspot.crm.storage import Store
+from localspot.crm.records_storage import RecordsStorage
+
+StoreT_co = TypeVar("StoreT_co", covariant=True)
+
+
+class RecordUseCaseStorage(DefinitionsStorage, RecordsStorage, Protocol):
+    """What the record use cases (reads, writes, creates, upserts) use: the definitions to
+    check against, and the records."""
 
 
 @dataclass(frozen=True, slots=True)
-class CrmContext:
-    store: Store
+class CrmContext(Generic[StoreT_co]):
+    store: StoreT_co
     clock: Clock
     principal: Principal
     object_type: ObjectType
@@ -26,7 +40,9 @@ class CrmContext:
 
 
 async def resolve_ids(
-    ctx: CrmContext, definitions: Definitions, keys: Sequence[tuple[str | None, str]]
+    ctx: CrmContext[RecordsStorage],
+    definitions: Definitions,
+    keys: Sequence[tuple[str | None, str]],
 ) -> list[int | None]:
     """(idProperty, id) pairs → record ids, None where nothing live matches."""
     for name in {name for name, _ in keys if name}:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from localspot.crm import associations, batch_rules
-from localspot.crm.context import CrmContext
+from localspot.crm.context import CrmContext, RecordUseCaseStorage
 from localspot.crm.errors import Conflict
+from localspot.crm.links_storage import LinkTarget
 from localspot.crm.model import BatchOutcome, CreateInput, PropertyProblem, Record
 from localspot.crm.properties import (
     Definitions,
@@ -16,7 +17,7 @@ from localspot.crm.properties import (
     missing_required,
     returned_names,
 )
-from localspot.crm.storage import LinkTarget, NewRecord
+from localspot.crm.records_storage import NewRecord
 
 
 def _check_create(
@@ -37,7 +38,9 @@ def _new_record(
     return NewRecord(values, frozenset(unique), trace, links=links)
 
 
-async def create_one(ctx: CrmContext, item: CreateInput) -> tuple[Record, tuple[str, ...]]:
+async def create_one(
+    ctx: CrmContext[RecordUseCaseStorage], item: CreateInput
+) -> tuple[Record, tuple[str, ...]]:
     definitions = await load_definitions(ctx.store, ctx.portal_id, ctx.object_type)
     values, problems = _check_create(definitions, item)
     if problems:
@@ -51,7 +54,9 @@ async def create_one(ctx: CrmContext, item: CreateInput) -> tuple[Record, tuple[
     return result.records[0], returned_names(ctx.object_type, values)
 
 
-async def batch_create(ctx: CrmContext, inputs: Sequence[CreateInput]) -> BatchOutcome:
+async def batch_create(
+    ctx: CrmContext[RecordUseCaseStorage], inputs: Sequence[CreateInput]
+) -> BatchOutcome:
     requested_at = ctx.clock.now_ms()
     batch_rules.check_batch_size(len(inputs), ctx.max_batch_inputs)
     definitions = await load_definitions(ctx.store, ctx.portal_id, ctx.object_type)
@@ -87,7 +92,9 @@ async def batch_create(ctx: CrmContext, inputs: Sequence[CreateInput]) -> BatchO
     )
 
 
-async def archive(ctx: CrmContext, ids: Sequence[str], *, batch: bool) -> None:
+async def archive(
+    ctx: CrmContext[RecordUseCaseStorage], ids: Sequence[str], *, batch: bool
+) -> None:
     """DELETE and batch archive: unknown or already archived ids are not an error (204)."""
     if batch:
         batch_rules.check_batch_size(len(ids), ctx.max_batch_inputs)

@@ -10,14 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from localspot.crm.batch_rules import clash_message
+from localspot.crm.definitions_storage import DefinitionsStorage
 from localspot.crm.model import ObjectType
+from localspot.crm.portal_admin_storage import PortalAdminStorage
 from localspot.crm.properties import Definitions, check_values, load_definitions, missing_required
-from localspot.crm.storage import NewRecord, Store
+from localspot.crm.records_storage import NewRecord, RecordsStorage
 
 LOOKUP_CHUNK = 1000
 """Values per unique-index lookup: far below either database's parameter limit."""
+
+
+class ImportStorage(DefinitionsStorage, RecordsStorage, PortalAdminStorage, Protocol):
+    """What an import uses: definitions to check rows against, unique values already held,
+    and the all-or-nothing bulk write."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +87,10 @@ def _repeated_unique(
 
 
 async def _held_unique(
-    store: Store, portal_id: int, object_type: ObjectType, rows: Sequence[tuple[int, NewRecord]]
+    store: RecordsStorage,
+    portal_id: int,
+    object_type: ObjectType,
+    rows: Sequence[tuple[int, NewRecord]],
 ) -> list[RowProblem]:
     problems: list[RowProblem] = []
     for name in sorted({n for _, record in rows for n in record.unique_names}):
@@ -117,7 +128,7 @@ def plan_rows(
 
 
 async def import_rows(
-    store: Store,
+    store: ImportStorage,
     now_ms: int,
     portal_id: int,
     object_type: ObjectType,

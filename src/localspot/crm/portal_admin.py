@@ -12,41 +12,35 @@ from dataclasses import fields, is_dataclass, replace
 from itertools import chain
 
 from localspot.crm import object_types
-from localspot.crm.errors import Conflict, HubSpotError, ResourceNotFound, ValidationError
+from localspot.crm.accounts import portal_not_found
+from localspot.crm.errors import Conflict, HubSpotError, ValidationError
+from localspot.crm.portal_admin_storage import PortalAdminStorage, PortalDump, RecordDump
 from localspot.crm.properties import Definitions, merged_definitions
-from localspot.crm.storage import PortalDump, RecordDump, Store
 
 MAX_ID_SEED = 99_999_999
 """Seeds own blocks of ten million ids each, kept below 2**53 (see store/id_sequences.py)."""
 
 
-def portal_not_found(portal_id: int) -> ResourceNotFound:
-    return ResourceNotFound(f"Portal {portal_id} does not exist", context={"id": [str(portal_id)]})
-
-
-async def require_portal(store: Store, portal_id: int) -> None:
-    if not await store.portal_exists(portal_id):
-        raise portal_not_found(portal_id)
-
-
-async def reset(store: Store, portal_id: int, *, keep_custom_properties: bool = False) -> None:
+async def reset(
+    store: PortalAdminStorage, portal_id: int, *, keep_custom_properties: bool = False
+) -> None:
     if not await store.reset_portal(portal_id, keep_custom_properties=keep_custom_properties):
         raise portal_not_found(portal_id)
 
 
-async def delete(store: Store, portal_id: int) -> None:
+async def delete(store: PortalAdminStorage, portal_id: int) -> None:
     if not await store.delete_portal(portal_id):
         raise portal_not_found(portal_id)
 
 
-async def snapshot(store: Store, portal_id: int) -> PortalDump:
+async def snapshot(store: PortalAdminStorage, portal_id: int) -> PortalDump:
     dump = await store.dump_portal(portal_id)
     if dump is None:
         raise portal_not_found(portal_id)
     return dump
 
 
-async def seed_ids(store: Store, portal_id: int, seed: int | None) -> None:
+async def seed_ids(store: PortalAdminStorage, portal_id: int, seed: int | None) -> None:
     if seed is not None and not 0 <= seed <= MAX_ID_SEED:
         raise ValidationError(f"seed must be between 0 and {MAX_ID_SEED}")
     if not await store.set_id_seed(portal_id, seed):
@@ -121,7 +115,7 @@ def plan_restore(dump: PortalDump) -> PortalDump:
     return replace(dump, records=records)
 
 
-async def restore(store: Store, portal_id: int, dump: PortalDump) -> None:
+async def restore(store: PortalAdminStorage, portal_id: int, dump: PortalDump) -> None:
     """Replace the portal's contents with the snapshot's, keeping ids and times."""
     result = await store.restore_portal(portal_id, plan_restore(dump))
     if not result.found:

@@ -13,10 +13,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from localspot.crm.definitions_storage import DefinitionsStorage
 from localspot.crm.errors import ErrorDetail, ValidationError
 from localspot.crm.model import ObjectType, PropertyDefinition, PropertyProblem
 from localspot.crm.property_types import normalize
-from localspot.crm.storage import Store
 
 _TAG = re.compile(r"<[^>]*>")
 
@@ -120,7 +120,9 @@ def invalid_values_error(problems: tuple[PropertyProblem, ...], portal_id: int) 
     )
 
 
-async def load_definitions(store: Store, portal_id: int, object_type: ObjectType) -> Definitions:
+async def load_definitions(
+    store: DefinitionsStorage, portal_id: int, object_type: ObjectType
+) -> Definitions:
     custom = await store.custom_properties(portal_id, object_type.type_id)
     return merged_definitions(object_type, custom)
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 from localspot.crm import batch_rules
 from localspot.crm.context import CrmContext
+from localspot.crm.definitions_storage import DefinitionsStorage, PropertyCreated
 from localspot.crm.errors import Conflict, HubSpotError, ValidationError
 from localspot.crm.model import ObjectType, PropertyDefinition, PropertyGroup, PropertyOption
 from localspot.crm.object_types import builtin_groups
-from localspot.crm.storage import PropertyCreated
 
 FIELD_TYPES: dict[str, frozenset[str]] = {
     "bool": frozenset({"booleancheckbox", "calculation_equation"}),
@@ -270,19 +270,25 @@ def check_group_empty(name: str, live: Sequence[PropertyDefinition]) -> None:
 # --- use cases --------------------------------------------------------------------------
 
 
-async def _custom(ctx: CrmContext, *, archived: bool) -> Sequence[PropertyDefinition]:
+async def _custom(
+    ctx: CrmContext[DefinitionsStorage], *, archived: bool
+) -> Sequence[PropertyDefinition]:
     return await ctx.store.custom_properties(
         ctx.portal_id, ctx.object_type.type_id, archived=archived
     )
 
 
-async def list_properties(ctx: CrmContext, archived: bool) -> list[PropertyDefinition]:
+async def list_properties(
+    ctx: CrmContext[DefinitionsStorage], archived: bool
+) -> list[PropertyDefinition]:
     """Built-in and live custom properties; with ``archived`` only archived custom ones."""
     custom = list(await _custom(ctx, archived=archived))
     return custom if archived else [*ctx.object_type.properties.values(), *custom]
 
 
-async def get_property(ctx: CrmContext, name: str, archived: bool = False) -> PropertyDefinition:
+async def get_property(
+    ctx: CrmContext[DefinitionsStorage], name: str, archived: bool = False
+) -> PropertyDefinition:
     if not archived and name in ctx.object_type.properties:
         return ctx.object_type.properties[name]
     for definition in await _custom(ctx, archived=archived):
@@ -291,11 +297,13 @@ async def get_property(ctx: CrmContext, name: str, archived: bool = False) -> Pr
     raise property_not_found(name)
 
 
-async def _group_names(ctx: CrmContext) -> set[str]:
+async def _group_names(ctx: CrmContext[DefinitionsStorage]) -> set[str]:
     return {g.name for g in await list_groups(ctx)}
 
 
-async def create_property(ctx: CrmContext, draft: PropertyDefinition) -> PropertyDefinition:
+async def create_property(
+    ctx: CrmContext[DefinitionsStorage], draft: PropertyDefinition
+) -> PropertyDefinition:
     """``draft`` carries what the caller sent; the rules fill in the rest."""
     (outcome,) = await _create_all(ctx, [draft])
     if isinstance(outcome, HubSpotError):
@@ -304,7 +312,7 @@ async def create_property(ctx: CrmContext, draft: PropertyDefinition) -> Propert
 
 
 async def batch_create(
-    ctx: CrmContext, drafts: Sequence[PropertyDefinition]
+    ctx: CrmContext[DefinitionsStorage], drafts: Sequence[PropertyDefinition]
 ) -> list[PropertyDefinition | HubSpotError]:
     """Each input succeeds or fails on its own (a 207 lists the failures), and the valid
     ones are written together or not at all; at most ``max_batch_inputs`` inputs."""
@@ -313,7 +321,7 @@ async def batch_create(
 
 
 async def _create_all(
-    ctx: CrmContext, drafts: Sequence[PropertyDefinition]
+    ctx: CrmContext[DefinitionsStorage], drafts: Sequence[PropertyDefinition]
 ) -> list[PropertyDefinition | HubSpotError]:
     """The rules judge each draft against what exists and the drafts before it; then one
     store call writes the valid ones, in one transaction."""
@@ -363,7 +371,7 @@ def _stored(
 
 
 async def batch_read(
-    ctx: CrmContext, names: Sequence[str], archived: bool
+    ctx: CrmContext[DefinitionsStorage], names: Sequence[str], archived: bool
 ) -> tuple[list[PropertyDefinition], list[str]]:
     """(the definitions found in input order, the names not found)."""
     batch_rules.check_batch_size(len(names), ctx.max_batch_inputs)
@@ -373,7 +381,7 @@ async def batch_read(
 
 
 async def update_property(
-    ctx: CrmContext, name: str, changes: PropertyChanges
+    ctx: CrmContext[DefinitionsStorage], name: str, changes: PropertyChanges
 ) -> PropertyDefinition:
     check_changeable(ctx.object_type, name)
     current = await get_property(ctx, name)
@@ -383,7 +391,7 @@ async def update_property(
     return updated
 
 
-async def archive_property(ctx: CrmContext, name: str) -> None:
+async def archive_property(ctx: CrmContext[DefinitionsStorage], name: str) -> None:
     """Archived properties keep their stored values; reads and writes no longer see them."""
     check_changeable(ctx.object_type, name)
     current = await get_property(ctx, name)
@@ -391,7 +399,7 @@ async def archive_property(ctx: CrmContext, name: str) -> None:
     await ctx.store.save_properties(ctx.portal_id, ctx.object_type.type_id, [archived])
 
 
-async def archive_properties(ctx: CrmContext, names: Sequence[str]) -> None:
+async def archive_properties(ctx: CrmContext[DefinitionsStorage], names: Sequence[str]) -> None:
     """Batch archive: unknown, already archived and built-in names are skipped (HubSpot
     answers 204 for them all)."""
     batch_rules.check_batch_size(len(names), ctx.max_batch_inputs)
@@ -402,26 +410,26 @@ async def archive_properties(ctx: CrmContext, names: Sequence[str]) -> None:
         await ctx.store.save_properties(ctx.portal_id, ctx.object_type.type_id, archived)
 
 
-async def list_groups(ctx: CrmContext) -> list[PropertyGroup]:
+async def list_groups(ctx: CrmContext[DefinitionsStorage]) -> list[PropertyGroup]:
     stored = await ctx.store.property_groups(ctx.portal_id, ctx.object_type.type_id)
     return [*builtin_groups(ctx.object_type), *stored]
 
 
-async def get_group(ctx: CrmContext, name: str) -> PropertyGroup:
+async def get_group(ctx: CrmContext[DefinitionsStorage], name: str) -> PropertyGroup:
     for group in await list_groups(ctx):
         if group.name == name:
             return group
     raise group_not_found(name)
 
 
-async def create_group(ctx: CrmContext, group: PropertyGroup) -> PropertyGroup:
+async def create_group(ctx: CrmContext[DefinitionsStorage], group: PropertyGroup) -> PropertyGroup:
     check_new_group(group, await _group_names(ctx))
     await ctx.store.save_property_group(ctx.portal_id, ctx.object_type.type_id, group)
     return group
 
 
 async def update_group(
-    ctx: CrmContext, name: str, label: str | None, display_order: int | None
+    ctx: CrmContext[DefinitionsStorage], name: str, label: str | None, display_order: int | None
 ) -> PropertyGroup:
     current = await get_group(ctx, name)
     check_group_changeable(ctx.object_type, name)
@@ -437,7 +445,7 @@ async def update_group(
     return updated
 
 
-async def delete_group(ctx: CrmContext, name: str) -> None:
+async def delete_group(ctx: CrmContext[DefinitionsStorage], name: str) -> None:
     await get_group(ctx, name)
     check_group_changeable(ctx.object_type, name)
     check_group_empty(name, await _custom(ctx, archived=False))

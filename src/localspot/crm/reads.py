@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from localspot.crm import batch_rules
-from localspot.crm.context import CrmContext, resolve_ids
+from localspot.crm.context import CrmContext, RecordUseCaseStorage, resolve_ids
 from localspot.crm.errors import ObjectNotFound, ValidationError
 from localspot.crm.model import HistoryEntry, InputError, Record
 from localspot.crm.properties import Definitions, load_definitions
@@ -77,12 +77,12 @@ def visible_history(record: Record, selection: Selection) -> dict[str, tuple[His
     return shown
 
 
-async def _definitions(ctx: CrmContext) -> Definitions:
+async def _definitions(ctx: CrmContext[RecordUseCaseStorage]) -> Definitions:
     return await load_definitions(ctx.store, ctx.portal_id, ctx.object_type)
 
 
 async def get_one(
-    ctx: CrmContext,
+    ctx: CrmContext[RecordUseCaseStorage],
     object_id: str,
     *,
     id_property: str | None,
@@ -110,7 +110,7 @@ async def get_one(
 
 
 async def list_page(
-    ctx: CrmContext,
+    ctx: CrmContext[RecordUseCaseStorage],
     *,
     after: str | None,
     limit: int,
@@ -139,7 +139,7 @@ async def list_page(
 
 
 async def batch_read(
-    ctx: CrmContext,
+    ctx: CrmContext[RecordUseCaseStorage],
     ids: Sequence[str],
     *,
     id_property: str | None,

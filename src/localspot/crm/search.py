@@ -1,5 +1,6 @@
 """CRM search (hubspot-behaviour §2.7, §3.6): HubSpot's request rules and limits, turned
-into a small typed filter tree (``SearchQuery``) that a store runs on its index.
+into a small typed filter tree (``SearchQuery``, in ``crm/search_storage.py`` with the store
+role that runs it on its index).
 
 How values compare, and why the index looks as it does: every written value is also kept
 as index entries computed here, once, when the value is written (``index_entries``):
@@ -30,15 +31,25 @@ import html
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from localspot.crm import object_types
 from localspot.crm.context import CrmContext
+from localspot.crm.definitions_storage import DefinitionsStorage
 from localspot.crm.errors import ResourceNotFound, ValidationError
 from localspot.crm.model import PropertyDefinition, Record
 from localspot.crm.properties import Definitions, load_definitions
 from localspot.crm.property_types import parse_instant, sort_key
 from localspot.crm.reads import Selection, select
-from localspot.crm.storage import IndexEntry, IndexValues, SearchPage, Store
+from localspot.crm.search_storage import (
+    Condition,
+    IndexEntry,
+    IndexValues,
+    SearchIndexStorage,
+    SearchPage,
+    SearchQuery,
+    SortSpec,
+)
 
 OPERATORS = frozenset(
     {
@@ -46,13 +57,16 @@ OPERATORS = frozenset(
         "HAS_PROPERTY", "NOT_HAS_PROPERTY", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN",
     }
 )  # fmt: skip
-NEGATED = frozenset({"NEQ", "NOT_IN", "NOT_HAS_PROPERTY", "NOT_CONTAINS_TOKEN"})
-POSITIVE = {"NEQ": "EQ", "NOT_IN": "IN", "NOT_HAS_PROPERTY": "HAS_PROPERTY"}
 MAX_GROUPS, MAX_FILTERS_PER_GROUP, MAX_FILTERS = 5, 6, 18
 MAX_LIMIT, MAX_RESULTS, MAX_QUERY_LENGTH = 200, 10_000, 3_000
 MAX_TOKENS, MAX_TOKEN_LENGTH, MAX_QUERY_WORDS = 1_000, 100, 64
 NUMERIC_TYPES = frozenset({"number", "date", "datetime", "bool"})
 FILTER_CLASS = "com.hubspot.inbounddb.publicobject.core.v3.search.Filter"
+
+
+class SearchStorage(DefinitionsStorage, SearchIndexStorage, Protocol):
+    """What search uses: the definitions to type filters with, and the index."""
+
 
 _WORD = re.compile(r"\w+")
 _PATTERN_WORD = re.compile(r"[\w*]+")
@@ -76,46 +90,6 @@ class SearchRequest:
     properties: tuple[str, ...]
     limit: int
     after: int
-
-
-@dataclass(frozen=True, slots=True)
-class Condition:
-    """One filter, typed. ``kind``: ``number`` or ``string`` (the index's value columns),
-    ``token`` (the words; ``values`` are word patterns, all required), ``pattern`` (word
-    patterns matched against whole string entries) or ``column`` (a record column, named
-    by ``column``) or ``association`` (records linked to the ids in ``values`` of the
-    object type ``column``). ``operator`` is one of HubSpot's; a negated one
-    matches exactly the records its positive form does not. ``multi``: the property may
-    hold several index entries per record (a multi-select)."""
-
-    name: str
-    operator: str
-    kind: str
-    values: tuple[float | str, ...] = ()
-    column: str | None = None
-    multi: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class SortSpec:
-    name: str
-    kind: str  # number, string or column
-    descending: bool
-    column: str | None = None
-    multi: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class SearchQuery:
-    """Groups are ORed, the conditions of a group ANDed; every ``text_words`` pattern must
-    match a word of one of ``text_names`` (the free-text ``query``)."""
-
-    groups: tuple[tuple[Condition, ...], ...]
-    text_words: tuple[str, ...]
-    text_names: tuple[str, ...]
-    sort: SortSpec | None
-    limit: int
-    offset: int
 
 
 def tokens(text: str, *, markup: bool = False) -> tuple[str, ...]:
@@ -326,7 +300,9 @@ def build(definitions: Definitions, request: SearchRequest) -> SearchQuery:
     )
 
 
-async def refresh_index(ctx: CrmContext, definitions: Definitions, limit: int | None = None) -> int:
+async def refresh_index(
+    ctx: CrmContext[SearchIndexStorage], definitions: Definitions, limit: int | None = None
+) -> int:
     """Index the records written since the last search (see ``store/search_index.py``)."""
     return await ctx.store.refresh_index(
         ctx.portal_id, ctx.object_type.type_id, _entries_of(definitions), limit
@@ -337,7 +313,7 @@ def _entries_of(definitions: Definitions) -> Callable[[Record], IndexValues]:
     return lambda record: index_map(definitions, record.properties)
 
 
-async def index_some(store: Store, limit: int) -> int:
+async def index_some(store: SearchStorage, limit: int) -> int:
     """Index about ``limit`` queued records of one portal and type (idle-time work)."""
     waiting = await store.queued_for_index()
     if not waiting:
@@ -347,7 +323,7 @@ async def index_some(store: Store, limit: int) -> int:
     return await store.refresh_index(portal_id, type_id, _entries_of(definitions), limit)
 
 
-async def reindex(store: Store, portal_id: int | None) -> int:
+async def reindex(store: SearchStorage, portal_id: int | None) -> int:
     """Rebuild search's index from the records (after its rules changed): queue every
     record, then index the queue, one portal and type at a time, in slices."""
     await store.queue_for_reindex(portal_id)
@@ -361,7 +337,9 @@ async def reindex(store: Store, portal_id: int | None) -> int:
     return indexed
 
 
-async def run(ctx: CrmContext, request: SearchRequest) -> tuple[SearchPage, Selection]:
+async def run(
+    ctx: CrmContext[SearchStorage], request: SearchRequest
+) -> tuple[SearchPage, Selection]:
     """One search: check, build, bring the index up to date with every write so far, then
     one store call. Archived records never match."""
     definitions = await load_definitions(ctx.store, ctx.portal_id, ctx.object_type)

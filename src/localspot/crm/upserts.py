@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from localspot.crm import batch_rules
-from localspot.crm.context import CrmContext
+from localspot.crm.context import CrmContext, RecordUseCaseStorage
 from localspot.crm.errors import ValidationError
 from localspot.crm.model import BatchOutcome, PropertyProblem, UpdateInput
 from localspot.crm.properties import (
@@ -16,7 +16,7 @@ from localspot.crm.properties import (
     missing_required,
     returned_names,
 )
-from localspot.crm.storage import NewRecord
+from localspot.crm.records_storage import NewRecord
 
 
 def _id_property(inputs: Sequence[UpdateInput]) -> str:
@@ -38,7 +38,9 @@ def _check(
     return values, problems
 
 
-async def batch_upsert(ctx: CrmContext, inputs: Sequence[UpdateInput]) -> BatchOutcome:
+async def batch_upsert(
+    ctx: CrmContext[RecordUseCaseStorage], inputs: Sequence[UpdateInput]
+) -> BatchOutcome:
     requested_at = ctx.clock.now_ms()
     batch_rules.check_batch_size(len(inputs), ctx.max_batch_inputs)
     name = _id_property(inputs)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from localspot.crm import batch_rules
-from localspot.crm.context import CrmContext, resolve_ids
+from localspot.crm.context import CrmContext, RecordUseCaseStorage, resolve_ids
 from localspot.crm.errors import Conflict, ObjectNotFound
 from localspot.crm.model import BatchOutcome, InputError, Record, UpdateInput
 from localspot.crm.properties import (
@@ -21,7 +21,7 @@ from localspot.crm.properties import (
     load_definitions,
     returned_names,
 )
-from localspot.crm.storage import RecordChange
+from localspot.crm.records_storage import RecordChange
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +33,7 @@ class _Planned:
 
 
 def _plan(
-    ctx: CrmContext, definitions: Definitions, inputs: Sequence[UpdateInput]
+    ctx: CrmContext[RecordUseCaseStorage], definitions: Definitions, inputs: Sequence[UpdateInput]
 ) -> tuple[list[_Planned], list[InputError]]:
     checked = [check_values(definitions, item.properties) for item in inputs]
     traces = [item.object_write_trace_id for item in inputs]
@@ -56,7 +56,9 @@ def _change(definitions: Definitions, object_id: int, planned: _Planned) -> Reco
     )
 
 
-async def batch_update(ctx: CrmContext, inputs: Sequence[UpdateInput]) -> BatchOutcome:
+async def batch_update(
+    ctx: CrmContext[RecordUseCaseStorage], inputs: Sequence[UpdateInput]
+) -> BatchOutcome:
     requested_at = ctx.clock.now_ms()
     batch_rules.check_batch_size(len(inputs), ctx.max_batch_inputs)
     batch_rules.reject_duplicates(item.id for item in inputs)
@@ -103,7 +105,10 @@ async def batch_update(ctx: CrmContext, inputs: Sequence[UpdateInput]) -> BatchO
 
 
 async def update_one(
-    ctx: CrmContext, object_id: str, id_property: str | None, values: dict[str, str]
+    ctx: CrmContext[RecordUseCaseStorage],
+    object_id: str,
+    id_property: str | None,
+    values: dict[str, str],
 ) -> tuple[Record, tuple[str, ...]]:
     """PATCH: a bad value is a 400, an unknown id a 404, a taken unique value a 409."""
     definitions = await load_definitions(ctx.store, ctx.portal_id, ctx.object_type)

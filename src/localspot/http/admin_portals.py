@@ -11,8 +11,8 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from localspot.crm import accounts, portal_admin
 from localspot.crm.storage import Store
-from localspot.http.admin_convert import encode_snapshot, from_snapshot
 from localspot.http.openapi_specs import admin_error_responses
+from localspot.snapshot_codec import encode_snapshot, from_snapshot
 from localspot.wire import admin as w
 
 ERRORS = admin_error_responses()
@@ -34,8 +34,13 @@ class PortalsController(Controller):
         self, request: Request[Any, Any, State], data: w.PortalCreateRequest
     ) -> w.PortalCreated:
         spec = accounts.token_spec(data.scopes) if data.with_token else None
-        portal_id, token = await accounts.create_portal(
-            store_of(request), data.name, data.tier, data.timezone, spec
+        store = store_of(request)
+        if spec is None:
+            return w.PortalCreated(
+                await accounts.create_portal(store, data.name, data.tier, data.timezone)
+            )
+        portal_id, token = await accounts.create_portal_with_token(
+            store, data.name, data.tier, data.timezone, spec
         )
         return w.PortalCreated(portal_id, token)
 

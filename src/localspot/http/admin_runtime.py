@@ -12,7 +12,7 @@ from litestar.params import Body, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from localspot.clock import ControllableClock
-from localspot.crm import portal_admin
+from localspot.crm import accounts
 from localspot.crm.errors import ResourceNotFound, ValidationError
 from localspot.crm.property_types import format_datetime, parse_instant
 from localspot.http.admin_portals import ERRORS, store_of
@@ -53,7 +53,7 @@ class FaultsController(Controller):
         portal_id: int,
         data: Annotated[w.FaultRuleInput, Body(examples=[RULE_EXAMPLE])],
     ) -> w.FaultRule:
-        await portal_admin.require_portal(store_of(request), portal_id)
+        await accounts.require_portal(store_of(request), portal_id)
         return faults_of(request).add(portal_id, data).as_wire()
 
     @delete("/", responses=ERRORS, summary="Remove every fault rule of the portal")

@@ -13,11 +13,10 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
 from localspot.clock import Clock
-from localspot.crm import object_types
-from localspot.crm.accounts import hash_token
-from localspot.crm.errors import ExpiredAuthentication, InvalidAuthentication, MissingScopes
+from localspot.crm import accounts, object_types
+from localspot.crm.accounts_storage import AccountsStorage
+from localspot.crm.errors import MissingScopes
 from localspot.crm.model import Principal
-from localspot.crm.storage import Store
 
 
 def bearer_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
@@ -27,18 +26,9 @@ def bearer_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
 
 
 async def authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
-    token = bearer_token(connection)
-    store: Store = connection.app.state.store
+    store: AccountsStorage = connection.app.state.store
     clock: Clock = connection.app.state.clock
-    token_hash = hash_token(token) if token else ""
-    grant = await store.find_token(token_hash) if token else None
-    if grant is None or grant.revoked:
-        raise InvalidAuthentication()
-    if grant.expires_at is not None and grant.expires_at <= clock.now_ms():
-        raise ExpiredAuthentication()
-    return Principal(
-        grant.portal_id, grant.scopes, grant.kind, grant.tier, grant.timezone, token_hash
-    )
+    return await accounts.authenticate(store, bearer_token(connection), clock)
 
 
 def required_scope(handler: BaseRouteHandler, path_params: dict[str, Any]) -> str | None:

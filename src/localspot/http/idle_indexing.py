@@ -16,7 +16,6 @@ import time
 from typing import Any
 
 from localspot.crm import search
-from localspot.crm.storage import Store
 
 IDLE_SECONDS = 0.3
 CHUNK = 200
@@ -58,7 +57,7 @@ async def index_when_idle(store_of: Any, activity: Activity) -> None:
     while True:
         await asyncio.sleep(IDLE_SECONDS)
         while activity.idle_for() >= IDLE_SECONDS:
-            store: Store = store_of()
+            store: search.SearchStorage = store_of()
             try:
                 if await store.busy_elsewhere():
                     break

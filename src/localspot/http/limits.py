@@ -4,13 +4,14 @@ which are exempt from the 10-second window and carry no usage headers.
 
 The guard runs after authentication, counts the request, answers 429 with HubSpot's body
 when a budget is spent, and leaves the usage headers in the request's scope for
-``add_usage_headers`` to put on the response.
+``add_usage_headers`` to put on the response. The counters are whatever the app was given
+(``store/counters.py``: in process, or Redis), seen through the ``Counters`` protocol.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from litestar.connection import ASGIConnection
@@ -21,10 +22,22 @@ from localspot.clock import Clock
 from localspot.config import Settings
 from localspot.crm.errors import RateLimited
 from localspot.crm.model import Principal
-from localspot.store.counters import Counters
 
 DAY_MS = 86_400_000
 HEADERS_KEY = "rate_limit_headers"
+
+
+class Counters(Protocol):
+    async def hit(self, key: str, limit: int, window_ms: int, now_ms: int) -> tuple[bool, int]:
+        """Record one request in a rolling window if it still fits: (allowed, remaining).
+        A rejected request is not recorded."""
+        ...
+
+    async def count(self, key: str, limit: int, ttl_ms: int) -> tuple[bool, int]:
+        """A fixed window named by ``key`` (e.g. a portal's local date): count one more."""
+        ...
+
+    async def close(self) -> None: ...
 
 
 def tier_limit(table: str, tier: str) -> int:

@@ -17,6 +17,7 @@ from localspot.config import Settings
 from localspot.crm import associations as associations_module
 from localspot.crm import creates, object_types, reads, upserts, writes
 from localspot.crm.context import CrmContext
+from localspot.crm.storage import Store
 from localspot.http import convert
 from localspot.http.openapi_specs import batch_responses, error_responses
 from localspot.wire import objects as w
@@ -29,7 +30,7 @@ AssociationsQuery = Parameter(query="associations", default=None, required=False
 IdPropertyQuery = Parameter(query="idProperty", default=None, required=False)
 
 
-def crm_context(request: Request[Any, Any, State], object_type: str) -> CrmContext:
+def crm_context(request: Request[Any, Any, State], object_type: str) -> CrmContext[Store]:
     settings: Settings = request.app.state.settings
     return CrmContext(
         store=request.app.state.store,

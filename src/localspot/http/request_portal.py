@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from localspot.crm.accounts import hash_token
+from localspot.crm import accounts
+from localspot.crm.accounts_storage import AccountsStorage
 from localspot.crm.model import Principal
-from localspot.crm.storage import Store
 
 _CACHE_KEY = "localspot.portal_id"
 _UNTRACKED = ("/_localspot", "/healthz", "/openapi.json", "/schema", "/docs")
@@ -41,9 +41,7 @@ async def portal_of(scope: Any) -> int | None:
     if isinstance(principal, Principal):
         return principal.portal_id
     if _CACHE_KEY not in state:
-        token = bearer_of(scope)
-        store: Store = scope["app"].state.store
-        grant = await store.find_token(hash_token(token)) if token else None
-        state[_CACHE_KEY] = grant.portal_id if grant else None
+        store: AccountsStorage = scope["app"].state.store
+        state[_CACHE_KEY] = await accounts.portal_of_token(store, bearer_of(scope))
     cached: int | None = state[_CACHE_KEY]
     return cached

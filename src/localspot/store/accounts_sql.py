@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import Connection, Table, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from localspot.crm.accounts_storage import TokenGrant
+from localspot.crm.definitions_storage import PropertyCreated
 from localspot.crm.model import PropertyDefinition, PropertyGroup
-from localspot.crm.storage import PropertyCreated, TokenGrant
 from localspot.store import definition_codec
 from localspot.store.bulk import fetch, json_map
 from localspot.store.schema import portals, properties, property_groups, tokens

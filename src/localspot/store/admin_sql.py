@@ -15,13 +15,8 @@ import orjson
 from sqlalchemy import Connection, Table, delete, insert, select, update
 
 from localspot.crm.model import HistoryEntry, PropertyGroup, Record
-from localspot.crm.storage import (
-    AssociationRow,
-    NewRecord,
-    PortalDump,
-    RecordDump,
-    UniqueClash,
-)
+from localspot.crm.portal_admin_storage import AssociationRow, PortalDump, RecordDump
+from localspot.crm.records_storage import NewRecord, UniqueClash
 from localspot.store import definition_codec
 from localspot.store.bulk import HistoryRow, json_map, run_many, write_history
 from localspot.store.id_sequences import SEEDED_BASE, taken

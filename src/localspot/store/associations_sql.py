@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 
 from sqlalchemy import Connection
 
-from localspot.crm.storage import Link, Unlink
+from localspot.crm.links_storage import Link, Unlink
 from localspot.store.bulk import fetch, marks, run_many
 
 _INSERT = {

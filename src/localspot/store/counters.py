@@ -4,7 +4,8 @@
 fits and answers ``(allowed, remaining)``. Rejected requests are not recorded, so a client
 that backs off gets its budget back as the window rolls. The Redis version runs the whole
 check-and-record as one Lua script (atomic across every server); when Redis can't be
-reached it lets requests through and says so once in the log (fail open).
+reached it lets requests through and says so once in the log (fail open). Both satisfy
+``http/limits.py``'s ``Counters`` protocol; ``app.py`` hands one to the rate-limit guard.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import defaultdict, deque
-from typing import Any, Protocol
+from typing import Any
 
 log = logging.getLogger("localspot")
 
@@ -35,16 +36,6 @@ redis.call('INCR', key)
 redis.call('PEXPIRE', key, ttl)
 return {1, limit - used - 1}
 """
-
-
-class Counters(Protocol):
-    async def hit(self, key: str, limit: int, window_ms: int, now_ms: int) -> tuple[bool, int]: ...
-
-    async def count(self, key: str, limit: int, ttl_ms: int) -> tuple[bool, int]:
-        """A fixed window named by ``key`` (e.g. a portal's local date): count one more."""
-        ...
-
-    async def close(self) -> None: ...
 
 
 class MemoryCounters:
@@ -109,5 +100,5 @@ class RedisCounters:
         await self._redis.aclose()
 
 
-def open_counters(redis_url: str | None) -> Counters:
+def open_counters(redis_url: str | None) -> MemoryCounters | RedisCounters:
     return RedisCounters(redis_url) if redis_url else MemoryCounters()

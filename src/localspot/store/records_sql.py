@@ -14,8 +14,9 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, and_, delete, select, update
 
+from localspot.crm.links_storage import Link
 from localspot.crm.model import HistoryEntry, Record
-from localspot.crm.storage import Link, NewRecord, RecordChange, UniqueClash, UpdateResult
+from localspot.crm.records_storage import NewRecord, RecordChange, UniqueClash, UpdateResult
 from localspot.store.associations_sql import write_links
 from localspot.store.bulk import (
     HistoryRow,

@@ -26,7 +26,7 @@ from typing import Any
 from psycopg.types.json import Jsonb
 from sqlalchemy import Connection
 
-from localspot.crm.storage import IndexEntry
+from localspot.crm.search_storage import IndexEntry
 from localspot.store.bulk import fetch, postgres_binary, run_many
 
 INDEXED_PREFIX = 600

@@ -44,7 +44,7 @@ from sqlalchemy import (
     union,
 )
 
-from localspot.crm.search import NEGATED, POSITIVE, Condition, SearchQuery, SortSpec
+from localspot.crm.search_storage import NEGATED, POSITIVE, Condition, SearchQuery, SortSpec
 from localspot.store.schema import associations, objects, property_index, property_tokens
 from localspot.store.search_index import INDEXED_PREFIX
 

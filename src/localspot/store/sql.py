@@ -1,7 +1,10 @@
-"""SqlStore: the Store both databases share. Subclasses say how a transaction runs.
+"""SqlStore: the Store both databases share (every role of ``crm/storage.py``). Subclasses
+say how a transaction runs.
 
-Every query lives in ``records_sql`` / ``accounts_sql`` as a synchronous function of a
-``Connection``; ``_read`` and ``_write`` run one of them in one transaction.
+Every query lives in a module of its own concern (``accounts_sql``, ``records_sql``,
+``associations_sql``, ``search_index``, ``search_sql``, ``admin_sql``) as a synchronous
+function of a ``Connection``; ``_read``, ``_lookup``, ``_long_read``, ``_write`` and
+``_background_write`` run one of them in one transaction.
 """
 
 from __future__ import annotations
@@ -14,25 +17,20 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection
 
+from localspot.crm.accounts_storage import NewToken, TokenGrant
+from localspot.crm.definitions_storage import PropertyCreated
+from localspot.crm.links_storage import Link, Unlink
 from localspot.crm.model import PropertyDefinition, PropertyGroup, Record
-from localspot.crm.search import SearchQuery
-from localspot.crm.storage import (
-    IndexValues,
+from localspot.crm.portal_admin_storage import PortalDump, RestoreResult
+from localspot.crm.records_storage import (
     InsertResult,
-    Link,
     NewRecord,
-    NewToken,
-    PortalDump,
-    PropertyCreated,
     RecordChange,
     RecordPage,
-    RestoreResult,
-    SearchPage,
-    TokenGrant,
     UniqueClash,
-    Unlink,
     UpdateResult,
 )
+from localspot.crm.search_storage import IndexValues, SearchPage, SearchQuery
 from localspot.store import (
     accounts_sql,
     admin_sql,

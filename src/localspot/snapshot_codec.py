@@ -1,5 +1,8 @@
 """Portal snapshots: ``PortalDump`` (domain) ⇄ ``PortalSnapshot`` (wire) ⇄ stable JSON bytes.
 
+One codec for the admin API (``http/admin_portals.py``) and the CLI (``localspot export`` /
+``import``, ``cli_data.py``); it sits beside them, outside ``http/``, and speaks no HTTP.
+
 Byte-stable: keys sorted, object types by id, records by id, properties and groups by name,
 history in write order; the same state always gives the same bytes.
 """
@@ -12,7 +15,7 @@ import msgspec
 
 from localspot.crm.errors import ValidationError
 from localspot.crm.model import HistoryEntry, PropertyDefinition, PropertyGroup, PropertyOption
-from localspot.crm.storage import PortalDump, RecordDump
+from localspot.crm.portal_admin_storage import PortalDump, RecordDump
 from localspot.wire import admin as w
 
 
