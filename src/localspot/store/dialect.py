@@ -17,7 +17,7 @@ well under a millisecond.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import lru_cache
 from typing import Any, Final, Protocol
@@ -79,13 +79,6 @@ class Dialect(Protocol):
 
     def insert(self, table: Table) -> Any:
         """The dialect's ``INSERT`` construct, which knows ``ON CONFLICT``."""
-
-
-def _run_raw(conn: Connection, work: Callable[[Any], Any]) -> None:
-    """``await_only`` one coroutine of the psycopg connection under ``conn``."""
-    raw = conn.connection.driver_connection
-    assert raw is not None
-    await_only(work(raw))
 
 
 @lru_cache(maxsize=4096)
@@ -177,6 +170,19 @@ _PG_TYPES: Final = {
 """The types of the columns ``insert_rows`` writes, for ``jsonb_to_recordset``."""
 
 
+def _binary(conn: Connection, statement: str, params: Sequence[Any]) -> None:
+    """One statement (``%s`` placeholders) with binary parameters on the psycopg
+    connection under ``conn``."""
+    raw = conn.connection.driver_connection
+    assert raw is not None
+
+    async def run() -> None:
+        async with raw.cursor(binary=True) as cursor:
+            await cursor.execute(statement, params)
+
+    await_only(run())
+
+
 @lru_cache(maxsize=64)
 def _recordset_insert(table: str, columns: tuple[str, ...]) -> str:
     names = ", ".join(columns)
@@ -196,16 +202,6 @@ class PostgresDialect:
         if params:
             conn.exec_driver_sql(_pyformat(statement), [tuple(p) for p in params])
 
-    def binary(self, conn: Connection, statement: str, params: Sequence[Any]) -> None:
-        """One statement (``%s`` placeholders) with binary parameters on the psycopg
-        connection under ``conn``."""
-
-        async def run(raw: Any) -> None:
-            async with raw.cursor(binary=True) as cursor:
-                await cursor.execute(statement, params)
-
-        _run_raw(conn, run)
-
     def insert_rows(
         self, conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
     ) -> None:
@@ -213,7 +209,7 @@ class PostgresDialect:
         if not rows:
             return
         document = Jsonb([dict(zip(columns, row, strict=True)) for row in rows])
-        self.binary(conn, _recordset_insert(table, tuple(columns)), [document])
+        _binary(conn, _recordset_insert(table, tuple(columns)), [document])
 
     def write_property_maps(
         self, conn: Connection, rows: Sequence[tuple[int, Any]], at: int
@@ -223,13 +219,13 @@ class PostgresDialect:
             " FROM jsonb_to_recordset(%s) AS v(id bigint, p jsonb) WHERE o.id = v.id"
         )
         document = [{"id": object_id, "p": properties} for object_id, properties in rows]
-        self.binary(conn, statement, [at, Jsonb(document)])
+        _binary(conn, statement, [at, Jsonb(document)])
 
     def enqueue(
         self, conn: Connection, portal_id: int, type_id: str, object_ids: Collection[int]
     ) -> None:
         """One statement, the ids as one array parameter."""
-        self.binary(
+        _binary(
             conn,
             "INSERT INTO index_queue (portal_id, object_type, object_id)"
             " SELECT %s, %s, unnest(%s::bigint[]) ON CONFLICT DO NOTHING",
