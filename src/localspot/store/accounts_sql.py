@@ -6,13 +6,13 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from localspot.crm.accounts_storage import TokenGrant
 from localspot.crm.definitions_storage import PropertyCreated
 from localspot.crm.model import PropertyDefinition, PropertyGroup
 from localspot.store import definition_codec
 from localspot.store.bulk import fetch, json_map
+from localspot.store.dialect import dialect_of
 from localspot.store.schema import portals, properties, property_groups, tokens
 
 
@@ -147,15 +147,12 @@ def _lock_unique_count(conn: Connection, portal_id: int, type_id: str) -> None:
     """On PostgreSQL, creates of unique-value properties of one type queue here until the
     transaction ends, so each counts what the one before it wrote. SQLite's writer is one
     ``BEGIN IMMEDIATE`` transaction at a time already."""
-    if conn.dialect.name == "postgresql":
-        key = f"unique-properties:{portal_id}:{type_id}"
-        fetch(conn, "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", [key])
+    dialect_of(conn).serialize(conn, f"unique-properties:{portal_id}:{type_id}")
 
 
 def _upsert(conn: Connection, table: Table) -> Any:
     """The dialect's INSERT, which knows ``ON CONFLICT``."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
+    return dialect_of(conn).insert(table)
 
 
 def property_groups_of(conn: Connection, portal_id: int, type_id: str) -> Sequence[PropertyGroup]:

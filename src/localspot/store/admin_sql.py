@@ -19,6 +19,7 @@ from localspot.crm.portal_admin_storage import AssociationRow, PortalDump, Recor
 from localspot.crm.records_storage import NewRecord, UniqueClash
 from localspot.store import definition_codec
 from localspot.store.bulk import HistoryRow, json_map, run_many, write_history
+from localspot.store.dialect import dialect_of
 from localspot.store.id_sequences import SEEDED_BASE, taken
 from localspot.store.records_sql import insert_records
 from localspot.store.schema import (
@@ -205,7 +206,7 @@ def _write_definitions(conn: Connection, portal_id: int, dump: PortalDump) -> No
 
 
 def _write_records(conn: Connection, portal_id: int, records: Sequence[RecordDump]) -> None:
-    json_param = "CAST(? AS JSONB)" if conn.dialect.name == "postgresql" else "?"
+    json_param = dialect_of(conn).json_param
     run_many(
         conn,
         "INSERT INTO objects (id, portal_id, object_type, properties, created_at, updated_at,"
@@ -281,20 +282,8 @@ def restore_portal(conn: Connection, portal_id: int, dump: PortalDump) -> frozen
             "UPDATE id_sequences SET next_position = ? WHERE portal_id = ?",
             [(dump.next_id_position, portal_id)],
         )
-    _advance_postgres_sequence(conn)
+    dialect_of(conn).advance_ids(conn, below=SEEDED_BASE)  # restored ids may lie beyond
     return frozenset()
-
-
-def _advance_postgres_sequence(conn: Connection) -> None:
-    """Restored ids may lie beyond PostgreSQL's sequence; move it past them."""
-    if conn.dialect.name != "postgresql":
-        return
-    sequence = conn.exec_driver_sql("SELECT pg_get_serial_sequence('objects', 'id')").scalar_one()
-    conn.exec_driver_sql(
-        f"SELECT setval('{sequence}', GREATEST((SELECT last_value FROM {sequence}),"
-        " (SELECT COALESCE(MAX(id), 1) FROM objects WHERE id < %s)))",
-        (SEEDED_BASE,),
-    )
 
 
 def import_records(

@@ -14,14 +14,10 @@ from sqlalchemy import Connection
 from localspot.crm.links_storage import Link, Unlink
 from localspot.store.bulk import fetch, marks, run_many
 
-_INSERT = {
-    "sqlite": "INSERT OR IGNORE INTO associations"
-    " (portal_id, from_type, from_id, to_type, to_id, type_id, category)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-    "postgresql": "INSERT INTO associations"
-    " (portal_id, from_type, from_id, to_type, to_id, type_id, category)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-}
+_INSERT = (
+    "INSERT INTO associations (portal_id, from_type, from_id, to_type, to_id, type_id, category)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+)
 CHUNK = 500
 
 
@@ -68,7 +64,7 @@ def write_links(conn: Connection, portal_id: int, links: Sequence[Link]) -> None
     """Without checks: for records created in the same transaction."""
     run_many(
         conn,
-        _INSERT["postgresql" if conn.dialect.name == "postgresql" else "sqlite"],
+        _INSERT,
         [
             (
                 portal_id,

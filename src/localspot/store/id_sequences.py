@@ -14,6 +14,7 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from localspot.store.bulk import fetch, marks, run_many
+from localspot.store.dialect import dialect_of
 
 SEEDED_BASE = 1_000_000_000
 BLOCK = 10_000_000
@@ -23,10 +24,10 @@ _CHUNK = 500
 
 def seeded_ids(conn: Connection, portal_id: int, count: int) -> list[int] | None:
     """The next ``count`` ids of the portal's seeded sequence, or None when it has none."""
-    lock = " FOR UPDATE" if conn.dialect.name == "postgresql" else ""
     rows = fetch(
         conn,
-        f"SELECT seed, next_position FROM id_sequences WHERE portal_id = ?{lock}",
+        "SELECT seed, next_position FROM id_sequences WHERE portal_id = ?"
+        + dialect_of(conn).row_lock,
         [portal_id],
     )
     if not rows or count == 0:

@@ -8,6 +8,7 @@ from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.engine import make_url
 
 from localspot.crm.storage import Store
+from localspot.store.dialect import dialect_of
 from localspot.store.postgres import PostgresStore, postgres_engine
 from localspot.store.sqlite import SqliteStore, sqlite_engine
 
@@ -40,15 +41,15 @@ def _alembic_config(connection: Connection) -> Any:
 
 
 MIGRATION_LOCK = 7_246_105_301
-"""PostgreSQL advisory lock key: servers starting together migrate one at a time."""
+"""The key servers starting together serialize on (PostgreSQL's advisory lock), so that
+they migrate one at a time."""
 
 
 def upgrade(engine: Engine) -> None:
     from alembic import command
 
     with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+        dialect_of(connection).serialize(connection, MIGRATION_LOCK)
         command.upgrade(_alembic_config(connection), "head")
 
 

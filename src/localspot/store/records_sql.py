@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -28,6 +29,7 @@ from localspot.store.bulk import (
     write_history,
     write_property_maps,
 )
+from localspot.store.dialect import dialect_of
 from localspot.store.id_sequences import SEEDED_BASE, seeded_ids
 from localspot.store.schema import objects, property_history, unique_values
 from localspot.store.search_index import enqueue
@@ -73,6 +75,16 @@ def read_history(
     return {oid: {n: tuple(e) for n, e in by_name.items()} for oid, by_name in grouped.items()}
 
 
+@lru_cache(maxsize=512)
+def _select_records(count: int, lock: str) -> str:
+    """One text per IN-list length: the dialect renders each once (``dialect.sql``)."""
+    return (
+        "SELECT id, properties, created_at, updated_at, archived, archived_at FROM objects"
+        " WHERE portal_id = ? AND object_type = ? AND archived = ?"
+        f" AND id IN ({marks(count)}) ORDER BY id{lock}"
+    )
+
+
 def read_records(
     conn: Connection,
     portal_id: int,
@@ -86,13 +98,7 @@ def read_records(
     if not ids:
         return {}
     wanted = sorted(ids)
-    statement = (
-        "SELECT id, properties, created_at, updated_at, archived, archived_at FROM objects"
-        " WHERE portal_id = ? AND object_type = ? AND archived = ?"
-        f" AND id IN ({marks(len(wanted))}) ORDER BY id"
-    )
-    if lock and conn.dialect.name == "postgresql":
-        statement += " FOR UPDATE"
+    statement = _select_records(len(wanted), dialect_of(conn).row_lock if lock else "")
     rows = fetch(conn, statement, [portal_id, type_id, archived, *wanted])
     history = read_history(conn, [r.id for r in rows], history_names)
     found = (_record(r, history.get(r.id, {}) if history_names else None) for r in rows)
@@ -201,22 +207,6 @@ def _history_rows(
     ]
 
 
-def _allocate_ids(conn: Connection, count: int) -> list[int]:
-    """New record ids from the database: PostgreSQL's sequence; on SQLite the next ids after
-    the highest, which is safe because the caller holds the single writer's lock."""
-    if conn.dialect.name == "postgresql":
-        rows = fetch(
-            conn,
-            "SELECT nextval(pg_get_serial_sequence('objects', 'id')) AS id"
-            " FROM generate_series(1, ?)",
-            [count],
-        )
-        return [int(row.id) for row in rows]
-    statement = "SELECT COALESCE(MAX(id), 0) AS id FROM objects WHERE id < ?"
-    highest = fetch(conn, statement, [SEEDED_BASE])[0].id  # seeded ids live above (id_sequences)
-    return list(range(int(highest) + 1, int(highest) + 1 + count))
-
-
 def insert_records(
     conn: Connection, portal_id: int, type_id: str, records: Sequence[NewRecord], at: int
 ) -> tuple[dict[int, Record], dict[int, UniqueClash]]:
@@ -225,12 +215,12 @@ def insert_records(
     if not records:
         return {}, {}
     ids = seeded_ids(conn, portal_id, len(records))
-    ids = _allocate_ids(conn, len(records)) if ids is None else ids
-    json_param = "CAST(? AS JSONB)" if conn.dialect.name == "postgresql" else "?"
+    dialect = dialect_of(conn)
+    ids = dialect.new_ids(conn, len(records), below=SEEDED_BASE) if ids is None else ids
     run_many(
         conn,
         "INSERT INTO objects (id, portal_id, object_type, properties, created_at, updated_at,"
-        f" archived) VALUES (?, ?, ?, {json_param}, ?, ?, ?)",
+        f" archived) VALUES (?, ?, ?, {dialect.json_param}, ?, ?, ?)",
         [
             (i, portal_id, type_id, orjson.dumps(new.properties).decode(), at, at, False)
             for i, new in zip(ids, records, strict=True)

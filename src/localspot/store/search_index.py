@@ -21,13 +21,12 @@ keeps entries under about 2,700 bytes); comparisons of longer strings use that p
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from typing import Any
 
-from psycopg.types.json import Jsonb
 from sqlalchemy import Connection
 
 from localspot.crm.search_storage import IndexEntry
-from localspot.store.bulk import fetch, postgres_binary, run_many
+from localspot.store.bulk import fetch, run_many
+from localspot.store.dialect import dialect_of
 
 INDEXED_PREFIX = 600
 IndexRow = tuple[int, str, Sequence[IndexEntry]]
@@ -35,15 +34,6 @@ IndexRow = tuple[int, str, Sequence[IndexEntry]]
 
 _VALUE_COLUMNS = ("portal_id", "object_type", "object_id", "name", "num_value", "str_value")
 _TOKEN_COLUMNS = ("portal_id", "object_type", "object_id", "name", "token")
-_PG_TYPES = {
-    "portal_id": "bigint",
-    "object_type": "text",
-    "object_id": "bigint",
-    "name": "text",
-    "num_value": "double precision",
-    "str_value": "text",
-    "token": "text",
-}
 
 
 def write_index(conn: Connection, portal_id: int, type_id: str, rows: Sequence[IndexRow]) -> None:
@@ -60,8 +50,9 @@ def write_index(conn: Connection, portal_id: int, type_id: str, rows: Sequence[I
         for object_id, name, entries in rows
         for token in dict.fromkeys(t for *_, found in entries for t in found)
     ]
-    _insert(conn, "property_index", _VALUE_COLUMNS, values)
-    _insert(conn, "property_tokens", _TOKEN_COLUMNS, words)
+    dialect = dialect_of(conn)
+    dialect.insert_rows(conn, "property_index", _VALUE_COLUMNS, values)
+    dialect.insert_rows(conn, "property_tokens", _TOKEN_COLUMNS, words)
 
 
 FIRST_SLICE, MIN_SLICE, MAX_SLICE = 50, 20, 1_000
@@ -79,21 +70,9 @@ def next_slice(size: int, done: int, elapsed: float) -> int:
     return max(MIN_SLICE, min(MAX_SLICE, size * 2, int(wanted)))
 
 
-_ENQUEUE = "INSERT OR IGNORE INTO index_queue (portal_id, object_type, object_id) VALUES (?, ?, ?)"
-
-
 def enqueue(conn: Connection, portal_id: int, type_id: str, object_ids: Collection[int]) -> None:
-    if not object_ids:
-        return
-    if conn.dialect.name == "postgresql":  # one statement, the ids as one array parameter
-        postgres_binary(
-            conn,
-            "INSERT INTO index_queue (portal_id, object_type, object_id)"
-            " SELECT %s, %s, unnest(%s::bigint[]) ON CONFLICT DO NOTHING",
-            (portal_id, type_id, sorted(object_ids)),
-        )
-        return
-    run_many(conn, _ENQUEUE, [(portal_id, type_id, i) for i in sorted(object_ids)])
+    if object_ids:
+        dialect_of(conn).enqueue(conn, portal_id, type_id, object_ids)
 
 
 def queued_scopes(conn: Connection, portal_id: int | None = None) -> list[tuple[int, str]]:
@@ -130,7 +109,7 @@ def claim(
         conn,
         "SELECT object_id FROM index_queue WHERE portal_id = ? AND object_type = ?"
         " AND object_id > ? AND object_id <= ? ORDER BY object_id LIMIT ?"
-        + (" FOR UPDATE" if conn.dialect.name == "postgresql" else ""),
+        + dialect_of(conn).row_lock,
         [portal_id, type_id, after, upto, limit],
     )
     ids = [int(r.object_id) for r in rows]
@@ -166,32 +145,6 @@ def delete_index(conn: Connection, object_ids: Collection[int]) -> None:
     """Every entry of these records (they were archived)."""
     if not object_ids:
         return
-    if conn.dialect.name == "postgresql":  # one statement a table, the ids as one array
-        for table in ("property_index", "property_tokens"):
-            conn.exec_driver_sql(
-                f"DELETE FROM {table} WHERE object_id = ANY(%s::bigint[])", (sorted(object_ids),)
-            )
-        return
-    ids = [(object_id,) for object_id in sorted(object_ids)]
+    dialect = dialect_of(conn)
     for table in ("property_index", "property_tokens"):
-        run_many(conn, f"DELETE FROM {table} WHERE object_id = ?", ids)
-
-
-def _insert(
-    conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
-) -> None:
-    """Many rows: ``executemany`` on SQLite, one statement with the rows as one JSONB
-    document on PostgreSQL (one round trip, as in ``store/bulk.py``)."""
-    if not rows:
-        return
-    names = ", ".join(columns)
-    if conn.dialect.name != "postgresql":
-        marks = ", ".join("?" * len(columns))
-        run_many(conn, f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
-        return
-    shape = ", ".join(f"{c} {_PG_TYPES[c]}" for c in columns)
-    document = Jsonb([dict(zip(columns, row, strict=True)) for row in rows])
-    conn.exec_driver_sql(
-        f"INSERT INTO {table} ({names}) SELECT {names} FROM jsonb_to_recordset(%s) AS r({shape})",
-        (document,),
-    )
+        dialect.delete_ids(conn, table, "object_id", object_ids)

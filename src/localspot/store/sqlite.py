@@ -110,7 +110,7 @@ class SqliteStore(SqlStore):
             result = work(self._conn)
         except (DataError, sqlite3.DataError, OverflowError) as error:
             # Statements run through SQLAlchemy raise its DataError; the bulk writes that go
-            # straight to the driver (store/bulk.py) raise the driver's own.
+            # straight to the driver (store/dialect.py) raise the driver's own.
             self._conn.rollback()
             if self._driver.in_transaction:
                 self._driver.execute("ROLLBACK")
@@ -127,7 +127,7 @@ class SqliteStore(SqlStore):
         """Commit whatever the unit of work opened, by whichever path it wrote.
 
         SQLAlchemy's ``commit()`` only commits a transaction SQLAlchemy itself began: a unit
-        of work whose statements all went straight to the driver (``store/bulk.py``) left
+        of work whose statements all went straight to the driver (``store/dialect.py``) left
         the driver's transaction open, so its write was answered yet not durable. The
         driver's own state decides instead."""
         self._conn.commit()

@@ -1,0 +1,291 @@
+"""What differs between SQLite and PostgreSQL: one ``Dialect`` with two implementations.
+
+The rest of ``store/`` is written once, with ``?`` placeholders, against this interface;
+no other module looks at ``conn.dialect``. ``dialect_of(conn)`` finds a connection's
+dialect by one dictionary lookup (both implementations are stateless singletons), so a
+unit of work resolves it in about as long as the ``dialect.name`` comparisons it replaced.
+
+The bulk writes are the hot path of every batch write: many rows in as few round trips as
+the driver allows. SQLAlchemy Core's per-row parameter processing cost about a fifth of a
+100-input batch update here. SQLite gets plain SQL through the driver's ``executemany``
+(no network, so one statement per row is cheap). PostgreSQL gets one statement per batch
+whose rows travel as one JSONB document (``jsonb_to_recordset``), a binary parameter on
+the raw psycopg connection: 100 JSON maps as a text array cost about 5 ms a batch, and
+psycopg's per-element array dumping most of the rest; one orjson-encoded document costs
+well under a millisecond.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from functools import lru_cache
+from typing import Any, Final, Protocol
+
+import orjson
+from psycopg.types.json import Jsonb
+from sqlalchemy import Connection, Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.util import await_only
+
+
+class Dialect(Protocol):
+    """The differences, as SQL fragments and as operations on a ``Connection``."""
+
+    batch_migrations: bool
+    """Alembic alters tables by copying them (``render_as_batch``): SQLite's ALTER is small."""
+    row_lock: str
+    """Appended to a ``SELECT`` that locks its rows until the transaction ends; SQLite's
+    single writer holds the whole database already."""
+    json_param: str
+    """The placeholder of a JSON column's value given as text."""
+
+    def sql(self, text: str) -> str:
+        """A statement with ``?`` placeholders in the driver's own parameter style; each
+        distinct text is rendered once and cached."""
+
+    def run_many(self, conn: Connection, statement: str, params: Sequence[Sequence[Any]]) -> None:
+        """One statement with ``?`` placeholders over many parameter rows."""
+
+    def insert_rows(
+        self, conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Many rows into ``table`` in as few round trips as the driver allows."""
+
+    def write_property_maps(
+        self, conn: Connection, rows: Sequence[tuple[int, Any]], at: int
+    ) -> None:
+        """Replace the property map and ``updated_at`` of each (object id, map)."""
+
+    def enqueue(
+        self, conn: Connection, portal_id: int, type_id: str, object_ids: Collection[int]
+    ) -> None:
+        """Queue records for search's index (``store/search_index.py``); queued ones stay."""
+
+    def delete_ids(self, conn: Connection, table: str, column: str, ids: Collection[int]) -> None:
+        """Delete the rows whose ``column`` holds one of ``ids``."""
+
+    def pipelined(self, conn: Connection) -> AbstractContextManager[None]:
+        """The bulk writes inside go out without waiting for each other's results."""
+
+    def new_ids(self, conn: Connection, count: int, below: int) -> list[int]:
+        """``count`` new record ids from the database's own sequence, all under ``below``."""
+
+    def advance_ids(self, conn: Connection, below: int) -> None:
+        """Move the sequence past the highest record id under ``below`` (after a restore)."""
+
+    def serialize(self, conn: Connection, key: int | str) -> None:
+        """Until the transaction ends, others serializing on ``key`` wait."""
+
+    def insert(self, table: Table) -> Any:
+        """The dialect's ``INSERT`` construct, which knows ``ON CONFLICT``."""
+
+
+@lru_cache(maxsize=4096)
+def _pyformat(text: str) -> str:
+    return text.replace("?", "%s")
+
+
+@lru_cache(maxsize=64)
+def _values_insert(table: str, columns: tuple[str, ...]) -> str:
+    marks = ", ".join("?" * len(columns))
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+
+
+class SqliteDialect:
+    batch_migrations = True
+    row_lock = ""
+    json_param = "?"
+
+    def sql(self, text: str) -> str:
+        return text
+
+    def run_many(self, conn: Connection, statement: str, params: Sequence[Sequence[Any]]) -> None:
+        """Straight to the driver: SQLAlchemy's execution context around each
+        ``executemany`` cost more than the few statements of a batch themselves need."""
+        if not params:
+            return
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        driver.executemany(statement, params)
+
+    def insert_rows(
+        self, conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        self.run_many(conn, _values_insert(table, tuple(columns)), rows)
+
+    def write_property_maps(
+        self, conn: Connection, rows: Sequence[tuple[int, Any]], at: int
+    ) -> None:
+        statement = "UPDATE objects SET properties = ?, updated_at = ? WHERE id = ?"
+        params = [(orjson.dumps(props).decode(), at, object_id) for object_id, props in rows]
+        self.run_many(conn, statement, params)
+
+    def enqueue(
+        self, conn: Connection, portal_id: int, type_id: str, object_ids: Collection[int]
+    ) -> None:
+        self.run_many(
+            conn,
+            "INSERT OR IGNORE INTO index_queue (portal_id, object_type, object_id)"
+            " VALUES (?, ?, ?)",
+            [(portal_id, type_id, i) for i in sorted(object_ids)],
+        )
+
+    def delete_ids(self, conn: Connection, table: str, column: str, ids: Collection[int]) -> None:
+        self.run_many(conn, f"DELETE FROM {table} WHERE {column} = ?", [(i,) for i in sorted(ids)])
+
+    def pipelined(self, conn: Connection) -> AbstractContextManager[None]:
+        return nullcontext()
+
+    def new_ids(self, conn: Connection, count: int, below: int) -> list[int]:
+        """The next ids after the highest under ``below``: safe, as the caller holds the
+        single writer's lock."""
+        statement = "SELECT COALESCE(MAX(id), 0) FROM objects WHERE id < ?"
+        highest = int(conn.exec_driver_sql(statement, (below,)).scalar_one())
+        return list(range(highest + 1, highest + 1 + count))
+
+    def advance_ids(self, conn: Connection, below: int) -> None:
+        """``new_ids`` looks at the records themselves: nothing to move."""
+
+    def serialize(self, conn: Connection, key: int | str) -> None:
+        """One ``BEGIN IMMEDIATE`` writer at a time already."""
+
+    def insert(self, table: Table) -> Any:
+        return sqlite.insert(table)
+
+
+_PG_TYPES: Final = {
+    "portal_id": "bigint",
+    "object_type": "text",
+    "object_id": "bigint",
+    "name": "text",
+    "value": "text",
+    "timestamp": "bigint",
+    "source_type": "text",
+    "source_id": "text",
+    "num_value": "double precision",
+    "str_value": "text",
+    "token": "text",
+}
+"""The types of the columns ``insert_rows`` writes, for ``jsonb_to_recordset``."""
+
+
+def _binary(conn: Connection, statement: str, params: Sequence[Any]) -> None:
+    """One statement (``%s`` placeholders) with binary parameters on the psycopg
+    connection under ``conn``."""
+    raw = conn.connection.driver_connection
+    assert raw is not None
+
+    async def run() -> None:
+        async with raw.cursor(binary=True) as cursor:
+            await cursor.execute(statement, params)
+
+    await_only(run())
+
+
+@lru_cache(maxsize=64)
+def _recordset_insert(table: str, columns: tuple[str, ...]) -> str:
+    names = ", ".join(columns)
+    shape = ", ".join(f"{c} {_PG_TYPES[c]}" for c in columns)
+    return f"INSERT INTO {table} ({names}) SELECT {names} FROM jsonb_to_recordset(%s) AS r({shape})"
+
+
+class PostgresDialect:
+    batch_migrations = False
+    row_lock = " FOR UPDATE"
+    json_param = "CAST(? AS JSONB)"
+
+    def sql(self, text: str) -> str:
+        return _pyformat(text)
+
+    def run_many(self, conn: Connection, statement: str, params: Sequence[Sequence[Any]]) -> None:
+        if params:
+            conn.exec_driver_sql(_pyformat(statement), [tuple(p) for p in params])
+
+    def insert_rows(
+        self, conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """One statement; the rows travel as one JSONB document."""
+        if not rows:
+            return
+        document = Jsonb([dict(zip(columns, row, strict=True)) for row in rows])
+        _binary(conn, _recordset_insert(table, tuple(columns)), [document])
+
+    def write_property_maps(
+        self, conn: Connection, rows: Sequence[tuple[int, Any]], at: int
+    ) -> None:
+        statement = (
+            "UPDATE objects AS o SET properties = v.p, updated_at = %s"
+            " FROM jsonb_to_recordset(%s) AS v(id bigint, p jsonb) WHERE o.id = v.id"
+        )
+        document = [{"id": object_id, "p": properties} for object_id, properties in rows]
+        _binary(conn, statement, [at, Jsonb(document)])
+
+    def enqueue(
+        self, conn: Connection, portal_id: int, type_id: str, object_ids: Collection[int]
+    ) -> None:
+        """One statement, the ids as one array parameter."""
+        _binary(
+            conn,
+            "INSERT INTO index_queue (portal_id, object_type, object_id)"
+            " SELECT %s, %s, unnest(%s::bigint[]) ON CONFLICT DO NOTHING",
+            (portal_id, type_id, sorted(object_ids)),
+        )
+
+    def delete_ids(self, conn: Connection, table: str, column: str, ids: Collection[int]) -> None:
+        """One statement, the ids as one array parameter."""
+        statement = f"DELETE FROM {table} WHERE {column} = ANY(%s::bigint[])"
+        conn.exec_driver_sql(statement, (sorted(ids),))
+
+    @contextmanager
+    def pipelined(self, conn: Connection) -> Iterator[None]:
+        """psycopg's pipeline mode: one round trip for the lot, so a batch holds its row
+        locks for less time. Errors surface when the block ends."""
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        manager = raw.pipeline()
+        await_only(manager.__aenter__())
+        try:
+            yield
+        except BaseException as error:
+            await_only(manager.__aexit__(type(error), error, error.__traceback__))
+            raise
+        await_only(manager.__aexit__(None, None, None))
+
+    def new_ids(self, conn: Connection, count: int, below: int) -> list[int]:
+        """The sequence would need ``below`` records to get there."""
+        rows = conn.exec_driver_sql(
+            "SELECT nextval(pg_get_serial_sequence('objects', 'id')) FROM generate_series(1, %s)",
+            (count,),
+        )
+        return [int(i) for i in rows.scalars()]
+
+    def advance_ids(self, conn: Connection, below: int) -> None:
+        sequence = conn.exec_driver_sql(
+            "SELECT pg_get_serial_sequence('objects', 'id')"
+        ).scalar_one()
+        conn.exec_driver_sql(
+            f"SELECT setval('{sequence}', GREATEST((SELECT last_value FROM {sequence}),"
+            " (SELECT COALESCE(MAX(id), 1) FROM objects WHERE id < %s)))",
+            (below,),
+        )
+
+    def serialize(self, conn: Connection, key: int | str) -> None:
+        """A transaction-scoped advisory lock; a text key is hashed to one."""
+        if isinstance(key, int):
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({int(key)})")
+        else:
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
+
+    def insert(self, table: Table) -> Any:
+        return postgresql.insert(table)
+
+
+SQLITE: Final = SqliteDialect()
+POSTGRES: Final = PostgresDialect()
+_BY_NAME: Final[dict[str, Dialect]] = {"sqlite": SQLITE, "postgresql": POSTGRES}
+
+
+def dialect_of(conn: Connection) -> Dialect:
+    """The dialect of ``conn``'s database: the one place that asks SQLAlchemy."""
+    return _BY_NAME[conn.dialect.name]
