@@ -2,8 +2,10 @@
 into a small typed filter tree (``SearchQuery``, in ``crm/search_storage.py`` with the store
 role that runs it on its index).
 
-How values compare, and why the index looks as it does: every written value is also kept
-as index entries computed here, once, when the value is written (``index_entries``):
+How values compare, and why the index looks as it does: every value is also kept as index
+entries computed here (``index_entries``) when its record is indexed, which is not when it
+is written: writes only queue the record, and the queue is indexed in slices before the
+next search of its portal and type, or while the server is idle (``refresh_index``):
 
 - a number (``number``; ``date``/``datetime`` as epoch ms; ``bool`` as 0/1), or
 - a string: ``string``/``phone_number`` lower-cased, so comparisons are case-insensitive;
