@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from itertools import count
@@ -44,11 +44,16 @@ class Recorded:
     query: str
     status: int
     request_body: bytes
+    """As it passed (redacted when read: ``as_wire``)."""
     response_body: bytes
     correlation_id: str | None
     duration_ms: float
     request_truncated: bool = False
     response_truncated: bool = False
+    secrets: tuple[str, ...] = ()
+    """The caller's own secrets (its bearer token), for redacting the bodies when read.
+    Bodies are redacted when the journal is read, not on every request: looking through a
+    large body costs more than the rest of the journal's work on it, and it is read rarely."""
 
     @property
     def size(self) -> int:
@@ -146,8 +151,10 @@ def as_wire(entry: Recorded) -> JournalEntry:
         path=entry.path,
         query=entry.query,
         status=entry.status,
-        request_body=_body(entry.request_body, entry.request_truncated),
-        response_body=_body(entry.response_body, entry.response_truncated),
+        request_body=_body(redact_body(entry.request_body, entry.secrets), entry.request_truncated),
+        response_body=_body(
+            redact_body(entry.response_body, entry.secrets), entry.response_truncated
+        ),
         correlation_id=entry.correlation_id,
         duration_ms=entry.duration_ms,
     )
@@ -170,8 +177,8 @@ class _Capture:
     def truncated(self) -> bool:
         return self.size > self.cap
 
-    def kept(self, secrets: Sequence[str]) -> bytes:
-        return redact_body(b"".join(self.chunks), secrets)
+    def kept(self) -> bytes:
+        return b"".join(self.chunks)
 
 
 class _Exchange:
@@ -200,12 +207,13 @@ class _Exchange:
             path=scrub(self.scope["path"], secrets),
             query=redact_query(query, secrets),
             status=self.status,
-            request_body=self.request.kept(secrets),
-            response_body=self.response.kept(secrets),
+            request_body=self.request.kept(),
+            response_body=self.response.kept(),
             correlation_id=self.correlation_id,
             duration_ms=round((time.perf_counter() - self.started) * 1000, 3),
             request_truncated=self.request.truncated,
             response_truncated=self.response.truncated,
+            secrets=secrets,
         )
 
 

@@ -45,10 +45,20 @@ also the shape of the tokens localspot mints."""
 _KEYS = "|".join(sorted(SECRET_KEYS, key=len, reverse=True))
 _SECRET_PAIR = re.compile(rf"((?<![A-Za-z0-9_])(?:{_KEYS})=)[^&#\s\"'<>]*", re.IGNORECASE)
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
-_SUSPECT = (b"%", b"pat-", b"token", b"key", b"secret", b"password", b"authorization")
-"""Bytes one of which every text that could hold a secret contains (in lower case): every
-secret key name contains one, and so do tokens and percent escapes. JSON's ``\\u`` escapes
-are checked apart: decoded JSON (re-encoded by orjson) has none left but control ones."""
+_SUSPECT = re.compile(
+    rb"%[0-9a-f]{2}|pat-[a-z]{2}[0-9]|(?<![a-z0-9_])(?:"
+    + "|".join(k.replace("_", "[-_]") for k in sorted(SECRET_KEYS, key=len, reverse=True)).encode()
+    + rb")(?![a-z0-9_])",
+    re.IGNORECASE,
+)
+"""What every text that could hold a secret contains: a percent escape, the start of a
+token's shape, or a secret key's whole name (``-`` or ``_`` between its words). Whole names
+only: words such as ``key`` or ``token`` inside other names (``external_key``) are common in
+CRM bodies, and treating them as suspect walked every such body (about 6 ms for a batch of
+100 records). JSON's ``\\u`` escapes are checked apart: decoded
+JSON (re-encoded by orjson) has none left but control ones."""
+_HINTS = (b"%", b"pat-", *{k.split("_")[-1].encode() for k in SECRET_KEYS})
+"""Substrings every match of ``_SUSPECT`` contains (each name's last word)."""
 _REQUEST_SECRETS: ContextVar[tuple[str, ...]] = ContextVar("request_secrets", default=())
 
 
@@ -119,8 +129,10 @@ def redact_json(value: Any, secrets: Sequence[str] = ()) -> Any:
 def _suspect(raw: bytes, secrets: Sequence[str], *, escapes: bool = True) -> bool:
     if any(s.encode() in raw for s in secrets) or (escapes and b"\\u" in raw):
         return True
-    lowered = raw.lower()
-    return any(b in lowered for b in _SUSPECT)
+    lowered = raw.lower()  # plain substring tests first: far cheaper than the pattern
+    if not any(hint in lowered for hint in _HINTS):
+        return False
+    return _SUSPECT.search(raw) is not None
 
 
 def redact_body(raw: bytes, secrets: Sequence[str] = ()) -> bytes:
