@@ -18,7 +18,7 @@ from localspot.crm import batch_rules
 from localspot.crm.context import CrmContext
 from localspot.crm.definitions_storage import DefinitionsStorage, PropertyCreated
 from localspot.crm.errors import Conflict, HubSpotError, ValidationError
-from localspot.crm.model import ObjectType, PropertyDefinition, PropertyGroup, PropertyOption
+from localspot.crm.model import ObjectType, PropertyDefinition, PropertyOption
 from localspot.crm.object_types import builtin_groups
 
 FIELD_TYPES: dict[str, frozenset[str]] = {
@@ -235,38 +235,6 @@ def property_not_found(name: str) -> PropertyNotFound:
     return PropertyNotFound(f"Property {name} does not exist", context={"name": [name]})
 
 
-def group_not_found(name: str) -> PropertyNotFound:
-    return PropertyNotFound(f"Property group {name} does not exist", context={"name": [name]})
-
-
-def check_new_group(group: PropertyGroup, existing: Collection[str]) -> None:
-    check_name(group.name, "Property group")
-    check_label(group.label)
-    check_no_nul(label=group.label)
-    check_display_order(group.display_order)
-    if group.name in existing:
-        raise PropertyExists(
-            f"Property group '{group.name}' already exists.", context={"name": [group.name]}
-        )
-
-
-def check_group_changeable(object_type: ObjectType, name: str) -> None:
-    if name in {g.name for g in builtin_groups(object_type)}:
-        raise ValidationError(
-            f"Property group {name} is defined by HubSpot and can't be changed or deleted.",
-            context={"name": [name]},
-        )
-
-
-def check_group_empty(name: str, live: Sequence[PropertyDefinition]) -> None:
-    members = sorted(d.name for d in live if d.group_name == name)
-    if members:
-        raise ValidationError(
-            f"Property group {name} still holds properties {members}; move or archive them first.",
-            context={"name": [name], "properties": members},
-        )
-
-
 # --- use cases --------------------------------------------------------------------------
 
 
@@ -298,7 +266,9 @@ async def get_property(
 
 
 async def _group_names(ctx: CrmContext[DefinitionsStorage]) -> set[str]:
-    return {g.name for g in await list_groups(ctx)}
+    """Built-in and stored groups' names (the groups' own use cases: ``property_groups.py``)."""
+    stored = await ctx.store.property_groups(ctx.portal_id, ctx.object_type.type_id)
+    return {g.name for g in (*builtin_groups(ctx.object_type), *stored)}
 
 
 async def create_property(
@@ -408,45 +378,3 @@ async def archive_properties(ctx: CrmContext[DefinitionsStorage], names: Sequenc
     archived = [archived_definition(live[n], now) for n in dict.fromkeys(names) if n in live]
     if archived:  # one transaction: all of them or, should it fail, none
         await ctx.store.save_properties(ctx.portal_id, ctx.object_type.type_id, archived)
-
-
-async def list_groups(ctx: CrmContext[DefinitionsStorage]) -> list[PropertyGroup]:
-    stored = await ctx.store.property_groups(ctx.portal_id, ctx.object_type.type_id)
-    return [*builtin_groups(ctx.object_type), *stored]
-
-
-async def get_group(ctx: CrmContext[DefinitionsStorage], name: str) -> PropertyGroup:
-    for group in await list_groups(ctx):
-        if group.name == name:
-            return group
-    raise group_not_found(name)
-
-
-async def create_group(ctx: CrmContext[DefinitionsStorage], group: PropertyGroup) -> PropertyGroup:
-    check_new_group(group, await _group_names(ctx))
-    await ctx.store.save_property_group(ctx.portal_id, ctx.object_type.type_id, group)
-    return group
-
-
-async def update_group(
-    ctx: CrmContext[DefinitionsStorage], name: str, label: str | None, display_order: int | None
-) -> PropertyGroup:
-    current = await get_group(ctx, name)
-    check_group_changeable(ctx.object_type, name)
-    updated = dataclasses.replace(
-        current,
-        label=current.label if label is None else label,
-        display_order=current.display_order if display_order is None else display_order,
-    )
-    check_label(updated.label)
-    check_no_nul(label=updated.label)
-    check_display_order(updated.display_order)
-    await ctx.store.save_property_group(ctx.portal_id, ctx.object_type.type_id, updated)
-    return updated
-
-
-async def delete_group(ctx: CrmContext[DefinitionsStorage], name: str) -> None:
-    await get_group(ctx, name)
-    check_group_changeable(ctx.object_type, name)
-    check_group_empty(name, await _custom(ctx, archived=False))
-    await ctx.store.delete_property_group(ctx.portal_id, ctx.object_type.type_id, name)

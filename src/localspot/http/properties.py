@@ -9,6 +9,7 @@ from litestar.datastructures import State
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from localspot.crm import property_admin as admin
+from localspot.crm import property_groups as group_admin
 from localspot.crm.errors import HubSpotError
 from localspot.crm.model import PropertyGroup
 from localspot.crm.property_types import format_datetime
@@ -70,7 +71,7 @@ class PropertiesController(Controller):
     async def list_groups(
         self, request: Request[Any, Any, State], object_type: str
     ) -> w.CollectionResponsePropertyGroupNoPaging:
-        groups = await admin.list_groups(crm_context(request, object_type))
+        groups = await group_admin.list_groups(crm_context(request, object_type))
         return w.CollectionResponsePropertyGroupNoPaging([group_body(g) for g in groups])
 
     @post("/groups", opt=WRITE, status_code=HTTP_201_CREATED, responses=error_responses())
@@ -78,13 +79,15 @@ class PropertiesController(Controller):
         self, request: Request[Any, Any, State], object_type: str, data: w.PropertyGroupCreate
     ) -> w.PropertyGroup:
         group = PropertyGroup(data.name, data.label, data.display_order)
-        return group_body(await admin.create_group(crm_context(request, object_type), group))
+        return group_body(await group_admin.create_group(crm_context(request, object_type), group))
 
     @get("/groups/{group_name:str}", opt=READ, responses=error_responses())
     async def read_group(
         self, request: Request[Any, Any, State], object_type: str, group_name: str
     ) -> w.PropertyGroup:
-        return group_body(await admin.get_group(crm_context(request, object_type), group_name))
+        return group_body(
+            await group_admin.get_group(crm_context(request, object_type), group_name)
+        )
 
     @patch("/groups/{group_name:str}", opt=WRITE, responses=error_responses())
     async def update_group(
@@ -95,7 +98,7 @@ class PropertiesController(Controller):
         data: w.PropertyGroupUpdate,
     ) -> w.PropertyGroup:
         ctx = crm_context(request, object_type)
-        updated = await admin.update_group(ctx, group_name, data.label, data.display_order)
+        updated = await group_admin.update_group(ctx, group_name, data.label, data.display_order)
         return group_body(updated)
 
     @delete(
@@ -107,7 +110,7 @@ class PropertiesController(Controller):
     async def delete_group(
         self, request: Request[Any, Any, State], object_type: str, group_name: str
     ) -> None:
-        await admin.delete_group(crm_context(request, object_type), group_name)
+        await group_admin.delete_group(crm_context(request, object_type), group_name)
 
     @get("/{property_name:str}", opt=READ, responses=error_responses(), summary="Read a property")
     async def read_property(
