@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import csv
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -44,10 +44,33 @@ Portal = Annotated[int | None, typer.Option(help="Portal id (default: the first 
 PROGRESS_FROM_ROWS = 1000
 SHOWN_PROBLEMS = 50
 
+T = TypeVar("T")
+
 
 def _store(database_url: str | None) -> Store:
     settings = Settings.from_env(database_url=database_url)
     return open_store(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+
+
+def _with_store(
+    database_url: str | None,
+    work: Callable[[Store], Awaitable[T]],
+    failure_prefix: str = "",
+) -> T:
+    """Open the store, run ``work`` on it and close it; a HubSpot error becomes one
+    ``Error:`` line and a non-zero exit."""
+
+    async def run() -> T:
+        store = _store(database_url)
+        try:
+            return await work(store)
+        finally:
+            await store.close()
+
+    try:
+        return asyncio.run(run())
+    except HubSpotError as error:
+        raise _fail(failure_prefix + error.message) from None
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -67,18 +90,11 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
 def export(portal: Portal = None, database_url: DatabaseUrl = None) -> None:
     """Print a portal's snapshot (JSON, byte-stable) on stdout."""
 
-    async def run() -> bytes:
-        store = _store(database_url)
-        try:
-            portal_id = await accounts.portal_or_default(store, portal)
-            return encode_snapshot(await portal_admin.snapshot(store, portal_id))
-        finally:
-            await store.close()
+    async def run(store: Store) -> bytes:
+        portal_id = await accounts.portal_or_default(store, portal)
+        return encode_snapshot(await portal_admin.snapshot(store, portal_id))
 
-    try:
-        typer.echo(asyncio.run(run()))
-    except HubSpotError as error:
-        raise _fail(error.message) from None
+    typer.echo(_with_store(database_url, run))
 
 
 async def _restore(store: Store, path: Path, portal: int | None) -> int:
@@ -150,19 +166,12 @@ def import_file(
     if suffix not in (".json", ".csv"):
         raise _fail(f"{file}: expected a .json snapshot or a .csv file", 2)
 
-    async def run() -> int:
-        store = _store(database_url)
-        try:
-            if suffix == ".json":
-                return await _restore(store, file, portal)
-            return await _import_csv(store, file, portal, type_name)
-        finally:
-            await store.close()
+    async def run(store: Store) -> int:
+        if suffix == ".json":
+            return await _restore(store, file, portal)
+        return await _import_csv(store, file, portal, type_name)
 
-    try:
-        typer.echo(asyncio.run(run()))
-    except HubSpotError as error:
-        raise _fail(f"{file}: {error.message}") from None
+    typer.echo(_with_store(database_url, run, failure_prefix=f"{file}: "))
 
 
 async def _seed_type(
@@ -199,23 +208,16 @@ def seed(
     if until is None:
         raise _fail(f"--now: {now!r} is neither ISO-8601 nor epoch milliseconds", 2)
 
-    async def run() -> int:
-        store = _store(database_url)
-        try:
-            portal_id = await accounts.portal_or_default(store, portal)
-            await accounts.require_portal(store, portal_id)
-            contact_ids = await _seed_contacts(store, portal_id, contacts, seed_value)
-            maps = sample_data.calls(seed_value, calls, until, contact_ids)
-            call_ids = await _seed_type(store, portal_id, "calls", maps)
-            await _link_calls(store, portal_id, call_ids, maps)
-            return portal_id
-        finally:
-            await store.close()
+    async def run(store: Store) -> int:
+        portal_id = await accounts.portal_or_default(store, portal)
+        await accounts.require_portal(store, portal_id)
+        contact_ids = await _seed_contacts(store, portal_id, contacts, seed_value)
+        maps = sample_data.calls(seed_value, calls, until, contact_ids)
+        call_ids = await _seed_type(store, portal_id, "calls", maps)
+        await _link_calls(store, portal_id, call_ids, maps)
+        return portal_id
 
-    try:
-        typer.echo(asyncio.run(run()))
-    except HubSpotError as error:
-        raise _fail(error.message) from None
+    typer.echo(_with_store(database_url, run))
 
 
 async def _seed_contacts(store: Store, portal_id: int, count: int, seed_value: int) -> list[int]:
@@ -260,19 +262,12 @@ def reindex(
     """Rebuild search's index from the records (after its rules changed); prints how many
     records were indexed. A running server may stay up: it searches on as before."""
 
-    async def run() -> int:
-        store = _store(database_url)
-        try:
-            if portal is not None:
-                await accounts.require_portal(store, portal)
-            return await search.reindex(store, portal)
-        finally:
-            await store.close()
+    async def run(store: Store) -> int:
+        if portal is not None:
+            await accounts.require_portal(store, portal)
+        return await search.reindex(store, portal)
 
-    try:
-        typer.echo(asyncio.run(run()))
-    except HubSpotError as error:
-        raise _fail(error.message) from None
+    typer.echo(_with_store(database_url, run))
 
 
 def register(cli: typer.Typer, db_cli: typer.Typer) -> None:
