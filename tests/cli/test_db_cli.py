@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import subprocess
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import POSTGRES_ADMIN_URL, run_cli
+from conftest import run_cli, scratch_postgres
 
 
 def test_db_current_is_none_before_and_head_after_upgrade(tmp_path: Path) -> None:
@@ -65,16 +64,8 @@ def _wipe_titles(url: str, portal: str) -> None:
 def quiet_postgres_url(postgres_url: str) -> Iterator[str]:
     """A database of its own: the session's is shared with servers whose idle indexing
     would drain the queue this test looks at."""
-    import psycopg
-
-    name = f"localspot_reindex_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield postgres_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_postgres("localspot_reindex") as url:
+        yield url
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgres"])

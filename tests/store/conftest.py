@@ -22,7 +22,7 @@ from typing import Any, Protocol, TypeVar
 
 import pytest
 
-from conftest import POSTGRES_ADMIN_URL, postgres_available
+from conftest import postgres_available, scratch_postgres
 from localspot.crm import object_types
 from localspot.crm.storage import Store
 from localspot.store.open import open_store
@@ -58,16 +58,8 @@ def database(backend: str, directory: Path) -> Iterator[str]:
         return
     if not postgres_available():
         pytest.skip("no PostgreSQL server answers on 127.0.0.1:5432")
-    import psycopg
-
-    name = f"localspot_store_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_postgres("localspot_store") as url:
+        yield url
 
 
 @contextmanager
