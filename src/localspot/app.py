@@ -41,6 +41,7 @@ from localspot.http.openapi_documents import (
     admin_document,
     hubspot_document,
 )
+from localspot.http.owners import OwnersController
 from localspot.http.properties import PropertiesController
 from localspot.http.search import SearchController
 from localspot.store.counters import open_counters
@@ -141,6 +142,14 @@ def create_app(
         Router(
             path="/crm/v3/properties",
             route_handlers=[PropertiesController],
+            guards=[auth_guard, rate_limit_guard],
+            security=HUBSPOT_SECURITY,
+        )
+    )
+    routers.append(
+        Router(
+            path="/crm/v3/owners",
+            route_handlers=[OwnersController],
             guards=[auth_guard, rate_limit_guard],
             security=HUBSPOT_SECURITY,
         )

@@ -15,6 +15,7 @@ import msgspec
 
 from localspot.crm.errors import ValidationError
 from localspot.crm.model import HistoryEntry, PropertyDefinition, PropertyGroup, PropertyOption
+from localspot.crm.owners_storage import Owner
 from localspot.crm.portal_admin_storage import PortalDump, RecordDump
 from localspot.wire import admin as w
 
@@ -63,6 +64,10 @@ def to_snapshot(dump: PortalDump) -> w.PortalSnapshot:
         object_types=dict(types),
         id_sequence=sequence,
         associations=[msgspec.convert(row, w.SnapshotAssociation) for row in dump.associations],
+        owners=[
+            w.SnapshotOwner(**{f: getattr(o, f) for f in w.SnapshotOwner.__struct_fields__})
+            for o in sorted(dump.owners, key=lambda o: o.id)
+        ],
     )
 
 
@@ -127,6 +132,10 @@ def from_snapshot(snapshot: w.PortalSnapshot) -> PortalDump:
             for g in body.groups
         ),
         associations=_associations(snapshot.associations),
+        owners=tuple(
+            Owner(**{f: getattr(o, f) for f in w.SnapshotOwner.__struct_fields__})
+            for o in snapshot.owners
+        ),
         id_seed=sequence.seed if sequence else None,
         next_id_position=sequence.next_position if sequence else 1,
     )

@@ -206,6 +206,30 @@ class Journal:
 
 
 @dataclass
+class Owners:
+    """The portal's owners: HubSpot has no API to create them, so a test makes them here and
+    reads them through ``/crm/v3/owners``. Owners are dicts as the admin API returns them."""
+
+    admin: httpx.Client
+    portal_id: int
+
+    def create(self, email: str, *, first_name: str = "", last_name: str = "") -> dict[str, Any]:
+        body = {"email": email, "firstName": first_name, "lastName": last_name}
+        url = f"/portals/{self.portal_id}/owners"
+        created: dict[str, Any] = _checked(self.admin.post(url, json=body)).json()
+        return created
+
+    def list(self) -> list[dict[str, Any]]:
+        """Every owner, archived ones too, by id."""
+        url = f"/portals/{self.portal_id}/owners"
+        found: list[dict[str, Any]] = _checked(self.admin.get(url)).json()["results"]
+        return found
+
+    def archive(self, owner_id: int | str) -> None:
+        _checked(self.admin.post(f"/portals/{self.portal_id}/owners/{owner_id}/archive"))
+
+
+@dataclass
 class LocalSpot:
     """One test's view of its portal on the session's server."""
 
@@ -216,12 +240,14 @@ class LocalSpot:
     faults: Faults = field(init=False)
     time: TimeControl = field(init=False)
     journal: Journal = field(init=False)
+    owners: Owners = field(init=False)
     _client: Any = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.faults = Faults(self.admin, self.portal_id)
         self.time = TimeControl(self.admin)
         self.journal = Journal(self.admin, self.portal_id)
+        self.owners = Owners(self.admin, self.portal_id)
 
     @property
     def client(self) -> Any:

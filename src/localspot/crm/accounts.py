@@ -37,11 +37,15 @@ SCHEMA_SCOPES = (
     "crm.schemas.contacts.write",
 )
 
+OTHER_SCOPES = ("crm.objects.owners.read",)
+"""Scopes of APIs that are not object types' (the Owners API)."""
+
 
 def all_scopes() -> list[str]:
-    """Every scope a token can hold: the object types' own and the schema scopes."""
+    """Every scope a token can hold: the object types' own, the schema scopes and the
+    other APIs' scopes."""
     scopes = {s for t in object_types.all_types() for s in (t.read_scope, t.write_scope)}
-    return sorted(scopes | set(SCHEMA_SCOPES))
+    return sorted(scopes | set(SCHEMA_SCOPES) | set(OTHER_SCOPES))
 
 
 def hash_token(token: str) -> str:

@@ -94,13 +94,33 @@ def check_no_nul(dump: PortalDump) -> None:
     for record in dump.records:
         if _record_has_nul(record):
             raise _nul_error(f"record {record.id}")
-    rest = (dump.name, dump.tier, dump.timezone, dump.properties, dump.groups, dump.associations)
+    rest = (
+        dump.name,
+        dump.tier,
+        dump.timezone,
+        dump.properties,
+        dump.groups,
+        dump.associations,
+        dump.owners,
+    )
     if any("\x00" in text for text in _strings(rest)):
-        raise _nul_error("a portal, property, group or association field")
+        raise _nul_error("a portal, property, group, association or owner field")
 
 
 def _nul_error(where: str) -> ValidationError:
     return ValidationError(f"Invalid snapshot: {where} contains a NUL character (\\u0000)")
+
+
+def _check_owners(dump: PortalDump) -> None:
+    """Owner ids and userIds are keys, and a live owner's email is unique in its portal."""
+    for what, keys in (
+        ("Owner ids", [o.id for o in dump.owners]),
+        ("Owner userIds", [o.user_id for o in dump.owners]),
+        ("Live owner emails", [o.email.lower() for o in dump.owners if not o.archived]),
+    ):
+        repeated = sorted(str(k) for k, n in Counter(keys).items() if n > 1)
+        if repeated:
+            raise ValidationError(f"{what} repeat in the snapshot", context={"ids": repeated})
 
 
 def plan_restore(dump: PortalDump) -> PortalDump:
@@ -110,6 +130,7 @@ def plan_restore(dump: PortalDump) -> PortalDump:
     if repeated:
         ids = [str(i) for i in repeated]
         raise ValidationError("Record ids repeat in the snapshot", context={"ids": ids})
+    _check_owners(dump)
     definitions = _definitions(dump)
     records = tuple(_with_lookups(r, definitions[r.type_id]) for r in dump.records)
     return replace(dump, records=records)

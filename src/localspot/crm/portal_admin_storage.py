@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from localspot.crm.model import HistoryEntry, PropertyDefinition, PropertyGroup
+from localspot.crm.owners_storage import Owner
 from localspot.crm.records_storage import InsertResult, NewRecord
 
 
@@ -46,6 +47,8 @@ class PortalDump:
     """(type id, custom property definition), archived ones included."""
     groups: tuple[tuple[str, PropertyGroup], ...] = ()
     associations: tuple[AssociationRow, ...] = ()
+    owners: tuple[Owner, ...] = ()
+    """Archived ones included, ids and userIds kept."""
     id_seed: int | None = None
     next_id_position: int = 1
     """Where the seeded id sequence continues (see ``set_id_seed``)."""
@@ -61,8 +64,9 @@ class RestoreResult:
 
 class PortalAdminStorage(Protocol):
     async def reset_portal(self, portal_id: int, *, keep_custom_properties: bool) -> bool:
-        """Remove every record, history row, unique value and association of the portal (and
-        its custom properties and groups unless kept); False when there is no such portal."""
+        """Remove every record, history row, unique value, association and owner of the
+        portal (and its custom properties and groups unless kept); False when there is no
+        such portal."""
         ...
 
     async def delete_portal(self, portal_id: int) -> bool:

@@ -2,8 +2,8 @@
 
 Use cases never ask for this: each asks for the roles it uses, defined beside it with the
 value types that cross them (``accounts_storage``, ``definitions_storage``,
-``records_storage``, ``search_storage``, ``links_storage``, ``portal_admin_storage``). A new
-capability adds a role of its own and one line here.
+``records_storage``, ``search_storage``, ``links_storage``, ``portal_admin_storage``,
+``owners_storage``). A new capability adds a role of its own and one line here.
 
 Rules every implementation of every role keeps:
 
@@ -23,6 +23,7 @@ from typing import Protocol
 from localspot.crm.accounts_storage import AccountsStorage
 from localspot.crm.definitions_storage import DefinitionsStorage
 from localspot.crm.links_storage import LinksStorage
+from localspot.crm.owners_storage import OwnersStorage
 from localspot.crm.portal_admin_storage import PortalAdminStorage
 from localspot.crm.records_storage import RecordsStorage
 from localspot.crm.search_storage import SearchIndexStorage
@@ -40,6 +41,7 @@ class Store(
     SearchIndexStorage,
     LinksStorage,
     PortalAdminStorage,
+    OwnersStorage,
     Protocol,
 ):
     async def close(self) -> None: ...

@@ -1,5 +1,5 @@
 """The admin API under ``/_localspot/``: what a test needs from a HubSpot double (reset,
-portals, snapshots, seeded ids, time, faults, the journal), behind its own token.
+portals, owners, snapshots, seeded ids, time, faults, the journal), behind its own token.
 
 The admin token (``LOCALSPOT_ADMIN_TOKEN``, or the random one ``serve`` prints) is the only
 credential these routes take; a portal token is refused here, and the admin token is no
@@ -18,6 +18,7 @@ from litestar.handlers.base import BaseRouteHandler
 
 from localspot.crm.errors import InvalidAuthentication
 from localspot.http.admin_brake import AdminBrake
+from localspot.http.admin_owners import OwnersAdminController
 from localspot.http.admin_portals import PortalsController
 from localspot.http.admin_runtime import FaultsController, JournalController, TimeController
 from localspot.http.auth import bearer_token
@@ -43,7 +44,13 @@ async def admin_guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRou
 def admin_router() -> Router:
     return Router(
         path=ADMIN_PATH,
-        route_handlers=[PortalsController, FaultsController, JournalController, TimeController],
+        route_handlers=[
+            PortalsController,
+            OwnersAdminController,
+            FaultsController,
+            JournalController,
+            TimeController,
+        ],
         guards=[admin_guard],
         security=[{ADMIN_SCHEME: []}],
     )

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Table, delete, insert, select, update
 from localspot.crm.model import HistoryEntry, PropertyGroup, Record
 from localspot.crm.portal_admin_storage import AssociationRow, PortalDump, RecordDump
 from localspot.crm.records_storage import NewRecord, UniqueClash
-from localspot.store import definition_codec
+from localspot.store import definition_codec, owners_sql
 from localspot.store.bulk import HistoryRow, json_map, run_many, write_history
 from localspot.store.dialect import dialect_of
 from localspot.store.id_sequences import SEEDED_BASE, taken
@@ -27,6 +27,7 @@ from localspot.store.schema import (
     index_queue,
     metadata,
     objects,
+    owners,
     portals,
     properties,
     property_groups,
@@ -68,7 +69,7 @@ def reset_portal(conn: Connection, portal_id: int, *, keep_custom_properties: bo
         return False
     for by_object in (property_history, property_index, property_tokens):
         conn.execute(delete(by_object).where(by_object.c.object_id.in_(_owned_ids(portal_id))))
-    tables = [unique_values, index_queue, objects]
+    tables = [unique_values, index_queue, objects, owners]
     extra = associations_table()
     tables += [extra] if extra is not None else []
     tables += [] if keep_custom_properties else [properties, property_groups]
@@ -173,6 +174,7 @@ def dump_portal(conn: Connection, portal_id: int) -> PortalDump | None:
             (g.object_type, PropertyGroup(g.name, g.label, g.display_order)) for g in groups
         ),
         associations=_associations_of(conn, portal_id),
+        owners=tuple(owners_sql.all_owners(conn, portal_id)),
         id_seed=seeded.seed if seeded else None,
         next_id_position=seeded.next_position if seeded else 1,
     )
@@ -275,6 +277,7 @@ def restore_portal(conn: Connection, portal_id: int, dump: PortalDump) -> frozen
     _write_records(conn, portal_id, dump.records)
     _write_lookups(conn, portal_id, dump.records)
     _write_associations(conn, portal_id, dump.associations)
+    owners_sql.write_owners(conn, portal_id, dump.owners)
     set_id_seed(conn, portal_id, dump.id_seed)
     if dump.id_seed is not None:
         run_many(

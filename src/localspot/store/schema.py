@@ -176,3 +176,20 @@ index_queue = Table(
     sqlite_with_rowid=False,
 )
 """Records written since search's index last saw them (see ``store/search_index.py``)."""
+
+owners = Table(
+    "owners",
+    metadata,
+    Column("portal_id", RecordId, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("first_name", String(100), nullable=False, server_default=""),
+    Column("last_name", String(100), nullable=False, server_default=""),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("archived", Boolean, nullable=False, server_default="0"),
+    Index("ix_owners_email", "portal_id", "email"),
+)
+"""A portal's owners (its users); ids are numbered per portal (see ``store/owners_sql.py``).
+Added by migration 0002."""

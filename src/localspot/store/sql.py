@@ -21,6 +21,7 @@ from localspot.crm.accounts_storage import NewToken, TokenGrant
 from localspot.crm.definitions_storage import PropertyCreated
 from localspot.crm.links_storage import Link, Unlink
 from localspot.crm.model import PropertyDefinition, PropertyGroup, Record
+from localspot.crm.owners_storage import Owner, OwnerCreated, OwnerPage
 from localspot.crm.portal_admin_storage import PortalDump, RestoreResult
 from localspot.crm.records_storage import (
     InsertResult,
@@ -35,6 +36,7 @@ from localspot.store import (
     accounts_sql,
     admin_sql,
     associations_sql,
+    owners_sql,
     records_sql,
     search_index,
     search_sql,
@@ -275,6 +277,37 @@ class SqlStore:
         except admin_sql.ImportClash as clash:
             return InsertResult({}, clash.clashes)
         return InsertResult(created)
+
+    async def create_owner(
+        self, portal_id: int, email: str, first_name: str, last_name: str, at: int
+    ) -> OwnerCreated:
+        return await self._write(
+            lambda c: owners_sql.create_owner(c, portal_id, email, first_name, last_name, at)
+        )
+
+    async def list_owners(
+        self, portal_id: int, *, archived: bool, email: str | None, after: int, limit: int
+    ) -> OwnerPage:
+        return await self._read(
+            lambda c: owners_sql.list_owners(
+                c, portal_id, archived=archived, email=email, after=after, limit=limit
+            )
+        )
+
+    async def find_owner(
+        self, portal_id: int, key: int, *, by_user_id: bool, archived: bool
+    ) -> Owner | None:
+        return await self._lookup(
+            lambda c: owners_sql.find_owner(
+                c, portal_id, key, by_user_id=by_user_id, archived=archived
+            )
+        )
+
+    async def archive_owner(self, portal_id: int, owner_id: int, at: int) -> bool:
+        return await self._write(lambda c: owners_sql.archive_owner(c, portal_id, owner_id, at))
+
+    async def all_owners(self, portal_id: int) -> Sequence[Owner]:
+        return await self._read(lambda c: owners_sql.all_owners(c, portal_id))
 
     async def queued_for_index(self, portal_id: int | None = None) -> list[tuple[int, str]]:
         return await self._lookup(lambda c: search_index.queued_scopes(c, portal_id))

@@ -214,6 +214,41 @@ class SnapshotAssociation(Struct, forbid_unknown_fields=True):
     category: TypeName
 
 
+class SnapshotOwner(Struct, rename="camel", forbid_unknown_fields=True):
+    id: RecordKey
+    user_id: RecordKey
+    email: Annotated[str, Meta(min_length=3, max_length=254)]
+    created_at: int
+    updated_at: int
+    first_name: Annotated[str, Meta(max_length=100)] = ""
+    last_name: Annotated[str, Meta(max_length=100)] = ""
+    archived: bool = False
+
+
+class OwnerCreateRequest(Struct, rename="camel", forbid_unknown_fields=True):
+    email: str
+    first_name: str = ""
+    last_name: str = ""
+
+
+class AdminOwner(Struct, rename="camel"):
+    """An owner as the operator sees it (the CRM routes answer with HubSpot's
+    ``PublicOwner``)."""
+
+    id: str
+    user_id: int
+    email: str
+    first_name: str
+    last_name: str
+    created_at: str
+    updated_at: str
+    archived: bool
+
+
+class AdminOwnerCollection(Struct, rename="camel"):
+    results: list[AdminOwner]
+
+
 class PortalSnapshot(Struct, rename="camel"):
     """A whole portal; encoded with sorted keys, records by id, so equal states give equal
     bytes."""
@@ -223,3 +258,5 @@ class PortalSnapshot(Struct, rename="camel"):
     object_types: dict[str, SnapshotObjectType]
     id_sequence: SnapshotIdSequence | None = None
     associations: list[SnapshotAssociation] = []
+    owners: list[SnapshotOwner] = []
+    """Absent from snapshots taken before owners existed: those restore with none."""

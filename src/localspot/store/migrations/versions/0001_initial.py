@@ -8,6 +8,7 @@ Revises:
 """
 
 from alembic import op
+from sqlalchemy import Table
 
 from localspot.store.schema import metadata
 
@@ -17,9 +18,17 @@ branch_labels = None
 depends_on = None
 
 
+LATER = frozenset({"owners"})
+"""Tables later revisions add: this revision keeps creating the schema as it first stood."""
+
+
+def _first_tables() -> list[Table]:
+    return [t for t in metadata.sorted_tables if t.name not in LATER]
+
+
 def upgrade() -> None:
-    metadata.create_all(op.get_bind())
+    metadata.create_all(op.get_bind(), tables=_first_tables())
 
 
 def downgrade() -> None:
-    metadata.drop_all(op.get_bind())
+    metadata.drop_all(op.get_bind(), tables=_first_tables())
