@@ -10,23 +10,44 @@ import pytest
 
 from conftest import run_cli, scratch_postgres
 
+HEAD = "0002"
+
 
 def test_db_current_is_none_before_and_head_after_upgrade(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     assert run_cli(url, "db", "current") == "none"
-    assert run_cli(url, "db", "upgrade") == "0001"
-    assert run_cli(url, "db", "current") == "0001"
+    assert run_cli(url, "db", "upgrade") == HEAD
+    assert run_cli(url, "db", "current") == HEAD
+
+
+def test_a_database_at_0001_upgrades_to_head_and_gains_the_owners_table(tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import create_engine, inspect
+
+    from localspot.store.open import _alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            command.upgrade(_alembic_config(connection), "0001")
+        assert "owners" not in inspect(engine).get_table_names()
+        assert run_cli(url, "db", "current") == "0001"
+        assert run_cli(url, "db", "upgrade") == HEAD
+        assert "owners" in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
 
 
 def test_db_upgrade_twice_is_harmless(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'twice.db'}"
     run_cli(url, "db", "upgrade")
-    assert run_cli(url, "db", "upgrade") == "0001"
+    assert run_cli(url, "db", "upgrade") == HEAD
 
 
 def test_db_commands_work_on_postgres(postgres_url: str) -> None:
-    assert run_cli(postgres_url, "db", "upgrade") == "0001"
-    assert run_cli(postgres_url, "db", "current") == "0001"
+    assert run_cli(postgres_url, "db", "upgrade") == HEAD
+    assert run_cli(postgres_url, "db", "current") == HEAD
 
 
 def _index_counts(url: str, portal: str) -> tuple[int, int]:

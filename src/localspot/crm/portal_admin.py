@@ -94,17 +94,11 @@ def check_no_nul(dump: PortalDump) -> None:
     for record in dump.records:
         if _record_has_nul(record):
             raise _nul_error(f"record {record.id}")
-    rest = (
-        dump.name,
-        dump.tier,
-        dump.timezone,
-        dump.properties,
-        dump.groups,
-        dump.associations,
-        dump.owners,
-    )
+    rest = (dump.name, dump.tier, dump.timezone, dump.properties, dump.groups, dump.associations)
     if any("\x00" in text for text in _strings(rest)):
-        raise _nul_error("a portal, property, group, association or owner field")
+        raise _nul_error("a portal, property, group or association field")
+    if any("\x00" in text for text in _strings(dump.owners)):
+        raise _nul_error("an owner field")
 
 
 def _nul_error(where: str) -> ValidationError:
