@@ -7,7 +7,9 @@ owner's is free again); every method sees its own portal only.
 
 from __future__ import annotations
 
-from localspot.crm.owners_storage import Owner
+import asyncio
+
+from localspot.crm.owners_storage import Owner, OwnerCreated
 from localspot.crm.storage import Store
 
 from .conftest import AT, Run
@@ -66,3 +68,17 @@ def test_find_by_id_or_user_id_in_its_own_portal_only(
     assert run(store.find_owner(portal, owner.id, by_user_id=False, archived=True)) is None
     assert run(store.find_owner(other_portal, owner.id, by_user_id=False, archived=False)) is None
     assert run(store.all_owners(other_portal)) == []
+
+
+def test_concurrent_creates_get_distinct_ids_and_one_email_wins(
+    store: Store, run: Run, portal: int
+) -> None:
+    async def together() -> list[OwnerCreated]:
+        emails = [f"{n}@x.io" for n in range(8)] + ["same@x.io"] * 4
+        calls = [store.create_owner(portal, e, "", "", AT) for e in emails]
+        return list(await asyncio.gather(*calls))
+
+    results = run(together())
+    made = [r.owner for r in results if r.owner is not None]
+    assert len(made) == 9
+    assert sorted(o.id for o in made) == list(range(1, 10))

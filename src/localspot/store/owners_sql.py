@@ -2,8 +2,9 @@
 
 Owner ids are numbered per portal (the portal's highest id plus one, archived owners
 included, so an id is never reused): a restored snapshot keeps its ids without clashing
-with another portal's. ``userId`` is the id plus ``USER_ID_BASE``, so the two never look
-alike and a lookup by the wrong one finds nothing.
+with another portal's. Creates of one portal take turns (``serialize``). ``userId`` is the
+id plus ``USER_ID_BASE``, so the two never look alike and a lookup by the wrong one finds
+nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 
 from localspot.crm.owners_storage import Owner, OwnerCreated, OwnerPage
+from localspot.store.dialect import dialect_of
 from localspot.store.schema import owners, portals
 
 USER_ID_BASE = 10_000_000
@@ -41,6 +43,8 @@ def create_owner(
 ) -> OwnerCreated:
     if not _portal_exists(conn, portal_id):
         return OwnerCreated(portal_found=False)
+    # Concurrent creates (PostgreSQL) would read the same highest id or miss each other's email.
+    dialect_of(conn).serialize(conn, f"owners:{portal_id}")
     taken = conn.execute(
         select(owners.c.id).where(
             owners.c.portal_id == portal_id, owners.c.email == email, ~owners.c.archived
