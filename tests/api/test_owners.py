@@ -106,6 +106,7 @@ def test_list_filters_by_email_case_insensitively(three: Any) -> None:
     body = crm.get(OWNERS, params={"email": "ANN@example.com"}).json()
     assert [o["id"] for o in body["results"]] == [ann["id"]]
     assert crm.get(OWNERS, params={"email": "nobody@example.com"}).json() == {"results": []}
+    assert crm.get(OWNERS, params={"email": "ann\u0000@example.com"}).json() == {"results": []}
 
 
 def test_list_archived_returns_only_archived_owners(three: Any) -> None:
@@ -264,3 +265,37 @@ def test_snapshot_with_repeated_owner_ids_returns_400(spot: AdminServer) -> None
     response = spot.admin.put(f"{base}/snapshot", json=data)
     assert response.status_code == 400
     assert response.json()["message"] == "Owner ids repeat in the snapshot"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"email": "a\u0000@example.com"}, "Invalid owner email 'a\\x00@example.com'"),
+        ({"email": "a@example.com", "firstName": "A\u0000"}, None),
+        ({"email": "a@example.com", "lastName": "x" * 101}, None),
+        ({"email": "x" * 250 + "@example.com"}, None),
+        ({"firstName": "no email"}, None),
+        ({"email": "a@example.com", "nickname": "A"}, None),
+    ],
+)
+def test_admin_create_refuses_bad_fields_with_400_on_both_databases(
+    spot: AdminServer, body: dict[str, Any], message: str | None
+) -> None:
+    portal_id, crm = spot.new_portal()
+    response = spot.admin.post(f"/_localspot/portals/{portal_id}/owners", json=body)
+    assert response.status_code == 400, response.text
+    assert response.json()["category"] == "VALIDATION_ERROR"
+    if message is not None:
+        assert response.json()["message"] == message
+    assert crm.get(OWNERS).json() == {"results": []}
+
+
+@pytest.mark.parametrize("params", [{"limit": "abc"}, {"archived": "maybe"}])
+def test_unparseable_query_values_return_400(three: Any, params: dict[str, str]) -> None:
+    _, crm, _ = three
+    for path in (OWNERS, f"{OWNERS}/1"):
+        if "limit" in params and path != OWNERS:
+            continue
+        response = crm.get(path, params=params)
+        assert response.status_code == 400, response.text
+        assert response.json()["category"] == "VALIDATION_ERROR"

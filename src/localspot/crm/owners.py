@@ -17,9 +17,10 @@ from localspot.crm.owners_storage import Owner, OwnerPage, OwnersStorage
 MAX_LIMIT = 500
 MAX_EMAIL = 254
 MAX_NAME = 100
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-"""Valid-ish: one ``@``, a dot in the domain, no spaces. HubSpot's own user invites are
-stricter, but a test double only needs to refuse obvious mistakes."""
+_EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+")
+"""Valid-ish: one ``@``, a dot in the domain, no spaces or control characters (NUL among
+them, which PostgreSQL can't store). HubSpot's own user invites are stricter, but a test
+double only needs to refuse obvious mistakes."""
 ID_PROPERTIES = ("id", "userId")
 
 
@@ -32,6 +33,8 @@ def normalized_email(email: str) -> str:
 
 def _name(value: str, field: str) -> str:
     text = value.strip()
+    if "\x00" in text:
+        raise ValidationError(f"{field} contains a NUL character (\\u0000)")
     if len(text) > MAX_NAME:
         raise ValidationError(f"{field} is longer than {MAX_NAME} characters")
     return text
@@ -76,6 +79,8 @@ async def page(
         raise ValidationError(f"limit must be between 1 and {MAX_LIMIT}")
     start = _numeric(after, "after") if after else 0
     wanted = email.strip().lower() if email else None
+    if wanted is not None and "\x00" in wanted:
+        return OwnerPage((), None)  # no owner has it, and PostgreSQL can't be asked
     return await store.list_owners(
         portal_id, archived=archived, email=wanted, after=start, limit=limit
     )
