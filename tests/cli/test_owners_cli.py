@@ -69,3 +69,28 @@ def test_owners_commands_on_an_unknown_portal_or_owner_fail(database_url: str) -
     assert "Portal 99 does not exist" in fails(database_url, "owners", "list", "--portal", "99")
     run_cli(database_url, "portals", "create")
     assert "Owner 7 not found" in fails(database_url, "owners", "archive", "7")
+
+
+def test_export_and_import_carry_owners(database_url: str, tmp_path: Path) -> None:
+    run_cli(database_url, "owners", "create", "--email", "ann@example.com", "--first-name", "Ann")
+    run_cli(database_url, "owners", "create", "--email", "bob@example.com")
+    run_cli(database_url, "owners", "archive", "2")
+    env = {**os.environ, "LOCALSPOT_DATABASE_URL": database_url}
+    exported = subprocess.run(
+        localspot_command("export"), env=env, capture_output=True, timeout=60, check=True
+    ).stdout
+    snapshot = tmp_path / "portal.json"
+    snapshot.write_bytes(exported)
+    portal_id = run_cli(database_url, "import", str(snapshot))
+    listed = subprocess.run(
+        localspot_command("owners", "list", "--portal", portal_id),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.splitlines()
+    assert [line.split("\t")[:5] for line in listed] == [
+        ["1", "10000001", "ann@example.com", "Ann", "live"],
+        ["2", "10000002", "bob@example.com", "-", "archived"],
+    ]
