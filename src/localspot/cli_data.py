@@ -52,7 +52,7 @@ def _store(database_url: str | None) -> Store:
     return open_store(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
 
 
-def _with_store(
+def with_store(
     database_url: str | None,
     work: Callable[[Store], Awaitable[T]],
     failure_prefix: str = "",
@@ -94,7 +94,7 @@ def export(portal: Portal = None, database_url: DatabaseUrl = None) -> None:
         portal_id = await accounts.portal_or_default(store, portal)
         return encode_snapshot(await portal_admin.snapshot(store, portal_id))
 
-    typer.echo(_with_store(database_url, run))
+    typer.echo(with_store(database_url, run))
 
 
 async def _restore(store: Store, path: Path, portal: int | None) -> int:
@@ -171,7 +171,7 @@ def import_file(
             return await _restore(store, file, portal)
         return await _import_csv(store, file, portal, type_name)
 
-    typer.echo(_with_store(database_url, run, failure_prefix=f"{file}: "))
+    typer.echo(with_store(database_url, run, failure_prefix=f"{file}: "))
 
 
 async def _seed_type(
@@ -217,7 +217,7 @@ def seed(
         await _link_calls(store, portal_id, call_ids, maps)
         return portal_id
 
-    typer.echo(_with_store(database_url, run))
+    typer.echo(with_store(database_url, run))
 
 
 async def _seed_contacts(store: Store, portal_id: int, count: int, seed_value: int) -> list[int]:
@@ -267,7 +267,7 @@ def reindex(
             await accounts.require_portal(store, portal)
         return await search.reindex(store, portal)
 
-    typer.echo(_with_store(database_url, run))
+    typer.echo(with_store(database_url, run))
 
 
 def register(cli: typer.Typer, db_cli: typer.Typer) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from localspot.cli_data import DatabaseUrl, Portal, _with_store
+from localspot.cli_data import DatabaseUrl, Portal, with_store
 from localspot.clock import SystemClock
 from localspot.crm import accounts, owners
 from localspot.crm.owners_storage import Owner
@@ -44,7 +44,7 @@ def create(
         now = SystemClock().now_ms()
         return await owners.create(store, portal_id, email, now, first_name, last_name)
 
-    owner = _with_store(database_url, work)
+    owner = with_store(database_url, work)
     typer.echo(f"userId {owner.user_id}, {owner.email}", err=True)
     typer.echo(owner.id)
 
@@ -58,7 +58,7 @@ def list_owners(portal: Portal = None, database_url: DatabaseUrl = None) -> None
         await accounts.require_portal(store, portal_id)
         return list(await owners.all_of(store, portal_id))
 
-    for owner in _with_store(database_url, work):
+    for owner in with_store(database_url, work):
         typer.echo(_line(owner))
 
 
@@ -75,5 +75,5 @@ def archive(
         await accounts.require_portal(store, portal_id)
         await owners.archive(store, portal_id, owner_id, SystemClock().now_ms())
 
-    _with_store(database_url, work)
+    with_store(database_url, work)
     typer.echo("archived")

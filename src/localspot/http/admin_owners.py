@@ -9,11 +9,11 @@ from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from localspot.clock import Clock
 from localspot.crm import accounts, owners
 from localspot.crm.owners_storage import Owner
 from localspot.crm.property_types import format_datetime
 from localspot.http.admin_portals import ERRORS, store_of
+from localspot.http.admin_runtime import clock_of
 from localspot.wire import admin as w
 
 
@@ -28,11 +28,6 @@ def admin_owner(owner: Owner) -> w.AdminOwner:
         updated_at=format_datetime(owner.updated_at),
         archived=owner.archived,
     )
-
-
-def clock_of(request: Request[Any, Any, State]) -> Clock:
-    clock: Clock = request.app.state.clock
-    return clock
 
 
 class OwnersAdminController(Controller):
