@@ -193,3 +193,27 @@ owners = Table(
 )
 """A portal's owners (its users); ids are numbered per portal (see ``store/owners_sql.py``).
 Added by migration 0002."""
+
+teams = Table(
+    "teams",
+    metadata,
+    Column("portal_id", RecordId, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("name", String(100), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("archived", Boolean, nullable=False, server_default="0"),
+)
+"""A portal's teams of owners; ids are numbered per portal. Added by migration 0003."""
+
+owner_teams = Table(
+    "owner_teams",
+    metadata,
+    Column("portal_id", RecordId, primary_key=True),
+    Column("owner_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("team_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("is_primary", Boolean, nullable=False, server_default="0"),
+    Index("ix_owner_teams_team", "portal_id", "team_id"),
+)
+"""Which owners are on which teams; at most one team per owner is its primary one.
+Added by migration 0003."""

@@ -18,7 +18,7 @@ branch_labels = None
 depends_on = None
 
 
-LATER = frozenset({"owners"})
+LATER = frozenset({"owners", "teams", "owner_teams"})
 """Tables later revisions add: this revision keeps creating the schema as it first stood."""
 
 
