@@ -42,6 +42,7 @@ from localspot.http.openapi_documents import (
     hubspot_document,
 )
 from localspot.http.owners import OwnersController
+from localspot.http.pipelines import PipelinesController
 from localspot.http.properties import PropertiesController
 from localspot.http.search import SearchController
 from localspot.store.counters import open_counters
@@ -150,6 +151,14 @@ def create_app(
         Router(
             path="/crm/v3/owners",
             route_handlers=[OwnersController],
+            guards=[auth_guard, rate_limit_guard],
+            security=HUBSPOT_SECURITY,
+        )
+    )
+    routers.append(
+        Router(
+            path="/crm/v3/pipelines",
+            route_handlers=[PipelinesController],
             guards=[auth_guard, rate_limit_guard],
             security=HUBSPOT_SECURITY,
         )

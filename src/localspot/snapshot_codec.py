@@ -16,6 +16,7 @@ import msgspec
 from localspot.crm.errors import ValidationError
 from localspot.crm.model import HistoryEntry, PropertyDefinition, PropertyGroup, PropertyOption
 from localspot.crm.owners_storage import Owner
+from localspot.crm.pipelines_storage import Pipeline, Stage
 from localspot.crm.portal_admin_storage import PortalDump, RecordDump
 from localspot.wire import admin as w
 
@@ -68,6 +69,60 @@ def to_snapshot(dump: PortalDump) -> w.PortalSnapshot:
             w.SnapshotOwner(**{f: getattr(o, f) for f in w.SnapshotOwner.__struct_fields__})
             for o in sorted(dump.owners, key=lambda o: o.id)
         ],
+        pipelines=[
+            _pipeline(t, p) for t, p in sorted(dump.pipelines, key=lambda i: (i[0], i[1].id or ""))
+        ],
+    )
+
+
+_STAGE_FIELDS = w.SnapshotStage.__struct_fields__
+
+
+def _pipeline(type_id: str, p: Pipeline) -> w.SnapshotPipeline:
+    stages = [
+        w.SnapshotStage(
+            **{f: getattr(s, f) for f in _STAGE_FIELDS},
+        )
+        for s in sorted(p.stages, key=lambda s: s.id or "")
+    ]
+    stages = [msgspec.structs.replace(s, metadata=dict(s.metadata)) for s in stages]
+    return w.SnapshotPipeline(
+        object_type=type_id,
+        id=str(p.id),
+        label=p.label,
+        display_order=p.display_order,
+        created_at=p.created_at,
+        updated_at=p.updated_at,
+        stages=stages,
+        archived=p.archived,
+        archived_at=p.archived_at,
+    )
+
+
+def _pipelines(found: list[w.SnapshotPipeline]) -> tuple[tuple[str, Pipeline], ...]:
+    """A snapshot's pipelines; a pipeline or stage id given twice for a type is a 400."""
+    keys = [(p.object_type, "pipeline", p.id) for p in found]
+    keys += [(p.object_type, "stage", s.id) for p in found for s in p.stages]
+    repeated = sorted({k[2] for k in keys if keys.count(k) > 1})
+    if repeated:
+        raise ValidationError(
+            "Pipeline or stage ids repeat in the snapshot", context={"ids": repeated}
+        )
+    return tuple(
+        (
+            p.object_type,
+            Pipeline(
+                id=p.id,
+                label=p.label,
+                display_order=p.display_order,
+                stages=tuple(Stage(**{f: getattr(s, f) for f in _STAGE_FIELDS}) for s in p.stages),
+                created_at=p.created_at,
+                updated_at=p.updated_at,
+                archived=p.archived,
+                archived_at=p.archived_at,
+            ),
+        )
+        for p in found
     )
 
 
@@ -136,6 +191,7 @@ def from_snapshot(snapshot: w.PortalSnapshot) -> PortalDump:
             Owner(**{f: getattr(o, f) for f in w.SnapshotOwner.__struct_fields__})
             for o in snapshot.owners
         ),
+        pipelines=_pipelines(snapshot.pipelines),
         id_seed=sequence.seed if sequence else None,
         next_id_position=sequence.next_position if sequence else 1,
     )

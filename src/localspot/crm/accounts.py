@@ -35,6 +35,7 @@ SCHEMA_SCOPES = (
     "crm.schemas.calls.read",
     "crm.schemas.contacts.read",
     "crm.schemas.contacts.write",
+    "crm.schemas.deals.write",
 )
 
 OTHER_SCOPES = ("crm.objects.owners.read",)

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from localspot.crm.model import HistoryEntry, PropertyDefinition, PropertyGroup
 from localspot.crm.owners_storage import Owner
+from localspot.crm.pipelines_storage import Pipeline
 from localspot.crm.records_storage import InsertResult, NewRecord
 
 
@@ -49,6 +50,8 @@ class PortalDump:
     associations: tuple[AssociationRow, ...] = ()
     owners: tuple[Owner, ...] = ()
     """Archived ones included, ids and userIds kept."""
+    pipelines: tuple[tuple[str, Pipeline], ...] = ()
+    """(type id, pipeline), archived ones and stages included; empty means the defaults."""
     id_seed: int | None = None
     next_id_position: int = 1
     """Where the seeded id sequence continues (see ``set_id_seed``)."""
@@ -64,9 +67,9 @@ class RestoreResult:
 
 class PortalAdminStorage(Protocol):
     async def reset_portal(self, portal_id: int, *, keep_custom_properties: bool) -> bool:
-        """Remove every record, history row, unique value, association and owner of the
-        portal (and its custom properties and groups unless kept); False when there is no
-        such portal."""
+        """Remove every record, history row, unique value, association, owner and pipeline
+        audit of the portal (and its custom properties and groups unless kept), and put back
+        its default pipelines; False when there is no such portal."""
         ...
 
     async def delete_portal(self, portal_id: int) -> bool:

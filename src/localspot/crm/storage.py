@@ -3,7 +3,8 @@
 Use cases never ask for this: each asks for the roles it uses, defined beside it with the
 value types that cross them (``accounts_storage``, ``definitions_storage``,
 ``records_storage``, ``search_storage``, ``links_storage``, ``portal_admin_storage``,
-``owners_storage``). A new capability adds a role of its own and one line here.
+``owners_storage``, ``pipelines_storage``). A new capability adds a role of its own and
+one line here.
 
 Rules every implementation of every role keeps:
 
@@ -24,6 +25,7 @@ from localspot.crm.accounts_storage import AccountsStorage
 from localspot.crm.definitions_storage import DefinitionsStorage
 from localspot.crm.links_storage import LinksStorage
 from localspot.crm.owners_storage import OwnersStorage
+from localspot.crm.pipelines_storage import PipelinesStorage
 from localspot.crm.portal_admin_storage import PortalAdminStorage
 from localspot.crm.records_storage import RecordsStorage
 from localspot.crm.search_storage import SearchIndexStorage
@@ -42,6 +44,7 @@ class Store(
     LinksStorage,
     PortalAdminStorage,
     OwnersStorage,
+    PipelinesStorage,
     Protocol,
 ):
     async def close(self) -> None: ...

@@ -38,6 +38,9 @@ def required_scope(handler: BaseRouteHandler, path_params: dict[str, Any]) -> st
     if "scope" in handler.opt:
         return str(handler.opt["scope"])
     object_type = object_types.resolve(str(path_params.get("object_type", "")))
+    by_type = handler.opt.get("schema_scopes", {})
+    if access == "write" and object_type.type_id in by_type:
+        return str(by_type[object_type.type_id])
     return object_type.read_scope if access == "read" else object_type.write_scope
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Table, delete, func, insert, select, update
 from localspot.crm.accounts_storage import TokenGrant
 from localspot.crm.definitions_storage import PropertyCreated
 from localspot.crm.model import PropertyDefinition, PropertyGroup
-from localspot.store import definition_codec
+from localspot.store import definition_codec, pipelines_sql
 from localspot.store.bulk import fetch, json_map
 from localspot.store.dialect import dialect_of
 from localspot.store.schema import portals, properties, property_groups, tokens
@@ -39,9 +39,12 @@ def find_token(conn: Connection, token_hash: str) -> TokenGrant | None:
 def create_portal(
     conn: Connection, name: str, at: int, tier: str = "free", timezone: str = "UTC"
 ) -> int:
+    """The portal and its default pipelines, in the caller's transaction."""
     statement = insert(portals).returning(portals.c.id)
     row = {"name": name, "created_at": at, "tier": tier, "timezone": timezone}
-    return int(conn.execute(statement, row).scalar_one())
+    portal_id = int(conn.execute(statement, row).scalar_one())
+    pipelines_sql.write_defaults(conn, portal_id)
+    return portal_id
 
 
 def revoke_token(conn: Connection, token_hash: str, at: int) -> bool:

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Table, delete, insert, select, update
 from localspot.crm.model import HistoryEntry, PropertyGroup, Record
 from localspot.crm.portal_admin_storage import AssociationRow, PortalDump, RecordDump
 from localspot.crm.records_storage import NewRecord, UniqueClash
-from localspot.store import definition_codec, owners_sql
+from localspot.store import definition_codec, owners_sql, pipelines_sql
 from localspot.store.bulk import HistoryRow, json_map, run_many, write_history
 from localspot.store.dialect import dialect_of
 from localspot.store.id_sequences import SEEDED_BASE, taken
@@ -75,6 +75,8 @@ def reset_portal(conn: Connection, portal_id: int, *, keep_custom_properties: bo
     tables += [] if keep_custom_properties else [properties, property_groups]
     for table in tables:
         conn.execute(delete(table).where(table.c.portal_id == portal_id))
+    pipelines_sql.clear(conn, portal_id)
+    pipelines_sql.write_defaults(conn, portal_id)
     conn.execute(
         update(id_sequences).where(id_sequences.c.portal_id == portal_id).values(next_position=1)
     )
@@ -175,6 +177,7 @@ def dump_portal(conn: Connection, portal_id: int) -> PortalDump | None:
         ),
         associations=_associations_of(conn, portal_id),
         owners=tuple(owners_sql.all_owners(conn, portal_id)),
+        pipelines=tuple(pipelines_sql.all_pipelines(conn, portal_id)),
         id_seed=seeded.seed if seeded else None,
         next_id_position=seeded.next_position if seeded else 1,
     )
@@ -278,6 +281,9 @@ def restore_portal(conn: Connection, portal_id: int, dump: PortalDump) -> frozen
     _write_lookups(conn, portal_id, dump.records)
     _write_associations(conn, portal_id, dump.associations)
     owners_sql.write_owners(conn, portal_id, dump.owners)
+    if dump.pipelines:  # a snapshot without pipelines keeps the defaults of the reset
+        pipelines_sql.clear(conn, portal_id)
+        pipelines_sql.write_pipelines(conn, portal_id, dump.pipelines)
     set_id_seed(conn, portal_id, dump.id_seed)
     if dump.id_seed is not None:
         run_many(

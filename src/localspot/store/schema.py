@@ -217,3 +217,56 @@ owner_teams = Table(
 )
 """Which owners are on which teams; at most one team per owner is its primary one.
 Added by migration 0003."""
+
+pipelines = Table(
+    "pipelines",
+    metadata,
+    Column("portal_id", RecordId, primary_key=True),
+    Column("object_type", String(32), primary_key=True),
+    Column("id", String(64), primary_key=True),
+    Column("label", String(255), nullable=False),
+    Column("display_order", Integer, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("archived", Boolean, nullable=False, server_default="0"),
+    Column("archived_at", BigInteger, nullable=True),
+    Column("number", BigInteger, nullable=True),
+)
+"""A portal's pipelines per object type; ``number`` is a generated id as a number (see
+``store/pipelines_sql.py``). Added by migration 0004."""
+
+pipeline_stages = Table(
+    "pipeline_stages",
+    metadata,
+    Column("portal_id", RecordId, primary_key=True),
+    Column("object_type", String(32), primary_key=True),
+    Column("id", String(64), primary_key=True),
+    Column("pipeline_id", String(64), nullable=False),
+    Column("label", String(255), nullable=False),
+    Column("display_order", Integer, nullable=False),
+    Column("metadata", JsonMap, nullable=False),
+    Column("write_permissions", String(40), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("archived", Boolean, nullable=False, server_default="0"),
+    Column("archived_at", BigInteger, nullable=True),
+    Column("number", BigInteger, nullable=True),
+)
+"""The stages of the pipelines; a stage id is unique per portal and object type (it is the
+value of the records' stage property). Added by migration 0004."""
+
+pipeline_audits = Table(
+    "pipeline_audits",
+    metadata,
+    Column("id", RecordId, primary_key=True, autoincrement=True),
+    Column("portal_id", RecordId, nullable=False),
+    Column("object_type", String(32), nullable=False),
+    Column("pipeline_id", String(64), nullable=False),
+    Column("stage_id", String(64), nullable=True),
+    Column("action", String(16), nullable=False),
+    Column("timestamp", BigInteger, nullable=False),
+    Column("raw_object", JsonMap, nullable=False),
+    Index("ix_pipeline_audits_pipeline", "portal_id", "object_type", "pipeline_id"),
+)
+"""Changes of pipelines (``stage_id`` NULL) and stages, for the audit endpoints. Added by
+migration 0004."""

@@ -22,6 +22,7 @@ from localspot.crm.definitions_storage import PropertyCreated
 from localspot.crm.links_storage import Link, Unlink
 from localspot.crm.model import PropertyDefinition, PropertyGroup, Record
 from localspot.crm.owners_storage import Owner, OwnerCreated, OwnerPage
+from localspot.crm.pipelines_storage import AuditEntry, Pipeline
 from localspot.crm.portal_admin_storage import PortalDump, RestoreResult
 from localspot.crm.records_storage import (
     InsertResult,
@@ -37,6 +38,7 @@ from localspot.store import (
     admin_sql,
     associations_sql,
     owners_sql,
+    pipelines_sql,
     records_sql,
     search_index,
     search_sql,
@@ -308,6 +310,21 @@ class SqlStore:
 
     async def all_owners(self, portal_id: int) -> Sequence[Owner]:
         return await self._read(lambda c: owners_sql.all_owners(c, portal_id))
+
+    async def pipelines_of(self, portal_id: int, type_id: str) -> Sequence[Pipeline]:
+        return await self._read(lambda c: pipelines_sql.pipelines_of(c, portal_id, type_id))
+
+    async def save_pipeline(self, portal_id: int, type_id: str, pipeline: Pipeline) -> Pipeline:
+        return await self._write(
+            lambda c: pipelines_sql.save_pipeline(c, portal_id, type_id, pipeline)
+        )
+
+    async def audits_of(
+        self, portal_id: int, type_id: str, pipeline_id: str, stage_id: str | None
+    ) -> Sequence[AuditEntry]:
+        return await self._lookup(
+            lambda c: pipelines_sql.audits_of(c, portal_id, type_id, pipeline_id, stage_id)
+        )
 
     async def queued_for_index(self, portal_id: int | None = None) -> list[tuple[int, str]]:
         return await self._lookup(lambda c: search_index.queued_scopes(c, portal_id))

@@ -249,6 +249,34 @@ class AdminOwnerCollection(Struct, rename="camel"):
     results: list[AdminOwner]
 
 
+PipelineKey = Annotated[str, Meta(min_length=1, max_length=64)]
+PipelineLabel = Annotated[str, Meta(min_length=1, max_length=255)]
+
+
+class SnapshotStage(Struct, rename="camel", forbid_unknown_fields=True):
+    id: PipelineKey
+    label: PipelineLabel
+    display_order: Annotated[int, Meta(ge=-2147483648, le=2147483647)]
+    metadata: dict[Annotated[str, Meta(max_length=100)], Annotated[str, Meta(max_length=255)]]
+    created_at: int
+    updated_at: int
+    archived: bool = False
+    archived_at: int | None = None
+    write_permissions: Annotated[str, Meta(max_length=40)] = "CRM_PERMISSIONS_ENFORCEMENT"
+
+
+class SnapshotPipeline(Struct, rename="camel", forbid_unknown_fields=True):
+    object_type: TypeName
+    id: PipelineKey
+    label: PipelineLabel
+    display_order: Annotated[int, Meta(ge=-2147483648, le=2147483647)]
+    created_at: int
+    updated_at: int
+    stages: list[SnapshotStage]
+    archived: bool = False
+    archived_at: int | None = None
+
+
 class PortalSnapshot(Struct, rename="camel"):
     """A whole portal; encoded with sorted keys, records by id, so equal states give equal
     bytes."""
@@ -260,3 +288,5 @@ class PortalSnapshot(Struct, rename="camel"):
     associations: list[SnapshotAssociation] = []
     owners: list[SnapshotOwner] = []
     """Absent from snapshots taken before owners existed: those restore with none."""
+    pipelines: list[SnapshotPipeline] = []
+    """Absent from snapshots taken before pipelines existed: those restore the defaults."""

@@ -18,7 +18,9 @@ branch_labels = None
 depends_on = None
 
 
-LATER = frozenset({"owners", "teams", "owner_teams"})
+LATER = frozenset(
+    {"owners", "teams", "owner_teams", "pipelines", "pipeline_stages", "pipeline_audits"}
+)
 """Tables later revisions add: this revision keeps creating the schema as it first stood."""
 
 
