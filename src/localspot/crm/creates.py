@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from localspot.crm import associations, batch_rules
+from localspot.crm import associations, batch_rules, pipeline_properties
 from localspot.crm.context import CrmContext, RecordUseCaseStorage
 from localspot.crm.errors import Conflict
 from localspot.crm.links_storage import LinkTarget
 from localspot.crm.model import BatchOutcome, CreateInput, PropertyProblem, Record
 from localspot.crm.properties import (
     Definitions,
-    check_values,
     invalid_values_error,
     load_definitions,
     missing_required,
@@ -21,10 +20,10 @@ from localspot.crm.records_storage import NewRecord
 
 
 def _check_create(
-    definitions: Definitions, item: CreateInput
+    check: pipeline_properties.PipelineCheck, item: CreateInput
 ) -> tuple[dict[str, str], tuple[PropertyProblem, ...]]:
-    values, problems = check_values(definitions, item.properties)
-    problems += missing_required(definitions, values, problems)
+    values, problems = check.check_create(item.properties)
+    problems += missing_required(check.definitions, values, problems)
     return {n: v for n, v in values.items() if v != ""}, problems
 
 
@@ -42,7 +41,10 @@ async def create_one(
     ctx: CrmContext[RecordUseCaseStorage], item: CreateInput
 ) -> tuple[Record, tuple[str, ...]]:
     definitions = await load_definitions(ctx.store, ctx.portal_id, ctx.object_type)
-    values, problems = _check_create(definitions, item)
+    check = await pipeline_properties.prepare(
+        ctx.store, ctx.portal_id, definitions, [item.properties], creating=True
+    )
+    values, problems = _check_create(check, item)
     if problems:
         raise invalid_values_error(problems, ctx.portal_id)
     (links,) = await associations.inline_targets(ctx, [item.associations])
@@ -60,7 +62,10 @@ async def batch_create(
     requested_at = ctx.clock.now_ms()
     batch_rules.check_batch_size(len(inputs), ctx.max_batch_inputs)
     definitions = await load_definitions(ctx.store, ctx.portal_id, ctx.object_type)
-    checked = [_check_create(definitions, item) for item in inputs]
+    check = await pipeline_properties.prepare(
+        ctx.store, ctx.portal_id, definitions, [i.properties for i in inputs], creating=True
+    )
+    checked = [_check_create(check, item) for item in inputs]
     traces = [item.object_write_trace_id for item in inputs]
     errors = batch_rules.input_errors([p for _, p in checked], traces, ctx.portal_id)
     valid = [(i, values) for i, (values, problems) in enumerate(checked) if not problems]

@@ -3,15 +3,13 @@ value or create one that holds it; each result says whether it is ``new``."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from localspot.crm import batch_rules
+from localspot.crm import batch_rules, pipeline_properties
 from localspot.crm.context import CrmContext, RecordUseCaseStorage
 from localspot.crm.errors import ValidationError
 from localspot.crm.model import BatchOutcome, PropertyProblem, UpdateInput
 from localspot.crm.properties import (
-    Definitions,
-    check_values,
     load_definitions,
     missing_required,
     returned_names,
@@ -30,12 +28,17 @@ def _id_property(inputs: Sequence[UpdateInput]) -> str:
 
 
 def _check(
-    definitions: Definitions, item: UpdateInput, name: str, exists: bool
+    check: pipeline_properties.PipelineCheck,
+    item: UpdateInput,
+    name: str,
+    current: Mapping[str, str] | None,
+    exists: bool,
 ) -> tuple[dict[str, str], tuple[PropertyProblem, ...]]:
-    values, problems = check_values(definitions, {**item.properties, name: item.id})
-    if not exists:
-        problems += missing_required(definitions, values, problems)
-    return values, problems
+    given = {**item.properties, name: item.id}
+    if exists:
+        return check.check_update(given, current)
+    values, problems = check.check_create(given)
+    return values, problems + missing_required(check.definitions, values, problems)
 
 
 async def batch_upsert(
@@ -50,7 +53,15 @@ async def batch_upsert(
     holders = await ctx.store.resolve_unique(
         ctx.portal_id, ctx.object_type.type_id, name, [item.id for item in inputs]
     )
-    checked = [_check(definitions, item, name, item.id in holders) for item in inputs]
+    check = await pipeline_properties.prepare(
+        ctx.store, ctx.portal_id, definitions, [i.properties for i in inputs], creating=True
+    )
+    pairs = [(i.properties, holders.get(i.id)) for i in inputs]
+    current = await pipeline_properties.current_values(ctx.store, ctx.portal_id, check, pairs)
+    checked = [
+        _check(check, item, name, now, item.id in holders)
+        for item, now in zip(inputs, current, strict=True)
+    ]
     traces = [item.object_write_trace_id for item in inputs]
     errors = batch_rules.input_errors([p for _, p in checked], traces, ctx.portal_id)
     valid = [i for i, (_, problems) in enumerate(checked) if not problems]

@@ -7,16 +7,16 @@ nothing and a written input is written atomically.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from localspot.crm import batch_rules
+from localspot.crm import batch_rules, pipeline_properties
 from localspot.crm.context import CrmContext, RecordUseCaseStorage, resolve_ids
 from localspot.crm.errors import Conflict, ObjectNotFound
 from localspot.crm.model import BatchOutcome, InputError, Record, UpdateInput
+from localspot.crm.pipeline_properties import PipelineCheck, current_values
 from localspot.crm.properties import (
     Definitions,
-    check_values,
     invalid_values_error,
     load_definitions,
     returned_names,
@@ -33,9 +33,12 @@ class _Planned:
 
 
 def _plan(
-    ctx: CrmContext[RecordUseCaseStorage], definitions: Definitions, inputs: Sequence[UpdateInput]
+    ctx: CrmContext[RecordUseCaseStorage],
+    check: PipelineCheck,
+    inputs: Sequence[UpdateInput],
+    current: Sequence[Mapping[str, str] | None],
 ) -> tuple[list[_Planned], list[InputError]]:
-    checked = [check_values(definitions, item.properties) for item in inputs]
+    checked = [check.check_update(i.properties, c) for i, c in zip(inputs, current, strict=True)]
     traces = [item.object_write_trace_id for item in inputs]
     errors = batch_rules.input_errors([p for _, p in checked], traces, ctx.portal_id)
     planned = [
@@ -65,7 +68,12 @@ async def batch_update(
     definitions = await load_definitions(ctx.store, ctx.portal_id, ctx.object_type)
     keys = [(item.id_property, item.id) for item in inputs]
     record_ids = dict(zip(keys, await resolve_ids(ctx, definitions, keys), strict=True))
-    planned, errors = _plan(ctx, definitions, inputs)
+    check = await pipeline_properties.prepare(
+        ctx.store, ctx.portal_id, definitions, [i.properties for i in inputs], creating=False
+    )
+    pairs = [(i.properties, record_ids[(i.id_property, i.id)]) for i in inputs]
+    current = await current_values(ctx.store, ctx.portal_id, check, pairs)
+    planned, errors = _plan(ctx, check, inputs, current)
     resolved = [(p, record_ids[(p.source.id_property, p.source.id)]) for p in planned]
     batch_rules.reject_duplicates(str(object_id) for _, object_id in resolved if object_id)
     changes = [_change(definitions, object_id, p) for p, object_id in resolved if object_id]
@@ -113,7 +121,11 @@ async def update_one(
     """PATCH: a bad value is a 400, an unknown id a 404, a taken unique value a 409."""
     definitions = await load_definitions(ctx.store, ctx.portal_id, ctx.object_type)
     (record_id,) = await resolve_ids(ctx, definitions, [(id_property, object_id)])
-    normalised, problems = check_values(definitions, values)
+    check = await pipeline_properties.prepare(
+        ctx.store, ctx.portal_id, definitions, [values], creating=False
+    )
+    (current,) = await current_values(ctx.store, ctx.portal_id, check, [(values, record_id)])
+    normalised, problems = check.check_update(values, current)
     if problems:
         raise invalid_values_error(problems, ctx.portal_id)
     if record_id is None:

@@ -9,6 +9,7 @@ from litestar.datastructures import State
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from localspot.crm import property_admin as admin
+from localspot.crm.pipeline_properties import live_definitions
 from localspot.crm import property_groups as group_admin
 from localspot.crm.errors import HubSpotError
 from localspot.crm.model import PropertyGroup
@@ -57,7 +58,9 @@ class PropertiesController(Controller):
     async def list_properties(
         self, request: Request[Any, Any, State], object_type: str, archived: bool = False
     ) -> w.CollectionResponsePropertyNoPaging:
-        found = await admin.list_properties(crm_context(request, object_type), archived)
+        ctx = crm_context(request, object_type)
+        found = await admin.list_properties(ctx, archived)
+        found = await live_definitions(ctx.store, ctx.portal_id, ctx.object_type, found)
         return w.CollectionResponsePropertyNoPaging([property_body(d) for d in found])
 
     @post("/", opt=WRITE, status_code=HTTP_201_CREATED, responses=error_responses())
@@ -121,7 +124,9 @@ class PropertiesController(Controller):
         archived: bool = False,
     ) -> w.Property:
         ctx = crm_context(request, object_type)
-        return property_body(await admin.get_property(ctx, property_name, archived))
+        found = [await admin.get_property(ctx, property_name, archived)]
+        (live,) = await live_definitions(ctx.store, ctx.portal_id, ctx.object_type, found)
+        return property_body(live)
 
     @patch("/{property_name:str}", opt=WRITE, responses=error_responses())
     async def update_property(
@@ -168,6 +173,7 @@ class PropertiesController(Controller):
         started = ctx.clock.now_ms()
         names = [item.name for item in data.inputs]
         found, missing = await admin.batch_read(ctx, names, data.archived)
+        found = await live_definitions(ctx.store, ctx.portal_id, ctx.object_type, found)
         errors = [_batch_error(admin.property_not_found(name)) for name in missing]
         body = _batch([property_body(d) for d in found], errors, started, ctx.clock.now_ms())
         return Response(body, status_code=207 if errors else HTTP_200_OK)
