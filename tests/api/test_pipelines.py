@@ -298,3 +298,156 @@ def test_a_pipeline_of_one_portal_is_unknown_in_another(
     pipeline = new_pipeline(portal_http, "Private", "Only")
     assert http.get(f"{DEALS}/{pipeline['id']}").status_code == 404
     assert pipeline["id"] not in [p["id"] for p in http.get(DEALS).json()["results"]]
+
+
+DEAL_OBJECTS = "/crm/v3/objects/deals"
+
+
+def _stage_ids(pipeline: dict[str, Any]) -> list[str]:
+    return [s["id"] for s in pipeline["stages"]]
+
+
+def test_a_deal_moves_through_a_custom_pipeline_with_history(portal_http: httpx.Client) -> None:
+    pipeline = new_pipeline(portal_http, "Moves", "First", "Second", "Third")
+    first, second, third = _stage_ids(pipeline)
+    body = {"properties": {"dealname": "mover", "pipeline": pipeline["id"], "dealstage": first}}
+    deal = portal_http.post(DEAL_OBJECTS, json=body).json()
+    for stage in (second, third):
+        moved = portal_http.patch(
+            f"{DEAL_OBJECTS}/{deal['id']}", json={"properties": {"dealstage": stage}}
+        )
+        assert moved.status_code == 200, moved.text
+    read = portal_http.get(
+        f"{DEAL_OBJECTS}/{deal['id']}", params={"propertiesWithHistory": "dealstage"}
+    ).json()
+    assert [h["value"] for h in read["propertiesWithHistory"]["dealstage"]] == [
+        third,
+        second,
+        first,
+    ]
+    assert read["properties"]["pipeline"] == pipeline["id"]
+
+
+def test_a_deal_without_a_pipeline_gets_the_default(portal_http: httpx.Client) -> None:
+    created = portal_http.post(
+        DEAL_OBJECTS, json={"properties": {"dealname": "plain", "dealstage": "qualifiedtobuy"}}
+    ).json()
+    assert created["properties"]["pipeline"] == "default"
+    bare = portal_http.post(DEAL_OBJECTS, json={"properties": {"dealname": "bare"}}).json()
+    assert bare["properties"]["pipeline"] == "default"
+
+
+def _mismatch(stage: str, allowed: list[str], name: str = "dealstage") -> str:
+    text = f"{stage} was not one of the allowed options: [{', '.join(allowed)}]"
+    return (
+        'Property values were not valid: [{"isValid":false,"message":"'
+        + text
+        + f'","error":"INVALID_OPTION","name":"{name}","localizedErrorMessage":"'
+        + text
+        + '","portalId":'
+    )
+
+
+def test_a_stage_of_another_pipeline_is_refused_on_create(portal_http: httpx.Client) -> None:
+    pipeline = new_pipeline(portal_http, "Elsewhere", "Here")
+    body = {"properties": {"dealname": "x", "pipeline": pipeline["id"], "dealstage": "closedwon"}}
+    response = portal_http.post(DEAL_OBJECTS, json=body)
+    assert response.status_code == 400
+    error = response.json()
+    assert error["message"].startswith(_mismatch("closedwon", _stage_ids(pipeline)))
+    assert error["errors"] == [
+        {
+            "message": f"closedwon was not one of the allowed options: [{_stage_ids(pipeline)[0]}]",
+            "code": "INVALID_OPTION",
+            "context": {"propertyName": ["dealstage"]},
+        }
+    ]
+
+
+def test_a_stage_of_another_pipeline_is_refused_on_update(portal_http: httpx.Client) -> None:
+    pipeline = new_pipeline(portal_http, "Kept apart", "Mine")
+    created = portal_http.post(
+        DEAL_OBJECTS, json={"properties": {"dealname": "y", "dealstage": "closedwon"}}
+    ).json()
+    path = f"{DEAL_OBJECTS}/{created['id']}"
+    moved = portal_http.patch(path, json={"properties": {"dealstage": _stage_ids(pipeline)[0]}})
+    assert moved.status_code == 400
+    allowed = [s for s, _, _ in DEAL_STAGES]
+    assert moved.json()["message"].startswith(_mismatch(_stage_ids(pipeline)[0], allowed))
+    switched = portal_http.patch(path, json={"properties": {"pipeline": pipeline["id"]}})
+    assert switched.status_code == 400
+    assert portal_http.get(path).json()["properties"]["dealstage"] == "closedwon"
+    both = {"pipeline": pipeline["id"], "dealstage": _stage_ids(pipeline)[0]}
+    assert portal_http.patch(path, json={"properties": both}).status_code == 200
+
+
+def test_batches_report_mismatched_stages_per_input(portal_http: httpx.Client) -> None:
+    pipeline = new_pipeline(portal_http, "Batched", "Only stage")
+    good = {"dealname": "ok", "pipeline": pipeline["id"], "dealstage": _stage_ids(pipeline)[0]}
+    bad = {"dealname": "bad", "pipeline": pipeline["id"], "dealstage": "closedlost"}
+    inputs = [
+        {"properties": good, "objectWriteTraceId": "t1"},
+        {"properties": bad, "objectWriteTraceId": "t2"},
+    ]
+    response = portal_http.post(f"{DEAL_OBJECTS}/batch/create", json={"inputs": inputs})
+    assert response.status_code == 207, response.text
+    body = response.json()
+    assert [r["properties"]["dealname"] for r in body["results"]] == ["ok"]
+    (error,) = body["errors"]
+    assert error["context"] == {"objectWriteTraceId": ["t2"]}
+    assert error["message"].startswith(_mismatch("closedlost", _stage_ids(pipeline)))
+    deal_id = body["results"][0]["id"]
+    update = [{"id": deal_id, "properties": {"dealstage": "closedwon"}, "objectWriteTraceId": "u"}]
+    updated = portal_http.post(f"{DEAL_OBJECTS}/batch/update", json={"inputs": update})
+    assert updated.status_code == 207
+    assert updated.json()["errors"][0]["message"].startswith(
+        _mismatch("closedwon", _stage_ids(pipeline))
+    )
+    untraced = [{"id": deal_id, "properties": {"dealstage": "closedwon"}}]
+    whole = portal_http.post(f"{DEAL_OBJECTS}/batch/update", json={"inputs": untraced})
+    assert whole.status_code == 400
+
+
+def test_tickets_follow_their_pipelines(portal_http: httpx.Client) -> None:
+    pipeline = new_pipeline(portal_http, "Escalations", "Raised", path=TICKETS)
+    tickets = "/crm/v3/objects/tickets"
+    plain = portal_http.post(
+        tickets, json={"properties": {"subject": "a", "hs_pipeline_stage": "1"}}
+    )
+    assert plain.status_code == 201, plain.text
+    assert plain.json()["properties"]["hs_pipeline"] == "0"
+    wrong = {"subject": "b", "hs_pipeline": pipeline["id"], "hs_pipeline_stage": "1"}
+    refused = portal_http.post(tickets, json={"properties": wrong})
+    assert refused.status_code == 400
+    assert refused.json()["message"].startswith(
+        _mismatch("1", _stage_ids(pipeline), "hs_pipeline_stage")
+    )
+
+
+def test_the_properties_api_lists_live_stages_as_options(portal_http: httpx.Client) -> None:
+    pipeline = new_pipeline(portal_http, "Optioned", "Opt A", "Opt B")
+    stage = portal_http.get("/crm/v3/properties/deals/dealstage").json()
+    values = [o["value"] for o in stage["options"]]
+    assert set(_stage_ids(pipeline)) <= set(values)
+    assert values[:7] == [s for s, _, _ in DEAL_STAGES]
+    option = next(o for o in stage["options"] if o["value"] == _stage_ids(pipeline)[1])
+    assert (option["label"], option["displayOrder"]) == ("Opt B", 1)
+    piped = portal_http.get("/crm/v3/properties/deals/pipeline").json()
+    assert pipeline["id"] in [o["value"] for o in piped["options"]]
+    ticket_stage = portal_http.get("/crm/v3/properties/tickets/hs_pipeline_stage").json()
+    assert [o["value"] for o in ticket_stage["options"]][:4] == ["1", "2", "3", "4"]
+
+
+def test_deals_are_found_and_sorted_by_stage(portal_http: httpx.Client) -> None:
+    pipeline = new_pipeline(portal_http, "Searched", "S1")
+    stage = _stage_ids(pipeline)[0]
+    body = {"properties": {"dealname": "findme", "pipeline": pipeline["id"], "dealstage": stage}}
+    created = portal_http.post(DEAL_OBJECTS, json=body).json()
+    query = {
+        "filterGroups": [
+            {"filters": [{"propertyName": "dealstage", "operator": "EQ", "value": stage}]}
+        ],
+        "sorts": [{"propertyName": "dealstage", "direction": "ASCENDING"}],
+    }
+    found = portal_http.post(f"{DEAL_OBJECTS}/search", json=query).json()
+    assert [r["id"] for r in found["results"]] == [created["id"]]
