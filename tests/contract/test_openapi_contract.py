@@ -136,8 +136,15 @@ def hubspot_data(crm: httpx.Client) -> dict[str, list[str]]:
     assert created.status_code == 201, created.text
     linked = crm.put(f"/crm/v4/objects/calls/{calls[0]}/associations/default/contacts/{contact_id}")
     assert linked.status_code == 200, linked.text
+    stage = {"label": "Fuzzed", "displayOrder": 0, "metadata": {"probability": 0.5}}
+    pipeline = crm.post(
+        "/crm/v3/pipelines/deals", json={"label": "Fuzz", "displayOrder": 1, "stages": [stage]}
+    )
+    assert pipeline.status_code == 201, pipeline.text
     return {
-        "path.object_type": ["calls"],
+        "path.object_type": ["calls", "deals"],
+        "path.pipeline_id": ["default", pipeline.json()["id"]],
+        "path.stage_id": ["appointmentscheduled", pipeline.json()["stages"][0]["id"]],
         "path.object_id": calls,
         "path.to_object_type": ["contacts"],
         "path.to_object_id": [contact_id],
