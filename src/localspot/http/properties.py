@@ -9,10 +9,10 @@ from litestar.datastructures import State
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from localspot.crm import property_admin as admin
-from localspot.crm.pipeline_properties import live_definitions
 from localspot.crm import property_groups as group_admin
 from localspot.crm.errors import HubSpotError
 from localspot.crm.model import PropertyGroup
+from localspot.crm.pipeline_properties import live_definitions
 from localspot.crm.property_types import format_datetime
 from localspot.http.objects import crm_context
 from localspot.http.openapi_specs import error_responses, multi_status
