@@ -55,6 +55,8 @@ def json_endpoints(spot: AdminServer, portal_id: int) -> list[tuple[str, str]]:
         "property_name": "firstname",
         "group_name": "contactinformation",
         "portal_id": str(portal_id),
+        "pipeline_id": "default",
+        "stage_id": "appointmentscheduled",
     }
     documents = [
         spot.admin.get(url).json() for url in ("/openapi.json", "/_localspot/openapi.json")

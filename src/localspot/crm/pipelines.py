@@ -41,7 +41,10 @@ async def _all(ctx: Ctx) -> Sequence[Pipeline]:
 
 
 async def list_pipelines(ctx: Ctx) -> list[Pipeline]:
-    return [p for p in await _all(ctx) if not p.archived]
+    """Live pipelines by display order, then label (sorted here: the databases collate
+    labels differently)."""
+    live = [p for p in await _all(ctx) if not p.archived]
+    return sorted(live, key=lambda p: (p.display_order, p.label))
 
 
 def _find(pipelines: Sequence[Pipeline], pipeline_id: str, *, archived: bool = False) -> Pipeline:
