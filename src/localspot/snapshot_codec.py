@@ -17,6 +17,7 @@ from localspot.crm.errors import ValidationError
 from localspot.crm.model import HistoryEntry, PropertyDefinition, PropertyGroup, PropertyOption
 from localspot.crm.owners_storage import Owner
 from localspot.crm.portal_admin_storage import PortalDump, RecordDump
+from localspot.crm.teams_storage import Membership, Team
 from localspot.wire import admin as w
 
 
@@ -67,6 +68,14 @@ def to_snapshot(dump: PortalDump) -> w.PortalSnapshot:
         owners=[
             w.SnapshotOwner(**{f: getattr(o, f) for f in w.SnapshotOwner.__struct_fields__})
             for o in sorted(dump.owners, key=lambda o: o.id)
+        ],
+        teams=[
+            w.SnapshotTeam(t.id, t.name, t.created_at, t.updated_at, t.archived)
+            for t in sorted(dump.teams, key=lambda t: t.id)
+        ],
+        team_members=[
+            w.SnapshotTeamMember(m.owner_id, m.team_id, m.primary)
+            for m in sorted(dump.team_members, key=lambda m: (m.team_id, m.owner_id))
         ],
     )
 
@@ -135,6 +144,12 @@ def from_snapshot(snapshot: w.PortalSnapshot) -> PortalDump:
         owners=tuple(
             Owner(**{f: getattr(o, f) for f in w.SnapshotOwner.__struct_fields__})
             for o in snapshot.owners
+        ),
+        teams=tuple(
+            Team(t.id, t.name, t.created_at, t.updated_at, t.archived) for t in snapshot.teams
+        ),
+        team_members=tuple(
+            Membership(m.owner_id, m.team_id, m.primary) for m in snapshot.team_members
         ),
         id_seed=sequence.seed if sequence else None,
         next_id_position=sequence.next_position if sequence else 1,

@@ -15,15 +15,16 @@ from localspot.clock import Clock
 from localspot.crm import batch_rules
 from localspot.crm.definitions_storage import DefinitionsStorage
 from localspot.crm.model import ObjectType, Principal
+from localspot.crm.owners_storage import OwnerIdsStorage
 from localspot.crm.properties import Definitions
 from localspot.crm.records_storage import RecordsStorage
 
 StoreT_co = TypeVar("StoreT_co", covariant=True)
 
 
-class RecordUseCaseStorage(DefinitionsStorage, RecordsStorage, Protocol):
+class RecordUseCaseStorage(DefinitionsStorage, RecordsStorage, OwnerIdsStorage, Protocol):
     """What the record use cases (reads, writes, creates, upserts) use: the definitions to
-    check against, and the records."""
+    check against, the records, and which owner ids are live (owner-typed properties)."""
 
 
 @dataclass(frozen=True, slots=True)

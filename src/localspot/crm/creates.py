@@ -9,6 +9,7 @@ from localspot.crm.context import CrmContext, RecordUseCaseStorage
 from localspot.crm.errors import Conflict
 from localspot.crm.links_storage import LinkTarget
 from localspot.crm.model import BatchOutcome, CreateInput, PropertyProblem, Record
+from localspot.crm.owner_properties import add_owner_problems
 from localspot.crm.properties import (
     Definitions,
     check_values,
@@ -42,7 +43,8 @@ async def create_one(
     ctx: CrmContext[RecordUseCaseStorage], item: CreateInput
 ) -> tuple[Record, tuple[str, ...]]:
     definitions = await load_definitions(ctx.store, ctx.portal_id, ctx.object_type)
-    values, problems = _check_create(definitions, item)
+    checked = [_check_create(definitions, item)]
+    ((values, problems),) = await add_owner_problems(ctx.store, ctx.portal_id, definitions, checked)
     if problems:
         raise invalid_values_error(problems, ctx.portal_id)
     (links,) = await associations.inline_targets(ctx, [item.associations])
@@ -61,6 +63,7 @@ async def batch_create(
     batch_rules.check_batch_size(len(inputs), ctx.max_batch_inputs)
     definitions = await load_definitions(ctx.store, ctx.portal_id, ctx.object_type)
     checked = [_check_create(definitions, item) for item in inputs]
+    checked = await add_owner_problems(ctx.store, ctx.portal_id, definitions, checked)
     traces = [item.object_write_trace_id for item in inputs]
     errors = batch_rules.input_errors([p for _, p in checked], traces, ctx.portal_id)
     valid = [(i, values) for i, (values, problems) in enumerate(checked) if not problems]

@@ -13,6 +13,7 @@ from typing import Protocol
 from localspot.crm.model import HistoryEntry, PropertyDefinition, PropertyGroup
 from localspot.crm.owners_storage import Owner
 from localspot.crm.records_storage import InsertResult, NewRecord
+from localspot.crm.teams_storage import Membership, Team
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,9 @@ class PortalDump:
     associations: tuple[AssociationRow, ...] = ()
     owners: tuple[Owner, ...] = ()
     """Archived ones included, ids and userIds kept."""
+    teams: tuple[Team, ...] = ()
+    """Archived ones included, ids kept."""
+    team_members: tuple[Membership, ...] = ()
     id_seed: int | None = None
     next_id_position: int = 1
     """Where the seeded id sequence continues (see ``set_id_seed``)."""
@@ -64,7 +68,7 @@ class RestoreResult:
 
 class PortalAdminStorage(Protocol):
     async def reset_portal(self, portal_id: int, *, keep_custom_properties: bool) -> bool:
-        """Remove every record, history row, unique value, association and owner of the
+        """Remove every record, history row, unique value, association, owner and team of the
         portal (and its custom properties and groups unless kept); False when there is no
         such portal."""
         ...

@@ -3,7 +3,7 @@
 Use cases never ask for this: each asks for the roles it uses, defined beside it with the
 value types that cross them (``accounts_storage``, ``definitions_storage``,
 ``records_storage``, ``search_storage``, ``links_storage``, ``portal_admin_storage``,
-``owners_storage``). A new capability adds a role of its own and one line here.
+``owners_storage``, ``teams_storage``). A new capability adds a role of its own and one line here.
 
 Rules every implementation of every role keeps:
 
@@ -27,6 +27,7 @@ from localspot.crm.owners_storage import OwnersStorage
 from localspot.crm.portal_admin_storage import PortalAdminStorage
 from localspot.crm.records_storage import RecordsStorage
 from localspot.crm.search_storage import SearchIndexStorage
+from localspot.crm.teams_storage import TeamsStorage
 
 
 class StoreRejected(Exception):
@@ -42,6 +43,7 @@ class Store(
     LinksStorage,
     PortalAdminStorage,
     OwnersStorage,
+    TeamsStorage,
     Protocol,
 ):
     async def close(self) -> None: ...

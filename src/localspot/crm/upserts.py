@@ -9,6 +9,7 @@ from localspot.crm import batch_rules
 from localspot.crm.context import CrmContext, RecordUseCaseStorage
 from localspot.crm.errors import ValidationError
 from localspot.crm.model import BatchOutcome, PropertyProblem, UpdateInput
+from localspot.crm.owner_properties import add_owner_problems
 from localspot.crm.properties import (
     Definitions,
     check_values,
@@ -51,6 +52,7 @@ async def batch_upsert(
         ctx.portal_id, ctx.object_type.type_id, name, [item.id for item in inputs]
     )
     checked = [_check(definitions, item, name, item.id in holders) for item in inputs]
+    checked = await add_owner_problems(ctx.store, ctx.portal_id, definitions, checked)
     traces = [item.object_write_trace_id for item in inputs]
     errors = batch_rules.input_errors([p for _, p in checked], traces, ctx.portal_id)
     valid = [i for i, (_, problems) in enumerate(checked) if not problems]

@@ -14,6 +14,7 @@ from localspot.crm import batch_rules
 from localspot.crm.context import CrmContext, RecordUseCaseStorage, resolve_ids
 from localspot.crm.errors import Conflict, ObjectNotFound
 from localspot.crm.model import BatchOutcome, InputError, Record, UpdateInput
+from localspot.crm.owner_properties import add_owner_problems
 from localspot.crm.properties import (
     Definitions,
     check_values,
@@ -32,10 +33,11 @@ class _Planned:
     values: dict[str, str]
 
 
-def _plan(
+async def _plan(
     ctx: CrmContext[RecordUseCaseStorage], definitions: Definitions, inputs: Sequence[UpdateInput]
 ) -> tuple[list[_Planned], list[InputError]]:
     checked = [check_values(definitions, item.properties) for item in inputs]
+    checked = await add_owner_problems(ctx.store, ctx.portal_id, definitions, checked)
     traces = [item.object_write_trace_id for item in inputs]
     errors = batch_rules.input_errors([p for _, p in checked], traces, ctx.portal_id)
     planned = [
@@ -65,7 +67,7 @@ async def batch_update(
     definitions = await load_definitions(ctx.store, ctx.portal_id, ctx.object_type)
     keys = [(item.id_property, item.id) for item in inputs]
     record_ids = dict(zip(keys, await resolve_ids(ctx, definitions, keys), strict=True))
-    planned, errors = _plan(ctx, definitions, inputs)
+    planned, errors = await _plan(ctx, definitions, inputs)
     resolved = [(p, record_ids[(p.source.id_property, p.source.id)]) for p in planned]
     batch_rules.reject_duplicates(str(object_id) for _, object_id in resolved if object_id)
     changes = [_change(definitions, object_id, p) for p, object_id in resolved if object_id]
@@ -113,7 +115,10 @@ async def update_one(
     """PATCH: a bad value is a 400, an unknown id a 404, a taken unique value a 409."""
     definitions = await load_definitions(ctx.store, ctx.portal_id, ctx.object_type)
     (record_id,) = await resolve_ids(ctx, definitions, [(id_property, object_id)])
-    normalised, problems = check_values(definitions, values)
+    checked = [check_values(definitions, values)]
+    ((normalised, problems),) = await add_owner_problems(
+        ctx.store, ctx.portal_id, definitions, checked
+    )
     if problems:
         raise invalid_values_error(problems, ctx.portal_id)
     if record_id is None:

@@ -12,6 +12,7 @@ from localspot.crm import property_admin as admin
 from localspot.crm import property_groups as group_admin
 from localspot.crm.errors import HubSpotError
 from localspot.crm.model import PropertyGroup
+from localspot.crm.owner_properties import with_owner_options
 from localspot.crm.property_types import format_datetime
 from localspot.http.objects import crm_context
 from localspot.http.openapi_specs import error_responses, multi_status
@@ -57,7 +58,10 @@ class PropertiesController(Controller):
     async def list_properties(
         self, request: Request[Any, Any, State], object_type: str, archived: bool = False
     ) -> w.CollectionResponsePropertyNoPaging:
-        found = await admin.list_properties(crm_context(request, object_type), archived)
+        ctx = crm_context(request, object_type)
+        found = await with_owner_options(
+            ctx.store, ctx.portal_id, await admin.list_properties(ctx, archived)
+        )
         return w.CollectionResponsePropertyNoPaging([property_body(d) for d in found])
 
     @post("/", opt=WRITE, status_code=HTTP_201_CREATED, responses=error_responses())
@@ -121,7 +125,9 @@ class PropertiesController(Controller):
         archived: bool = False,
     ) -> w.Property:
         ctx = crm_context(request, object_type)
-        return property_body(await admin.get_property(ctx, property_name, archived))
+        found = await admin.get_property(ctx, property_name, archived)
+        (shown,) = await with_owner_options(ctx.store, ctx.portal_id, [found])
+        return property_body(shown)
 
     @patch("/{property_name:str}", opt=WRITE, responses=error_responses())
     async def update_property(
@@ -168,6 +174,7 @@ class PropertiesController(Controller):
         started = ctx.clock.now_ms()
         names = [item.name for item in data.inputs]
         found, missing = await admin.batch_read(ctx, names, data.archived)
+        found = await with_owner_options(ctx.store, ctx.portal_id, found)
         errors = [_batch_error(admin.property_not_found(name)) for name in missing]
         body = _batch([property_body(d) for d in found], errors, started, ctx.clock.now_ms())
         return Response(body, status_code=207 if errors else HTTP_200_OK)

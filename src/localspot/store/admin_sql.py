@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Table, delete, insert, select, update
 from localspot.crm.model import HistoryEntry, PropertyGroup, Record
 from localspot.crm.portal_admin_storage import AssociationRow, PortalDump, RecordDump
 from localspot.crm.records_storage import NewRecord, UniqueClash
-from localspot.store import definition_codec, owners_sql
+from localspot.store import definition_codec, owners_sql, teams_sql
 from localspot.store.bulk import HistoryRow, json_map, run_many, write_history
 from localspot.store.dialect import dialect_of
 from localspot.store.id_sequences import SEEDED_BASE, taken
@@ -27,6 +27,7 @@ from localspot.store.schema import (
     index_queue,
     metadata,
     objects,
+    owner_teams,
     owners,
     portals,
     properties,
@@ -34,6 +35,7 @@ from localspot.store.schema import (
     property_history,
     property_index,
     property_tokens,
+    teams,
     unique_values,
 )
 from localspot.store.search_index import enqueue
@@ -69,7 +71,7 @@ def reset_portal(conn: Connection, portal_id: int, *, keep_custom_properties: bo
         return False
     for by_object in (property_history, property_index, property_tokens):
         conn.execute(delete(by_object).where(by_object.c.object_id.in_(_owned_ids(portal_id))))
-    tables = [unique_values, index_queue, objects, owners]
+    tables = [unique_values, index_queue, objects, owners, teams, owner_teams]
     extra = associations_table()
     tables += [extra] if extra is not None else []
     tables += [] if keep_custom_properties else [properties, property_groups]
@@ -175,6 +177,8 @@ def dump_portal(conn: Connection, portal_id: int) -> PortalDump | None:
         ),
         associations=_associations_of(conn, portal_id),
         owners=tuple(owners_sql.all_owners(conn, portal_id)),
+        teams=tuple(teams_sql.all_teams(conn, portal_id)),
+        team_members=tuple(teams_sql.memberships(conn, portal_id)),
         id_seed=seeded.seed if seeded else None,
         next_id_position=seeded.next_position if seeded else 1,
     )
@@ -278,6 +282,8 @@ def restore_portal(conn: Connection, portal_id: int, dump: PortalDump) -> frozen
     _write_lookups(conn, portal_id, dump.records)
     _write_associations(conn, portal_id, dump.associations)
     owners_sql.write_owners(conn, portal_id, dump.owners)
+    teams_sql.write_teams(conn, portal_id, dump.teams)
+    teams_sql.write_memberships(conn, portal_id, dump.team_members)
     set_id_seed(conn, portal_id, dump.id_seed)
     if dump.id_seed is not None:
         run_many(
