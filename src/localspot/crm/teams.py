@@ -29,11 +29,11 @@ def team_name(name: str) -> str:
         raise ValidationError("A team needs a name", context={"name": [name]})
     if any(c < " " or c == "\x7f" for c in text):
         raise ValidationError(
-            "A team name cannot hold control characters", context={"name": [text]}
+            "A team name cannot hold control characters", context={"name": [name]}
         )
     if len(text) > MAX_NAME:
         raise ValidationError(
-            f"A team name is at most {MAX_NAME} characters", context={"name": [text]}
+            f"A team name is at most {MAX_NAME} characters", context={"name": [name]}
         )
     return text
 
@@ -49,7 +49,7 @@ async def create(store: TeamsStorage, portal_id: int, name: str, at: int) -> Tea
     if not created.portal_found:
         raise portal_not_found(portal_id)
     if created.team is None:
-        raise Conflict(f"A team named {text} already exists", context={"name": [text]})
+        raise Conflict(f"A team named {text} already exists", context={"name": [name]})
     return created.team
 
 
