@@ -1,7 +1,7 @@
 """Owner-typed properties: ``hubspot_owner_id`` and every other property whose definition
 says ``"referencedObjectType": "OWNER"`` (built-in or custom).
 
-A value must be the id of one of the portal's live owners (hubspot-behaviour §16.4); ``""``
+A value must be the id of one of the portal's live owners (hubspot-behaviour §10.3); ``""``
 clears. The record use cases hand their checked inputs here once per request: every owner
 id the inputs name is looked up in one query, and none is made when no input sets an owner
 property. The properties API shows the live owners as these properties' options.

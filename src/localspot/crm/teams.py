@@ -2,7 +2,7 @@
 
 HubSpot makes teams in its settings pages and has no public API for them, so the operator
 side (CLI, admin API, pytest plugin) manages them through these use cases. An owner may be
-on several teams, one of them its primary team (hubspot-behaviour §16.2).
+on several teams, one of them its primary team (hubspot-behaviour §10.2).
 """
 
 from __future__ import annotations
