@@ -95,3 +95,29 @@ def test_export_and_import_carry_teams(database_url: str, tmp_path: Path) -> Non
         ["1", "West", "live", "1*"],
         ["2", "Gone", "archived", "-"],
     ]
+
+
+def test_csv_import_refuses_owner_ids_that_are_not_live_owners(
+    database_url: str, tmp_path: Path
+) -> None:
+    run_cli(database_url, "owners", "create", "--email", "a@x.io")
+    run_cli(database_url, "owners", "create", "--email", "b@x.io")
+    run_cli(database_url, "owners", "archive", "2")
+    rows = tmp_path / "calls.csv"
+    rows.write_text(
+        "hs_timestamp,hubspot_owner_id\n"
+        "2026-01-01T10:00:00Z,1\n"
+        "2026-01-01T10:00:00Z,2\n"
+        "2026-01-01T10:00:00Z,77\n"
+    )
+    problems = [line for line in fails(database_url, "import", str(rows)).splitlines()]
+    assert [line for line in problems if line.startswith("row ")] == [
+        "row 3: INVALID_OWNER_ID hubspot_owner_id: 2 is not a valid owner id",
+        "row 4: INVALID_OWNER_ID hubspot_owner_id: 77 is not a valid owner id",
+    ]
+    rows.write_text("hs_timestamp,hubspot_owner_id\n2026-01-01T10:00:00Z,1\n")
+    env = {**os.environ, "LOCALSPOT_DATABASE_URL": database_url}
+    done = subprocess.run(
+        localspot_command("import", str(rows)), env=env, capture_output=True, text=True, check=True
+    )
+    assert "imported 1 calls" in done.stderr
