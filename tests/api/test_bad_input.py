@@ -55,6 +55,7 @@ def json_endpoints(spot: AdminServer, portal_id: int) -> list[tuple[str, str]]:
         "property_name": "firstname",
         "group_name": "contactinformation",
         "portal_id": str(portal_id),
+        "team_id": "1",
     }
     documents = [
         spot.admin.get(url).json() for url in ("/openapi.json", "/_localspot/openapi.json")
