@@ -1,6 +1,6 @@
 """``localspot owners create|list|archive``: HubSpot has no API to create owners (they are
-the portal's users), so the operator makes them here. Registered by ``cli.py``; flags → one
-use case of ``crm/owners.py``."""
+the portal's users), so the operator makes them here (``create --team`` also puts the owner
+on a team). Registered by ``cli.py``; flags → one use case of ``crm/owners.py``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import typer
 
 from localspot.cli_data import DatabaseUrl, Portal, with_store
 from localspot.clock import SystemClock
-from localspot.crm import accounts, owners
+from localspot.crm import accounts, owners, teams
 from localspot.crm.owners_storage import Owner
 from localspot.crm.property_types import format_datetime
 from localspot.crm.storage import Store
@@ -34,6 +34,9 @@ def create(
     email: Annotated[str, typer.Option(help="The owner's email (unique among live owners).")],
     first_name: Annotated[str, typer.Option(help="First name.")] = "",
     last_name: Annotated[str, typer.Option(help="Last name.")] = "",
+    team: Annotated[
+        int | None, typer.Option(help="Put the owner on this team (its primary team).")
+    ] = None,
     portal: Portal = None,
     database_url: DatabaseUrl = None,
 ) -> None:
@@ -41,8 +44,15 @@ def create(
 
     async def work(store: Store) -> Owner:
         portal_id = await accounts.portal_or_default(store, portal)
+        if team is not None and not any(
+            t.id == team and not t.archived for t in await teams.all_of(store, portal_id)
+        ):
+            raise teams.team_not_found(team)  # before the owner is made: nothing half-done
         now = SystemClock().now_ms()
-        return await owners.create(store, portal_id, email, now, first_name, last_name)
+        owner = await owners.create(store, portal_id, email, now, first_name, last_name)
+        if team is not None:
+            await teams.add_owner(store, portal_id, team, owner.id, True)
+        return owner
 
     owner = with_store(database_url, work)
     typer.echo(f"userId {owner.user_id}, {owner.email}", err=True)

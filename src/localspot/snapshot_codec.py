@@ -18,6 +18,7 @@ from localspot.crm.model import HistoryEntry, PropertyDefinition, PropertyGroup,
 from localspot.crm.owners_storage import Owner
 from localspot.crm.pipelines_storage import Pipeline, Stage
 from localspot.crm.portal_admin_storage import PortalDump, RecordDump
+from localspot.crm.teams_storage import Membership, Team
 from localspot.wire import admin as w
 
 
@@ -71,6 +72,14 @@ def to_snapshot(dump: PortalDump) -> w.PortalSnapshot:
         ],
         pipelines=[
             _pipeline(t, p) for t, p in sorted(dump.pipelines, key=lambda i: (i[0], i[1].id or ""))
+        ],
+        teams=[
+            w.SnapshotTeam(t.id, t.name, t.created_at, t.updated_at, t.archived)
+            for t in sorted(dump.teams, key=lambda t: t.id)
+        ],
+        team_members=[
+            w.SnapshotTeamMember(m.owner_id, m.team_id, m.primary)
+            for m in sorted(dump.team_members, key=lambda m: (m.team_id, m.owner_id))
         ],
     )
 
@@ -192,6 +201,12 @@ def from_snapshot(snapshot: w.PortalSnapshot) -> PortalDump:
             for o in snapshot.owners
         ),
         pipelines=_pipelines(snapshot.pipelines),
+        teams=tuple(
+            Team(t.id, t.name, t.created_at, t.updated_at, t.archived) for t in snapshot.teams
+        ),
+        team_members=tuple(
+            Membership(m.owner_id, m.team_id, m.primary) for m in snapshot.team_members
+        ),
         id_seed=sequence.seed if sequence else None,
         next_id_position=sequence.next_position if sequence else 1,
     )

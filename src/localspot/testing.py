@@ -4,9 +4,9 @@ against a real localspot server.
 - ``localspot_server`` (session): ``localspot serve`` on a free loopback port, with a fresh
   SQLite database for the session and its own admin token;
 - ``localspot`` (function): a portal reset before each test (records, custom properties,
-  owners, fault rules, journal, seeded ids, the clock), with ``base_url``, ``token``, a
+  owners, teams, fault rules, journal, seeded ids, the clock), with ``base_url``, ``token``, a
   ready ``hubspot.Client`` (``.client``) and helpers: ``.faults``, ``.time``, ``.journal``,
-  ``.owners``, ``.snapshot()``, ``.restore()``.
+  ``.owners``, ``.teams``, ``.snapshot()``, ``.restore()``.
 
 Fixture names are prefixed, so a project's own ``server`` or ``http`` fixtures are left
 alone. Importing this module starts nothing.
@@ -230,6 +230,43 @@ class Owners:
 
 
 @dataclass
+class Teams:
+    """The portal's teams: HubSpot has no public API for them, so a test makes them here and
+    sees them on each owner's ``teams`` in ``/crm/v3/owners``. Teams are dicts as the admin
+    API returns them (``members``: ``ownerId`` and ``primary``)."""
+
+    admin: httpx.Client
+    portal_id: int
+
+    def create(self, name: str) -> dict[str, Any]:
+        url = f"/portals/{self.portal_id}/teams"
+        created: dict[str, Any] = _checked(self.admin.post(url, json={"name": name})).json()
+        return created
+
+    def list(self) -> list[dict[str, Any]]:
+        """Every team, archived ones too, by id, with its members."""
+        url = f"/portals/{self.portal_id}/teams"
+        found: list[dict[str, Any]] = _checked(self.admin.get(url)).json()["results"]
+        return found
+
+    def archive(self, team_id: int | str) -> None:
+        _checked(self.admin.post(f"/portals/{self.portal_id}/teams/{team_id}/archive"))
+
+    def add_owner(
+        self, team_id: int | str, owner_id: int | str, *, primary: bool | None = None
+    ) -> None:
+        """Put an owner on a team; ``primary`` None: primary when it is the owner's first."""
+        body: dict[str, Any] = {"ownerId": int(owner_id)}
+        if primary is not None:
+            body["primary"] = primary
+        _checked(self.admin.post(f"/portals/{self.portal_id}/teams/{team_id}/owners", json=body))
+
+    def remove_owner(self, team_id: int | str, owner_id: int | str) -> None:
+        url = f"/portals/{self.portal_id}/teams/{team_id}/owners/{owner_id}"
+        _checked(self.admin.delete(url))
+
+
+@dataclass
 class LocalSpot:
     """One test's view of its portal on the session's server."""
 
@@ -241,6 +278,7 @@ class LocalSpot:
     time: TimeControl = field(init=False)
     journal: Journal = field(init=False)
     owners: Owners = field(init=False)
+    teams: Teams = field(init=False)
     _client: Any = field(default=None, init=False)
 
     def __post_init__(self) -> None:
@@ -248,6 +286,7 @@ class LocalSpot:
         self.time = TimeControl(self.admin)
         self.journal = Journal(self.admin, self.portal_id)
         self.owners = Owners(self.admin, self.portal_id)
+        self.teams = Teams(self.admin, self.portal_id)
 
     @property
     def client(self) -> Any:

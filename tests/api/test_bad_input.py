@@ -57,6 +57,7 @@ def json_endpoints(spot: AdminServer, portal_id: int) -> list[tuple[str, str]]:
         "portal_id": str(portal_id),
         "pipeline_id": "default",
         "stage_id": "appointmentscheduled",
+        "team_id": "1",
     }
     documents = [
         spot.admin.get(url).json() for url in ("/openapi.json", "/_localspot/openapi.json")

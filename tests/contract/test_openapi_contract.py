@@ -159,9 +159,18 @@ def hubspot_data(crm: httpx.Client) -> dict[str, list[str]]:
 
 
 def admin_data(spot: AdminServer) -> dict[str, list[Any]]:
-    """A portal of the admin run's own, with a record and a fault rule in it."""
+    """A portal of the admin run's own, with a record, a fault rule, an owner and a team."""
     portal_id, crm = spot.new_portal()
     create_calls(crm, 1)
+    owner = spot.admin.post(f"/_localspot/portals/{portal_id}/owners", json={"email": "f@z.io"})
+    assert owner.status_code == 201, owner.text
+    team = spot.admin.post(f"/_localspot/portals/{portal_id}/teams", json={"name": "Fuzz"})
+    assert team.status_code == 201, team.text
+    owner_id, team_id = int(owner.json()["id"]), int(team.json()["id"])
+    joined = spot.admin.post(
+        f"/_localspot/portals/{portal_id}/teams/{team_id}/owners", json={"ownerId": owner_id}
+    )
+    assert joined.status_code == 204, joined.text
     rule = spot.admin.post(
         f"/_localspot/portals/{portal_id}/faults", json={"status": 503, "path": "/nowhere"}
     )
@@ -169,6 +178,9 @@ def admin_data(spot: AdminServer) -> dict[str, list[Any]]:
     return {
         "path.portal_id": [portal_id],
         "path.rule_id": [rule.json()["id"]],
+        "path.owner_id": [owner_id],
+        "path.team_id": [team_id],
+        "body.ownerId": [owner_id],
         "body.status": [429, 503],
         "body.policy": ["DAILY"],
         "body.latencyMs": [0, 5],

@@ -15,6 +15,7 @@ from localspot.clock import Clock
 from localspot.crm import batch_rules
 from localspot.crm.definitions_storage import DefinitionsStorage
 from localspot.crm.model import ObjectType, Principal
+from localspot.crm.owners_storage import OwnerIdsStorage
 from localspot.crm.pipelines_storage import PipelinesStorage
 from localspot.crm.properties import Definitions
 from localspot.crm.records_storage import RecordsStorage
@@ -22,9 +23,12 @@ from localspot.crm.records_storage import RecordsStorage
 StoreT_co = TypeVar("StoreT_co", covariant=True)
 
 
-class RecordUseCaseStorage(DefinitionsStorage, RecordsStorage, PipelinesStorage, Protocol):
+class RecordUseCaseStorage(
+    DefinitionsStorage, RecordsStorage, PipelinesStorage, OwnerIdsStorage, Protocol
+):
     """What the record use cases (reads, writes, creates, upserts) use: the definitions to
-    check against, the records, and the pipelines that stage values must belong to."""
+    check against, the records, the pipelines that stage values must belong to, and which
+    owner ids are live (owner-typed properties)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from localspot.crm.context import CrmContext, RecordUseCaseStorage
 from localspot.crm.errors import Conflict
 from localspot.crm.links_storage import LinkTarget
 from localspot.crm.model import BatchOutcome, CreateInput, PropertyProblem, Record
+from localspot.crm.owner_properties import add_owner_problems
 from localspot.crm.properties import (
     Definitions,
     invalid_values_error,
@@ -44,7 +45,8 @@ async def create_one(
     check = await pipeline_properties.prepare(
         ctx.store, ctx.portal_id, definitions, [item.properties], creating=True
     )
-    values, problems = _check_create(check, item)
+    checked = [_check_create(check, item)]
+    ((values, problems),) = await add_owner_problems(ctx.store, ctx.portal_id, definitions, checked)
     if problems:
         raise invalid_values_error(problems, ctx.portal_id)
     (links,) = await associations.inline_targets(ctx, [item.associations])
@@ -66,6 +68,7 @@ async def batch_create(
         ctx.store, ctx.portal_id, definitions, [i.properties for i in inputs], creating=True
     )
     checked = [_check_create(check, item) for item in inputs]
+    checked = await add_owner_problems(ctx.store, ctx.portal_id, definitions, checked)
     traces = [item.object_write_trace_id for item in inputs]
     errors = batch_rules.input_errors([p for _, p in checked], traces, ctx.portal_id)
     valid = [(i, values) for i, (values, problems) in enumerate(checked) if not problems]

@@ -15,6 +15,8 @@ from typing import Protocol
 from localspot.crm.batch_rules import clash_message
 from localspot.crm.definitions_storage import DefinitionsStorage
 from localspot.crm.model import ObjectType
+from localspot.crm.owner_properties import add_owner_problems
+from localspot.crm.owners_storage import OwnerIdsStorage
 from localspot.crm.portal_admin_storage import PortalAdminStorage
 from localspot.crm.properties import Definitions, check_values, load_definitions, missing_required
 from localspot.crm.records_storage import NewRecord, RecordsStorage
@@ -23,9 +25,11 @@ LOOKUP_CHUNK = 1000
 """Values per unique-index lookup: far below either database's parameter limit."""
 
 
-class ImportStorage(DefinitionsStorage, RecordsStorage, PortalAdminStorage, Protocol):
+class ImportStorage(
+    DefinitionsStorage, RecordsStorage, OwnerIdsStorage, PortalAdminStorage, Protocol
+):
     """What an import uses: definitions to check rows against, unique values already held,
-    and the all-or-nothing bulk write."""
+    the live owner ids, and the all-or-nothing bulk write."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +111,22 @@ async def _held_unique(
     return problems
 
 
+async def _owner_problems(
+    store: OwnerIdsStorage,
+    portal_id: int,
+    definitions: Definitions,
+    rows: Sequence[tuple[int, NewRecord]],
+) -> list[RowProblem]:
+    """Owner-typed cells must name live owners of the portal (one lookup for the file)."""
+    checked = [(dict(record.properties), ()) for _, record in rows]
+    found = await add_owner_problems(store, portal_id, definitions, checked)
+    return [
+        RowProblem(line, f"{p.code} {p.name}: {p.message}")
+        for (line, _), (_, problems) in zip(rows, found, strict=True)
+        for p in problems
+    ]
+
+
 def plan_rows(
     definitions: Definitions, header: Sequence[str], rows: Iterable[Sequence[str]]
 ) -> tuple[list[tuple[int, NewRecord]], list[RowProblem]]:
@@ -139,6 +159,8 @@ async def import_rows(
     """Check every row, then write all of them in one transaction, or none."""
     definitions = await load_definitions(store, portal_id, object_type)
     planned, problems = plan_rows(definitions, header, rows)
+    if not problems:
+        problems = await _owner_problems(store, portal_id, definitions, planned)
     if not problems:
         problems = await _held_unique(store, portal_id, object_type, planned)
     if problems:

@@ -6,7 +6,7 @@ plugin) writes here. The rules every role keeps are in ``crm/storage.py``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -39,7 +39,15 @@ class OwnerPage:
     """The id to continue after, when there are more."""
 
 
-class OwnersStorage(Protocol):
+class OwnerIdsStorage(Protocol):
+    """What the record writes ask of owners: which ids are live (owner-typed properties)."""
+
+    async def live_owner_ids(self, portal_id: int, ids: Collection[int]) -> frozenset[int]:
+        """The ids among ``ids`` of the portal's live (not archived) owners; one query."""
+        ...
+
+
+class OwnersStorage(OwnerIdsStorage, Protocol):
     async def create_owner(
         self, portal_id: int, email: str, first_name: str, last_name: str, at: int
     ) -> OwnerCreated:

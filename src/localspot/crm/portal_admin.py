@@ -99,6 +99,8 @@ def check_no_nul(dump: PortalDump) -> None:
         raise _nul_error("a portal, property, group or association field")
     if any("\x00" in text for text in _strings(dump.owners)):
         raise _nul_error("an owner field")
+    if any("\x00" in team.name for team in dump.teams):
+        raise _nul_error("a team name")
 
 
 def _nul_error(where: str) -> ValidationError:
@@ -117,6 +119,25 @@ def _check_owners(dump: PortalDump) -> None:
             raise ValidationError(f"{what} repeat in the snapshot", context={"ids": repeated})
 
 
+def _check_teams(dump: PortalDump) -> None:
+    """Team ids are keys; a membership names a team and an owner of the snapshot, once; an
+    owner has at most one primary team."""
+    teams = Counter(t.id for t in dump.teams)
+    pairs = Counter((m.owner_id, m.team_id) for m in dump.team_members)
+    primaries = Counter(m.owner_id for m in dump.team_members if m.primary)
+    owner_ids = {o.id for o in dump.owners}
+    for what, repeated in (
+        ("Team ids repeat", [k for k, n in teams.items() if n > 1]),
+        ("Team memberships repeat", [o for (o, _), n in pairs.items() if n > 1]),
+        ("Owners have more than one primary team", [k for k, n in primaries.items() if n > 1]),
+        ("Team memberships name unknown owners", [o for o, _ in pairs if o not in owner_ids]),
+        ("Team memberships name unknown teams", [t for _, t in pairs if t not in teams]),
+    ):
+        if repeated:
+            ids = sorted({str(i) for i in repeated})
+            raise ValidationError(f"{what} in the snapshot", context={"ids": ids})
+
+
 def plan_restore(dump: PortalDump) -> PortalDump:
     """Check the snapshot's shape and fill in each record's unique claims."""
     check_no_nul(dump)
@@ -125,6 +146,7 @@ def plan_restore(dump: PortalDump) -> PortalDump:
         ids = [str(i) for i in repeated]
         raise ValidationError("Record ids repeat in the snapshot", context={"ids": ids})
     _check_owners(dump)
+    _check_teams(dump)
     definitions = _definitions(dump)
     records = tuple(_with_lookups(r, definitions[r.type_id]) for r in dump.records)
     return replace(dump, records=records)

@@ -14,6 +14,7 @@ from localspot.crm.model import HistoryEntry, PropertyDefinition, PropertyGroup
 from localspot.crm.owners_storage import Owner
 from localspot.crm.pipelines_storage import Pipeline
 from localspot.crm.records_storage import InsertResult, NewRecord
+from localspot.crm.teams_storage import Membership, Team
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,9 @@ class PortalDump:
     """Archived ones included, ids and userIds kept."""
     pipelines: tuple[tuple[str, Pipeline], ...] = ()
     """(type id, pipeline), archived ones and stages included; empty means the defaults."""
+    teams: tuple[Team, ...] = ()
+    """Archived ones included, ids kept."""
+    team_members: tuple[Membership, ...] = ()
     id_seed: int | None = None
     next_id_position: int = 1
     """Where the seeded id sequence continues (see ``set_id_seed``)."""
@@ -67,9 +71,9 @@ class RestoreResult:
 
 class PortalAdminStorage(Protocol):
     async def reset_portal(self, portal_id: int, *, keep_custom_properties: bool) -> bool:
-        """Remove every record, history row, unique value, association, owner and pipeline
-        audit of the portal (and its custom properties and groups unless kept), and put back
-        its default pipelines; False when there is no such portal."""
+        """Remove every record, history row, unique value, association, owner, team and
+        pipeline audit of the portal (and its custom properties and groups unless kept), and
+        put back its default pipelines; False when there is no such portal."""
         ...
 
     async def delete_portal(self, portal_id: int) -> bool:

@@ -5,6 +5,7 @@ value types that cross them (``accounts_storage``, ``definitions_storage``,
 ``records_storage``, ``search_storage``, ``links_storage``, ``portal_admin_storage``,
 ``owners_storage``, ``pipelines_storage``). A new capability adds a role of its own and
 one line here.
+``owners_storage``, ``teams_storage``). A new capability adds a role of its own and one line here.
 
 Rules every implementation of every role keeps:
 
@@ -29,6 +30,7 @@ from localspot.crm.pipelines_storage import PipelinesStorage
 from localspot.crm.portal_admin_storage import PortalAdminStorage
 from localspot.crm.records_storage import RecordsStorage
 from localspot.crm.search_storage import SearchIndexStorage
+from localspot.crm.teams_storage import TeamsStorage
 
 
 class StoreRejected(Exception):
@@ -45,6 +47,7 @@ class Store(
     PortalAdminStorage,
     OwnersStorage,
     PipelinesStorage,
+    TeamsStorage,
     Protocol,
 ):
     async def close(self) -> None: ...

@@ -9,6 +9,7 @@ from localspot.crm import batch_rules, pipeline_properties
 from localspot.crm.context import CrmContext, RecordUseCaseStorage
 from localspot.crm.errors import ValidationError
 from localspot.crm.model import BatchOutcome, PropertyProblem, UpdateInput
+from localspot.crm.owner_properties import add_owner_problems
 from localspot.crm.properties import (
     load_definitions,
     missing_required,
@@ -62,6 +63,7 @@ async def batch_upsert(
         _check(check, item, name, now, item.id in holders)
         for item, now in zip(inputs, current, strict=True)
     ]
+    checked = await add_owner_problems(ctx.store, ctx.portal_id, definitions, checked)
     traces = [item.object_write_trace_id for item in inputs]
     errors = batch_rules.input_errors([p for _, p in checked], traces, ctx.portal_id)
     valid = [i for i, (_, problems) in enumerate(checked) if not problems]

@@ -14,6 +14,7 @@ from localspot.crm import batch_rules, pipeline_properties
 from localspot.crm.context import CrmContext, RecordUseCaseStorage, resolve_ids
 from localspot.crm.errors import Conflict, ObjectNotFound
 from localspot.crm.model import BatchOutcome, InputError, Record, UpdateInput
+from localspot.crm.owner_properties import add_owner_problems
 from localspot.crm.pipeline_properties import PipelineCheck, current_values
 from localspot.crm.properties import (
     Definitions,
@@ -32,13 +33,14 @@ class _Planned:
     values: dict[str, str]
 
 
-def _plan(
+async def _plan(
     ctx: CrmContext[RecordUseCaseStorage],
     check: PipelineCheck,
     inputs: Sequence[UpdateInput],
     current: Sequence[Mapping[str, str] | None],
 ) -> tuple[list[_Planned], list[InputError]]:
     checked = [check.check_update(i.properties, c) for i, c in zip(inputs, current, strict=True)]
+    checked = await add_owner_problems(ctx.store, ctx.portal_id, check.definitions, checked)
     traces = [item.object_write_trace_id for item in inputs]
     errors = batch_rules.input_errors([p for _, p in checked], traces, ctx.portal_id)
     planned = [
@@ -73,7 +75,7 @@ async def batch_update(
     )
     pairs = [(i.properties, record_ids[(i.id_property, i.id)]) for i in inputs]
     current = await current_values(ctx.store, ctx.portal_id, check, pairs)
-    planned, errors = _plan(ctx, check, inputs, current)
+    planned, errors = await _plan(ctx, check, inputs, current)
     resolved = [(p, record_ids[(p.source.id_property, p.source.id)]) for p in planned]
     batch_rules.reject_duplicates(str(object_id) for _, object_id in resolved if object_id)
     changes = [_change(definitions, object_id, p) for p, object_id in resolved if object_id]
@@ -125,7 +127,10 @@ async def update_one(
         ctx.store, ctx.portal_id, definitions, [values], creating=False
     )
     (current,) = await current_values(ctx.store, ctx.portal_id, check, [(values, record_id)])
-    normalised, problems = check.check_update(values, current)
+    checked = [check.check_update(values, current)]
+    ((normalised, problems),) = await add_owner_problems(
+        ctx.store, ctx.portal_id, definitions, checked
+    )
     if problems:
         raise invalid_values_error(problems, ctx.portal_id)
     if record_id is None:

@@ -1,5 +1,5 @@
 """The admin API under ``/_localspot/``: what a test needs from a HubSpot double (reset,
-portals, owners, snapshots, seeded ids, time, faults, the journal), behind its own token.
+portals, owners, teams, snapshots, seeded ids, time, faults, the journal), behind its own token.
 
 The admin token (``LOCALSPOT_ADMIN_TOKEN``, or the random one ``serve`` prints) is the only
 credential these routes take; a portal token is refused here, and the admin token is no
@@ -21,6 +21,7 @@ from localspot.http.admin_brake import AdminBrake
 from localspot.http.admin_owners import OwnersAdminController
 from localspot.http.admin_portals import PortalsController
 from localspot.http.admin_runtime import FaultsController, JournalController, TimeController
+from localspot.http.admin_teams import TeamsAdminController
 from localspot.http.auth import bearer_token
 from localspot.http.openapi_documents import ADMIN_SCHEME
 
@@ -47,6 +48,7 @@ def admin_router() -> Router:
         route_handlers=[
             PortalsController,
             OwnersAdminController,
+            TeamsAdminController,
             FaultsController,
             JournalController,
             TimeController,

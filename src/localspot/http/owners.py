@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from litestar import Controller, Request, get
 from litestar.datastructures import State
 from litestar.params import Parameter
 
-from localspot.crm import owners
+from localspot.crm import owners, teams
 from localspot.crm.owners_storage import Owner
 from localspot.crm.property_types import format_datetime
+from localspot.crm.teams_storage import Team
 from localspot.http.objects import next_page_link
 from localspot.http.openapi_specs import error_responses
 from localspot.wire import owners as w
@@ -18,7 +20,7 @@ from localspot.wire import owners as w
 READ = {"access": "read", "scope": "crm.objects.owners.read"}
 
 
-def public_owner(owner: Owner) -> w.PublicOwner:
+def public_owner(owner: Owner, on: Sequence[tuple[Team, bool]] = ()) -> w.PublicOwner:
     return w.PublicOwner(
         id=str(owner.id),
         email=owner.email,
@@ -29,6 +31,7 @@ def public_owner(owner: Owner) -> w.PublicOwner:
         created_at=format_datetime(owner.created_at),
         updated_at=format_datetime(owner.updated_at),
         archived=owner.archived,
+        teams=[w.PublicTeam(str(team.id), team.name, primary) for team, primary in on],
     )
 
 
@@ -58,8 +61,10 @@ class OwnersController(Controller):
             after_text = str(found.next_after)
             link = next_page_link(request, after_text)
             paging = w.ForwardPaging(w.NextPage(after_text, link))
+        store, portal_id = request.app.state.store, request.state.principal.portal_id
+        on = await teams.teams_of(store, portal_id, [o.id for o in found.owners])
         return w.CollectionResponsePublicOwnerForwardPaging(
-            [public_owner(o) for o in found.owners], paging
+            [public_owner(o, on.get(o.id, ())) for o in found.owners], paging
         )
 
     @get("/{owner_id:str}", opt=READ, responses=error_responses(), summary="Read an owner")
@@ -77,4 +82,7 @@ class OwnersController(Controller):
             id_property=id_property,
             archived=archived,
         )
-        return public_owner(found)
+        on = await teams.teams_of(
+            request.app.state.store, request.state.principal.portal_id, [found.id]
+        )
+        return public_owner(found, on.get(found.id, ()))

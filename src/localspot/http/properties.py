@@ -12,6 +12,7 @@ from localspot.crm import property_admin as admin
 from localspot.crm import property_groups as group_admin
 from localspot.crm.errors import HubSpotError
 from localspot.crm.model import PropertyGroup
+from localspot.crm.owner_properties import with_owner_options
 from localspot.crm.pipeline_properties import live_definitions
 from localspot.crm.property_types import format_datetime
 from localspot.http.objects import crm_context
@@ -61,6 +62,7 @@ class PropertiesController(Controller):
         ctx = crm_context(request, object_type)
         found = await admin.list_properties(ctx, archived)
         found = await live_definitions(ctx.store, ctx.portal_id, ctx.object_type, found)
+        found = await with_owner_options(ctx.store, ctx.portal_id, found)
         return w.CollectionResponsePropertyNoPaging([property_body(d) for d in found])
 
     @post("/", opt=WRITE, status_code=HTTP_201_CREATED, responses=error_responses())
@@ -125,8 +127,9 @@ class PropertiesController(Controller):
     ) -> w.Property:
         ctx = crm_context(request, object_type)
         found = [await admin.get_property(ctx, property_name, archived)]
-        (live,) = await live_definitions(ctx.store, ctx.portal_id, ctx.object_type, found)
-        return property_body(live)
+        live = await live_definitions(ctx.store, ctx.portal_id, ctx.object_type, found)
+        (shown,) = await with_owner_options(ctx.store, ctx.portal_id, live)
+        return property_body(shown)
 
     @patch("/{property_name:str}", opt=WRITE, responses=error_responses())
     async def update_property(
@@ -174,6 +177,7 @@ class PropertiesController(Controller):
         names = [item.name for item in data.inputs]
         found, missing = await admin.batch_read(ctx, names, data.archived)
         found = await live_definitions(ctx.store, ctx.portal_id, ctx.object_type, found)
+        found = await with_owner_options(ctx.store, ctx.portal_id, found)
         errors = [_batch_error(admin.property_not_found(name)) for name in missing]
         body = _batch([property_body(d) for d in found], errors, started, ctx.clock.now_ms())
         return Response(body, status_code=207 if errors else HTTP_200_OK)

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Table, delete, insert, select, update
 from localspot.crm.model import HistoryEntry, PropertyGroup, Record
 from localspot.crm.portal_admin_storage import AssociationRow, PortalDump, RecordDump
 from localspot.crm.records_storage import NewRecord, UniqueClash
-from localspot.store import definition_codec, owners_sql, pipelines_sql
+from localspot.store import definition_codec, owners_sql, pipelines_sql, teams_sql
 from localspot.store.bulk import HistoryRow, json_map, run_many, write_history
 from localspot.store.dialect import dialect_of
 from localspot.store.id_sequences import SEEDED_BASE, taken
@@ -27,6 +27,7 @@ from localspot.store.schema import (
     index_queue,
     metadata,
     objects,
+    owner_teams,
     owners,
     portals,
     properties,
@@ -34,6 +35,7 @@ from localspot.store.schema import (
     property_history,
     property_index,
     property_tokens,
+    teams,
     unique_values,
 )
 from localspot.store.search_index import enqueue
@@ -69,7 +71,7 @@ def reset_portal(conn: Connection, portal_id: int, *, keep_custom_properties: bo
         return False
     for by_object in (property_history, property_index, property_tokens):
         conn.execute(delete(by_object).where(by_object.c.object_id.in_(_owned_ids(portal_id))))
-    tables = [unique_values, index_queue, objects, owners]
+    tables = [unique_values, index_queue, objects, owners, teams, owner_teams]
     extra = associations_table()
     tables += [extra] if extra is not None else []
     tables += [] if keep_custom_properties else [properties, property_groups]
@@ -178,6 +180,8 @@ def dump_portal(conn: Connection, portal_id: int) -> PortalDump | None:
         associations=_associations_of(conn, portal_id),
         owners=tuple(owners_sql.all_owners(conn, portal_id)),
         pipelines=tuple(pipelines_sql.all_pipelines(conn, portal_id)),
+        teams=tuple(teams_sql.all_teams(conn, portal_id)),
+        team_members=tuple(teams_sql.memberships(conn, portal_id)),
         id_seed=seeded.seed if seeded else None,
         next_id_position=seeded.next_position if seeded else 1,
     )
@@ -284,6 +288,8 @@ def restore_portal(conn: Connection, portal_id: int, dump: PortalDump) -> frozen
     if dump.pipelines:  # a snapshot without pipelines keeps the defaults of the reset
         pipelines_sql.clear(conn, portal_id)
         pipelines_sql.write_pipelines(conn, portal_id, dump.pipelines)
+    teams_sql.write_teams(conn, portal_id, dump.teams)
+    teams_sql.write_memberships(conn, portal_id, dump.team_members)
     set_id_seed(conn, portal_id, dump.id_seed)
     if dump.id_seed is not None:
         run_many(

@@ -9,7 +9,7 @@ nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
@@ -131,3 +131,14 @@ def archive_owner(conn: Connection, portal_id: int, owner_id: int, at: int) -> b
 def all_owners(conn: Connection, portal_id: int) -> list[Owner]:
     rows = conn.execute(select(owners).where(owners.c.portal_id == portal_id).order_by(owners.c.id))
     return [owner_of(r) for r in rows]
+
+
+def live_owner_ids(conn: Connection, portal_id: int, ids: Collection[int]) -> frozenset[int]:
+    if not ids:
+        return frozenset()
+    rows = conn.execute(
+        select(owners.c.id).where(
+            owners.c.portal_id == portal_id, owners.c.id.in_(sorted(ids)), ~owners.c.archived
+        )
+    )
+    return frozenset(r.id for r in rows)

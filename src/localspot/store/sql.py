@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import partial
 from typing import Any, TypeVar
 
@@ -33,6 +33,7 @@ from localspot.crm.records_storage import (
     UpdateResult,
 )
 from localspot.crm.search_storage import IndexValues, SearchPage, SearchQuery
+from localspot.crm.teams_storage import Membership, MembershipOutcome, Team, TeamCreated
 from localspot.store import (
     accounts_sql,
     admin_sql,
@@ -42,6 +43,7 @@ from localspot.store import (
     records_sql,
     search_index,
     search_sql,
+    teams_sql,
 )
 
 T = TypeVar("T")
@@ -325,6 +327,36 @@ class SqlStore:
         return await self._lookup(
             lambda c: pipelines_sql.audits_of(c, portal_id, type_id, pipeline_id, stage_id)
         )
+
+    async def create_team(self, portal_id: int, name: str, at: int) -> TeamCreated:
+        return await self._write(lambda c: teams_sql.create_team(c, portal_id, name, at))
+
+    async def all_teams(self, portal_id: int) -> Sequence[Team]:
+        return await self._read(lambda c: teams_sql.all_teams(c, portal_id))
+
+    async def archive_team(self, portal_id: int, team_id: int, at: int) -> bool:
+        return await self._write(lambda c: teams_sql.archive_team(c, portal_id, team_id, at))
+
+    async def join_team(
+        self, portal_id: int, owner_id: int, team_id: int, primary: bool | None
+    ) -> MembershipOutcome:
+        return await self._write(
+            lambda c: teams_sql.join_team(c, portal_id, owner_id, team_id, primary)
+        )
+
+    async def leave_team(self, portal_id: int, owner_id: int, team_id: int) -> MembershipOutcome:
+        return await self._write(lambda c: teams_sql.leave_team(c, portal_id, owner_id, team_id))
+
+    async def memberships(self, portal_id: int) -> Sequence[Membership]:
+        return await self._read(lambda c: teams_sql.memberships(c, portal_id))
+
+    async def teams_of(
+        self, portal_id: int, owner_ids: Collection[int]
+    ) -> Mapping[int, Sequence[tuple[Team, bool]]]:
+        return await self._lookup(lambda c: teams_sql.teams_of(c, portal_id, owner_ids))
+
+    async def live_owner_ids(self, portal_id: int, ids: Collection[int]) -> frozenset[int]:
+        return await self._lookup(lambda c: owners_sql.live_owner_ids(c, portal_id, ids))
 
     async def queued_for_index(self, portal_id: int | None = None) -> list[tuple[int, str]]:
         return await self._lookup(lambda c: search_index.queued_scopes(c, portal_id))

@@ -277,6 +277,50 @@ class SnapshotPipeline(Struct, rename="camel", forbid_unknown_fields=True):
     archived_at: int | None = None
 
 
+class SnapshotTeam(Struct, rename="camel", forbid_unknown_fields=True):
+    id: RecordKey
+    name: Annotated[str, Meta(min_length=1, max_length=100)]
+    created_at: int
+    updated_at: int
+    archived: bool = False
+
+
+class SnapshotTeamMember(Struct, rename="camel", forbid_unknown_fields=True):
+    owner_id: RecordKey
+    team_id: RecordKey
+    primary: bool = False
+
+
+class TeamCreateRequest(Struct, rename="camel", forbid_unknown_fields=True):
+    name: str
+
+
+class TeamMemberRequest(Struct, rename="camel", forbid_unknown_fields=True):
+    owner_id: RecordKey
+    primary: bool | None = None
+    """True: the owner's primary team; False: an additional team; absent: primary when the
+    owner is on no team yet (and unchanged when already on this one)."""
+
+
+class AdminTeamMember(Struct, rename="camel"):
+    owner_id: str
+    primary: bool
+
+
+class AdminTeam(Struct, rename="camel"):
+    id: str
+    name: str
+    created_at: str
+    updated_at: str
+    archived: bool
+    members: list[AdminTeamMember]
+    """Owners on the team, by owner id (an archived team has none)."""
+
+
+class AdminTeamCollection(Struct, rename="camel"):
+    results: list[AdminTeam]
+
+
 class PortalSnapshot(Struct, rename="camel"):
     """A whole portal; encoded with sorted keys, records by id, so equal states give equal
     bytes."""
@@ -290,3 +334,6 @@ class PortalSnapshot(Struct, rename="camel"):
     """Absent from snapshots taken before owners existed: those restore with none."""
     pipelines: list[SnapshotPipeline] = []
     """Absent from snapshots taken before pipelines existed: those restore the defaults."""
+    teams: list[SnapshotTeam] = []
+    team_members: list[SnapshotTeamMember] = []
+    """Both absent from snapshots taken before teams existed: those restore with none."""

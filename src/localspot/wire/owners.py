@@ -23,7 +23,7 @@ class PublicOwner(Struct, rename="camel"):
     archived: bool
     type: str = "PERSON"
     teams: list[PublicTeam] = []
-    """localspot has no teams yet: always empty."""
+    """The owner's live teams, its primary team first."""
 
 
 class NextPage(Struct, rename="camel"):
