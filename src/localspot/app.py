@@ -50,6 +50,13 @@ from localspot.store.open import open_store
 
 OPENAPI_MEDIA_TYPE = "application/vnd.oai.openapi+json"
 OBJECT_PATHS = ("/crm/v3/objects", "/crm/objects/2026-03")
+VERSIONED_PATHS: tuple[tuple[str, type[Controller]], ...] = (
+    ("/crm/v3/owners", OwnersController),
+    ("/crm/owners/2026-03", OwnersController),
+    ("/crm/v3/pipelines", PipelinesController),
+    ("/crm/pipelines/2026-03", PipelinesController),
+)
+"""APIs served at their v3 path and at HubSpot's dated path (the same shapes)."""
 HUBSPOT_SECURITY: list[dict[str, list[str]]] = [{HUBSPOT_SCHEME: []}]
 ASSOCIATION_PATHS: tuple[tuple[str, list[type[Controller]]], ...] = (
     ("/crm/v3/objects", [ObjectAssociationsController]),
@@ -147,22 +154,15 @@ def create_app(
             security=HUBSPOT_SECURITY,
         )
     )
-    routers.append(
+    routers += [
         Router(
-            path="/crm/v3/owners",
-            route_handlers=[OwnersController],
+            path=path,
+            route_handlers=[controller],
             guards=[auth_guard, rate_limit_guard],
             security=HUBSPOT_SECURITY,
         )
-    )
-    routers.append(
-        Router(
-            path="/crm/v3/pipelines",
-            route_handlers=[PipelinesController],
-            guards=[auth_guard, rate_limit_guard],
-            security=HUBSPOT_SECURITY,
-        )
-    )
+        for path, controller in VERSIONED_PATHS
+    ]
     app_clock = clock if isinstance(clock, ControllableClock) else ControllableClock(clock)
     app = Litestar(
         route_handlers=[

@@ -90,6 +90,16 @@ def test_list_returns_live_owners_in_hubspots_shape(three: Any) -> None:
     }
 
 
+def test_the_dated_path_serves_the_same_owners(three: Any) -> None:
+    _, crm, (ann, _, _) = three
+    dated = crm.get("/crm/owners/2026-03")
+    assert dated.status_code == 200, dated.text
+    assert dated.json() == crm.get(OWNERS).json()
+    one = crm.get(f"/crm/owners/2026-03/{ann['id']}")
+    assert one.status_code == 200
+    assert one.json()["email"] == "ann@example.com"
+
+
 def test_list_pages_with_limit_and_after(three: Any) -> None:
     _, crm, (ann, _, cy) = three
     first = crm.get(OWNERS, params={"limit": 1}).json()

@@ -223,20 +223,41 @@ def test_bad_deal_pipelines_are_refused(
     assert portal_http.get(DEALS).json() == before
 
 
-def test_a_ticket_stage_needs_a_ticket_state(portal_http: httpx.Client) -> None:
+def test_a_ticket_stage_without_a_ticket_state_is_open(portal_http: httpx.Client) -> None:
+    body = {
+        "label": "Stateless",
+        "displayOrder": 5,
+        "stages": [{"label": "S", "displayOrder": 0, "metadata": {}}],
+    }
+    response = portal_http.post(TICKETS, json=body)
+    assert response.status_code == 201, response.text
+    (stage,) = response.json()["stages"]
+    assert stage["metadata"] == {"ticketState": "OPEN", "isClosed": "false"}
+
+
+def test_a_ticket_stage_with_another_ticket_state_is_refused(portal_http: httpx.Client) -> None:
+    before = portal_http.get(TICKETS).json()
     body = {
         "label": "T",
         "displayOrder": 0,
-        "stages": [{"label": "S", "displayOrder": 0, "metadata": {}}],
+        "stages": [{"label": "S", "displayOrder": 0, "metadata": {"ticketState": "DONE"}}],
     }
     assert_hubspot_error(
         portal_http.post(TICKETS, json=body),
         400,
-        message="Ticket stages need metadata.ticketState, OPEN or CLOSED",
+        message="metadata.ticketState must be OPEN or CLOSED",
         category="VALIDATION_ERROR",
         errors=[],
-        context={"ticketState": [""]},
+        context={"ticketState": ["DONE"]},
     )
+    assert portal_http.get(TICKETS).json() == before
+
+
+def test_the_dated_path_serves_the_same_pipelines(portal_http: httpx.Client) -> None:
+    created = new_pipeline(portal_http, "Dated", "One")
+    dated = portal_http.get(f"/crm/pipelines/2026-03/deals/{created['id']}")
+    assert dated.status_code == 200
+    assert dated.json() == portal_http.get(f"{DEALS}/{created['id']}").json()
 
 
 def test_unknown_pipelines_and_stages_are_404(portal_http: httpx.Client) -> None:

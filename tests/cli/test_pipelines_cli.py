@@ -63,7 +63,7 @@ def test_export_and_import_carry_pipelines(database_url: str, tmp_path: Path) ->
     path.write_text(json.dumps(snapshot))
     portal_id = run_cli(database_url, "import", str(path))
     again = export(database_url, "--portal", portal_id)
-    carried = [p for p in again["pipelines"] if p["id"] == "10000001"]  # type: ignore[union-attr]
+    carried = [p for p in again["pipelines"] if p["id"] == "10000001"]
     assert carried == [
         {
             **custom,
@@ -78,4 +78,46 @@ def test_export_and_import_carry_pipelines(database_url: str, tmp_path: Path) ->
                 }
             ],
         }
+    ]
+
+
+def _portal_with_a_second_pipeline(database_url: str, tmp_path: Path) -> str:
+    run_cli(database_url, "portals", "create")
+    snapshot = export(database_url)
+    stage = {"id": "10000002", "label": "Signed", "displayOrder": 0, "createdAt": 5}
+    stage |= {"updatedAt": 5, "metadata": {"probability": "1.0", "isClosed": "true"}}
+    second = {"objectType": "0-3", "id": "10000001", "label": "Renewals", "displayOrder": 1}
+    second |= {"createdAt": 5, "updatedAt": 5, "stages": [stage]}
+    snapshot["pipelines"] = [*snapshot["pipelines"], second]
+    path = tmp_path / "portal.json"
+    path.write_text(json.dumps(snapshot))
+    return run_cli(database_url, "import", str(path))
+
+
+def test_csv_import_checks_deals_against_the_portals_pipelines(
+    database_url: str, tmp_path: Path
+) -> None:
+    portal_id = _portal_with_a_second_pipeline(database_url, tmp_path)
+    rows = tmp_path / "deals.csv"
+    rows.write_text("dealname,pipeline,dealstage\nA,default,10000002\nB,,10000002\n")
+    env = {**os.environ, "LOCALSPOT_DATABASE_URL": database_url}
+    command = localspot_command("import", str(rows), "--type", "deals", "--portal", portal_id)
+    refused = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 1
+    allowed = ", ".join(
+        ["appointmentscheduled", "qualifiedtobuy", "presentationscheduled"]
+        + ["decisionmakerboughtin", "contractsent", "closedwon", "closedlost"]
+    )
+    expected = f"INVALID_OPTION dealstage: 10000002 was not one of the allowed options: [{allowed}]"
+    assert [line for line in refused.stderr.splitlines() if line.startswith("row ")] == [
+        f"row 2: {expected}",
+        f"row 3: {expected}",
+    ]
+    assert export(database_url, "--portal", portal_id)["objectTypes"].get("0-3") is None
+    rows.write_text("dealname,pipeline,dealstage\nA,10000001,10000002\nB,,closedwon\n")
+    subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=True)
+    deals = export(database_url, "--portal", portal_id)["objectTypes"]["0-3"]["records"]
+    assert sorted((d["properties"]["pipeline"], d["properties"]["dealstage"]) for d in deals) == [
+        ("10000001", "10000002"),
+        ("default", "closedwon"),
     ]

@@ -17,6 +17,8 @@ from localspot.crm.definitions_storage import DefinitionsStorage
 from localspot.crm.model import ObjectType
 from localspot.crm.owner_properties import add_owner_problems
 from localspot.crm.owners_storage import OwnerIdsStorage
+from localspot.crm.pipeline_properties import PipelineCheck, prepare
+from localspot.crm.pipelines_storage import PipelinesStorage
 from localspot.crm.portal_admin_storage import PortalAdminStorage
 from localspot.crm.properties import Definitions, check_values, load_definitions, missing_required
 from localspot.crm.records_storage import NewRecord, RecordsStorage
@@ -26,10 +28,15 @@ LOOKUP_CHUNK = 1000
 
 
 class ImportStorage(
-    DefinitionsStorage, RecordsStorage, OwnerIdsStorage, PortalAdminStorage, Protocol
+    DefinitionsStorage,
+    RecordsStorage,
+    OwnerIdsStorage,
+    PipelinesStorage,
+    PortalAdminStorage,
+    Protocol,
 ):
     """What an import uses: definitions to check rows against, unique values already held,
-    the live owner ids, and the all-or-nothing bulk write."""
+    the live owner ids and pipelines, and the all-or-nothing bulk write."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +70,13 @@ def header_problems(definitions: Definitions, header: Sequence[str]) -> list[Row
 
 
 def check_row(
-    definitions: Definitions, line: int, values: Mapping[str, str]
+    check: PipelineCheck, line: int, values: Mapping[str, str]
 ) -> tuple[NewRecord | None, list[RowProblem]]:
-    """One row, as a create input: empty cells are left unset."""
+    """One row, as a create input: empty cells are left unset; a deal or ticket without a
+    pipeline gets the default one, as a create does."""
+    definitions = check.definitions
     given = {name: value for name, value in values.items() if value != ""}
-    normalised, problems = check_values(definitions, given)
+    normalised, problems = check.check_create(given)
     problems += missing_required(definitions, normalised, problems)
     if problems:
         return None, [RowProblem(line, f"{p.code} {p.name}: {p.message}") for p in problems]
@@ -128,9 +137,10 @@ async def _owner_problems(
 
 
 def plan_rows(
-    definitions: Definitions, header: Sequence[str], rows: Iterable[Sequence[str]]
+    check: PipelineCheck, header: Sequence[str], rows: Iterable[Sequence[str]]
 ) -> tuple[list[tuple[int, NewRecord]], list[RowProblem]]:
     """Rows numbered as lines of the file (the header is line 1)."""
+    definitions = check.definitions
     planned: list[tuple[int, NewRecord]] = []
     problems = header_problems(definitions, header)
     if problems:
@@ -140,7 +150,7 @@ def plan_rows(
             message = f"has {len(cells)} cells, the header {len(header)}"
             problems.append(RowProblem(line, message))
             continue
-        record, found = check_row(definitions, line, dict(zip(header, cells, strict=True)))
+        record, found = check_row(check, line, dict(zip(header, cells, strict=True)))
         problems += found
         if record is not None:
             planned.append((line, record))
@@ -158,7 +168,8 @@ async def import_rows(
 ) -> ImportOutcome:
     """Check every row, then write all of them in one transaction, or none."""
     definitions = await load_definitions(store, portal_id, object_type)
-    planned, problems = plan_rows(definitions, header, rows)
+    check = await prepare(store, portal_id, definitions, (), creating=True)
+    planned, problems = plan_rows(check, header, rows)
     if not problems:
         problems = await _owner_problems(store, portal_id, definitions, planned)
     if not problems:

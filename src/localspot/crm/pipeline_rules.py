@@ -75,8 +75,9 @@ def _probability(raw: str | None) -> str:
 
 
 def checked_metadata(type_id: str, metadata: Mapping[str, str] | None) -> dict[str, str]:
-    """Deals need ``probability`` (0.0-1.0), tickets ``ticketState`` (OPEN/CLOSED);
-    ``isClosed`` follows from them, as HubSpot shows it."""
+    """Deals need ``probability`` (0.0-1.0); tickets take ``ticketState`` (OPEN or CLOSED,
+    OPEN when not given: HubSpot's schema calls it optional); ``isClosed`` follows from
+    them, as HubSpot shows it."""
     given = {k: v for k, v in (metadata or {}).items() if k != "isClosed"}
     if any("\x00" in k or "\x00" in v for k, v in given.items()):
         raise ValidationError("Stage metadata must not contain NUL characters")
@@ -85,11 +86,10 @@ def checked_metadata(type_id: str, metadata: Mapping[str, str] | None) -> dict[s
         closed = given["probability"] in ("0.0", "1.0")
         return {**given, "isClosed": str(closed).lower()}
     if type_id == TICKETS:
-        state = given.get("ticketState")
+        state = given.setdefault("ticketState", "OPEN")
         if state not in TICKET_STATES:
             raise ValidationError(
-                "Ticket stages need metadata.ticketState, OPEN or CLOSED",
-                context={"ticketState": [state or ""]},
+                "metadata.ticketState must be OPEN or CLOSED", context={"ticketState": [state]}
             )
         return {**given, "isClosed": str(state == "CLOSED").lower()}
     return given
