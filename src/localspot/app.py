@@ -26,6 +26,7 @@ from localspot.http.associations import (
     ObjectAssociationsController,
     RecordAssociationsController,
 )
+from localspot.http.associations_v3 import AssociationsV3Controller
 from localspot.http.auth import auth_guard
 from localspot.http.body_limits import body_limits_layer
 from localspot.http.errors import CORRELATION_HEADER, EXCEPTION_HANDLERS, new_correlation_id
@@ -56,6 +57,7 @@ ASSOCIATION_PATHS: tuple[tuple[str, list[type[Controller]]], ...] = (
     ("/crm/v4/objects", [RecordAssociationsController]),
     ("/crm/objects/2026-03", [RecordAssociationsController]),
     ("/crm/v4/associations", [BatchAssociationsController]),
+    ("/crm/v3/associations", [AssociationsV3Controller]),
 )
 
 
