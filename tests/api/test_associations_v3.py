@@ -408,9 +408,10 @@ def sdk_read(portal_sdk: Any, pair: tuple[str, str], *ids: str) -> Any:
     from hubspot.crm.associations import BatchInputPublicObjectId, PublicObjectId
 
     return portal_sdk.crm.associations.batch_api.read(
-        *pair, batch_input_public_object_id=BatchInputPublicObjectId(
+        *pair,
+        batch_input_public_object_id=BatchInputPublicObjectId(
             inputs=[PublicObjectId(id=i) for i in ids]
-        )
+        ),
     )
 
 
@@ -467,18 +468,14 @@ def test_sdk_partial_create_and_read_return_the_errors_models(
     made = portal_sdk.crm.associations.batch_api.create(
         "contacts",
         "companies",
-        batch_input_public_association=sdk_inputs(
-            (contact, company, "1"), (contact, MISSING, "1")
-        ),
+        batch_input_public_association=sdk_inputs((contact, company, "1"), (contact, MISSING, "1")),
     )
     assert isinstance(made, BatchResponsePublicAssociationWithErrors)
     assert made.num_errors == 1
     assert [(r._from.id, r.to.id) for r in made.results] == [(contact, company)]
     read = sdk_read(portal_sdk, ("contacts", "companies"), contact, MISSING)
     assert isinstance(read, BatchResponsePublicAssociationMultiWithErrors)
-    assert [e.message for e in read.errors] == [
-        f"No company is associated with contact {MISSING}."
-    ]
+    assert [e.message for e in read.errors] == [f"No company is associated with contact {MISSING}."]
 
 
 def test_sdk_unknown_type_raises_the_400(portal_sdk: Any, portal_http: httpx.Client) -> None:
