@@ -21,6 +21,7 @@ from localspot.config import Settings
 from localspot.crm.storage import Store
 from localspot.http.admin import admin_router
 from localspot.http.admin_brake import AdminBrake
+from localspot.http.association_labels import AssociationLabelsController
 from localspot.http.associations import (
     BatchAssociationsController,
     ObjectAssociationsController,
@@ -56,7 +57,7 @@ ASSOCIATION_PATHS: tuple[tuple[str, list[type[Controller]]], ...] = (
     ("/crm/v3/objects", [ObjectAssociationsController]),
     ("/crm/v4/objects", [RecordAssociationsController]),
     ("/crm/objects/2026-03", [RecordAssociationsController]),
-    ("/crm/v4/associations", [BatchAssociationsController]),
+    ("/crm/v4/associations", [BatchAssociationsController, AssociationLabelsController]),
     ("/crm/v3/associations", [AssociationsV3Controller]),
 )
 

@@ -16,6 +16,12 @@ from conftest import CALL_TIME, assert_hubspot_error, assert_sdk_error
 V3 = "/crm/v3/associations"
 MISSING = "918273645501"  # an id no record has
 DEAL = {"dealname": "Big", "pipeline": "default", "dealstage": "appointmentscheduled"}
+UNKNOWN_WIDGETS = {
+    "message": "Unable to infer object type from: widgets",
+    "category": "OBJECT_NOT_FOUND",
+    "context": {},
+    "errors": [],
+}
 PROPERTIES = {
     "contacts": lambda: {"firstname": "Ada", "lastname": uuid.uuid4().hex[:8]},
     "companies": lambda: {"name": f"Acme {uuid.uuid4().hex[:8]}"},
@@ -218,8 +224,7 @@ def test_create_over_2000_inputs_is_rejected(portal_http: httpx.Client) -> None:
 
 def test_create_with_an_unknown_object_type_answers_404(portal_http: httpx.Client) -> None:
     response = batch(portal_http, "contacts/widgets", "create", [link("1", "2", "x")])
-    assert response.status_code == 404, response.text
-    assert response.json()["category"] == "OBJECT_NOT_FOUND"
+    assert_hubspot_error(response, 404, **UNKNOWN_WIDGETS)
 
 
 # --- read ----------------------------------------------------------------------------------
@@ -490,3 +495,29 @@ def test_sdk_unknown_type_raises_the_400(portal_sdk: Any, portal_http: httpx.Cli
         )
     assert_sdk_error(raised.value, 400, **pair_error("nope", "CONTACT", "COMPANY"))
     assert v4_linked(portal_http, "contacts", contact, "companies") == []
+
+
+# --- v4 labels (read only) -----------------------------------------------------------------
+
+
+def test_v4_labels_list_the_pairs_types(portal_http: httpx.Client) -> None:
+    response = portal_http.get("/crm/v4/associations/contacts/companies/labels")
+    assert response.status_code == 200, response.text
+    assert response.json() == {
+        "results": [
+            {"category": "HUBSPOT_DEFINED", "typeId": 279, "label": None},
+            {"category": "HUBSPOT_DEFINED", "typeId": 1, "label": "Primary"},
+        ]
+    }
+
+
+def test_v4_labels_of_an_unknown_object_type_answer_404(portal_http: httpx.Client) -> None:
+    response = portal_http.get("/crm/v4/associations/contacts/widgets/labels")
+    assert_hubspot_error(response, 404, **UNKNOWN_WIDGETS)
+
+
+def test_sdk_v4_definitions_get_all(portal_sdk: Any) -> None:
+    got = portal_sdk.crm.associations.v4.schema.definitions_api.get_all("calls", "contacts")
+    assert [(t.category, t.type_id, t.label) for t in got.results] == [
+        ("HUBSPOT_DEFINED", 194, None)
+    ]
