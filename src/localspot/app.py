@@ -21,11 +21,13 @@ from localspot.config import Settings
 from localspot.crm.storage import Store
 from localspot.http.admin import admin_router
 from localspot.http.admin_brake import AdminBrake
+from localspot.http.association_labels import AssociationLabelsController
 from localspot.http.associations import (
     BatchAssociationsController,
     ObjectAssociationsController,
     RecordAssociationsController,
 )
+from localspot.http.associations_v3 import AssociationsV3Controller
 from localspot.http.auth import auth_guard
 from localspot.http.body_limits import body_limits_layer
 from localspot.http.errors import CORRELATION_HEADER, EXCEPTION_HANDLERS, new_correlation_id
@@ -62,7 +64,8 @@ ASSOCIATION_PATHS: tuple[tuple[str, list[type[Controller]]], ...] = (
     ("/crm/v3/objects", [ObjectAssociationsController]),
     ("/crm/v4/objects", [RecordAssociationsController]),
     ("/crm/objects/2026-03", [RecordAssociationsController]),
-    ("/crm/v4/associations", [BatchAssociationsController]),
+    ("/crm/v4/associations", [BatchAssociationsController, AssociationLabelsController]),
+    ("/crm/v3/associations", [AssociationsV3Controller]),
 )
 
 

@@ -419,3 +419,78 @@ def test_v4_batch_labels_archive_of_two_valid_inputs_removes_both(crm: httpx.Cli
     assert v4_ids(crm, "calls", call_id, "contacts") == []
     assert v4_ids(crm, "contacts", first, "calls") == []
     assert v4_ids(crm, "contacts", second, "calls") == []
+
+
+# --- v3 associations -----------------------------------------------------------------------
+
+V3_BATCH = "/crm/v3/associations/calls/contacts/batch"
+
+
+def v3_input(call_id: str, contact_id: str, kind: str = "call_to_contact") -> dict[str, Any]:
+    return {"from": {"id": call_id}, "to": {"id": contact_id}, "type": kind}
+
+
+@pytest.mark.parametrize("bad", ["id", "type"])
+def test_v3_batch_create_with_a_bad_input_links_nothing(crm: httpx.Client, bad: str) -> None:
+    contact, call_id = create_contact(crm), linked_call(crm)
+    wrong = v3_input("abc", contact) if bad == "id" else v3_input(call_id, contact, "nope")
+    inputs = [v3_input(call_id, contact), wrong]
+    body = fails_whole(crm, lambda: crm.post(f"{V3_BATCH}/create", json={"inputs": inputs}))
+    if bad == "id":
+        assert without_correlation(body) == BAD_ID
+    else:
+        assert body["subCategory"] == "crm.associations.INVALID_ASSOCIATION_TYPE"
+    assert v4_ids(crm, "calls", call_id, "contacts") == []
+
+
+def test_v3_batch_create_with_an_unknown_record_links_only_the_valid_pair(
+    crm: httpx.Client,
+) -> None:
+    contact, call_id = create_contact(crm), linked_call(crm)
+    inputs = [v3_input(call_id, contact), v3_input(call_id, MISSING)]
+    results, error = multi_status(crm.post(f"{V3_BATCH}/create", json={"inputs": inputs}))
+    assert results == [v3_input(call_id, contact)]
+    assert error["context"] == {"fromObjectId": [call_id], "toObjectId": [MISSING]}
+    assert v4_ids(crm, "calls", call_id, "contacts") == [contact]
+
+
+@pytest.mark.parametrize("bad", ["id", "type"])
+def test_v3_batch_archive_with_a_bad_input_removes_nothing(crm: httpx.Client, bad: str) -> None:
+    first, second = create_contact(crm), create_contact(crm)
+    call_id = linked_call(crm, first, second)
+    wrong = v3_input("abc", second) if bad == "id" else v3_input(call_id, second, "194x")
+    inputs = [v3_input(call_id, first), wrong]
+    body = fails_whole(crm, lambda: crm.post(f"{V3_BATCH}/archive", json={"inputs": inputs}))
+    if bad == "id":
+        assert without_correlation(body) == BAD_ID
+    else:
+        assert body["context"]["type"] == ["194x"]
+    assert v4_ids(crm, "calls", call_id, "contacts") == sorted([first, second])
+
+
+def test_v3_batch_archive_of_two_valid_inputs_removes_both(crm: httpx.Client) -> None:
+    first, second = create_contact(crm), create_contact(crm)
+    call_id = linked_call(crm, first, second)
+    inputs = [v3_input(call_id, first), v3_input(call_id, second, "194")]
+    response = crm.post(f"{V3_BATCH}/archive", json={"inputs": inputs})
+    assert response.status_code == 204, response.text
+    assert v4_ids(crm, "calls", call_id, "contacts") == []
+    assert v4_ids(crm, "contacts", first, "calls") == []
+
+
+def test_v3_batch_read_with_a_bad_id_answers_400(crm: httpx.Client) -> None:
+    call_id = linked_call(crm, create_contact(crm))
+    response = crm.post(f"{V3_BATCH}/read", json={"inputs": [{"id": call_id}, {"id": "abc"}]})
+    assert response.status_code == 400, response.text
+    assert without_correlation(response.json()) == BAD_ID
+
+
+def test_v3_batch_read_with_an_unknown_id_answers_207(crm: httpx.Client) -> None:
+    contact = create_contact(crm)
+    call_id = linked_call(crm, contact)
+    response = crm.post(f"{V3_BATCH}/read", json={"inputs": [{"id": call_id}, {"id": MISSING}]})
+    results, error = multi_status(response)
+    assert results == [
+        {"from": {"id": call_id}, "to": [{"id": contact, "type": "call_to_contact"}]}
+    ]
+    assert error["subCategory"] == "crm.associations.NO_ASSOCIATIONS_FOUND"

@@ -111,3 +111,7 @@ class BatchResponsePublicAssociationMultiWithLabel(Struct, rename="camel", omit_
     completed_at: str
     num_errors: int | None = None
     errors: list[StandardError] | None = None
+
+
+class CollectionResponseAssociationSpecWithLabelNoPaging(Struct):
+    results: list[AssociationSpecWithLabel]
