@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 import httpx
 import pytest
 
-from conftest import CALL_TIME, assert_hubspot_error, assert_sdk_error
+from conftest import CALL_TIME, assert_hubspot_error
 
 OBJECTS = "/crm/v3/objects"
 
