@@ -104,7 +104,8 @@ def test_merging_a_record_with_itself_is_400(portal_sdk: Any, portal_http: httpx
     assert_sdk_error(
         raised.value,
         400,
-        message="Cannot merge an object with itself: primaryObjectId and objectIdToMerge are equal.",
+        message="Cannot merge an object with itself: "
+        "primaryObjectId and objectIdToMerge are equal.",
         category="VALIDATION_ERROR",
         context={},
         errors=[],

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 import httpx
 import pytest
 
-from conftest import CALL_TIME, assert_hubspot_error
+from conftest import CALL_TIME, assert_hubspot_error, assert_sdk_error
 
 OBJECTS = "/crm/v3/objects"
 
@@ -225,3 +225,84 @@ def test_feedback_submissions_refuse_writes_with_missing_scopes(portal_http: htt
     )
     listed = portal_http.get(f"{OBJECTS}/feedback_submissions")
     assert listed.status_code == 200, listed.text
+
+
+def test_deal_with_line_items_from_products_and_a_quote(portal_sdk: Any) -> None:
+    from hubspot.crm import deals, line_items, products, quotes
+
+    product = portal_sdk.crm.products.basic_api.create(
+        products.SimplePublicObjectInputForCreate(properties={"name": "Widget", "price": "25"})
+    )
+    deal = portal_sdk.crm.deals.basic_api.create(
+        deals.SimplePublicObjectInputForCreate(properties={"dealname": "Big deal"})
+    )
+    to_deal = [
+        line_items.PublicAssociationsForObject(
+            to=line_items.PublicObjectId(id=deal.id),
+            types=[
+                line_items.AssociationSpec(
+                    association_category="HUBSPOT_DEFINED", association_type_id=20
+                )
+            ],
+        )
+    ]
+    items = [
+        ({"hs_product_id": product.id, "quantity": "3"}, ("Widget", "25", "75")),
+        ({"hs_product_id": product.id, "quantity": "2", "discount": "5"}, ("Widget", "25", "40")),
+        (
+            {"name": "Custom", "price": "10", "quantity": "4", "hs_discount_percentage": "25"},
+            ("Custom", "10", "30"),
+        ),
+    ]
+    for properties, (name, price, amount) in items:
+        created = portal_sdk.crm.line_items.basic_api.create(
+            line_items.SimplePublicObjectInputForCreate(properties=properties, associations=to_deal)
+        )
+        got = created.properties
+        assert (got["name"], got["price"], got["amount"]) == (name, price, amount)
+    quote = portal_sdk.crm.quotes.basic_api.create(
+        quotes.SimplePublicObjectInputForCreate(
+            properties={"hs_title": "Q1", "hs_expiration_date": "2026-12-31T00:00:00.000Z"},
+            associations=[
+                quotes.PublicAssociationsForObject(
+                    to=quotes.PublicObjectId(id=deal.id),
+                    types=[
+                        quotes.AssociationSpec(
+                            association_category="HUBSPOT_DEFINED", association_type_id=64
+                        )
+                    ],
+                )
+            ],
+        )
+    )
+    page = portal_sdk.crm.associations.v4.basic_api.get_page("deals", deal.id, "line_items")
+    assert len(page.results) == 3
+    quoted = portal_sdk.crm.associations.v4.basic_api.get_page("deals", deal.id, "quotes")
+    assert [str(r.to_object_id) for r in quoted.results] == [quote.id]
+
+
+def test_a_lead_without_a_contact_or_company_is_refused(
+    portal_sdk: Any, portal_http: httpx.Client
+) -> None:
+    from hubspot.crm.objects.leads import ApiException, SimplePublicObjectInputForCreate
+
+    before = portal_http.get(f"{OBJECTS}/leads", params={"limit": 100}).json()["results"]
+    with pytest.raises(ApiException) as raised:
+        portal_sdk.crm.objects.leads.basic_api.create(
+            SimplePublicObjectInputForCreate(properties={"hs_lead_name": "Nobody"}, associations=[])
+        )
+    assert_sdk_error(
+        raised.value,
+        400,
+        message="A lead must be associated with a contact or a company when it is created.",
+        category="VALIDATION_ERROR",
+        context={},
+        errors=[],
+    )
+    batch = portal_http.post(
+        f"{OBJECTS}/leads/batch/create",
+        json={"inputs": [{"properties": {"hs_lead_name": "Nobody"}, "associations": []}]},
+    )
+    assert batch.status_code == 400, batch.text
+    after = portal_http.get(f"{OBJECTS}/leads", params={"limit": 100}).json()["results"]
+    assert after == before
