@@ -11,6 +11,7 @@ from typing import Any
 from litestar import Controller, Request, post
 from litestar.datastructures import State
 from litestar.exceptions import MethodNotAllowedException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from localspot.crm import merges, reads
@@ -18,8 +19,17 @@ from localspot.http import convert
 from localspot.http.objects import WRITE, crm_context
 from localspot.http.openapi_specs import error_responses
 from localspot.wire import objects as w
+from localspot.wire.errors import Error
 
 GDPR_TYPE = "0-1"
+GDPR_RESPONSES = {
+    **error_responses(),
+    405: ResponseSpec(
+        data_container=Error,
+        description="Not a contacts path (HTTP method not supported)",
+        generate_examples=False,
+    ),
+}
 
 
 class MergesController(Controller):
@@ -46,7 +56,7 @@ class MergesController(Controller):
         "/gdpr-delete",
         opt=WRITE,
         status_code=HTTP_204_NO_CONTENT,
-        responses=error_responses(),
+        responses=GDPR_RESPONSES,
         summary="Permanently delete a contact (GDPR)",
     )
     async def gdpr_delete(
