@@ -36,6 +36,7 @@ from localspot.http.idle_indexing import Activity, activity_layer, index_when_id
 from localspot.http.journal import Journal, journal_layer
 from localspot.http.json_body import JsonRequest
 from localspot.http.limits import add_usage_headers, rate_limit_guard
+from localspot.http.merges import MergesController
 from localspot.http.objects import ObjectsController
 from localspot.http.openapi_documents import (
     HUBSPOT_SCHEME,
@@ -134,7 +135,7 @@ def create_app(
     routers = [
         Router(
             path=path,
-            route_handlers=[ObjectsController, SearchController],
+            route_handlers=[ObjectsController, MergesController, SearchController],
             guards=[auth_guard, rate_limit_guard],
             security=HUBSPOT_SECURITY,
         )

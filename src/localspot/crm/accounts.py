@@ -45,7 +45,8 @@ OTHER_SCOPES = ("crm.objects.owners.read",)
 def all_scopes() -> list[str]:
     """Every scope a token can hold: the object types' own, the schema scopes and the
     other APIs' scopes."""
-    scopes = {s for t in object_types.all_types() for s in (t.read_scope, t.write_scope)}
+    types = object_types.all_types()
+    scopes = {t.read_scope for t in types} | {t.write_scope for t in types if t.writable}
     return sorted(scopes | set(SCHEMA_SCOPES) | set(OTHER_SCOPES))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from localspot.crm import associations, batch_rules, pipeline_properties
+from localspot.crm import associations, batch_rules, pipeline_properties, type_rules
 from localspot.crm.context import CrmContext, RecordUseCaseStorage
 from localspot.crm.errors import Conflict
 from localspot.crm.links_storage import LinkTarget
@@ -50,6 +50,8 @@ async def create_one(
     if problems:
         raise invalid_values_error(problems, ctx.portal_id)
     (links,) = await associations.inline_targets(ctx, [item.associations])
+    type_rules.check_links(ctx.object_type.type_id, [links])
+    (values,) = await type_rules.derive(ctx, [values])
     record = _new_record(definitions, values, item.object_write_trace_id, links)
     now = ctx.clock.now_ms()
     result = await ctx.store.insert_records(ctx.portal_id, ctx.object_type.type_id, [record], now)
@@ -73,6 +75,9 @@ async def batch_create(
     errors = batch_rules.input_errors([p for _, p in checked], traces, ctx.portal_id)
     valid = [(i, values) for i, (values, problems) in enumerate(checked) if not problems]
     links = await associations.inline_targets(ctx, [inputs[i].associations for i, _ in valid])
+    type_rules.check_links(ctx.object_type.type_id, links)
+    derived = await type_rules.derive(ctx, [values for _, values in valid])
+    valid = [(i, values) for (i, _), values in zip(valid, derived, strict=True)]
     records = [
         _new_record(definitions, values, traces[i], found)
         for (i, values), found in zip(valid, links, strict=True)

@@ -90,6 +90,9 @@ class ObjectType:
     """Read-only property → the property whose plain-text preview it holds."""
     created_property: str = "hs_createdate"
     modified_property: str = "hs_lastmodifieddate"
+    writable: bool = True
+    """False for types HubSpot only lets apps read (feedback submissions): no token can hold
+    their write scope."""
 
     @property
     def system_columns(self) -> Mapping[str, str]:

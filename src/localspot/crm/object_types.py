@@ -67,6 +67,7 @@ def _object_type(raw: Mapping[str, Any]) -> ObjectType:
         derived=dict(raw.get("derived", {})),
         created_property=raw.get("createdateProperty", "hs_createdate"),
         modified_property=raw.get("lastModifiedProperty", "hs_lastmodifieddate"),
+        writable=raw.get("writable", True),
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from localspot.crm import batch_rules
+from localspot.crm import batch_rules, merges
 from localspot.crm.context import CrmContext, RecordUseCaseStorage, resolve_ids
 from localspot.crm.errors import ObjectNotFound, ValidationError
 from localspot.crm.model import HistoryEntry, InputError, Record
@@ -105,8 +105,29 @@ async def get_one(
         )
     )
     if record_id is None or record_id not in found:
-        raise ObjectNotFound(object_id)
+        return await _merged_record(ctx, object_id, id_property, archived, selection)
     return found[record_id], selection
+
+
+async def _merged_record(
+    ctx: CrmContext[RecordUseCaseStorage],
+    object_id: str,
+    id_property: str | None,
+    archived: bool,
+    selection: Selection,
+) -> tuple[Record, Selection]:
+    """An id merged into another record answers with that record (one lookup, on a miss)."""
+    target = None if id_property or archived else await merges.merged_into(ctx, object_id)
+    found = (
+        {}
+        if target is None
+        else await ctx.store.read_records(
+            ctx.portal_id, ctx.object_type.type_id, [target], history_names=selection.history
+        )
+    )
+    if target is None or target not in found:
+        raise ObjectNotFound(object_id)
+    return found[target], selection
 
 
 async def list_page(

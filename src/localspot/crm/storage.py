@@ -5,7 +5,8 @@ value types that cross them (``accounts_storage``, ``definitions_storage``,
 ``records_storage``, ``search_storage``, ``links_storage``, ``portal_admin_storage``,
 ``owners_storage``, ``pipelines_storage``). A new capability adds a role of its own and
 one line here.
-``owners_storage``, ``teams_storage``). A new capability adds a role of its own and one line here.
+``owners_storage``, ``teams_storage``, ``merges_storage``). A new capability adds a
+role of its own and one line here.
 
 Rules every implementation of every role keeps:
 
@@ -25,6 +26,7 @@ from typing import Protocol
 from localspot.crm.accounts_storage import AccountsStorage
 from localspot.crm.definitions_storage import DefinitionsStorage
 from localspot.crm.links_storage import LinksStorage
+from localspot.crm.merges_storage import MergesStorage
 from localspot.crm.owners_storage import OwnersStorage
 from localspot.crm.pipelines_storage import PipelinesStorage
 from localspot.crm.portal_admin_storage import PortalAdminStorage
@@ -44,6 +46,7 @@ class Store(
     RecordsStorage,
     SearchIndexStorage,
     LinksStorage,
+    MergesStorage,
     PortalAdminStorage,
     OwnersStorage,
     PipelinesStorage,

@@ -20,6 +20,7 @@ from sqlalchemy import Connection
 from localspot.crm.accounts_storage import NewToken, TokenGrant
 from localspot.crm.definitions_storage import PropertyCreated
 from localspot.crm.links_storage import Link, Unlink
+from localspot.crm.merges_storage import Combine, MergeResult
 from localspot.crm.model import PropertyDefinition, PropertyGroup, Record
 from localspot.crm.owners_storage import Owner, OwnerCreated, OwnerPage
 from localspot.crm.pipelines_storage import AuditEntry, Pipeline
@@ -38,6 +39,7 @@ from localspot.store import (
     accounts_sql,
     admin_sql,
     associations_sql,
+    merges_sql,
     owners_sql,
     pipelines_sql,
     records_sql,
@@ -243,6 +245,26 @@ class SqlStore:
         self, portal_id: int, type_id: str, ids: Collection[int], at: int
     ) -> None:
         await self._write(lambda c: records_sql.archive_records(c, portal_id, type_id, ids, at))
+
+    async def merge_records(
+        self,
+        portal_id: int,
+        type_id: str,
+        primary_id: int,
+        other_id: int,
+        combine: Combine,
+        at: int,
+    ) -> MergeResult:
+        return await self._write(
+            lambda c: merges_sql.merge_records(
+                c, portal_id, type_id, primary_id, other_id, combine, at
+            )
+        )
+
+    async def purge_record(self, portal_id: int, type_id: str, record_id: int) -> bool:
+        return await self._write(
+            lambda c: merges_sql.purge_record(c, portal_id, type_id, record_id)
+        )
 
     async def portal_exists(self, portal_id: int) -> bool:
         return await self._read(lambda c: admin_sql.portal_exists(c, portal_id))

@@ -158,3 +158,13 @@ class BatchResponseSimplePublicUpsertObjectWithErrors(BatchResponseSimplePublicU
 class CollectionResponseSimplePublicObjectWithAssociationsForwardPaging(Struct, omit_defaults=True):
     results: list[SimplePublicObjectWithAssociations]
     paging: ForwardPaging | None = None
+
+
+class PublicMergeInput(Struct, rename="camel"):
+    primary_object_id: str
+    object_id_to_merge: str
+
+
+class PublicGdprDeleteInput(Struct, rename="camel"):
+    object_id: str
+    id_property: str | None = None
