@@ -19,6 +19,7 @@ from localspot import __version__
 from localspot.clock import Clock, ControllableClock
 from localspot.config import Settings
 from localspot.crm.storage import Store
+from localspot.crm.type_registry import TypeRegistry
 from localspot.http.admin import admin_router
 from localspot.http.admin_brake import AdminBrake
 from localspot.http.associations import (
@@ -44,12 +45,14 @@ from localspot.http.openapi_documents import (
 from localspot.http.owners import OwnersController
 from localspot.http.pipelines import PipelinesController
 from localspot.http.properties import PropertiesController
+from localspot.http.schemas import SchemasController
 from localspot.http.search import SearchController
 from localspot.store.counters import open_counters
 from localspot.store.open import open_store
 
 OPENAPI_MEDIA_TYPE = "application/vnd.oai.openapi+json"
 OBJECT_PATHS = ("/crm/v3/objects", "/crm/objects/2026-03")
+SCHEMA_PATHS = ("/crm-object-schemas/v3/schemas", "/crm/v3/schemas")
 HUBSPOT_SECURITY: list[dict[str, list[str]]] = [{HUBSPOT_SCHEME: []}]
 ASSOCIATION_PATHS: tuple[tuple[str, list[type[Controller]]], ...] = (
     ("/crm/v3/objects", [ObjectAssociationsController]),
@@ -163,6 +166,15 @@ def create_app(
             security=HUBSPOT_SECURITY,
         )
     )
+    routers += [
+        Router(
+            path=path,
+            route_handlers=[SchemasController],
+            guards=[auth_guard, rate_limit_guard],
+            security=HUBSPOT_SECURITY,
+        )
+        for path in SCHEMA_PATHS
+    ]
     app_clock = clock if isinstance(clock, ControllableClock) else ControllableClock(clock)
     app = Litestar(
         route_handlers=[
@@ -194,6 +206,7 @@ def create_app(
         request_class=JsonRequest,
         debug=False,
     )
+    app.state.registry = TypeRegistry(lambda: app.state.store)
     # Outside routing, guards and the rate limiter: the journal records what the client saw
     # (faults and refused bodies included), body limits hold before the fault layer reads a
     # body, and a fault answers before anything else runs, as at HubSpot's edge.

@@ -90,6 +90,10 @@ class ObjectType:
     """Read-only property → the property whose plain-text preview it holds."""
     created_property: str = "hs_createdate"
     modified_property: str = "hs_lastmodifieddate"
+    groups: tuple[PropertyGroup, ...] = ()
+    """The type's own property groups (built-in ones, or a custom type's first group)."""
+    custom: bool = False
+    """A portal's custom object type (``2-<n>``)."""
 
     @property
     def system_columns(self) -> Mapping[str, str]:

@@ -11,11 +11,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import fields, is_dataclass, replace
 from itertools import chain
 
-from localspot.crm import object_types
 from localspot.crm.accounts import portal_not_found
 from localspot.crm.errors import Conflict, HubSpotError, ValidationError
 from localspot.crm.portal_admin_storage import PortalAdminStorage, PortalDump, RecordDump
 from localspot.crm.properties import Definitions, merged_definitions
+from localspot.crm.type_registry import type_for_index
 
 MAX_ID_SEED = 99_999_999
 """Seeds own blocks of ten million ids each, kept below 2**53 (see store/id_sequences.py)."""
@@ -53,8 +53,8 @@ def _definitions(dump: PortalDump) -> dict[str, Definitions]:
     found: dict[str, Definitions] = {}
     for type_id in sorted(type_ids):
         try:
-            object_type = object_types.resolve(type_id)
-        except HubSpotError:
+            object_type = type_for_index(type_id)
+        except (HubSpotError, ValueError):
             raise ValidationError(f"Unknown object type in snapshot: {type_id}") from None
         custom = [d for t, d in dump.properties if t == type_id]
         found[type_id] = merged_definitions(object_type, custom)
