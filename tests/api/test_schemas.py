@@ -16,37 +16,9 @@ from hubspot.crm.schemas import (
     ObjectTypeDefinitionPatch,
     ObjectTypePropertyCreate,
 )
+from schema_support import ALIAS, SCHEMAS, car_body, create_schema
 
 from conftest import assert_hubspot_error, assert_sdk_error
-
-SCHEMAS = "/crm-object-schemas/v3/schemas"
-ALIAS = "/crm/v3/schemas"
-
-
-def car_body(name: str = "cars", /, **changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "name": name,
-        "labels": {"singular": "Car", "plural": "Cars"},
-        "primaryDisplayProperty": "model",
-        "secondaryDisplayProperties": ["make"],
-        "searchableProperties": ["model", "make"],
-        "requiredProperties": ["model"],
-        "properties": [
-            {"name": "model", "label": "Model", "type": "string", "fieldType": "text"},
-            {"name": "make", "label": "Make", "type": "string", "fieldType": "text"},
-            {"name": "year", "label": "Year", "type": "number", "fieldType": "number"},
-            {
-                "name": "vin",
-                "label": "VIN",
-                "type": "string",
-                "fieldType": "text",
-                "hasUniqueValue": True,
-            },
-        ],
-        "associatedObjects": ["CONTACT"],
-    }
-    body.update(changes)
-    return body
 
 
 def check_error(response: httpx.Response, status: int, **body: Any) -> None:
@@ -56,13 +28,6 @@ def check_error(response: httpx.Response, status: int, **body: Any) -> None:
 
 def check_sdk_error(error: Any, status: int, **body: Any) -> None:
     assert_sdk_error(error, status, **{"context": {}, "errors": [], **body})
-
-
-def create_schema(client: httpx.Client, body: dict[str, Any]) -> dict[str, Any]:
-    response = client.post(SCHEMAS, json=body)
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
 
 
 def test_the_sdk_creates_lists_reads_updates_and_archives_a_schema(portal_sdk: Any) -> None:

@@ -63,4 +63,4 @@ async def auth_guard(
     connection.state.principal = principal
     scopes = await required_scopes(connection, handler, principal.portal_id)
     if scopes and not principal.scopes.intersection(scopes):
-        raise MissingScopes([scopes[0]])
+        raise MissingScopes(scopes)
