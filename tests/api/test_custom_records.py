@@ -225,7 +225,9 @@ def test_records_need_the_custom_object_scopes(server: Any, cars: dict[str, Any]
         schemas = client.get(f"{SCHEMAS}/{cars['id']}")
     assert response.status_code == 403
     assert response.json()["category"] == "MISSING_SCOPES"
-    assert response.json()["errors"][0]["context"]["requiredGranularScopes"] == ["crm.objects.custom.read"]
+    assert response.json()["errors"][0]["context"]["requiredGranularScopes"] == [
+        "crm.objects.custom.read"
+    ]
     assert schemas.status_code == 403
     assert schemas.json()["errors"][0]["context"]["requiredGranularScopes"] == [
         "crm.schemas.custom.read",
