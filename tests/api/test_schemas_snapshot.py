@@ -98,3 +98,17 @@ def test_custom_types_survive_a_restart(
             assert read.json()["properties"]["model"] == "S"
     finally:
         stop_server(second)
+
+
+def test_a_snapshot_with_repeated_schemas_is_refused_and_changes_nothing(
+    spot: AdminServer,
+) -> None:
+    portal_id, crm = spot.new_portal()
+    create_schema(crm, car_body("twice_cars"))
+    data = snapshot(spot, portal_id)
+    body = json.loads(data)
+    body["schemas"].append({**body["schemas"][0], "name": "other_cars"})
+    response = restore(spot, portal_id, json.dumps(body).encode())
+    assert response.status_code == 400
+    assert response.json()["message"] == "Schema numbers repeat in the snapshot"
+    assert snapshot(spot, portal_id) == data

@@ -94,9 +94,18 @@ def check_no_nul(dump: PortalDump) -> None:
     for record in dump.records:
         if _record_has_nul(record):
             raise _nul_error(f"record {record.id}")
-    rest = (dump.name, dump.tier, dump.timezone, dump.properties, dump.groups, dump.associations)
+    rest = (
+        dump.name,
+        dump.tier,
+        dump.timezone,
+        dump.properties,
+        dump.groups,
+        dump.associations,
+        dump.schemas,
+        dump.association_definitions,
+    )
     if any("\x00" in text for text in _strings(rest)):
-        raise _nul_error("a portal, property, group or association field")
+        raise _nul_error("a portal, property, group, schema or association field")
     if any("\x00" in text for text in _strings(dump.owners)):
         raise _nul_error("an owner field")
     if any("\x00" in team.name for team in dump.teams):
@@ -138,6 +147,28 @@ def _check_teams(dump: PortalDump) -> None:
             raise ValidationError(f"{what} in the snapshot", context={"ids": ids})
 
 
+def _check_schemas(dump: PortalDump) -> None:
+    """Schema numbers and names (any case) and association type ids are keys; a definition's
+    inverse is in the snapshot too."""
+    type_ids = Counter(d.type_id for d in dump.association_definitions)
+    for what, keys in (
+        ("Schema numbers", [s.number for s in dump.schemas]),
+        ("Schema names", [s.name.lower() for s in dump.schemas]),
+        ("Association type ids", list(type_ids.elements())),
+    ):
+        repeated = sorted(str(k) for k, n in Counter(keys).items() if n > 1)
+        if repeated:
+            raise ValidationError(f"{what} repeat in the snapshot", context={"ids": repeated})
+    orphans = sorted(
+        str(d.type_id) for d in dump.association_definitions if d.inverse_type_id not in type_ids
+    )
+    if orphans:
+        raise ValidationError(
+            "Association definitions without their inverse in the snapshot",
+            context={"ids": orphans},
+        )
+
+
 def plan_restore(dump: PortalDump) -> PortalDump:
     """Check the snapshot's shape and fill in each record's unique claims."""
     check_no_nul(dump)
@@ -147,6 +178,7 @@ def plan_restore(dump: PortalDump) -> PortalDump:
         raise ValidationError("Record ids repeat in the snapshot", context={"ids": ids})
     _check_owners(dump)
     _check_teams(dump)
+    _check_schemas(dump)
     definitions = _definitions(dump)
     records = tuple(_with_lookups(r, definitions[r.type_id]) for r in dump.records)
     return replace(dump, records=records)
