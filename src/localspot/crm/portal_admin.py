@@ -105,7 +105,7 @@ def check_no_nul(dump: PortalDump) -> None:
         dump.association_definitions,
     )
     if any("\x00" in text for text in _strings(rest)):
-        raise _nul_error("a portal, property, group, schema or association field")
+        raise _nul_error("a portal, property, group or association field")
     if any("\x00" in text for text in _strings(dump.owners)):
         raise _nul_error("an owner field")
     if any("\x00" in team.name for team in dump.teams):
