@@ -5,9 +5,9 @@ against a real localspot server.
   SQLite database for the session and its own admin token;
 - ``localspot`` (function): a portal reset before each test (records, custom properties,
   custom object types, owners, teams, fault rules, journal, seeded ids, the clock), with
-  ``base_url``, ``token``, a
-  ready ``hubspot.Client`` (``.client``) and helpers: ``.faults``, ``.time``, ``.journal``,
-  ``.owners``, ``.teams``, ``.snapshot()``, ``.restore()``.
+  ``base_url``, ``token``, a ready ``hubspot.Client`` (``.client``) and helpers:
+  ``.faults``, ``.time``, ``.journal``, ``.owners``, ``.teams``, ``.snapshot()``,
+  ``.restore()``.
 
 Fixture names are prefixed, so a project's own ``server`` or ``http`` fixtures are left
 alone. Importing this module starts nothing.
