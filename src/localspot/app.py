@@ -19,6 +19,7 @@ from localspot import __version__
 from localspot.clock import Clock, ControllableClock
 from localspot.config import Settings
 from localspot.crm.storage import Store
+from localspot.crm.type_registry import TypeRegistry
 from localspot.http.admin import admin_router
 from localspot.http.admin_brake import AdminBrake
 from localspot.http.association_labels import AssociationLabelsController
@@ -47,6 +48,7 @@ from localspot.http.openapi_documents import (
 from localspot.http.owners import OwnersController
 from localspot.http.pipelines import PipelinesController
 from localspot.http.properties import PropertiesController
+from localspot.http.schemas import SchemasController
 from localspot.http.search import SearchController
 from localspot.store.counters import open_counters
 from localspot.store.open import open_store
@@ -58,8 +60,11 @@ VERSIONED_PATHS: tuple[tuple[str, type[Controller]], ...] = (
     ("/crm/owners/2026-03", OwnersController),
     ("/crm/v3/pipelines", PipelinesController),
     ("/crm/pipelines/2026-03", PipelinesController),
+    ("/crm-object-schemas/v3/schemas", SchemasController),
+    ("/crm/v3/schemas", SchemasController),
 )
-"""APIs served at their v3 path and at HubSpot's dated path (the same shapes)."""
+"""APIs served at more than one path (HubSpot's dated paths, the schemas alias): the same
+shapes at each."""
 HUBSPOT_SECURITY: list[dict[str, list[str]]] = [{HUBSPOT_SCHEME: []}]
 ASSOCIATION_PATHS: tuple[tuple[str, list[type[Controller]]], ...] = (
     ("/crm/v3/objects", [ObjectAssociationsController]),
@@ -198,6 +203,7 @@ def create_app(
         request_class=JsonRequest,
         debug=False,
     )
+    app.state.registry = TypeRegistry(lambda: app.state.store)
     # Outside routing, guards and the rate limiter: the journal records what the client saw
     # (faults and refused bodies included), body limits hold before the fault layer reads a
     # body, and a fault answers before anything else runs, as at HubSpot's edge.

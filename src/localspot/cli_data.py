@@ -34,6 +34,7 @@ from localspot.crm.errors import HubSpotError
 from localspot.crm.imports import ImportOutcome, import_rows
 from localspot.crm.property_types import parse_instant
 from localspot.crm.storage import Store
+from localspot.crm.type_registry import TypeRegistry
 from localspot.snapshot_codec import decode_snapshot, encode_snapshot
 from localspot.store.open import open_store
 
@@ -120,10 +121,11 @@ def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
 
 
 async def _import_csv(store: Store, path: Path, portal: int | None, type_name: str) -> int:
-    object_type = object_types.resolve(type_name)
+    """A CSV of any of the portal's types, custom ones too (``2-<n>`` or their names)."""
     header, rows = _read_csv(path)
     portal_id = await accounts.portal_or_default(store, portal)
     await accounts.require_portal(store, portal_id)
+    _, object_type = await TypeRegistry(lambda: store).resolve(portal_id, type_name)
     with _progress(len(rows), f"importing {object_type.name}") as advance:
         now = SystemClock().now_ms()
         outcome = await import_rows(store, now, portal_id, object_type, header, rows, advance)
@@ -238,12 +240,13 @@ async def _link_calls(
 ) -> None:
     """Associate each seeded call with the contact it names (``hs_call_callee_object_id``)."""
     call_type, contact_type = object_types.resolve("calls"), object_types.resolve("contacts")
-    kind = association_types.default_type(call_type, contact_type)
+    kind = association_types.BUILTIN.default_type(call_type, contact_type)
     links = [
         link
         for call_id, values in zip(call_ids, maps, strict=True)
         if values.get("hs_call_callee_object_id")
         for link in associations.both_ways(
+            association_types.BUILTIN,
             call_id,
             int(values["hs_call_callee_object_id"]),
             kind,

@@ -18,6 +18,7 @@ from localspot.crm.model import HistoryEntry, PropertyDefinition, PropertyGroup,
 from localspot.crm.owners_storage import Owner
 from localspot.crm.pipelines_storage import Pipeline, Stage
 from localspot.crm.portal_admin_storage import PortalDump, RecordDump
+from localspot.crm.schemas_storage import AssociationDefinition, CustomSchema
 from localspot.crm.teams_storage import Membership, Team
 from localspot.wire import admin as w
 
@@ -81,6 +82,49 @@ def to_snapshot(dump: PortalDump) -> w.PortalSnapshot:
             w.SnapshotTeamMember(m.owner_id, m.team_id, m.primary)
             for m in sorted(dump.team_members, key=lambda m: (m.team_id, m.owner_id))
         ],
+        schemas=[_schema(s) for s in sorted(dump.schemas, key=lambda s: s.number)],
+        association_definitions=[
+            w.SnapshotAssociationDefinition(
+                **{f: getattr(d, f) for f in w.SnapshotAssociationDefinition.__struct_fields__}
+            )
+            for d in sorted(dump.association_definitions, key=lambda d: d.type_id)
+        ],
+    )
+
+
+def _schema(s: CustomSchema) -> w.SnapshotSchema:
+    return w.SnapshotSchema(
+        number=s.number,
+        name=s.name,
+        singular=s.singular,
+        plural=s.plural,
+        created_at=s.created_at,
+        updated_at=s.updated_at,
+        description=s.description,
+        primary_display_property=s.primary_display_property,
+        secondary_display_properties=list(s.secondary_display_properties),
+        searchable_properties=list(s.searchable_properties),
+        required_properties=list(s.required_properties),
+        archived=s.archived,
+        archived_at=s.archived_at,
+    )
+
+
+def _schema_dump(s: w.SnapshotSchema) -> CustomSchema:
+    return CustomSchema(
+        number=s.number,
+        name=s.name,
+        singular=s.singular,
+        plural=s.plural,
+        description=s.description,
+        primary_display_property=s.primary_display_property,
+        secondary_display_properties=tuple(s.secondary_display_properties),
+        searchable_properties=tuple(s.searchable_properties),
+        required_properties=tuple(s.required_properties),
+        created_at=s.created_at,
+        updated_at=s.updated_at,
+        archived=s.archived,
+        archived_at=s.archived_at,
     )
 
 
@@ -206,6 +250,13 @@ def from_snapshot(snapshot: w.PortalSnapshot) -> PortalDump:
         ),
         team_members=tuple(
             Membership(m.owner_id, m.team_id, m.primary) for m in snapshot.team_members
+        ),
+        schemas=tuple(_schema_dump(s) for s in snapshot.schemas),
+        association_definitions=tuple(
+            AssociationDefinition(
+                **{f: getattr(d, f) for f in w.SnapshotAssociationDefinition.__struct_fields__}
+            )
+            for d in snapshot.association_definitions
         ),
         id_seed=sequence.seed if sequence else None,
         next_id_position=sequence.next_position if sequence else 1,

@@ -4,9 +4,10 @@ against a real localspot server.
 - ``localspot_server`` (session): ``localspot serve`` on a free loopback port, with a fresh
   SQLite database for the session and its own admin token;
 - ``localspot`` (function): a portal reset before each test (records, custom properties,
-  owners, teams, fault rules, journal, seeded ids, the clock), with ``base_url``, ``token``, a
-  ready ``hubspot.Client`` (``.client``) and helpers: ``.faults``, ``.time``, ``.journal``,
-  ``.owners``, ``.teams``, ``.snapshot()``, ``.restore()``.
+  custom object types, owners, teams, fault rules, journal, seeded ids, the clock), with
+  ``base_url``, ``token``, a ready ``hubspot.Client`` (``.client``) and helpers:
+  ``.faults``, ``.time``, ``.journal``, ``.owners``, ``.teams``, ``.snapshot()``,
+  ``.restore()``.
 
 Fixture names are prefixed, so a project's own ``server`` or ``http`` fixtures are left
 alone. Importing this module starts nothing.

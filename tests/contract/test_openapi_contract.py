@@ -115,8 +115,30 @@ def failures(done: subprocess.CompletedProcess[str]) -> str:
     return shown[:20000] + done.stderr[-2000:]
 
 
+def custom_type(crm: httpx.Client) -> tuple[dict[str, Any], str]:
+    """A custom object type with a record (so the run can't archive the type)."""
+    schema = crm.post(
+        "/crm-object-schemas/v3/schemas",
+        json={
+            "name": "fuzz_cars",
+            "labels": {"singular": "Car", "plural": "Cars"},
+            "primaryDisplayProperty": "model",
+            "requiredProperties": [],
+            "properties": [
+                {"name": "model", "label": "Model", "type": "string", "fieldType": "text"}
+            ],
+            "associatedObjects": ["contacts"],
+        },
+    )
+    assert schema.status_code == 201, schema.text
+    car = crm.post(f"/crm/v3/objects/{schema.json()['id']}", json={"properties": {"model": "F"}})
+    assert car.status_code == 201, car.text
+    return schema.json(), car.json()["id"]
+
+
 def hubspot_data(crm: httpx.Client) -> dict[str, list[str]]:
-    """Records, a property, a group and an association the HubSpot run can find."""
+    """Records, a property, a group, an association and a custom object type the HubSpot
+    run can find."""
     calls = create_calls(crm, 2)
     contact = crm.post(CONTACTS, json={"properties": {"email": "fuzz@example.com"}})
     assert contact.status_code == 201, contact.text
@@ -141,11 +163,14 @@ def hubspot_data(crm: httpx.Client) -> dict[str, list[str]]:
         "/crm/v3/pipelines/deals", json={"label": "Fuzz", "displayOrder": 1, "stages": [stage]}
     )
     assert pipeline.status_code == 201, pipeline.text
+    schema, car = custom_type(crm)
     return {
-        "path.object_type": ["calls", "deals"],
+        "path.object_type": ["calls", "deals", schema["id"]],
+        "path.schema_type": [schema["id"], schema["fullyQualifiedName"]],
+        "path.association_identifier": [a["id"] for a in schema["associations"]],
         "path.pipeline_id": ["default", pipeline.json()["id"]],
         "path.stage_id": ["appointmentscheduled", pipeline.json()["stages"][0]["id"]],
-        "path.object_id": calls,
+        "path.object_id": [*calls, car],
         "path.to_object_type": ["contacts"],
         "path.to_object_id": [contact_id],
         "path.property_name": ["fuzz_note", "hs_call_title"],

@@ -35,10 +35,12 @@ SCHEMA_SCOPES = (
     "crm.schemas.calls.read",
     "crm.schemas.contacts.read",
     "crm.schemas.contacts.write",
+    "crm.schemas.custom.read",
+    "crm.schemas.custom.write",
     "crm.schemas.deals.write",
 )
 
-OTHER_SCOPES = ("crm.objects.owners.read",)
+OTHER_SCOPES = ("crm.objects.owners.read", "crm.objects.custom.read", "crm.objects.custom.write")
 """Scopes of APIs that are not object types' (the Owners API)."""
 
 

@@ -1,5 +1,5 @@
-"""HubSpot-defined association types between the built-in object types, read once from
-``localspot/data/association_types.json``.
+"""Association types: HubSpot-defined ones between the built-in object types, read once from
+``localspot/data/association_types.json``, and a portal's own (``AssociationCatalog``).
 
 Every type joins an ordered pair of object types (``call_to_contact``: calls → contacts,
 id 194) and has a reverse for the opposite direction (``contact_to_call``, 193): storing a
@@ -10,7 +10,6 @@ ordered pair has one default (unlabelled) type; the others carry a label ("Prima
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -31,6 +30,7 @@ class AssociationType:
     """HubSpot's snake-case name, e.g. ``call_to_contact`` (the v3 ``type`` of a link)."""
     label: str | None
     default: bool
+    category: str = HUBSPOT_DEFINED
 
 
 @cache
@@ -44,16 +44,53 @@ def _all() -> tuple[AssociationType, ...]:
     )
 
 
-@cache
-def _by_pair() -> Mapping[tuple[str, str], tuple[AssociationType, ...]]:
-    pairs: dict[tuple[str, str], list[AssociationType]] = {}
-    for kind in _all():
-        pairs.setdefault((kind.from_type, kind.to_type), []).append(kind)
-    return {pair: tuple(kinds) for pair, kinds in pairs.items()}
+class AssociationCatalog:
+    """The association types one portal can use: HubSpot's own and the portal's stored
+    definitions (a custom object's links). The methods are the rules the use cases ask."""
 
+    def __init__(self, kinds: tuple[AssociationType, ...]) -> None:
+        self.kinds = kinds
+        pairs: dict[tuple[str, str], list[AssociationType]] = {}
+        for kind in kinds:
+            pairs.setdefault((kind.from_type, kind.to_type), []).append(kind)
+        self._by_pair = {pair: tuple(found) for pair, found in pairs.items()}
 
-def types_between(from_type: ObjectType, to_type: ObjectType) -> tuple[AssociationType, ...]:
-    return _by_pair().get((from_type.type_id, to_type.type_id), ())
+    def types_between(
+        self, from_type: ObjectType, to_type: ObjectType
+    ) -> tuple[AssociationType, ...]:
+        return self._by_pair.get((from_type.type_id, to_type.type_id), ())
+
+    def default_type(self, from_type: ObjectType, to_type: ObjectType) -> AssociationType:
+        for kind in self.types_between(from_type, to_type):
+            if kind.default:
+                return kind
+        raise pair_error(from_type, to_type, "default")
+
+    def find(self, from_type: ObjectType, to_type: ObjectType, type_id: int) -> AssociationType:
+        for kind in self.types_between(from_type, to_type):
+            if kind.type_id == type_id:
+                return kind
+        raise pair_error(from_type, to_type, str(type_id))
+
+    def find_by_id_or_name(
+        self, from_type: ObjectType, to_type: ObjectType, key: str
+    ) -> AssociationType:
+        """The v3 per-object path takes the type id or its name (``call_to_contact``)."""
+        for kind in self.types_between(from_type, to_type):
+            if key in (str(kind.type_id), kind.name):
+                return kind
+        raise pair_error(from_type, to_type, key)
+
+    def reverse(self, kind: AssociationType) -> AssociationType:
+        """The same link seen from the other end: the default of the opposite pair, or the
+        opposite type with the same label."""
+        for other in self._by_pair.get((kind.to_type, kind.from_type), ()):
+            if other.default == kind.default and other.label == kind.label:
+                return other
+        raise LookupError(f"association type {kind.type_id} has no reverse")
+
+    def with_kinds(self, extra: tuple[AssociationType, ...]) -> AssociationCatalog:
+        return AssociationCatalog(self.kinds + extra) if extra else self
 
 
 def pair_error(from_type: ObjectType, to_type: ObjectType, shown: str) -> ValidationError:
@@ -70,32 +107,5 @@ def pair_error(from_type: ObjectType, to_type: ObjectType, shown: str) -> Valida
     )
 
 
-def default_type(from_type: ObjectType, to_type: ObjectType) -> AssociationType:
-    for kind in types_between(from_type, to_type):
-        if kind.default:
-            return kind
-    raise pair_error(from_type, to_type, "default")
-
-
-def find(from_type: ObjectType, to_type: ObjectType, type_id: int) -> AssociationType:
-    for kind in types_between(from_type, to_type):
-        if kind.type_id == type_id:
-            return kind
-    raise pair_error(from_type, to_type, str(type_id))
-
-
-def find_by_id_or_name(from_type: ObjectType, to_type: ObjectType, key: str) -> AssociationType:
-    """The v3 per-object path takes the type id or its name (``call_to_contact``)."""
-    for kind in types_between(from_type, to_type):
-        if key in (str(kind.type_id), kind.name):
-            return kind
-    raise pair_error(from_type, to_type, key)
-
-
-def reverse(kind: AssociationType) -> AssociationType:
-    """The same link seen from the other end: the default of the opposite pair, or the
-    opposite type with the same label."""
-    for other in _by_pair().get((kind.to_type, kind.from_type), ()):
-        if other.default == kind.default and other.label == kind.label:
-            return other
-    raise LookupError(f"association type {kind.type_id} has no reverse")
+BUILTIN = AssociationCatalog(_all())
+"""HubSpot's own types, the same for every portal."""

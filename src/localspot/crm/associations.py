@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from localspot.crm import association_types, batch_rules, object_types
-from localspot.crm.association_types import AssociationType
+from localspot.crm import association_types, batch_rules
+from localspot.crm.association_types import AssociationCatalog, AssociationType
 from localspot.crm.context import CrmContext
 from localspot.crm.errors import MissingScopes, ResourceNotFound, ValidationError
 from localspot.crm.links_storage import Link, LinksStorage, LinkTarget, Unlink
@@ -70,7 +70,7 @@ class ReadResult:
 
 def linked_type(ctx: CrmContext[object], name: str) -> ObjectType:
     """The object type at the far end; the caller must be able to read it."""
-    return _readable(ctx, object_types.resolve(name))
+    return _readable(ctx, ctx.types.resolve(name))
 
 
 def _readable(ctx: CrmContext[object], to_type: ObjectType) -> ObjectType:
@@ -112,11 +112,13 @@ def _type_for(ctx: CrmContext[object], to_type: ObjectType, spec: Spec) -> Assoc
             f"Invalid association category {spec.category}",
             context={"associationCategory": [spec.category]},
         )
-    return association_types.find(ctx.object_type, to_type, spec.type_id)
+    return ctx.types.links.find(ctx.object_type, to_type, spec.type_id)
 
 
-def both_ways(from_id: int, to_id: int, kind: AssociationType, category: str) -> list[Link]:
-    reverse = association_types.reverse(kind)
+def both_ways(
+    catalog: AssociationCatalog, from_id: int, to_id: int, kind: AssociationType, category: str
+) -> list[Link]:
+    reverse = catalog.reverse(kind)
     return [
         Link(kind.from_type, from_id, kind.to_type, to_id, kind.type_id, category),
         Link(kind.to_type, to_id, kind.from_type, from_id, reverse.type_id, category),
@@ -125,8 +127,8 @@ def both_ways(from_id: int, to_id: int, kind: AssociationType, category: str) ->
 
 def _target_type(ctx: CrmContext[object], type_id: int) -> ObjectType:
     """The object type an inline association points at, known from its type id."""
-    for candidate in object_types.all_types():
-        for kind in association_types.types_between(ctx.object_type, candidate):
+    for candidate in ctx.types.all_types():
+        for kind in ctx.types.links.types_between(ctx.object_type, candidate):
             if kind.type_id == type_id:
                 return candidate
     raise ValidationError(
@@ -150,14 +152,14 @@ async def inline_targets(
             for category, type_id in association.types:
                 to_type = _readable(ctx, _target_type(ctx, type_id))
                 kind = _type_for(ctx, to_type, Spec(category, type_id))
-                reverse = association_types.reverse(kind)
+                reverse = ctx.types.links.reverse(kind)
                 found.append(LinkTarget(to_type.type_id, to_id, type_id, reverse.type_id, category))
                 wanted.setdefault(to_type.type_id, set()).add(to_id)
         targets.append(tuple(found))
     for target_type, ids in wanted.items():
         live = await ctx.store.live_ids(ctx.portal_id, target_type, ids)
         if ids - live:
-            raise missing_error(object_types.resolve(target_type), ids - live)
+            raise missing_error(ctx.types.resolve(target_type), ids - live)
     return targets
 
 
@@ -167,7 +169,7 @@ async def _types_between(
     links = await ctx.store.links_of(ctx.portal_id, from_ids, to_type.type_id)
     grouped: dict[int, dict[int, list[AssociationType]]] = {}
     for link in links:
-        kind = association_types.find(ctx.object_type, to_type, link.type_id)
+        kind = ctx.types.links.find(ctx.object_type, to_type, link.type_id)
         grouped.setdefault(link.from_id, {}).setdefault(link.to_id, []).append(kind)
     return {
         from_id: [Linked(to_id, tuple(kinds)) for to_id, kinds in by_to.items()]
@@ -189,7 +191,7 @@ def _plan(
     """One pair to link: by the default type (``specs`` None) or the given types."""
     source, target = record_id(from_text), record_id(to_text)
     if specs is None:
-        default = association_types.default_type(ctx.object_type, to_type)
+        default = ctx.types.links.default_type(ctx.object_type, to_type)
         return source, target, [default], [association_types.HUBSPOT_DEFINED]
     if not specs:
         raise ValidationError("At least one association type is required")
@@ -206,7 +208,7 @@ async def _link_pairs(
         row
         for source, target, kinds, categories in planned
         for kind, category in zip(kinds, categories, strict=True)
-        for row in both_ways(source, target, kind, category)
+        for row in both_ways(ctx.types.links, source, target, kind, category)
     ]
     skipped = await ctx.store.add_links(ctx.portal_id, links)
     failed = {(s.from_id, s.to_id) for s in skipped if s.from_type == ctx.object_type.type_id}
@@ -273,7 +275,7 @@ def _unlinks(
     forward = reverse = None
     if kinds is not None:
         forward = frozenset(k.type_id for k in kinds)
-        reverse = frozenset(association_types.reverse(k).type_id for k in kinds)
+        reverse = frozenset(ctx.types.links.reverse(k).type_id for k in kinds)
     from_type = ctx.object_type.type_id
     return [
         removal
@@ -365,7 +367,7 @@ async def shown_with_records(
     shown: dict[int, dict[str, list[tuple[int, str]]]] = {}
     for name in dict.fromkeys(names):
         try:
-            to_type = object_types.resolve(name)
+            to_type = ctx.types.resolve(name)
         except ResourceNotFound:  # an unknown name is skipped, not an error
             continue
         if to_type.read_scope not in ctx.principal.scopes:

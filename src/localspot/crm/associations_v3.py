@@ -39,7 +39,7 @@ class LinkedIds:
 def types(ctx: CrmContext[object], to_type_name: str) -> tuple[AssociationType, ...]:
     """The association types from the context's object type to ``to_type_name``."""
     to_type = links.linked_type(ctx, to_type_name)
-    return association_types.types_between(ctx.object_type, to_type)
+    return ctx.types.links.types_between(ctx.object_type, to_type)
 
 
 def _kinds(
@@ -47,7 +47,7 @@ def _kinds(
 ) -> list[AssociationType]:
     """Each input's type (by v3 name or id); one the pair doesn't have fails the request."""
     to_type = links.linked_type(ctx, to_type_name)
-    return [association_types.find_by_id_or_name(ctx.object_type, to_type, k) for k in keys]
+    return [ctx.types.links.find_by_id_or_name(ctx.object_type, to_type, k) for k in keys]
 
 
 async def batch_create(

@@ -19,6 +19,7 @@ from localspot.crm.owners_storage import OwnerIdsStorage
 from localspot.crm.pipelines_storage import PipelinesStorage
 from localspot.crm.properties import Definitions
 from localspot.crm.records_storage import RecordsStorage
+from localspot.crm.type_registry import BUILTIN_TYPES, PortalTypes
 
 StoreT_co = TypeVar("StoreT_co", covariant=True)
 
@@ -38,6 +39,8 @@ class CrmContext(Generic[StoreT_co]):
     principal: Principal
     object_type: ObjectType
     max_batch_inputs: int = 100
+    types: PortalTypes = BUILTIN_TYPES
+    """The portal's object and association types (built-in and custom)."""
 
     @property
     def portal_id(self) -> int:

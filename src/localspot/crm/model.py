@@ -93,6 +93,10 @@ class ObjectType:
     writable: bool = True
     """False for types HubSpot only lets apps read (feedback submissions): no token can hold
     their write scope."""
+    groups: tuple[PropertyGroup, ...] = ()
+    """The type's own property groups (built-in ones, or a custom type's first group)."""
+    custom: bool = False
+    """A portal's custom object type (``2-<n>``)."""
 
     @property
     def system_columns(self) -> Mapping[str, str]:

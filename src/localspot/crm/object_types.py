@@ -68,6 +68,10 @@ def _object_type(raw: Mapping[str, Any]) -> ObjectType:
         created_property=raw.get("createdateProperty", "hs_createdate"),
         modified_property=raw.get("lastModifiedProperty", "hs_lastmodifieddate"),
         writable=raw.get("writable", True),
+        groups=tuple(
+            PropertyGroup(name=g["name"], label=g["label"], display_order=g.get("displayOrder", -1))
+            for g in raw.get("groups", ())
+        ),
     )
 
 
@@ -93,16 +97,23 @@ def _by_key() -> Mapping[str, ObjectType]:
 
 
 def resolve(name_or_id: str) -> ObjectType:
-    """``calls``, ``call`` or ``0-48`` → the calls type; anything else is HubSpot's 404."""
+    """``calls``, ``call`` or ``0-48`` → the calls type; anything else is HubSpot's 404.
+    Built-in types only: a portal's custom types are ``type_registry.PortalTypes``'."""
     object_type = _by_key().get(name_or_id.lower())
     if object_type is None:
-        raise ResourceNotFound(f"Unable to infer object type from: {name_or_id}")
+        raise unknown_type(name_or_id)
     return object_type
 
 
+def unknown_type(name_or_id: str) -> ResourceNotFound:
+    return ResourceNotFound(f"Unable to infer object type from: {name_or_id}")
+
+
 def builtin_groups(object_type: ObjectType) -> tuple[PropertyGroup, ...]:
-    raw = next(r for r in _raw_types() if r["objectTypeId"] == object_type.type_id)
-    return tuple(
-        PropertyGroup(name=g["name"], label=g["label"], display_order=g.get("displayOrder", -1))
-        for g in raw.get("groups", ())
-    )
+    """The groups a type has without any stored one (they can't be changed or deleted)."""
+    return object_type.groups
+
+
+def builtin_key(name_or_id: str) -> ObjectType | None:
+    """A built-in type by id, name or alias (any case); None for anything else."""
+    return _by_key().get(name_or_id.lower())

@@ -11,11 +11,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import fields, is_dataclass, replace
 from itertools import chain
 
-from localspot.crm import object_types
 from localspot.crm.accounts import portal_not_found
 from localspot.crm.errors import Conflict, HubSpotError, ValidationError
 from localspot.crm.portal_admin_storage import PortalAdminStorage, PortalDump, RecordDump
 from localspot.crm.properties import Definitions, merged_definitions
+from localspot.crm.type_registry import type_for_index
 
 MAX_ID_SEED = 99_999_999
 """Seeds own blocks of ten million ids each, kept below 2**53 (see store/id_sequences.py)."""
@@ -53,8 +53,8 @@ def _definitions(dump: PortalDump) -> dict[str, Definitions]:
     found: dict[str, Definitions] = {}
     for type_id in sorted(type_ids):
         try:
-            object_type = object_types.resolve(type_id)
-        except HubSpotError:
+            object_type = type_for_index(type_id)
+        except (HubSpotError, ValueError):
             raise ValidationError(f"Unknown object type in snapshot: {type_id}") from None
         custom = [d for t, d in dump.properties if t == type_id]
         found[type_id] = merged_definitions(object_type, custom)
@@ -94,7 +94,16 @@ def check_no_nul(dump: PortalDump) -> None:
     for record in dump.records:
         if _record_has_nul(record):
             raise _nul_error(f"record {record.id}")
-    rest = (dump.name, dump.tier, dump.timezone, dump.properties, dump.groups, dump.associations)
+    rest = (
+        dump.name,
+        dump.tier,
+        dump.timezone,
+        dump.properties,
+        dump.groups,
+        dump.associations,
+        dump.schemas,
+        dump.association_definitions,
+    )
     if any("\x00" in text for text in _strings(rest)):
         raise _nul_error("a portal, property, group or association field")
     if any("\x00" in text for text in _strings(dump.owners)):
@@ -138,6 +147,28 @@ def _check_teams(dump: PortalDump) -> None:
             raise ValidationError(f"{what} in the snapshot", context={"ids": ids})
 
 
+def _check_schemas(dump: PortalDump) -> None:
+    """Schema numbers and names (any case) and association type ids are keys; a definition's
+    inverse is in the snapshot too."""
+    type_ids = Counter(d.type_id for d in dump.association_definitions)
+    for what, keys in (
+        ("Schema numbers", [s.number for s in dump.schemas]),
+        ("Schema names", [s.name.lower() for s in dump.schemas]),
+        ("Association type ids", list(type_ids.elements())),
+    ):
+        repeated = sorted(str(k) for k, n in Counter(keys).items() if n > 1)
+        if repeated:
+            raise ValidationError(f"{what} repeat in the snapshot", context={"ids": repeated})
+    orphans = sorted(
+        str(d.type_id) for d in dump.association_definitions if d.inverse_type_id not in type_ids
+    )
+    if orphans:
+        raise ValidationError(
+            "Association definitions without their inverse in the snapshot",
+            context={"ids": orphans},
+        )
+
+
 def plan_restore(dump: PortalDump) -> PortalDump:
     """Check the snapshot's shape and fill in each record's unique claims."""
     check_no_nul(dump)
@@ -147,6 +178,7 @@ def plan_restore(dump: PortalDump) -> PortalDump:
         raise ValidationError("Record ids repeat in the snapshot", context={"ids": ids})
     _check_owners(dump)
     _check_teams(dump)
+    _check_schemas(dump)
     definitions = _definitions(dump)
     records = tuple(_with_lookups(r, definitions[r.type_id]) for r in dump.records)
     return replace(dump, records=records)

@@ -14,6 +14,7 @@ from localspot.crm.model import HistoryEntry, PropertyDefinition, PropertyGroup
 from localspot.crm.owners_storage import Owner
 from localspot.crm.pipelines_storage import Pipeline
 from localspot.crm.records_storage import InsertResult, NewRecord
+from localspot.crm.schemas_storage import AssociationDefinition, CustomSchema
 from localspot.crm.teams_storage import Membership, Team
 
 
@@ -56,6 +57,9 @@ class PortalDump:
     teams: tuple[Team, ...] = ()
     """Archived ones included, ids kept."""
     team_members: tuple[Membership, ...] = ()
+    schemas: tuple[CustomSchema, ...] = ()
+    """Custom object types, archived ones included."""
+    association_definitions: tuple[AssociationDefinition, ...] = ()
     id_seed: int | None = None
     next_id_position: int = 1
     """Where the seeded id sequence continues (see ``set_id_seed``)."""
@@ -72,7 +76,8 @@ class RestoreResult:
 class PortalAdminStorage(Protocol):
     async def reset_portal(self, portal_id: int, *, keep_custom_properties: bool) -> bool:
         """Remove every record, history row, unique value, association, owner, team and
-        pipeline audit of the portal (and its custom properties and groups unless kept), and
+        pipeline audit of the portal (and its custom properties, groups and custom object
+        types with their association definitions, unless kept), and
         put back its default pipelines; False when there is no such portal."""
         ...
 

@@ -35,7 +35,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from localspot.crm import object_types
 from localspot.crm.context import CrmContext
 from localspot.crm.definitions_storage import DefinitionsStorage
 from localspot.crm.errors import ResourceNotFound, ValidationError
@@ -52,6 +51,7 @@ from localspot.crm.search_storage import (
     SearchQuery,
     SortSpec,
 )
+from localspot.crm.type_registry import BUILTIN_TYPES, PortalTypes, type_for_index
 
 OPERATORS = frozenset(
     {
@@ -216,12 +216,12 @@ ASSOCIATION_PREFIX = "associations."
 ASSOCIATION_OPERATORS = frozenset({"EQ", "NEQ", "IN", "NOT_IN", "HAS_PROPERTY", "NOT_HAS_PROPERTY"})
 
 
-def _association_condition(f: FilterInput) -> Condition:
+def _association_condition(f: FilterInput, types: PortalTypes) -> Condition:
     """``associations.contact`` (hubspot-behaviour §3.6): records linked to the given record
     ids of that type; ``column`` holds the linked type's id."""
     target = f.property_name[len(ASSOCIATION_PREFIX) :]
     try:
-        linked_type = object_types.resolve(target)
+        linked_type = types.resolve(target)
     except ResourceNotFound:
         raise _invalid(
             f"Invalid property name {f.property_name} for search", propertyName=[f.property_name]
@@ -240,11 +240,11 @@ def _association_condition(f: FilterInput) -> Condition:
     return Condition(f.property_name, f.operator, "association", tuple(ids), linked_type.type_id)
 
 
-def _condition(definitions: Definitions, f: FilterInput) -> Condition:
+def _condition(definitions: Definitions, f: FilterInput, types: PortalTypes) -> Condition:
     if f.operator not in OPERATORS:
         raise _invalid(f"Unknown operator {f.operator}", operator=[f.operator])
     if f.property_name.startswith(ASSOCIATION_PREFIX):
-        return _association_condition(f)
+        return _association_condition(f, types)
     name, op = f.property_name, f.operator
     definition = _definition(definitions, name, "search")
     raw = _raw_values(f)
@@ -289,9 +289,11 @@ def _sort(definitions: Definitions, sort: tuple[str, bool] | None) -> SortSpec |
     return SortSpec(name, kind, descending, column, is_multi(definition))
 
 
-def build(definitions: Definitions, request: SearchRequest) -> SearchQuery:
+def build(
+    definitions: Definitions, request: SearchRequest, types: PortalTypes = BUILTIN_TYPES
+) -> SearchQuery:
     check_limits(request)
-    groups = tuple(tuple(_condition(definitions, f) for f in g) for g in request.groups if g)
+    groups = tuple(tuple(_condition(definitions, f, types) for f in g) for g in request.groups if g)
     return SearchQuery(
         groups=groups,
         text_words=tokens(request.query or "")[:MAX_QUERY_WORDS],
@@ -321,7 +323,7 @@ async def index_some(store: SearchStorage, limit: int) -> int:
     if not waiting:
         return 0
     portal_id, type_id = waiting[0]
-    definitions = await load_definitions(store, portal_id, object_types.resolve(type_id))
+    definitions = await load_definitions(store, portal_id, type_for_index(type_id))
     return await store.refresh_index(portal_id, type_id, _entries_of(definitions), limit)
 
 
@@ -332,7 +334,7 @@ async def reindex(store: SearchStorage, portal_id: int | None) -> int:
     indexed = 0
     while waiting := await store.queued_for_index(portal_id):
         for scope_portal, type_id in waiting:
-            object_type = object_types.resolve(type_id)
+            object_type = type_for_index(type_id)
             definitions = await load_definitions(store, scope_portal, object_type)
             entries_of = _entries_of(definitions)
             indexed += await store.refresh_index(scope_portal, type_id, entries_of)
@@ -345,7 +347,7 @@ async def run(
     """One search: check, build, bring the index up to date with every write so far, then
     one store call. Archived records never match."""
     definitions = await load_definitions(ctx.store, ctx.portal_id, ctx.object_type)
-    query = build(definitions, request)
+    query = build(definitions, request, ctx.types)
     selection = select(definitions, request.properties, ())
     await refresh_index(ctx, definitions)
     page = await ctx.store.search(ctx.portal_id, ctx.object_type.type_id, query)

@@ -3,10 +3,8 @@
 Use cases never ask for this: each asks for the roles it uses, defined beside it with the
 value types that cross them (``accounts_storage``, ``definitions_storage``,
 ``records_storage``, ``search_storage``, ``links_storage``, ``portal_admin_storage``,
-``owners_storage``, ``pipelines_storage``). A new capability adds a role of its own and
-one line here.
-``owners_storage``, ``teams_storage``, ``merges_storage``). A new capability adds a
-role of its own and one line here.
+``owners_storage``, ``pipelines_storage``, ``teams_storage``, ``merges_storage``,
+``schemas_storage``). A new capability adds a role of its own and one line here.
 
 Rules every implementation of every role keeps:
 
@@ -31,6 +29,7 @@ from localspot.crm.owners_storage import OwnersStorage
 from localspot.crm.pipelines_storage import PipelinesStorage
 from localspot.crm.portal_admin_storage import PortalAdminStorage
 from localspot.crm.records_storage import RecordsStorage
+from localspot.crm.schemas_storage import SchemasStorage
 from localspot.crm.search_storage import SearchIndexStorage
 from localspot.crm.teams_storage import TeamsStorage
 
@@ -51,6 +50,7 @@ class Store(
     OwnersStorage,
     PipelinesStorage,
     TeamsStorage,
+    SchemasStorage,
     Protocol,
 ):
     async def close(self) -> None: ...

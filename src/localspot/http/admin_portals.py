@@ -11,6 +11,7 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from localspot.crm import accounts, portal_admin
 from localspot.crm.storage import Store
+from localspot.crm.type_registry import TypeRegistry
 from localspot.http.openapi_specs import admin_error_responses
 from localspot.snapshot_codec import encode_snapshot, from_snapshot
 from localspot.wire import admin as w
@@ -23,6 +24,12 @@ SNAPSHOT_BYTES = 1_000_000_000
 def store_of(request: Request[Any, Any, State]) -> Store:
     store: Store = request.app.state.store
     return store
+
+
+def registry_of(request: Request[Any, Any, State]) -> TypeRegistry:
+    """The portal's custom types change with a reset, restore or delete."""
+    registry: TypeRegistry = request.app.state.registry
+    return registry
 
 
 class PortalsController(Controller):
@@ -47,6 +54,7 @@ class PortalsController(Controller):
     @delete("/{portal_id:int}", responses=ERRORS, summary="Delete a portal and its tokens")
     async def delete_portal(self, request: Request[Any, Any, State], portal_id: int) -> None:
         await portal_admin.delete(store_of(request), portal_id)
+        registry_of(request).invalidate(portal_id)
         request.app.state.faults.clear(portal_id)
         request.app.state.journal.clear(portal_id)
 
@@ -63,7 +71,10 @@ class PortalsController(Controller):
         data: w.PortalResetRequest | None = None,
     ) -> None:
         keep = data.keep_custom_properties if data else False
-        await portal_admin.reset(store_of(request), portal_id, keep_custom_properties=keep)
+        try:
+            await portal_admin.reset(store_of(request), portal_id, keep_custom_properties=keep)
+        finally:
+            registry_of(request).invalidate(portal_id)
 
     @get(
         "/{portal_id:int}/snapshot",
@@ -84,7 +95,10 @@ class PortalsController(Controller):
     async def restore(
         self, request: Request[Any, Any, State], portal_id: int, data: w.PortalSnapshot
     ) -> None:
-        await portal_admin.restore(store_of(request), portal_id, from_snapshot(data))
+        try:
+            await portal_admin.restore(store_of(request), portal_id, from_snapshot(data))
+        finally:
+            registry_of(request).invalidate(portal_id)
 
     @put(
         "/{portal_id:int}/id-seed",

@@ -32,7 +32,7 @@ class AssociationLabelsController(Controller):
     async def get_all(
         self, request: Request[Any, Any, State], object_type: str, to_object_type: str
     ) -> wa.CollectionResponseAssociationSpecWithLabelNoPaging:
-        kinds = v3.types(crm_context(request, object_type), to_object_type)
+        kinds = v3.types(await crm_context(request, object_type), to_object_type)
         return wa.CollectionResponseAssociationSpecWithLabelNoPaging(
             [
                 wa.AssociationSpecWithLabel(association_types.HUBSPOT_DEFINED, k.type_id, k.label)

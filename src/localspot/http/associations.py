@@ -15,9 +15,9 @@ from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.datastructures import State
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from localspot.crm import association_types, object_types, reads
 from localspot.crm import associations as links
-from localspot.crm.association_types import AssociationType
+from localspot.crm import reads
+from localspot.crm.association_types import AssociationCatalog, AssociationType
 from localspot.crm.model import InputError
 from localspot.crm.property_types import format_datetime
 from localspot.http import convert
@@ -33,7 +33,7 @@ BodyT = TypeVar("BodyT")
 
 
 def _labels(kinds: Sequence[AssociationType]) -> list[wa.AssociationSpecWithLabel]:
-    return [wa.AssociationSpecWithLabel("HUBSPOT_DEFINED", k.type_id, k.label) for k in kinds]
+    return [wa.AssociationSpecWithLabel(k.category, k.type_id, k.label) for k in kinds]
 
 
 def _linked(found: links.Linked) -> wa.MultiAssociatedObjectWithLabel:
@@ -45,12 +45,14 @@ def _pair(result: links.PairResult, from_type: str, to_type: str) -> wa.LabelsBe
     return wa.LabelsBetweenObjectPair(from_type, result.from_id, to_type, result.to_id, labels)
 
 
-def _defaults(results: Sequence[links.PairResult]) -> list[wa.PublicDefaultAssociation]:
+def _defaults(
+    catalog: AssociationCatalog, results: Sequence[links.PairResult]
+) -> list[wa.PublicDefaultAssociation]:
     """Both directions of each default link, as HubSpot answers."""
     shown: list[wa.PublicDefaultAssociation] = []
     for result in results:
         kind = next((k for k in result.types if k.default), result.types[0])
-        reverse = association_types.reverse(kind)
+        reverse = catalog.reverse(kind)
         for source, target, type_id in (
             (result.from_id, result.to_id, kind.type_id),
             (result.to_id, result.from_id, reverse.type_id),
@@ -59,7 +61,7 @@ def _defaults(results: Sequence[links.PairResult]) -> list[wa.PublicDefaultAssoc
                 wa.PublicDefaultAssociation(
                     w.PublicObjectId(str(source)),
                     w.PublicObjectId(str(target)),
-                    w.AssociationSpec("HUBSPOT_DEFINED", type_id),
+                    w.AssociationSpec(kind.category, type_id),
                 )
             )
     return shown
@@ -114,10 +116,10 @@ class RecordAssociationsController(Controller):
         to_object_id: str,
     ) -> wa.BatchResponsePublicDefaultAssociation:
         started = _now(request)
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         result = await links.link(ctx, object_id, to_object_type, to_object_id, None)
         return wa.BatchResponsePublicDefaultAssociation(
-            "COMPLETE", _defaults([result]), started, _now(request)
+            "COMPLETE", _defaults(ctx.types.links, [result]), started, _now(request)
         )
 
     @put(
@@ -136,9 +138,9 @@ class RecordAssociationsController(Controller):
         to_object_id: str,
         data: list[w.AssociationSpec],
     ) -> wa.LabelsBetweenObjectPair:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         result = await links.link(ctx, object_id, to_object_type, to_object_id, _specs(data))
-        to_type = object_types.resolve(to_object_type)
+        to_type = ctx.types.resolve(to_object_type)
         return _pair(result, ctx.object_type.type_id, to_type.type_id)
 
     @delete(
@@ -156,7 +158,7 @@ class RecordAssociationsController(Controller):
         to_object_type: str,
         to_object_id: str,
     ) -> None:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         await links.unlink(ctx, object_id, to_object_type, to_object_id)
 
     @get(
@@ -174,7 +176,7 @@ class RecordAssociationsController(Controller):
         limit: int = links.DEFAULT_PAGE,
         after: str | None = None,
     ) -> wa.CollectionResponseMultiAssociatedObjectWithLabelForwardPaging:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         found = await links.page(ctx, object_id, to_object_type, after, limit)
         paging = None
         if found.next_after is not None:
@@ -208,12 +210,12 @@ class BatchAssociationsController(Controller):
         data: wa.BatchInputPublicDefaultAssociationMultiPost,
     ) -> Response[wa.BatchResponsePublicDefaultAssociation]:
         started = _now(request)
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         inputs = [(str(i.from_.id), str(i.to.id), None) for i in data.inputs]
         outcome = await links.batch_link(ctx, to_object_type, inputs)
         return _batch_answer(
             wa.BatchResponsePublicDefaultAssociation,
-            _defaults(outcome.results),
+            _defaults(ctx.types.links, outcome.results),
             outcome.errors,
             request,
             started,
@@ -235,8 +237,8 @@ class BatchAssociationsController(Controller):
         data: wa.BatchInputPublicAssociationMultiPost,
     ) -> Response[wa.BatchResponseLabelsBetweenObjectPair]:
         started = _now(request)
-        ctx = crm_context(request, object_type)
-        to_type = object_types.resolve(to_object_type)
+        ctx = await crm_context(request, object_type)
+        to_type = ctx.types.resolve(to_object_type)
         inputs = [(str(i.from_.id), str(i.to.id), _specs(i.types)) for i in data.inputs]
         outcome = await links.batch_link(ctx, to_object_type, inputs)
         return _batch_answer(
@@ -263,7 +265,7 @@ class BatchAssociationsController(Controller):
         data: wa.BatchInputPublicFetchAssociationsBatchRequest,
     ) -> Response[wa.BatchResponsePublicAssociationMultiWithLabel]:
         started = _now(request)
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         results, errors = await links.batch_read(
             ctx, to_object_type, [str(i.id) for i in data.inputs]
         )
@@ -296,7 +298,7 @@ class BatchAssociationsController(Controller):
         to_object_type: str,
         data: wa.BatchInputPublicAssociationMultiArchive,
     ) -> None:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         inputs = [(str(i.from_.id), [str(t.id) for t in i.to], None) for i in data.inputs]
         await links.batch_unlink(ctx, to_object_type, inputs)
 
@@ -314,7 +316,7 @@ class BatchAssociationsController(Controller):
         to_object_type: str,
         data: wa.BatchInputPublicAssociationMultiPost,
     ) -> None:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         inputs = [(str(i.from_.id), [str(i.to.id)], _specs(i.types)) for i in data.inputs]
         await links.batch_unlink(ctx, to_object_type, inputs)
 
@@ -335,9 +337,9 @@ class ObjectAssociationsController(Controller):
         to_object_id: str,
         association_type: str,
     ) -> w.SimplePublicObjectWithAssociations:
-        ctx = crm_context(request, object_type)
-        to_type = object_types.resolve(to_object_type)
-        kind = association_types.find_by_id_or_name(ctx.object_type, to_type, association_type)
+        ctx = await crm_context(request, object_type)
+        to_type = ctx.types.resolve(to_object_type)
+        kind = ctx.types.links.find_by_id_or_name(ctx.object_type, to_type, association_type)
         spec = links.Spec("HUBSPOT_DEFINED", kind.type_id)
         await links.link(ctx, object_id, to_object_type, to_object_id, [spec])
         record, selection = await reads.get_one(
@@ -365,7 +367,7 @@ class ObjectAssociationsController(Controller):
         to_object_id: str,
         association_type: str,
     ) -> None:
-        ctx = crm_context(request, object_type)
-        to_type = object_types.resolve(to_object_type)
-        kind = association_types.find_by_id_or_name(ctx.object_type, to_type, association_type)
+        ctx = await crm_context(request, object_type)
+        to_type = ctx.types.resolve(to_object_type)
+        kind = ctx.types.links.find_by_id_or_name(ctx.object_type, to_type, association_type)
         await links.unlink(ctx, object_id, to_object_type, to_object_id, [kind])

@@ -67,7 +67,7 @@ class AssociationsV3Controller(Controller):
     async def get_types(
         self, request: Request[Any, Any, State], object_type: str, to_object_type: str
     ) -> wa.CollectionResponsePublicAssociationDefinitionNoPaging:
-        kinds = v3.types(crm_context(request, object_type), to_object_type)
+        kinds = v3.types(await crm_context(request, object_type), to_object_type)
         return wa.CollectionResponsePublicAssociationDefinitionNoPaging(
             [wa.PublicAssociationDefinition(str(k.type_id), k.name) for k in kinds]
         )
@@ -87,7 +87,7 @@ class AssociationsV3Controller(Controller):
         data: wa.BatchInputPublicAssociation,
     ) -> Response[wa.BatchResponsePublicAssociation]:
         started = _now(request)
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         results, errors = await v3.batch_create(ctx, to_object_type, _triples(data))
         body = wa.BatchResponsePublicAssociation(
             "COMPLETE", [_link(r) for r in results], started, _now(request), **_errors(errors)
@@ -109,7 +109,7 @@ class AssociationsV3Controller(Controller):
         data: wa.BatchInputPublicObjectId,
     ) -> Response[wa.BatchResponsePublicAssociationMulti]:
         started = _now(request)
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         ids = [str(i.id) for i in data.inputs]
         results, errors = await v3.batch_read(ctx, to_object_type, ids)
         body = wa.BatchResponsePublicAssociationMulti(
@@ -131,5 +131,5 @@ class AssociationsV3Controller(Controller):
         to_object_type: str,
         data: wa.BatchInputPublicAssociation,
     ) -> None:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         await v3.batch_archive(ctx, to_object_type, _triples(data))

@@ -13,10 +13,11 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
 from localspot.clock import Clock
-from localspot.crm import accounts, object_types
+from localspot.crm import accounts
 from localspot.crm.accounts_storage import AccountsStorage
 from localspot.crm.errors import MissingScopes
-from localspot.crm.model import Principal
+from localspot.crm.model import ObjectType, Principal
+from localspot.crm.type_registry import TypeRegistry
 
 
 def bearer_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
@@ -31,13 +32,24 @@ async def authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Princi
     return await accounts.authenticate(store, bearer_token(connection), clock)
 
 
-def required_scope(handler: BaseRouteHandler, path_params: dict[str, Any]) -> str | None:
+async def required_scopes(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler, portal_id: int
+) -> tuple[str, ...]:
+    """The scopes of which the token needs one (none: no scope check)."""
     access = handler.opt.get("access")
     if access is None:
-        return None
+        return ()
+    if "scopes" in handler.opt:
+        return tuple(handler.opt["scopes"])
     if "scope" in handler.opt:
-        return str(handler.opt["scope"])
-    object_type = object_types.resolve(str(path_params.get("object_type", "")))
+        return (str(handler.opt["scope"]),)
+    registry: TypeRegistry = connection.app.state.registry
+    path_type = str(connection.path_params.get("object_type", ""))
+    _, object_type = await registry.resolve(portal_id, path_type)
+    return (_scope_of(handler, access, object_type),)
+
+
+def _scope_of(handler: BaseRouteHandler, access: str, object_type: ObjectType) -> str:
     by_type = handler.opt.get("schema_scopes", {})
     if access == "write" and object_type.type_id in by_type:
         return str(by_type[object_type.type_id])
@@ -49,6 +61,6 @@ async def auth_guard(
 ) -> None:
     principal = await authenticate(connection)
     connection.state.principal = principal
-    scope = required_scope(handler, connection.path_params)
-    if scope is not None and scope not in principal.scopes:
-        raise MissingScopes([scope])
+    scopes = await required_scopes(connection, handler, principal.portal_id)
+    if scopes and not principal.scopes.intersection(scopes):
+        raise MissingScopes(scopes)

@@ -46,7 +46,7 @@ class MergesController(Controller):
     async def merge(
         self, request: Request[Any, Any, State], object_type: str, data: w.PublicMergeInput
     ) -> w.SimplePublicObject:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         record, shown = await merges.merge(ctx, data.primary_object_id, data.object_id_to_merge)
         return convert.simple_object(
             record, reads.Selection(shown, (), ctx.object_type.system_columns)
@@ -62,7 +62,7 @@ class MergesController(Controller):
     async def gdpr_delete(
         self, request: Request[Any, Any, State], object_type: str, data: w.PublicGdprDeleteInput
     ) -> None:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         if ctx.object_type.type_id != GDPR_TYPE:
             raise MethodNotAllowedException(headers={"Allow": "GET, PATCH, DELETE"})
         await merges.gdpr_delete(ctx, data.object_id, data.id_property)

@@ -15,9 +15,11 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 
 from localspot.config import Settings
 from localspot.crm import associations as associations_module
-from localspot.crm import creates, object_types, reads, upserts, writes
+from localspot.crm import creates, reads, upserts, writes
 from localspot.crm.context import CrmContext
+from localspot.crm.model import Principal
 from localspot.crm.storage import Store
+from localspot.crm.type_registry import TypeRegistry
 from localspot.http import convert
 from localspot.http.openapi_specs import batch_responses, error_responses
 from localspot.wire import objects as w
@@ -30,14 +32,19 @@ AssociationsQuery = Parameter(query="associations", default=None, required=False
 IdPropertyQuery = Parameter(query="idProperty", default=None, required=False)
 
 
-def crm_context(request: Request[Any, Any, State], object_type: str) -> CrmContext[Store]:
+async def crm_context(request: Request[Any, Any, State], object_type: str) -> CrmContext[Store]:
+    """The context of a request on ``object_type`` (any of the portal's types)."""
     settings: Settings = request.app.state.settings
+    principal: Principal = request.state.principal
+    registry: TypeRegistry = request.app.state.registry
+    types, resolved = await registry.resolve(principal.portal_id, object_type)
     return CrmContext(
         store=request.app.state.store,
         clock=request.app.state.clock,
-        principal=request.state.principal,
-        object_type=object_types.resolve(object_type),
+        principal=principal,
+        object_type=resolved,
         max_batch_inputs=settings.max_batch_inputs,
+        types=types,
     )
 
 
@@ -77,7 +84,7 @@ class ObjectsController(Controller):
         associations: list[str] | None = AssociationsQuery,
         archived: bool = False,
     ) -> w.CollectionResponseSimplePublicObjectWithAssociationsForwardPaging:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         records, next_after, selection = await reads.list_page(
             ctx,
             after=after,
@@ -111,7 +118,7 @@ class ObjectsController(Controller):
         object_type: str,
         data: w.SimplePublicObjectInputForCreate,
     ) -> w.SimplePublicObject:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         record, shown = await creates.create_one(ctx, convert.create_input(data))
         return convert.simple_object(
             record, reads.Selection(shown, (), ctx.object_type.system_columns)
@@ -129,7 +136,7 @@ class ObjectsController(Controller):
         archived: bool = False,
         id_property: str | None = IdPropertyQuery,
     ) -> w.SimplePublicObjectWithAssociations:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         record, selection = await reads.get_one(
             ctx,
             object_id,
@@ -153,7 +160,7 @@ class ObjectsController(Controller):
         data: w.SimplePublicObjectInput,
         id_property: str | None = IdPropertyQuery,
     ) -> w.SimplePublicObject:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         record, shown = await writes.update_one(
             ctx, object_id, id_property, convert.property_texts(data.properties)
         )
@@ -171,7 +178,7 @@ class ObjectsController(Controller):
     async def archive(
         self, request: Request[Any, Any, State], object_type: str, object_id: str
     ) -> None:
-        await creates.archive(crm_context(request, object_type), [object_id], batch=False)
+        await creates.archive(await crm_context(request, object_type), [object_id], batch=False)
 
     @post(
         "/batch/create",
@@ -187,7 +194,7 @@ class ObjectsController(Controller):
         data: w.BatchInputSimplePublicObjectBatchInputForCreate,
     ) -> Response[w.BatchResponseSimplePublicObject]:
         inputs = [convert.create_input(item) for item in data.inputs]
-        outcome = await creates.batch_create(crm_context(request, object_type), inputs)
+        outcome = await creates.batch_create(await crm_context(request, object_type), inputs)
         return multi_status(convert.batch_response(outcome), HTTP_201_CREATED)
 
     @post(
@@ -206,7 +213,7 @@ class ObjectsController(Controller):
     ) -> Response[w.BatchResponseSimplePublicObject]:
         settings: Settings = request.app.state.settings
         outcome = await reads.batch_read(
-            crm_context(request, object_type),
+            await crm_context(request, object_type),
             [str(i.id) for i in data.inputs],
             id_property=data.id_property,
             archived=archived,
@@ -236,7 +243,7 @@ class ObjectsController(Controller):
         data: w.BatchInputSimplePublicObjectBatchInput,
     ) -> Response[w.BatchResponseSimplePublicObject]:
         inputs = [convert.update_input(item) for item in data.inputs]
-        outcome = await writes.batch_update(crm_context(request, object_type), inputs)
+        outcome = await writes.batch_update(await crm_context(request, object_type), inputs)
         return multi_status(convert.batch_response(outcome), HTTP_200_OK)
 
     @post(
@@ -253,7 +260,7 @@ class ObjectsController(Controller):
         data: w.BatchInputSimplePublicObjectBatchInputUpsert,
     ) -> Response[w.BatchResponseSimplePublicUpsertObject]:
         inputs = [convert.update_input(item) for item in data.inputs]
-        outcome = await upserts.batch_upsert(crm_context(request, object_type), inputs)
+        outcome = await upserts.batch_upsert(await crm_context(request, object_type), inputs)
         return multi_status(convert.upsert_response(outcome), HTTP_200_OK)
 
     @post(
@@ -270,4 +277,4 @@ class ObjectsController(Controller):
         data: w.BatchInputSimplePublicObjectId,
     ) -> None:
         ids = [str(item.id) for item in data.inputs]
-        await creates.archive(crm_context(request, object_type), ids, batch=True)
+        await creates.archive(await crm_context(request, object_type), ids, batch=True)

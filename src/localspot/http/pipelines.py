@@ -104,21 +104,21 @@ class PipelinesController(Controller):
     async def get_all(
         self, request: Request[Any, Any, State], object_type: str
     ) -> w.CollectionResponsePipelineNoPaging:
-        found = await pipelines.list_pipelines(crm_context(request, object_type))
+        found = await pipelines.list_pipelines(await crm_context(request, object_type))
         return w.CollectionResponsePipelineNoPaging([pipeline_body(p) for p in found])
 
     @post("/", opt=WRITE, status_code=HTTP_201_CREATED, responses=error_responses())
     async def create(
         self, request: Request[Any, Any, State], object_type: str, data: w.PipelineInput
     ) -> w.Pipeline:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         return pipeline_body(await pipelines.create_pipeline(ctx, pipeline_input(data)))
 
     @get("/{pipeline_id:str}", opt=READ, responses=error_responses(), summary="Read a pipeline")
     async def get_by_id(
         self, request: Request[Any, Any, State], object_type: str, pipeline_id: str
     ) -> w.Pipeline:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         return pipeline_body(await pipelines.get_pipeline(ctx, pipeline_id))
 
     @put("/{pipeline_id:str}", opt=WRITE, responses=error_responses(), summary="Replace a pipeline")
@@ -131,7 +131,7 @@ class PipelinesController(Controller):
         deal_flag: bool = DEAL_FLAG,
         references_flag: bool = REFERENCES_FLAG,
     ) -> w.Pipeline:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         validate = _validate(deal_flag, references_flag)
         replaced = await pipelines.replace_pipeline(
             ctx, pipeline_id, pipeline_input(data), validate=validate
@@ -150,7 +150,7 @@ class PipelinesController(Controller):
         deal_flag: bool = DEAL_FLAG,
         references_flag: bool = REFERENCES_FLAG,
     ) -> w.Pipeline:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         given = PipelineInput(data.label, data.display_order, None, data.archived)
         return pipeline_body(await pipelines.update_pipeline(ctx, pipeline_id, given))
 
@@ -169,7 +169,7 @@ class PipelinesController(Controller):
         deal_flag: bool = DEAL_FLAG,
         references_flag: bool = REFERENCES_FLAG,
     ) -> None:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         validate = _validate(deal_flag, references_flag)
         await pipelines.archive_pipeline(ctx, pipeline_id, validate=validate)
 
@@ -177,7 +177,7 @@ class PipelinesController(Controller):
     async def get_audit(
         self, request: Request[Any, Any, State], object_type: str, pipeline_id: str
     ) -> w.CollectionResponsePublicAuditInfoNoPaging:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         found = await pipelines.audit(ctx, pipeline_id)
         return w.CollectionResponsePublicAuditInfoNoPaging(
             [audit_body(e, ctx.portal_id) for e in found]
@@ -187,7 +187,7 @@ class PipelinesController(Controller):
     async def get_stages(
         self, request: Request[Any, Any, State], object_type: str, pipeline_id: str
     ) -> w.CollectionResponsePipelineStageNoPaging:
-        found = await pipelines.list_stages(crm_context(request, object_type), pipeline_id)
+        found = await pipelines.list_stages(await crm_context(request, object_type), pipeline_id)
         return w.CollectionResponsePipelineStageNoPaging([stage_body(s) for s in found])
 
     @post(
@@ -203,14 +203,14 @@ class PipelinesController(Controller):
         pipeline_id: str,
         data: w.PipelineStageInput,
     ) -> w.PipelineStage:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         return stage_body(await pipelines.create_stage(ctx, pipeline_id, stage_input(data)))
 
     @get(STAGE, opt=READ, responses=error_responses(), summary="Read a stage")
     async def get_stage(
         self, request: Request[Any, Any, State], object_type: str, pipeline_id: str, stage_id: str
     ) -> w.PipelineStage:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         return stage_body(await pipelines.get_stage(ctx, pipeline_id, stage_id))
 
     @put(STAGE, opt=WRITE, responses=error_responses(), summary="Replace a stage")
@@ -222,7 +222,7 @@ class PipelinesController(Controller):
         stage_id: str,
         data: w.PipelineStageInput,
     ) -> w.PipelineStage:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         given = stage_input(data)
         return stage_body(await pipelines.replace_stage(ctx, pipeline_id, stage_id, given))
 
@@ -235,7 +235,7 @@ class PipelinesController(Controller):
         stage_id: str,
         data: w.PipelineStagePatchInput,
     ) -> w.PipelineStage:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         given = stage_input(data)
         return stage_body(await pipelines.update_stage(ctx, pipeline_id, stage_id, given))
 
@@ -254,14 +254,14 @@ class PipelinesController(Controller):
         stage_id: str,
         references_flag: bool = REFERENCES_FLAG,
     ) -> None:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         await pipelines.archive_stage(ctx, pipeline_id, stage_id, validate=references_flag)
 
     @get(STAGE + "/audit", opt=READ, responses=error_responses(), summary="A stage's audit")
     async def get_stage_audit(
         self, request: Request[Any, Any, State], object_type: str, pipeline_id: str, stage_id: str
     ) -> w.CollectionResponsePublicAuditInfoNoPaging:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         found = await pipelines.audit(ctx, pipeline_id, stage_id)
         return w.CollectionResponsePublicAuditInfoNoPaging(
             [audit_body(e, ctx.portal_id) for e in found]

@@ -59,7 +59,7 @@ class PropertiesController(Controller):
     async def list_properties(
         self, request: Request[Any, Any, State], object_type: str, archived: bool = False
     ) -> w.CollectionResponsePropertyNoPaging:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         found = await admin.list_properties(ctx, archived)
         found = await live_definitions(ctx.store, ctx.portal_id, ctx.object_type, found)
         found = await with_owner_options(ctx.store, ctx.portal_id, found)
@@ -69,14 +69,14 @@ class PropertiesController(Controller):
     async def create_property(
         self, request: Request[Any, Any, State], object_type: str, data: w.PropertyCreate
     ) -> w.Property:
-        created = await admin.create_property(crm_context(request, object_type), draft(data))
+        created = await admin.create_property(await crm_context(request, object_type), draft(data))
         return property_body(created)
 
     @get("/groups", opt=READ, responses=error_responses(), summary="List property groups")
     async def list_groups(
         self, request: Request[Any, Any, State], object_type: str
     ) -> w.CollectionResponsePropertyGroupNoPaging:
-        groups = await group_admin.list_groups(crm_context(request, object_type))
+        groups = await group_admin.list_groups(await crm_context(request, object_type))
         return w.CollectionResponsePropertyGroupNoPaging([group_body(g) for g in groups])
 
     @post("/groups", opt=WRITE, status_code=HTTP_201_CREATED, responses=error_responses())
@@ -84,14 +84,16 @@ class PropertiesController(Controller):
         self, request: Request[Any, Any, State], object_type: str, data: w.PropertyGroupCreate
     ) -> w.PropertyGroup:
         group = PropertyGroup(data.name, data.label, data.display_order)
-        return group_body(await group_admin.create_group(crm_context(request, object_type), group))
+        return group_body(
+            await group_admin.create_group(await crm_context(request, object_type), group)
+        )
 
     @get("/groups/{group_name:str}", opt=READ, responses=error_responses())
     async def read_group(
         self, request: Request[Any, Any, State], object_type: str, group_name: str
     ) -> w.PropertyGroup:
         return group_body(
-            await group_admin.get_group(crm_context(request, object_type), group_name)
+            await group_admin.get_group(await crm_context(request, object_type), group_name)
         )
 
     @patch("/groups/{group_name:str}", opt=WRITE, responses=error_responses())
@@ -102,7 +104,7 @@ class PropertiesController(Controller):
         group_name: str,
         data: w.PropertyGroupUpdate,
     ) -> w.PropertyGroup:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         updated = await group_admin.update_group(ctx, group_name, data.label, data.display_order)
         return group_body(updated)
 
@@ -115,7 +117,7 @@ class PropertiesController(Controller):
     async def delete_group(
         self, request: Request[Any, Any, State], object_type: str, group_name: str
     ) -> None:
-        await group_admin.delete_group(crm_context(request, object_type), group_name)
+        await group_admin.delete_group(await crm_context(request, object_type), group_name)
 
     @get("/{property_name:str}", opt=READ, responses=error_responses(), summary="Read a property")
     async def read_property(
@@ -125,7 +127,7 @@ class PropertiesController(Controller):
         property_name: str,
         archived: bool = False,
     ) -> w.Property:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         found = [await admin.get_property(ctx, property_name, archived)]
         live = await live_definitions(ctx.store, ctx.portal_id, ctx.object_type, found)
         (shown,) = await with_owner_options(ctx.store, ctx.portal_id, live)
@@ -139,7 +141,7 @@ class PropertiesController(Controller):
         property_name: str,
         data: w.PropertyUpdate,
     ) -> w.Property:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         return property_body(await admin.update_property(ctx, property_name, changes(data)))
 
     @delete(
@@ -151,13 +153,13 @@ class PropertiesController(Controller):
     async def archive_property(
         self, request: Request[Any, Any, State], object_type: str, property_name: str
     ) -> None:
-        await admin.archive_property(crm_context(request, object_type), property_name)
+        await admin.archive_property(await crm_context(request, object_type), property_name)
 
     @post("/batch/create", opt=WRITE, status_code=HTTP_201_CREATED, responses=PARTIAL)
     async def batch_create(
         self, request: Request[Any, Any, State], object_type: str, data: w.BatchInputPropertyCreate
     ) -> Response[w.BatchResponseProperty]:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         started = ctx.clock.now_ms()
         outcomes = await admin.batch_create(ctx, [draft(item) for item in data.inputs])
         results = [property_body(o) for o in outcomes if not isinstance(o, HubSpotError)]
@@ -172,7 +174,7 @@ class PropertiesController(Controller):
         object_type: str,
         data: w.BatchReadInputPropertyName,
     ) -> Response[w.BatchResponseProperty]:
-        ctx = crm_context(request, object_type)
+        ctx = await crm_context(request, object_type)
         started = ctx.clock.now_ms()
         names = [item.name for item in data.inputs]
         found, missing = await admin.batch_read(ctx, names, data.archived)
@@ -187,4 +189,4 @@ class PropertiesController(Controller):
         self, request: Request[Any, Any, State], object_type: str, data: w.BatchInputPropertyName
     ) -> None:
         names = [item.name for item in data.inputs]
-        await admin.archive_properties(crm_context(request, object_type), names)
+        await admin.archive_properties(await crm_context(request, object_type), names)

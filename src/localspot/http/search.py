@@ -86,7 +86,7 @@ class SearchController(Controller):
         data: w.PublicObjectSearchRequest,
     ) -> w.CollectionResponseWithTotalSimplePublicObject:
         parsed = search_request(data)
-        page, selection = await search.run(crm_context(request, object_type), parsed)
+        page, selection = await search.run(await crm_context(request, object_type), parsed)
         results: list[SimplePublicObject] = [
             convert.simple_object(r, selection) for r in page.records
         ]

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Table, delete, insert, select, update
 from localspot.crm.model import HistoryEntry, PropertyGroup, Record
 from localspot.crm.portal_admin_storage import AssociationRow, PortalDump, RecordDump
 from localspot.crm.records_storage import NewRecord, UniqueClash
-from localspot.store import definition_codec, owners_sql, pipelines_sql, teams_sql
+from localspot.store import definition_codec, owners_sql, pipelines_sql, schemas_sql, teams_sql
 from localspot.store.bulk import HistoryRow, json_map, run_many, write_history
 from localspot.store.dialect import dialect_of
 from localspot.store.id_sequences import SEEDED_BASE, taken
@@ -74,7 +74,7 @@ def reset_portal(conn: Connection, portal_id: int, *, keep_custom_properties: bo
     tables = [unique_values, index_queue, objects, owners, teams, owner_teams]
     extra = associations_table()
     tables += [extra] if extra is not None else []
-    tables += [] if keep_custom_properties else [properties, property_groups]
+    tables += [] if keep_custom_properties else [properties, property_groups, *schemas_sql.TABLES]
     for table in tables:
         conn.execute(delete(table).where(table.c.portal_id == portal_id))
     pipelines_sql.clear(conn, portal_id)
@@ -166,6 +166,7 @@ def dump_portal(conn: Connection, portal_id: int) -> PortalDump | None:
     )
     sequence = conn.execute(select(id_sequences).where(id_sequences.c.portal_id == portal_id))
     seeded = sequence.first()
+    stored = schemas_sql.portal_schemas(conn, portal_id)
     return PortalDump(
         name=portal.name,
         tier=portal.tier,
@@ -180,6 +181,8 @@ def dump_portal(conn: Connection, portal_id: int) -> PortalDump | None:
         associations=_associations_of(conn, portal_id),
         owners=tuple(owners_sql.all_owners(conn, portal_id)),
         pipelines=tuple(pipelines_sql.all_pipelines(conn, portal_id)),
+        schemas=stored.schemas,
+        association_definitions=stored.definitions,
         teams=tuple(teams_sql.all_teams(conn, portal_id)),
         team_members=tuple(teams_sql.memberships(conn, portal_id)),
         id_seed=seeded.seed if seeded else None,
@@ -280,6 +283,8 @@ def restore_portal(conn: Connection, portal_id: int, dump: PortalDump) -> frozen
     if held:
         return held
     reset_portal(conn, portal_id, keep_custom_properties=False)
+    schemas_sql.write_schemas(conn, portal_id, dump.schemas)
+    schemas_sql.write_definitions(conn, portal_id, dump.association_definitions)
     _write_definitions(conn, portal_id, dump)
     _write_records(conn, portal_id, dump.records)
     _write_lookups(conn, portal_id, dump.records)

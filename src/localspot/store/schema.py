@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -270,3 +271,37 @@ pipeline_audits = Table(
 )
 """Changes of pipelines (``stage_id`` NULL) and stages, for the audit endpoints. Added by
 migration 0004."""
+
+object_schemas = Table(
+    "object_schemas",
+    metadata,
+    Column("portal_id", RecordId, primary_key=True),
+    Column("number", BigInteger, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("definition", JsonMap, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("archived", Boolean, nullable=False, server_default="0"),
+    Column("archived_at", BigInteger, nullable=True),
+    UniqueConstraint("portal_id", "name", name="uq_object_schemas_name"),
+)
+"""A portal's custom object types (``2-<number>``); ``name`` is stored lower-case, so a
+name is taken in any case; ``definition`` holds labels, display and required properties.
+Added by migration 0005."""
+
+association_definitions = Table(
+    "association_definitions",
+    metadata,
+    Column("portal_id", RecordId, primary_key=True),
+    Column("type_id", BigInteger, primary_key=True),
+    Column("from_type", String(32), nullable=False),
+    Column("to_type", String(32), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("label", String(255), nullable=True),
+    Column("category", String(32), nullable=False),
+    Column("inverse_type_id", BigInteger, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+)
+"""A portal's own association types, one row per direction (``label`` NULL for a pair's
+default type). Added by migration 0005."""

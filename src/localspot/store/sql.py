@@ -33,6 +33,13 @@ from localspot.crm.records_storage import (
     UniqueClash,
     UpdateResult,
 )
+from localspot.crm.schemas_storage import (
+    ArchiveOutcome,
+    AssociationDefinition,
+    CustomSchema,
+    NewDefinition,
+    PortalSchemas,
+)
 from localspot.crm.search_storage import IndexValues, SearchPage, SearchQuery
 from localspot.crm.teams_storage import Membership, MembershipOutcome, Team, TeamCreated
 from localspot.store import (
@@ -43,6 +50,7 @@ from localspot.store import (
     owners_sql,
     pipelines_sql,
     records_sql,
+    schemas_sql,
     search_index,
     search_sql,
     teams_sql,
@@ -349,6 +357,37 @@ class SqlStore:
         return await self._lookup(
             lambda c: pipelines_sql.audits_of(c, portal_id, type_id, pipeline_id, stage_id)
         )
+
+    async def portal_schemas(self, portal_id: int) -> PortalSchemas:
+        return await self._read(lambda c: schemas_sql.portal_schemas(c, portal_id))
+
+    async def create_schema(
+        self,
+        portal_id: int,
+        schema: CustomSchema,
+        properties: Sequence[PropertyDefinition],
+        links: Sequence[NewDefinition],
+    ) -> CustomSchema | None:
+        return await self._write(
+            lambda c: schemas_sql.create_schema(c, portal_id, schema, properties, links)
+        )
+
+    async def save_schema(self, portal_id: int, schema: CustomSchema) -> None:
+        await self._write(lambda c: schemas_sql.save_schema(c, portal_id, schema))
+
+    async def archive_schema(self, portal_id: int, number: int, at: int) -> ArchiveOutcome:
+        return await self._write(lambda c: schemas_sql.archive_schema(c, portal_id, number, at))
+
+    async def purge_schema(self, portal_id: int, number: int) -> bool:
+        return await self._write(lambda c: schemas_sql.purge_schema(c, portal_id, number))
+
+    async def add_definitions(
+        self, portal_id: int, definitions: Sequence[NewDefinition]
+    ) -> list[AssociationDefinition]:
+        return await self._write(lambda c: schemas_sql.add_definitions(c, portal_id, definitions))
+
+    async def remove_definition(self, portal_id: int, type_id: int) -> bool:
+        return await self._write(lambda c: schemas_sql.remove_definition(c, portal_id, type_id))
 
     async def create_team(self, portal_id: int, name: str, at: int) -> TeamCreated:
         return await self._write(lambda c: teams_sql.create_team(c, portal_id, name, at))

@@ -321,6 +321,38 @@ class AdminTeamCollection(Struct, rename="camel"):
     results: list[AdminTeam]
 
 
+class SnapshotSchema(Struct, rename="camel", forbid_unknown_fields=True):
+    """A custom object type (``2-<number>``)."""
+
+    number: Annotated[int, Meta(ge=1, le=2**53)]
+    name: Annotated[str, Meta(min_length=1, max_length=100)]
+    singular: str
+    plural: str
+    created_at: int
+    updated_at: int
+    description: str | None = None
+    primary_display_property: str | None = None
+    secondary_display_properties: list[str] = []
+    searchable_properties: list[str] = []
+    required_properties: list[str] = []
+    archived: bool = False
+    archived_at: int | None = None
+
+
+class SnapshotAssociationDefinition(Struct, rename="camel", forbid_unknown_fields=True):
+    """One direction of a portal's own association type."""
+
+    type_id: Annotated[int, Meta(ge=1, le=2**31 - 1)]
+    from_type: Annotated[str, Meta(min_length=1, max_length=32)]
+    to_type: Annotated[str, Meta(min_length=1, max_length=32)]
+    name: Annotated[str, Meta(max_length=255)]
+    category: Annotated[str, Meta(min_length=1, max_length=32)]
+    inverse_type_id: Annotated[int, Meta(ge=1, le=2**31 - 1)]
+    created_at: int
+    updated_at: int
+    label: Annotated[str, Meta(max_length=255)] | None = None
+
+
 class PortalSnapshot(Struct, rename="camel"):
     """A whole portal; encoded with sorted keys, records by id, so equal states give equal
     bytes."""
@@ -337,3 +369,6 @@ class PortalSnapshot(Struct, rename="camel"):
     teams: list[SnapshotTeam] = []
     team_members: list[SnapshotTeamMember] = []
     """Both absent from snapshots taken before teams existed: those restore with none."""
+    schemas: list[SnapshotSchema] = []
+    association_definitions: list[SnapshotAssociationDefinition] = []
+    """Both absent from snapshots taken before custom objects existed: none then."""

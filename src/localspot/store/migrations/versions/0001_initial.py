@@ -19,7 +19,16 @@ depends_on = None
 
 
 LATER = frozenset(
-    {"owners", "teams", "owner_teams", "pipelines", "pipeline_stages", "pipeline_audits"}
+    {
+        "owners",
+        "teams",
+        "owner_teams",
+        "pipelines",
+        "pipeline_stages",
+        "pipeline_audits",
+        "object_schemas",
+        "association_definitions",
+    }
 )
 """Tables later revisions add: this revision keeps creating the schema as it first stood."""
 
