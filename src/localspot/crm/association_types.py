@@ -18,6 +18,7 @@ from localspot.crm.errors import ValidationError
 from localspot.crm.model import ObjectType
 
 HUBSPOT_DEFINED = "HUBSPOT_DEFINED"
+USER_DEFINED = "USER_DEFINED"
 CATEGORIES = frozenset({"HUBSPOT_DEFINED", "USER_DEFINED", "INTEGRATOR_DEFINED", "WORK"})
 
 
@@ -31,6 +32,8 @@ class AssociationType:
     label: str | None
     default: bool
     category: str = HUBSPOT_DEFINED
+    inverse_id: int | None = None
+    """A stored type's other direction (HubSpot's own pair up by label)."""
 
 
 @cache
@@ -83,9 +86,12 @@ class AssociationCatalog:
 
     def reverse(self, kind: AssociationType) -> AssociationType:
         """The same link seen from the other end: the default of the opposite pair, or the
-        opposite type with the same label."""
+        opposite type with the same label; a stored type names its inverse."""
         for other in self._by_pair.get((kind.to_type, kind.from_type), ()):
-            if other.default == kind.default and other.label == kind.label:
+            if kind.inverse_id is not None:
+                if other.type_id == kind.inverse_id:
+                    return other
+            elif other.default == kind.default and other.label == kind.label:
                 return other
         raise LookupError(f"association type {kind.type_id} has no reverse")
 

@@ -112,7 +112,10 @@ def _type_for(ctx: CrmContext[object], to_type: ObjectType, spec: Spec) -> Assoc
             f"Invalid association category {spec.category}",
             context={"associationCategory": [spec.category]},
         )
-    return ctx.types.links.find(ctx.object_type, to_type, spec.type_id)
+    kind = ctx.types.links.find(ctx.object_type, to_type, spec.type_id)
+    if kind.category != spec.category:  # type ids are per category: another category's
+        raise association_types.pair_error(ctx.object_type, to_type, str(spec.type_id))
+    return kind
 
 
 def both_ways(

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from localspot.crm import association_types
 from localspot.crm import associations as links
 from localspot.crm.association_types import AssociationType
 from localspot.crm.context import CrmContext
@@ -58,7 +57,7 @@ async def batch_create(
     links.check_batch_size(len(inputs), links.MAX_BATCH_CREATE)
     kinds = _kinds(ctx, to_type_name, [key for _, _, key in inputs])
     planned = [
-        (from_id, to_id, [links.Spec(association_types.HUBSPOT_DEFINED, kind.type_id)])
+        (from_id, to_id, [links.Spec(kind.category, kind.type_id)])
         for (from_id, to_id, _), kind in zip(inputs, kinds, strict=True)
     ]
     outcome = await links.batch_link(ctx, to_type_name, planned)
@@ -92,7 +91,7 @@ async def batch_archive(
     links.check_batch_size(len(inputs), links.MAX_BATCH_ARCHIVE)
     kinds = _kinds(ctx, to_type_name, [key for _, _, key in inputs])
     removals = [
-        (from_id, [to_id], [links.Spec(association_types.HUBSPOT_DEFINED, kind.type_id)])
+        (from_id, [to_id], [links.Spec(kind.category, kind.type_id)])
         for (from_id, to_id, _), kind in zip(inputs, kinds, strict=True)
     ]
     await links.batch_unlink(ctx, to_type_name, removals)

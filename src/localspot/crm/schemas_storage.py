@@ -69,6 +69,8 @@ class NewDefinition:
     label: str | None
     category: str
     at: int
+    inverse_label: str | None = None
+    """The other direction's label when it differs (a paired label)."""
 
 
 @dataclass(frozen=True, slots=True)

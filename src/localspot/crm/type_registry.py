@@ -86,6 +86,7 @@ def association_kind(definition: AssociationDefinition) -> AssociationType:
         definition.label,
         definition.label is None,
         definition.category,
+        definition.inverse_type_id,
     )
 
 

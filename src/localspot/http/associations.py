@@ -340,7 +340,7 @@ class ObjectAssociationsController(Controller):
         ctx = await crm_context(request, object_type)
         to_type = ctx.types.resolve(to_object_type)
         kind = ctx.types.links.find_by_id_or_name(ctx.object_type, to_type, association_type)
-        spec = links.Spec("HUBSPOT_DEFINED", kind.type_id)
+        spec = links.Spec(kind.category, kind.type_id)
         await links.link(ctx, object_id, to_object_type, to_object_id, [spec])
         record, selection = await reads.get_one(
             ctx, object_id, id_property=None, archived=False, properties=[], with_history=[]

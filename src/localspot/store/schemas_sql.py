@@ -257,13 +257,14 @@ def add_definitions(
     made: list[AssociationDefinition] = []
     for new in definitions:
         forward, inverse = next(ids), next(ids)
-        for type_id, other, ends, name in (
-            (forward, inverse, (new.from_type, new.to_type), new.name),
-            (inverse, forward, (new.to_type, new.from_type), new.inverse_name),
+        back_label = new.label if new.inverse_label is None else new.inverse_label
+        for type_id, other, ends, name, label in (
+            (forward, inverse, (new.from_type, new.to_type), new.name, new.label),
+            (inverse, forward, (new.to_type, new.from_type), new.inverse_name, back_label),
         ):
             made.append(
                 AssociationDefinition(
-                    type_id, ends[0], ends[1], name, new.label, new.category, other, new.at, new.at
+                    type_id, ends[0], ends[1], name, label, new.category, other, new.at, new.at
                 )
             )
     write_definitions(conn, portal_id, made)

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection
 
 from localspot.crm.accounts_storage import NewToken, TokenGrant
+from localspot.crm.association_labels_storage import RemoveOutcome
 from localspot.crm.definitions_storage import PropertyCreated
 from localspot.crm.links_storage import Link, Unlink
 from localspot.crm.merges_storage import Combine, MergeResult
@@ -45,6 +46,7 @@ from localspot.crm.teams_storage import Membership, MembershipOutcome, Team, Tea
 from localspot.store import (
     accounts_sql,
     admin_sql,
+    association_labels_sql,
     associations_sql,
     merges_sql,
     owners_sql,
@@ -388,6 +390,14 @@ class SqlStore:
 
     async def remove_definition(self, portal_id: int, type_id: int) -> bool:
         return await self._write(lambda c: schemas_sql.remove_definition(c, portal_id, type_id))
+
+    async def relabel(self, portal_id: int, labels: Mapping[int, str], at: int) -> None:
+        await self._write(lambda c: association_labels_sql.relabel(c, portal_id, labels, at))
+
+    async def remove_label(self, portal_id: int, type_ids: Collection[int]) -> RemoveOutcome:
+        return await self._write(
+            lambda c: association_labels_sql.remove_label(c, portal_id, type_ids)
+        )
 
     async def create_team(self, portal_id: int, name: str, at: int) -> TeamCreated:
         return await self._write(lambda c: teams_sql.create_team(c, portal_id, name, at))

@@ -115,3 +115,15 @@ class BatchResponsePublicAssociationMultiWithLabel(Struct, rename="camel", omit_
 
 class CollectionResponseAssociationSpecWithLabelNoPaging(Struct):
     results: list[AssociationSpecWithLabel]
+
+
+class PublicAssociationDefinitionCreateRequest(Struct, rename="camel"):
+    label: str
+    name: str
+    inverse_label: str | None = None
+
+
+class PublicAssociationDefinitionUpdateRequest(Struct, rename="camel"):
+    association_type_id: int
+    label: str
+    inverse_label: str | None = None
