@@ -127,3 +127,9 @@ class PublicAssociationDefinitionUpdateRequest(Struct, rename="camel"):
     association_type_id: int
     label: str
     inverse_label: str | None = None
+
+
+class ReportCreationResponse(Struct, rename="camel"):
+    enqueue_time: str
+    user_email: str
+    user_id: int
