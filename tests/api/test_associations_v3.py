@@ -108,8 +108,8 @@ def test_types_between_contacts_and_companies(portal_http: httpx.Client) -> None
     assert response.status_code == 200, response.text
     assert response.json() == {
         "results": [
-            {"id": "279", "name": "contact_to_company"},
-            {"id": "1", "name": "contact_to_company_primary"},
+            {"id": "279", "name": "contact_to_company_unlabeled"},
+            {"id": "1", "name": "contact_to_company"},
         ]
     }
 
@@ -136,13 +136,13 @@ def test_create_answers_201_and_the_link_shows_through_v4_and_v3_reads(
     made = batch(portal_http, "contacts/companies", "create", [link(contact, company, "1")])
     assert envelope(made, 201) == {
         "status": "COMPLETE",
-        "results": [link(contact, company, "contact_to_company_primary")],
+        "results": [link(contact, company, "contact_to_company")],
     }
     assert v4_linked(portal_http, "contacts", contact, "companies") == [(company, [1])]
     assert v4_linked(portal_http, "companies", company, "contacts") == [(contact, [2])]
     record = portal_http.get(f"/crm/v3/objects/companies/{company}?associations=contacts")
     assert record.json()["associations"]["contacts"]["results"] == [
-        {"id": contact, "type": "company_to_contact_primary"}
+        {"id": contact, "type": "company_to_contact"}
     ]
 
 
@@ -161,7 +161,7 @@ def test_create_of_an_unknown_type_name_fails_whole_and_links_nothing(
     portal_http: httpx.Client,
 ) -> None:
     contact, company = create(portal_http, "contacts"), create(portal_http, "companies")
-    inputs = [link(contact, company, "contact_to_company"), link(contact, company, "nope")]
+    inputs = [link(contact, company, "contact_to_company_unlabeled"), link(contact, company, "nope")]
     response = batch(portal_http, "contacts/companies", "create", inputs)
     assert_hubspot_error(response, 400, **pair_error("nope", "CONTACT", "COMPANY"))
     assert v4_linked(portal_http, "contacts", contact, "companies") == []
@@ -170,9 +170,9 @@ def test_create_of_an_unknown_type_name_fails_whole_and_links_nothing(
 def test_create_with_a_type_of_another_pair_is_rejected(portal_http: httpx.Client) -> None:
     contact, deal = create(portal_http, "contacts"), create(portal_http, "deals")
     response = batch(
-        portal_http, "deals/contacts", "create", [link(deal, contact, "contact_to_company")]
+        portal_http, "deals/contacts", "create", [link(deal, contact, "contact_to_company_unlabeled")]
     )
-    assert_hubspot_error(response, 400, **pair_error("contact_to_company", "DEAL", "CONTACT"))
+    assert_hubspot_error(response, 400, **pair_error("contact_to_company_unlabeled", "DEAL", "CONTACT"))
     assert v4_linked(portal_http, "deals", deal, "contacts") == []
 
 
@@ -182,11 +182,11 @@ def test_create_with_unknown_or_archived_records_answers_207_with_the_valid_link
     contact, company = create(portal_http, "contacts"), create(portal_http, "companies")
     gone = create(portal_http, "companies")
     assert portal_http.delete(f"/crm/v3/objects/companies/{gone}").status_code == 204
-    inputs = [link(contact, c, "contact_to_company") for c in (company, MISSING, gone)]
+    inputs = [link(contact, c, "contact_to_company_unlabeled") for c in (company, MISSING, gone)]
     body = envelope(batch(portal_http, "contacts/companies", "create", inputs), 207)
     assert body == {
         "status": "COMPLETE",
-        "results": [link(contact, company, "contact_to_company")],
+        "results": [link(contact, company, "contact_to_company_unlabeled")],
         "numErrors": 2,
         "errors": [no_live_ends(contact, MISSING), no_live_ends(contact, gone)],
     }
@@ -195,7 +195,7 @@ def test_create_with_unknown_or_archived_records_answers_207_with_the_valid_link
 
 def test_create_with_a_bad_id_links_nothing(portal_http: httpx.Client) -> None:
     contact, company = create(portal_http, "contacts"), create(portal_http, "companies")
-    inputs = [link(contact, company, "contact_to_company"), link("abc", company, "1")]
+    inputs = [link(contact, company, "contact_to_company_unlabeled"), link("abc", company, "1")]
     response = batch(portal_http, "contacts/companies", "create", inputs)
     assert_hubspot_error(
         response,
@@ -210,7 +210,7 @@ def test_create_with_a_bad_id_links_nothing(portal_http: httpx.Client) -> None:
 
 
 def test_create_over_2000_inputs_is_rejected(portal_http: httpx.Client) -> None:
-    inputs = [link(str(i), str(i), "contact_to_company") for i in range(1, 2002)]
+    inputs = [link(str(i), str(i), "contact_to_company_unlabeled") for i in range(1, 2002)]
     response = batch(portal_http, "contacts/companies", "create", inputs)
     assert_hubspot_error(
         response,
@@ -235,7 +235,7 @@ def test_read_lists_each_link_by_type_and_reports_records_without_links(
 ) -> None:
     contact, lonely = create(portal_http, "contacts"), create(portal_http, "contacts")
     first, second = create(portal_http, "companies"), create(portal_http, "companies")
-    inputs = [link(contact, first, "contact_to_company"), link(contact, second, "1")]
+    inputs = [link(contact, first, "contact_to_company_unlabeled"), link(contact, second, "1")]
     assert batch(portal_http, "contacts/companies", "create", inputs).status_code == 201
     read = batch(portal_http, "contacts/companies", "read", [{"id": contact}, {"id": lonely}])
     body = envelope(read, 207)
@@ -245,8 +245,8 @@ def test_read_lists_each_link_by_type_and_reports_records_without_links(
             {
                 "from": {"id": contact},
                 "to": [
-                    {"id": first, "type": "contact_to_company"},
-                    {"id": second, "type": "contact_to_company_primary"},
+                    {"id": first, "type": "contact_to_company_unlabeled"},
+                    {"id": second, "type": "contact_to_company"},
                 ],
             }
         ],
@@ -261,7 +261,7 @@ def test_read_of_linked_records_answers_200(portal_http: httpx.Client) -> None:
     assert made.status_code == 201, made.text
     read = batch(portal_http, "contacts/companies", "read", [{"id": contact}])
     assert envelope(read, 200)["results"] == [
-        {"from": {"id": contact}, "to": [{"id": company, "type": "contact_to_company"}]}
+        {"from": {"id": contact}, "to": [{"id": company, "type": "contact_to_company_unlabeled"}]}
     ]
 
 
@@ -285,7 +285,7 @@ def test_archive_answers_204_and_removes_only_that_type_both_ways(
     portal_http: httpx.Client,
 ) -> None:
     contact, company = create(portal_http, "contacts"), create(portal_http, "companies")
-    inputs = [link(contact, company, "contact_to_company"), link(contact, company, "1")]
+    inputs = [link(contact, company, "contact_to_company_unlabeled"), link(contact, company, "1")]
     assert batch(portal_http, "contacts/companies", "create", inputs).status_code == 201
     gone = batch(portal_http, "contacts/companies", "archive", [inputs[1]])
     assert gone.status_code == 204, gone.text
@@ -297,14 +297,14 @@ def test_archive_answers_204_and_removes_only_that_type_both_ways(
 def test_archive_of_pairs_that_are_not_linked_answers_204(portal_http: httpx.Client) -> None:
     contact = create(portal_http, "contacts")
     response = batch(
-        portal_http, "contacts/companies", "archive", [link(contact, MISSING, "contact_to_company")]
+        portal_http, "contacts/companies", "archive", [link(contact, MISSING, "contact_to_company_unlabeled")]
     )
     assert response.status_code == 204, response.text
 
 
 def test_archive_with_a_bad_type_removes_nothing(portal_http: httpx.Client) -> None:
     contact, company = create(portal_http, "contacts"), create(portal_http, "companies")
-    good = link(contact, company, "contact_to_company")
+    good = link(contact, company, "contact_to_company_unlabeled")
     assert batch(portal_http, "contacts/companies", "create", [good]).status_code == 201
     response = batch(
         portal_http, "contacts/companies", "archive", [good, link(contact, company, "deal_x")]
@@ -314,7 +314,7 @@ def test_archive_with_a_bad_type_removes_nothing(portal_http: httpx.Client) -> N
 
 
 def test_archive_over_2000_inputs_is_rejected(portal_http: httpx.Client) -> None:
-    inputs = [link(str(i), str(i), "contact_to_company") for i in range(1, 2002)]
+    inputs = [link(str(i), str(i), "contact_to_company_unlabeled") for i in range(1, 2002)]
     response = batch(portal_http, "contacts/companies", "archive", inputs)
     assert_hubspot_error(
         response,
@@ -379,7 +379,7 @@ def test_a_portal_can_neither_link_nor_read_another_portals_records(
     portal_http: httpx.Client, other_http: httpx.Client
 ) -> None:
     contact, company = create(portal_http, "contacts"), create(portal_http, "companies")
-    good = link(contact, company, "contact_to_company")
+    good = link(contact, company, "contact_to_company_unlabeled")
     assert batch(portal_http, "contacts/companies", "create", [good]).status_code == 201
     theirs = create(other_http, "contacts")
     made = batch(other_http, "contacts/companies", "create", [link(theirs, company, "1")])
@@ -423,15 +423,15 @@ def sdk_read(portal_sdk: Any, pair: tuple[str, str], *ids: str) -> Any:
 def test_sdk_types_get_all(portal_sdk: Any) -> None:
     types = portal_sdk.crm.associations.schema.types_api.get_all("contacts", "companies")
     assert [(t.id, t.name) for t in types.results] == [
-        ("279", "contact_to_company"),
-        ("1", "contact_to_company_primary"),
+        ("279", "contact_to_company_unlabeled"),
+        ("1", "contact_to_company"),
     ]
 
 
 @pytest.mark.parametrize(
     ("pair", "kind", "v4_type"),
     [
-        (("contacts", "companies"), "contact_to_company", 279),
+        (("contacts", "companies"), "contact_to_company_unlabeled", 279),
         (("calls", "contacts"), "call_to_contact", 194),
         (("deals", "contacts"), "deal_to_contact", 3),
     ],

@@ -1,6 +1,6 @@
 """The v3 associations API (``/crm/v3/associations/{from}/{to}/...``, hubspot-behaviour §13):
 the types between two object types, and batch create, read and archive where each link
-names one type by its v3 name (``contact_to_company``) or its id as a string.
+names one type by its v3 name (``contact_to_company_unlabeled``) or its id as a string.
 
 Thin over ``crm/associations.py``: the same checks, limits and stored links, so a link made
 here reads the same through v4 and the per-record routes.

@@ -1,6 +1,6 @@
 """Associations v3 shapes (``/crm/v3/associations/...``), named after HubSpot's OpenAPI
 schemas. Record ids are strings; a link's ``type`` is the v3 type name
-(``contact_to_company``) and a type's ``id`` its numeric id as a string.
+(``contact_to_company_unlabeled``) and a type's ``id`` its numeric id as a string.
 """
 
 from __future__ import annotations
