@@ -161,7 +161,10 @@ def test_create_of_an_unknown_type_name_fails_whole_and_links_nothing(
     portal_http: httpx.Client,
 ) -> None:
     contact, company = create(portal_http, "contacts"), create(portal_http, "companies")
-    inputs = [link(contact, company, "contact_to_company_unlabeled"), link(contact, company, "nope")]
+    inputs = [
+        link(contact, company, "contact_to_company_unlabeled"),
+        link(contact, company, "nope"),
+    ]
     response = batch(portal_http, "contacts/companies", "create", inputs)
     assert_hubspot_error(response, 400, **pair_error("nope", "CONTACT", "COMPANY"))
     assert v4_linked(portal_http, "contacts", contact, "companies") == []
@@ -170,9 +173,14 @@ def test_create_of_an_unknown_type_name_fails_whole_and_links_nothing(
 def test_create_with_a_type_of_another_pair_is_rejected(portal_http: httpx.Client) -> None:
     contact, deal = create(portal_http, "contacts"), create(portal_http, "deals")
     response = batch(
-        portal_http, "deals/contacts", "create", [link(deal, contact, "contact_to_company_unlabeled")]
+        portal_http,
+        "deals/contacts",
+        "create",
+        [link(deal, contact, "contact_to_company_unlabeled")],
     )
-    assert_hubspot_error(response, 400, **pair_error("contact_to_company_unlabeled", "DEAL", "CONTACT"))
+    assert_hubspot_error(
+        response, 400, **pair_error("contact_to_company_unlabeled", "DEAL", "CONTACT")
+    )
     assert v4_linked(portal_http, "deals", deal, "contacts") == []
 
 
@@ -297,7 +305,10 @@ def test_archive_answers_204_and_removes_only_that_type_both_ways(
 def test_archive_of_pairs_that_are_not_linked_answers_204(portal_http: httpx.Client) -> None:
     contact = create(portal_http, "contacts")
     response = batch(
-        portal_http, "contacts/companies", "archive", [link(contact, MISSING, "contact_to_company_unlabeled")]
+        portal_http,
+        "contacts/companies",
+        "archive",
+        [link(contact, MISSING, "contact_to_company_unlabeled")],
     )
     assert response.status_code == 204, response.text
 
