@@ -4,7 +4,8 @@ Use cases never ask for this: each asks for the roles it uses, defined beside it
 value types that cross them (``accounts_storage``, ``definitions_storage``,
 ``records_storage``, ``search_storage``, ``links_storage``, ``portal_admin_storage``,
 ``owners_storage``, ``pipelines_storage``, ``teams_storage``, ``merges_storage``,
-``schemas_storage``). A new capability adds a role of its own and one line here.
+``schemas_storage``, ``deal_splits_storage``). A new capability adds a role of its own
+and one line here.
 
 Rules every implementation of every role keeps:
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from localspot.crm.accounts_storage import AccountsStorage
+from localspot.crm.deal_splits_storage import DealSplitsStorage
 from localspot.crm.definitions_storage import DefinitionsStorage
 from localspot.crm.links_storage import LinksStorage
 from localspot.crm.merges_storage import MergesStorage
@@ -51,6 +53,7 @@ class Store(
     PipelinesStorage,
     TeamsStorage,
     SchemasStorage,
+    DealSplitsStorage,
     Protocol,
 ):
     async def close(self) -> None: ...
