@@ -32,6 +32,7 @@ from localspot.http.associations import (
 from localspot.http.associations_v3 import AssociationsV3Controller
 from localspot.http.auth import auth_guard
 from localspot.http.body_limits import body_limits_layer
+from localspot.http.deal_splits import DealSplitsController
 from localspot.http.errors import CORRELATION_HEADER, EXCEPTION_HANDLERS, new_correlation_id
 from localspot.http.faults import FaultRules, fault_layer
 from localspot.http.idle_indexing import Activity, activity_layer, index_when_idle
@@ -144,7 +145,12 @@ def create_app(
     routers = [
         Router(
             path=path,
-            route_handlers=[ObjectsController, MergesController, SearchController],
+            route_handlers=[
+                ObjectsController,
+                MergesController,
+                DealSplitsController,
+                SearchController,
+            ],
             guards=[auth_guard, rate_limit_guard],
             security=HUBSPOT_SECURITY,
         )

@@ -13,6 +13,7 @@ from collections import defaultdict
 
 import msgspec
 
+from localspot.crm.deal_splits_storage import DealSplit
 from localspot.crm.errors import ValidationError
 from localspot.crm.model import HistoryEntry, PropertyDefinition, PropertyGroup, PropertyOption
 from localspot.crm.owners_storage import Owner
@@ -88,6 +89,10 @@ def to_snapshot(dump: PortalDump) -> w.PortalSnapshot:
                 **{f: getattr(d, f) for f in w.SnapshotAssociationDefinition.__struct_fields__}
             )
             for d in sorted(dump.association_definitions, key=lambda d: d.type_id)
+        ],
+        deal_splits=[
+            w.SnapshotDealSplit(**{f: getattr(s, f) for f in w.SnapshotDealSplit.__struct_fields__})
+            for s in sorted(dump.deal_splits, key=lambda s: s.id)
         ],
     )
 
@@ -257,6 +262,10 @@ def from_snapshot(snapshot: w.PortalSnapshot) -> PortalDump:
                 **{f: getattr(d, f) for f in w.SnapshotAssociationDefinition.__struct_fields__}
             )
             for d in snapshot.association_definitions
+        ),
+        deal_splits=tuple(
+            DealSplit(**{f: getattr(s, f) for f in w.SnapshotDealSplit.__struct_fields__})
+            for s in snapshot.deal_splits
         ),
         id_seed=sequence.seed if sequence else None,
         next_id_position=sequence.next_position if sequence else 1,

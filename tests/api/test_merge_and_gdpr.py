@@ -191,3 +191,28 @@ def test_gdpr_delete_is_for_contacts_only(portal_http: httpx.Client) -> None:
         context={},
         errors=[],
     )
+
+
+def test_batch_read_of_a_merged_away_id_returns_the_merged_record(
+    portal_http: httpx.Client,
+) -> None:
+    """As a GET does (§14.3), batch read answers a merged-away id with the record it was
+    merged into, under that record's id; an id that never existed is still a 207 error."""
+    primary = create(portal_http, "contacts", email="one@batchmerge.example")
+    other = create(portal_http, "contacts", email="two@batchmerge.example")
+    merged = portal_http.post(
+        f"{OBJECTS}/contacts/merge", json={"primaryObjectId": primary, "objectIdToMerge": other}
+    )
+    assert merged.status_code == 200, merged.text
+    body = {"inputs": [{"id": other}, {"id": "999999999"}], "properties": ["email"]}
+    response = portal_http.post(f"{OBJECTS}/contacts/batch/read", json=body)
+    assert response.status_code == 207, response.text
+    got = response.json()
+    assert [(r["id"], r["properties"]["email"]) for r in got["results"]] == [
+        (primary, "one@batchmerge.example")
+    ]
+    assert [e["context"] for e in got["errors"]] == [{"ids": ["999999999"]}]
+    both = {"inputs": [{"id": primary}, {"id": other}]}
+    once = portal_http.post(f"{OBJECTS}/contacts/batch/read", json=both)
+    assert once.status_code == 200, once.text
+    assert [r["id"] for r in once.json()["results"]] == [primary]

@@ -74,13 +74,13 @@ def contact_id(portal_http: httpx.Client) -> str:
     return str(response.json()["id"])
 
 
-def unique_property(http: httpx.Client, group: Group) -> str:
+def unique_property(http: httpx.Client, group: Group, name: str = "external_key") -> str:
     """A custom unique-value property of the type, for upsert's ``idProperty``."""
     groups = http.get(f"/crm/v3/properties/{group.name}/groups")
     assert groups.status_code == 200, groups.text
     body = {
-        "name": "external_key",
-        "label": "External key",
+        "name": name,
+        "label": name,
         "type": "string",
         "fieldType": "text",
         "groupName": groups.json()["results"][0]["name"],
@@ -88,7 +88,7 @@ def unique_property(http: httpx.Client, group: Group) -> str:
     }
     created = http.post(f"/crm/v3/properties/{group.name}", json=body)
     assert created.status_code == 201, created.text
-    return "external_key"
+    return name
 
 
 def create_input(group: Group, contact: str, text: str, batch: bool = False) -> Any:
@@ -144,14 +144,20 @@ def test_sdk_batch_create_read_update_upsert_archive(
     updated = batch.update(m.BatchInputSimplePublicObjectBatchInput(inputs=updates))
     assert {r.properties[group.text] for r in updated.results} == {"u"}
     key = unique_property(portal_http, group)
+    creates = group.name != "leads"  # an upsert can't associate a new lead (see below)
+    if not creates:
+        keyed = portal_http.patch(
+            f"{OBJECTS}/{group.name}/{ids[0]}", json={"properties": {key: f"k-{ids[0]}"}}
+        )
+        assert keyed.status_code == 200, keyed.text
     upserts = [
         m.SimplePublicObjectBatchInputUpsert(
             id=f"k-{ids[0]}", id_property=key, properties={**group.required, group.text: "up"}
         )
     ]
     upserted = batch.upsert(m.BatchInputSimplePublicObjectBatchInputUpsert(inputs=upserts))
-    assert [(r.new, r.properties[group.text]) for r in upserted.results] == [(True, "up")]
-    ids.append(upserted.results[0].id)
+    assert [(r.new, r.properties[group.text]) for r in upserted.results] == [(creates, "up")]
+    ids = sorted({*ids, upserted.results[0].id})
     batch.archive(
         m.BatchInputSimplePublicObjectId(inputs=[m.SimplePublicObjectId(id=i) for i in ids])
     )
@@ -306,3 +312,90 @@ def test_a_lead_without_a_contact_or_company_is_refused(
     assert batch.status_code == 400, batch.text
     after = portal_http.get(f"{OBJECTS}/leads", params={"limit": 100}).json()["results"]
     assert after == before
+
+
+def test_an_upsert_that_would_create_a_lead_is_refused_per_input(
+    portal_http: httpx.Client, contact_id: str
+) -> None:
+    """An upsert carries no associations, so a lead it would create has no contact or company:
+    that input is refused (207) like a create without one; an update of a lead goes through."""
+    group = next(g for g in GROUPS if g.name == "leads")
+    key = unique_property(portal_http, group, "lead_key")
+    association = {
+        "to": {"id": contact_id},
+        "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 578}],
+    }
+    body = {"properties": {**group.required, key: "known"}, "associations": [association]}
+    known = portal_http.post(f"{OBJECTS}/leads", json=body)
+    assert known.status_code == 201, known.text
+    before = portal_http.get(f"{OBJECTS}/leads", params={"limit": 100}).json()["results"]
+    inputs = [
+        {"id": "known", "idProperty": key, "properties": {"hs_lead_name": "Renamed"}},
+        {"id": "fresh", "idProperty": key, "properties": {"hs_lead_name": "Nobody"},
+         "objectWriteTraceId": "t-1"},
+    ]  # fmt: skip
+    response = portal_http.post(f"{OBJECTS}/leads/batch/upsert", json={"inputs": inputs})
+    assert response.status_code == 207, response.text
+    got = response.json()
+    assert [(r["id"], r["new"], r["properties"]["hs_lead_name"]) for r in got["results"]] == [
+        (known.json()["id"], False, "Renamed")
+    ]
+    assert [(e["category"], e["message"], e["context"]) for e in got["errors"]] == [
+        (
+            "VALIDATION_ERROR",
+            "A lead must be associated with a contact or a company when it is created.",
+            {"objectWriteTraceId": ["t-1"]},
+        )
+    ]
+    after = portal_http.get(f"{OBJECTS}/leads", params={"limit": 100}).json()["results"]
+    assert sorted(r["id"] for r in after) == sorted(r["id"] for r in before)
+
+
+def test_line_item_amount_follows_patch_batch_update_and_upsert(
+    portal_sdk: Any, portal_http: httpx.Client
+) -> None:
+    """``amount`` is quantity × (price − discount) after any write that changes price,
+    quantity or discount, with the stored values for the ones the write leaves alone."""
+    from hubspot.crm import line_items as m
+
+    api = portal_sdk.crm.line_items
+    made = [
+        api.basic_api.create(
+            m.SimplePublicObjectInputForCreate(
+                properties={"name": f"Item {n}", "price": "10", "quantity": "2"}
+            )
+        )
+        for n in range(3)
+    ]
+    assert [i.properties["amount"] for i in made] == ["20", "20", "20"]
+    first, second, third = (i.id for i in made)
+
+    def amount(item_id: str) -> str:
+        return str(api.basic_api.get_by_id(item_id, properties=["amount"]).properties["amount"])
+
+    api.basic_api.update(first, m.SimplePublicObjectInput(properties={"quantity": "5"}))
+    assert amount(first) == "50"
+    api.basic_api.update(first, m.SimplePublicObjectInput(properties={"discount": "4"}))
+    assert amount(first) == "30"
+    updates = [
+        m.SimplePublicObjectBatchInput(id=second, properties={"price": "12"}),
+        m.SimplePublicObjectBatchInput(id=third, properties={"hs_discount_percentage": "50"}),
+    ]
+    api.batch_api.update(m.BatchInputSimplePublicObjectBatchInput(inputs=updates))
+    assert (amount(second), amount(third)) == ("24", "10")
+    key = unique_property(portal_http, Group("", "line_items", "0-8", {}, ""), "item_key")
+    keyed = m.SimplePublicObjectInput(properties={key: "item-3"})
+    api.basic_api.update(third, keyed)
+    upserts = [
+        m.SimplePublicObjectBatchInputUpsert(
+            id="item-3", id_property=key, properties={"quantity": "4"}
+        ),
+        m.SimplePublicObjectBatchInputUpsert(
+            id="item-new", id_property=key, properties={"price": "3", "quantity": "3"}
+        ),
+    ]
+    upserted = api.batch_api.upsert(m.BatchInputSimplePublicObjectBatchInputUpsert(inputs=upserts))
+    by_new = {r.new: r.id for r in upserted.results}
+    assert (amount(by_new[False]), amount(by_new[True])) == ("20", "9")
+    api.basic_api.update(first, m.SimplePublicObjectInput(properties={"name": "Renamed"}))
+    assert amount(first) == "30"

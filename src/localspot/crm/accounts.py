@@ -40,8 +40,13 @@ SCHEMA_SCOPES = (
     "crm.schemas.deals.write",
 )
 
-OTHER_SCOPES = ("crm.objects.owners.read", "crm.objects.custom.read", "crm.objects.custom.write")
-"""Scopes of APIs that are not object types' (the Owners API)."""
+OTHER_SCOPES = (
+    "crm.objects.owners.read",
+    "crm.objects.custom.read",
+    "crm.objects.custom.write",
+    "crm.dealsplits.read_write",
+)
+"""Scopes of APIs that are not object types' (the Owners and deal splits APIs)."""
 
 
 def all_scopes() -> list[str]:

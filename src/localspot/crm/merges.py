@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from localspot.crm import batch_rules
@@ -63,6 +63,19 @@ async def merged_into(ctx: CrmContext[RecordsStorage], object_id: str) -> int | 
         ctx.portal_id, ctx.object_type.type_id, MERGED_IDS, [object_id]
     )
     return found.get(object_id)
+
+
+async def merged_targets(
+    ctx: CrmContext[RecordsStorage], object_ids: Sequence[str]
+) -> dict[str, int]:
+    """Old id → the record it was merged into, for those of ``object_ids`` merged away."""
+    if not object_ids:
+        return {}
+    return dict(
+        await ctx.store.resolve_unique(
+            ctx.portal_id, ctx.object_type.type_id, MERGED_IDS, list(object_ids)
+        )
+    )
 
 
 async def gdpr_delete(

@@ -117,11 +117,13 @@ def _nul_error(where: str) -> ValidationError:
 
 
 def _check_owners(dump: PortalDump) -> None:
-    """Owner ids and userIds are keys, and a live owner's email is unique in its portal."""
+    """Owner ids, userIds and deal split ids are keys; a live owner's email is unique in
+    its portal."""
     for what, keys in (
         ("Owner ids", [o.id for o in dump.owners]),
         ("Owner userIds", [o.user_id for o in dump.owners]),
         ("Live owner emails", [o.email.lower() for o in dump.owners if not o.archived]),
+        ("Deal split ids", [s.id for s in dump.deal_splits]),
     ):
         repeated = sorted(str(k) for k, n in Counter(keys).items() if n > 1)
         if repeated:

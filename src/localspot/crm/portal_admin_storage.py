@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from localspot.crm.deal_splits_storage import DealSplit
 from localspot.crm.model import HistoryEntry, PropertyDefinition, PropertyGroup
 from localspot.crm.owners_storage import Owner
 from localspot.crm.pipelines_storage import Pipeline
@@ -60,6 +61,8 @@ class PortalDump:
     schemas: tuple[CustomSchema, ...] = ()
     """Custom object types, archived ones included."""
     association_definitions: tuple[AssociationDefinition, ...] = ()
+    deal_splits: tuple[DealSplit, ...] = ()
+    """Each deal's splits, ids kept."""
     id_seed: int | None = None
     next_id_position: int = 1
     """Where the seeded id sequence continues (see ``set_id_seed``)."""
@@ -75,8 +78,8 @@ class RestoreResult:
 
 class PortalAdminStorage(Protocol):
     async def reset_portal(self, portal_id: int, *, keep_custom_properties: bool) -> bool:
-        """Remove every record, history row, unique value, association, owner, team and
-        pipeline audit of the portal (and its custom properties, groups and custom object
+        """Remove every record, history row, unique value, association, owner, team, deal
+        split and pipeline audit of the portal (and its custom properties, groups and custom object
         types with their association definitions, unless kept), and
         put back its default pipelines; False when there is no such portal."""
         ...

@@ -130,6 +130,32 @@ async def _merged_record(
     return found[target], selection
 
 
+async def _with_merged(
+    ctx: CrmContext[RecordUseCaseStorage],
+    ids: Sequence[str],
+    record_ids: list[int | None],
+    found: dict[int, Record],
+    selection: Selection,
+) -> list[int | None]:
+    """``record_ids`` with each merged-away id replaced by the record it was merged into
+    (``found`` gains those records); no query when every id was found."""
+    misses = [raw for raw, i in zip(ids, record_ids, strict=True) if i not in found]
+    targets = await merges.merged_targets(ctx, [m for m in misses if "\x00" not in m])
+    if not targets:
+        return record_ids
+    found.update(
+        await ctx.store.read_records(
+            ctx.portal_id,
+            ctx.object_type.type_id,
+            set(targets.values()) - found.keys(),
+            history_names=selection.history,
+        )
+    )
+    return [
+        targets.get(raw, i) if i not in found else i for raw, i in zip(ids, record_ids, strict=True)
+    ]
+
+
 async def list_page(
     ctx: CrmContext[RecordUseCaseStorage],
     *,
@@ -187,6 +213,8 @@ async def batch_read(
         archived=archived,
         history_names=selection.history,
     )
+    if id_property is None and not archived:
+        record_ids = await _with_merged(ctx, ids, record_ids, found, selection)
     missing = [(raw, None) for raw, i in zip(ids, record_ids, strict=True) if i not in found]
     records = tuple(found[i] for i in dict.fromkeys(record_ids) if i in found)
     return ReadOutcome(

@@ -11,6 +11,7 @@ from localspot.crm import batch_rules
 from localspot.crm.context import CrmContext
 from localspot.crm.errors import ValidationError
 from localspot.crm.links_storage import LinkTarget
+from localspot.crm.model import InputError
 from localspot.crm.records_storage import RecordsStorage
 
 LEADS, LINE_ITEMS, PRODUCTS = "0-136", "0-8", "0-7"
@@ -71,3 +72,40 @@ async def derive(
             filled["amount"] = amount
         out.append(filled)
     return out
+
+
+PRICING = frozenset({"price", "quantity", "discount", "hs_discount_percentage"})
+"""The line-item properties ``amount`` follows."""
+
+
+async def derive_updates(
+    ctx: CrmContext[RecordsStorage], changes: Sequence[tuple[int, dict[str, str]]]
+) -> list[dict[str, str]]:
+    """The values to store for updates of existing records: a line item whose pricing changes
+    gets the ``amount`` of its stored values overlaid with the new ones (one read of those
+    records; no read for other types or inputs that leave the pricing alone)."""
+    values = [dict(v) for _, v in changes]
+    if ctx.object_type.type_id != LINE_ITEMS:
+        return values
+    touched = {record_id for record_id, v in changes if PRICING & v.keys()}
+    if not touched:
+        return values
+    stored = await ctx.store.read_records(ctx.portal_id, LINE_ITEMS, touched)
+    for (record_id, _), filled in zip(changes, values, strict=True):
+        if record_id in touched and record_id in stored:
+            amount = line_item_amount({**stored[record_id].properties, **filled})
+            if amount is not None:
+                filled["amount"] = amount
+    return values
+
+
+def unassociated_lead(trace_id: str | None) -> InputError:
+    return InputError("VALIDATION_ERROR", LEAD_UNASSOCIATED, batch_rules.trace_context(trace_id))
+
+
+def refuse_unassociated_creates(type_id: str, creating: Sequence[bool]) -> frozenset[int]:
+    """The positions of upsert inputs that would create a lead: an upsert carries no
+    associations, so such an input is refused like a create without one."""
+    if type_id != LEADS:
+        return frozenset()
+    return frozenset(i for i, new in enumerate(creating) if new)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from localspot.crm import batch_rules, pipeline_properties
+from localspot.crm import batch_rules, pipeline_properties, type_rules
 from localspot.crm.context import CrmContext, RecordUseCaseStorage
 from localspot.crm.errors import ValidationError
 from localspot.crm.model import BatchOutcome, PropertyProblem, UpdateInput
@@ -15,7 +15,7 @@ from localspot.crm.properties import (
     missing_required,
     returned_names,
 )
-from localspot.crm.records_storage import NewRecord
+from localspot.crm.records_storage import NewRecord, RecordsStorage
 
 
 def _id_property(inputs: Sequence[UpdateInput]) -> str:
@@ -42,6 +42,18 @@ def _check(
     return values, problems + missing_required(check.definitions, values, problems)
 
 
+async def _derived(
+    ctx: CrmContext[RecordsStorage], planned: Sequence[tuple[int | None, dict[str, str]]]
+) -> list[dict[str, str]]:
+    """What the type derives (line items' amount): from the stored record's values for an
+    input that updates one, as a create does for one that creates a record."""
+    updates = [(i, v) for i, v in planned if i is not None]
+    creates = [v for i, v in planned if i is None]
+    updated = iter(await type_rules.derive_updates(ctx, updates))
+    created = iter(await type_rules.derive(ctx, creates) if creates else [])
+    return [next(updated) if i is not None else next(created) for i, _ in planned]
+
+
 async def batch_upsert(
     ctx: CrmContext[RecordUseCaseStorage], inputs: Sequence[UpdateInput]
 ) -> BatchOutcome:
@@ -66,18 +78,17 @@ async def batch_upsert(
     checked = await add_owner_problems(ctx.store, ctx.portal_id, definitions, checked)
     traces = [item.object_write_trace_id for item in inputs]
     errors = batch_rules.input_errors([p for _, p in checked], traces, ctx.portal_id)
-    valid = [i for i, (_, problems) in enumerate(checked) if not problems]
+    creating = [item.id not in holders for item in inputs]
+    refused = type_rules.refuse_unassociated_creates(ctx.object_type.type_id, creating)
+    errors.extend(
+        type_rules.unassociated_lead(traces[i]) for i in sorted(refused) if not checked[i][1]
+    )
+    valid = [i for i, (_, problems) in enumerate(checked) if not problems and i not in refused]
+    values = await _derived(ctx, [(holders.get(inputs[i].id), checked[i][0]) for i in valid])
     unique = definitions.unique_names()
     items = [
-        (
-            inputs[i].id,
-            NewRecord(
-                checked[i][0],
-                unique.intersection(checked[i][0]),
-                traces[i],
-            ),
-        )
-        for i in valid
+        (inputs[i].id, NewRecord(v, unique.intersection(v), traces[i]))
+        for i, v in zip(valid, values, strict=True)
     ]
     started_at = ctx.clock.now_ms()
     records, created, clashes = await ctx.store.upsert_records(
@@ -102,6 +113,6 @@ async def batch_upsert(
         completed_at=ctx.clock.now_ms(),
         created_flags={records[p].id: created[p] for p in records},
         returned_properties={
-            records[p].id: returned_names(ctx.object_type, checked[valid[p]][0]) for p in records
+            records[p].id: returned_names(ctx.object_type, values[p]) for p in records
         },
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from localspot.crm import batch_rules, pipeline_properties
+from localspot.crm import batch_rules, pipeline_properties, type_rules
 from localspot.crm.context import CrmContext, RecordUseCaseStorage, resolve_ids
 from localspot.crm.errors import Conflict, ObjectNotFound
 from localspot.crm.model import BatchOutcome, InputError, Record, UpdateInput
@@ -61,6 +61,16 @@ def _change(definitions: Definitions, object_id: int, planned: _Planned) -> Reco
     )
 
 
+async def _derived(
+    ctx: CrmContext[RecordUseCaseStorage], resolved: list[tuple[_Planned, int | None]]
+) -> list[tuple[_Planned, int | None]]:
+    """The planned values with what the type derives from them (line items' amount)."""
+    known = [(p, i) for p, i in resolved if i is not None]
+    derived = await type_rules.derive_updates(ctx, [(i, p.values) for p, i in known])
+    by_id = {i: _Planned(p.source, v) for (p, i), v in zip(known, derived, strict=True)}
+    return [(by_id[i] if i is not None else p, i) for p, i in resolved]
+
+
 async def batch_update(
     ctx: CrmContext[RecordUseCaseStorage], inputs: Sequence[UpdateInput]
 ) -> BatchOutcome:
@@ -78,6 +88,7 @@ async def batch_update(
     planned, errors = await _plan(ctx, check, inputs, current)
     resolved = [(p, record_ids[(p.source.id_property, p.source.id)]) for p in planned]
     batch_rules.reject_duplicates(str(object_id) for _, object_id in resolved if object_id)
+    resolved = await _derived(ctx, resolved)
     changes = [_change(definitions, object_id, p) for p, object_id in resolved if object_id]
     started_at = ctx.clock.now_ms()
     result = await ctx.store.apply_updates(
@@ -135,6 +146,7 @@ async def update_one(
         raise invalid_values_error(problems, ctx.portal_id)
     if record_id is None:
         raise ObjectNotFound(object_id)
+    (normalised,) = await type_rules.derive_updates(ctx, [(record_id, normalised)])
     change = _change(definitions, record_id, _Planned(UpdateInput(object_id, values), normalised))
     now = ctx.clock.now_ms()
     result = await ctx.store.apply_updates(ctx.portal_id, ctx.object_type.type_id, [change], now)

@@ -17,12 +17,20 @@ from sqlalchemy import Connection, Table, delete, insert, select, update
 from localspot.crm.model import HistoryEntry, PropertyGroup, Record
 from localspot.crm.portal_admin_storage import AssociationRow, PortalDump, RecordDump
 from localspot.crm.records_storage import NewRecord, UniqueClash
-from localspot.store import definition_codec, owners_sql, pipelines_sql, schemas_sql, teams_sql
+from localspot.store import (
+    deal_splits_sql,
+    definition_codec,
+    owners_sql,
+    pipelines_sql,
+    schemas_sql,
+    teams_sql,
+)
 from localspot.store.bulk import HistoryRow, json_map, run_many, write_history
 from localspot.store.dialect import dialect_of
 from localspot.store.id_sequences import SEEDED_BASE, taken
 from localspot.store.records_sql import insert_records
 from localspot.store.schema import (
+    deal_splits,
     id_sequences,
     index_queue,
     metadata,
@@ -71,7 +79,7 @@ def reset_portal(conn: Connection, portal_id: int, *, keep_custom_properties: bo
         return False
     for by_object in (property_history, property_index, property_tokens):
         conn.execute(delete(by_object).where(by_object.c.object_id.in_(_owned_ids(portal_id))))
-    tables = [unique_values, index_queue, objects, owners, teams, owner_teams]
+    tables = [unique_values, index_queue, objects, owners, teams, owner_teams, deal_splits]
     extra = associations_table()
     tables += [extra] if extra is not None else []
     tables += [] if keep_custom_properties else [properties, property_groups, *schemas_sql.TABLES]
@@ -185,6 +193,7 @@ def dump_portal(conn: Connection, portal_id: int) -> PortalDump | None:
         association_definitions=stored.definitions,
         teams=tuple(teams_sql.all_teams(conn, portal_id)),
         team_members=tuple(teams_sql.memberships(conn, portal_id)),
+        deal_splits=tuple(deal_splits_sql.all_splits(conn, portal_id)),
         id_seed=seeded.seed if seeded else None,
         next_id_position=seeded.next_position if seeded else 1,
     )
@@ -295,6 +304,7 @@ def restore_portal(conn: Connection, portal_id: int, dump: PortalDump) -> frozen
         pipelines_sql.write_pipelines(conn, portal_id, dump.pipelines)
     teams_sql.write_teams(conn, portal_id, dump.teams)
     teams_sql.write_memberships(conn, portal_id, dump.team_members)
+    deal_splits_sql.write_splits(conn, portal_id, dump.deal_splits)
     set_id_seed(conn, portal_id, dump.id_seed)
     if dump.id_seed is not None:
         run_many(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
 from localspot.crm.merges_storage import MERGED_IDS, Combine, MergeResult
+from localspot.store.deal_splits_sql import delete_splits
 from localspot.store.records_sql import read_records
 from localspot.store.schema import (
     associations,
@@ -15,6 +16,9 @@ from localspot.store.schema import (
     unique_values,
 )
 from localspot.store.search_index import delete_index, enqueue
+
+DEALS = "0-3"
+"""A deal merged away or purged takes its splits with it."""
 
 
 def _links_of(portal_id: int, type_id: str, record_id: int):  # type: ignore[no-untyped-def]
@@ -85,6 +89,8 @@ def _drop_record(conn: Connection, portal_id: int, type_id: str, record_id: int)
         )
     )
     delete_index(conn, [record_id])
+    if type_id == DEALS:
+        delete_splits(conn, portal_id, [record_id])
 
 
 def merge_records(

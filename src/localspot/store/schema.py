@@ -305,3 +305,18 @@ association_definitions = Table(
 )
 """A portal's own association types, one row per direction (``label`` NULL for a pair's
 default type). Added by migration 0005."""
+
+deal_splits = Table(
+    "deal_splits",
+    metadata,
+    Column("portal_id", RecordId, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("deal_id", BigInteger, nullable=False),
+    Column("owner_id", BigInteger, nullable=False),
+    Column("percentage", String(40), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Index("ix_deal_splits_deal", "portal_id", "deal_id", "id"),
+)
+"""Each deal's split of credit between owners; ids are numbered per portal (see
+``store/deal_splits_sql.py``). Added by migration 0007."""

@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 
 from localspot.crm.accounts_storage import NewToken, TokenGrant
 from localspot.crm.association_labels_storage import RemoveOutcome
+from localspot.crm.deal_splits_storage import DealSplit, NewSplit
 from localspot.crm.definitions_storage import PropertyCreated
 from localspot.crm.links_storage import Link, Unlink
 from localspot.crm.merges_storage import Combine, MergeResult
@@ -48,6 +49,7 @@ from localspot.store import (
     admin_sql,
     association_labels_sql,
     associations_sql,
+    deal_splits_sql,
     merges_sql,
     owners_sql,
     pipelines_sql,
@@ -425,6 +427,16 @@ class SqlStore:
         self, portal_id: int, owner_ids: Collection[int]
     ) -> Mapping[int, Sequence[tuple[Team, bool]]]:
         return await self._lookup(lambda c: teams_sql.teams_of(c, portal_id, owner_ids))
+
+    async def deal_splits(
+        self, portal_id: int, deal_ids: Collection[int]
+    ) -> Mapping[int, Sequence[DealSplit]]:
+        return await self._lookup(lambda c: deal_splits_sql.splits_of(c, portal_id, deal_ids))
+
+    async def replace_deal_splits(
+        self, portal_id: int, splits: Mapping[int, Sequence[NewSplit]], at: int
+    ) -> Mapping[int, Sequence[DealSplit]]:
+        return await self._write(lambda c: deal_splits_sql.replace_splits(c, portal_id, splits, at))
 
     async def live_owner_ids(self, portal_id: int, ids: Collection[int]) -> frozenset[int]:
         return await self._lookup(lambda c: owners_sql.live_owner_ids(c, portal_id, ids))

@@ -353,6 +353,15 @@ class SnapshotAssociationDefinition(Struct, rename="camel", forbid_unknown_field
     label: Annotated[str, Meta(max_length=255)] | None = None
 
 
+class SnapshotDealSplit(Struct, rename="camel", forbid_unknown_fields=True):
+    id: RecordKey
+    deal_id: RecordKey
+    owner_id: RecordKey
+    percentage: Annotated[str, Meta(min_length=1, max_length=40, pattern="^[0-9.]+$")]
+    created_at: int
+    updated_at: int
+
+
 class PortalSnapshot(Struct, rename="camel"):
     """A whole portal; encoded with sorted keys, records by id, so equal states give equal
     bytes."""
@@ -372,3 +381,5 @@ class PortalSnapshot(Struct, rename="camel"):
     schemas: list[SnapshotSchema] = []
     association_definitions: list[SnapshotAssociationDefinition] = []
     """Both absent from snapshots taken before custom objects existed: none then."""
+    deal_splits: list[SnapshotDealSplit] = []
+    """Absent from snapshots taken before deal splits existed: those restore with none."""
