@@ -13,6 +13,7 @@ from collections import defaultdict
 
 import msgspec
 
+from localspot.crm.association_limits_storage import AssociationLimit
 from localspot.crm.errors import ValidationError
 from localspot.crm.model import HistoryEntry, PropertyDefinition, PropertyGroup, PropertyOption
 from localspot.crm.owners_storage import Owner
@@ -88,6 +89,12 @@ def to_snapshot(dump: PortalDump) -> w.PortalSnapshot:
                 **{f: getattr(d, f) for f in w.SnapshotAssociationDefinition.__struct_fields__}
             )
             for d in sorted(dump.association_definitions, key=lambda d: d.type_id)
+        ],
+        association_limits=[
+            w.SnapshotAssociationLimit(
+                **{f: getattr(x, f) for f in w.SnapshotAssociationLimit.__struct_fields__}
+            )
+            for x in dump.association_limits
         ],
     )
 
@@ -257,6 +264,12 @@ def from_snapshot(snapshot: w.PortalSnapshot) -> PortalDump:
                 **{f: getattr(d, f) for f in w.SnapshotAssociationDefinition.__struct_fields__}
             )
             for d in snapshot.association_definitions
+        ),
+        association_limits=tuple(
+            AssociationLimit(
+                **{f: getattr(x, f) for f in w.SnapshotAssociationLimit.__struct_fields__}
+            )
+            for x in snapshot.association_limits
         ),
         id_seed=sequence.seed if sequence else None,
         next_id_position=sequence.next_position if sequence else 1,

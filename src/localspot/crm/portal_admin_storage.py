@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from localspot.crm.association_limits_storage import AssociationLimit
 from localspot.crm.model import HistoryEntry, PropertyDefinition, PropertyGroup
 from localspot.crm.owners_storage import Owner
 from localspot.crm.pipelines_storage import Pipeline
@@ -60,6 +61,7 @@ class PortalDump:
     schemas: tuple[CustomSchema, ...] = ()
     """Custom object types, archived ones included."""
     association_definitions: tuple[AssociationDefinition, ...] = ()
+    association_limits: tuple[AssociationLimit, ...] = ()
     id_seed: int | None = None
     next_id_position: int = 1
     """Where the seeded id sequence continues (see ``set_id_seed``)."""

@@ -305,3 +305,18 @@ association_definitions = Table(
 )
 """A portal's own association types, one row per direction (``label`` NULL for a pair's
 default type). Added by migration 0005."""
+
+association_limits = Table(
+    "association_limits",
+    metadata,
+    Column("portal_id", RecordId, primary_key=True),
+    Column("from_type", String(32), primary_key=True),
+    Column("to_type", String(32), primary_key=True),
+    Column("type_id", BigInteger, primary_key=True),
+    Column("category", String(32), nullable=False),
+    Column("max_to_object_ids", BigInteger, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+)
+"""A portal's association limits: at most ``max_to_object_ids`` records of ``to_type``
+linked by ``type_id`` to one record of ``from_type``. Added by migration 0006."""

@@ -353,6 +353,18 @@ class SnapshotAssociationDefinition(Struct, rename="camel", forbid_unknown_field
     label: Annotated[str, Meta(max_length=255)] | None = None
 
 
+class SnapshotAssociationLimit(Struct, rename="camel", forbid_unknown_fields=True):
+    """One association limit of the portal."""
+
+    from_type: Annotated[str, Meta(min_length=1, max_length=32)]
+    to_type: Annotated[str, Meta(min_length=1, max_length=32)]
+    type_id: Annotated[int, Meta(ge=1, le=2**31 - 1)]
+    category: Annotated[str, Meta(min_length=1, max_length=32)]
+    max_to_object_ids: Annotated[int, Meta(ge=1, le=2**31 - 1)]
+    created_at: int
+    updated_at: int
+
+
 class PortalSnapshot(Struct, rename="camel"):
     """A whole portal; encoded with sorted keys, records by id, so equal states give equal
     bytes."""
@@ -372,3 +384,5 @@ class PortalSnapshot(Struct, rename="camel"):
     schemas: list[SnapshotSchema] = []
     association_definitions: list[SnapshotAssociationDefinition] = []
     """Both absent from snapshots taken before custom objects existed: none then."""
+    association_limits: list[SnapshotAssociationLimit] = []
+    """Absent from snapshots taken before association limits existed: none then."""

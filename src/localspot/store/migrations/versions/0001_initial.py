@@ -28,6 +28,7 @@ LATER = frozenset(
         "pipeline_audits",
         "object_schemas",
         "association_definitions",
+        "association_limits",
     }
 )
 """Tables later revisions add: this revision keeps creating the schema as it first stood."""
