@@ -23,6 +23,7 @@ from localspot.crm.type_registry import TypeRegistry
 from localspot.http.admin import admin_router
 from localspot.http.admin_brake import AdminBrake
 from localspot.http.association_labels import AssociationLabelsController
+from localspot.http.association_limits import AssociationLimitsController
 from localspot.http.association_usage import AssociationUsageController
 from localspot.http.associations import (
     BatchAssociationsController,
@@ -74,7 +75,12 @@ ASSOCIATION_PATHS: tuple[tuple[str, list[type[Controller]]], ...] = (
     ("/crm/objects/2026-03", [RecordAssociationsController]),
     (
         "/crm/v4/associations",
-        [AssociationUsageController, BatchAssociationsController, AssociationLabelsController],
+        [
+            AssociationUsageController,
+            BatchAssociationsController,
+            AssociationLabelsController,
+            AssociationLimitsController,
+        ],
     ),
     ("/crm/v3/associations", [AssociationsV3Controller]),
 )

@@ -13,6 +13,7 @@ from collections import defaultdict
 
 import msgspec
 
+from localspot.crm.association_limits_storage import AssociationLimit
 from localspot.crm.deal_splits_storage import DealSplit
 from localspot.crm.errors import ValidationError
 from localspot.crm.model import HistoryEntry, PropertyDefinition, PropertyGroup, PropertyOption
@@ -93,6 +94,12 @@ def to_snapshot(dump: PortalDump) -> w.PortalSnapshot:
         deal_splits=[
             w.SnapshotDealSplit(**{f: getattr(s, f) for f in w.SnapshotDealSplit.__struct_fields__})
             for s in sorted(dump.deal_splits, key=lambda s: s.id)
+        ],
+        association_limits=[
+            w.SnapshotAssociationLimit(
+                **{f: getattr(x, f) for f in w.SnapshotAssociationLimit.__struct_fields__}
+            )
+            for x in dump.association_limits
         ],
     )
 
@@ -266,6 +273,12 @@ def from_snapshot(snapshot: w.PortalSnapshot) -> PortalDump:
         deal_splits=tuple(
             DealSplit(**{f: getattr(s, f) for f in w.SnapshotDealSplit.__struct_fields__})
             for s in snapshot.deal_splits
+        ),
+        association_limits=tuple(
+            AssociationLimit(
+                **{f: getattr(x, f) for f in w.SnapshotAssociationLimit.__struct_fields__}
+            )
+            for x in snapshot.association_limits
         ),
         id_seed=sequence.seed if sequence else None,
         next_id_position=sequence.next_position if sequence else 1,

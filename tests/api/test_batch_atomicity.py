@@ -494,3 +494,50 @@ def test_v3_batch_read_with_an_unknown_id_answers_207(crm: httpx.Client) -> None
         {"from": {"id": call_id}, "to": [{"id": contact, "type": "call_to_contact"}]}
     ]
     assert error["subCategory"] == "crm.associations.NO_ASSOCIATIONS_FOUND"
+
+
+CONFIGS = "/crm/v4/associations/definitions/configurations/contacts/companies/batch"
+
+
+def limits_of(http: httpx.Client) -> list[dict[str, Any]]:
+    found = http.get("/crm/v4/associations/definitions/configurations/contacts/companies")
+    assert found.status_code == 200, found.text
+    return list(found.json()["results"])
+
+
+def limit_input(type_id: int, maximum: int) -> dict[str, Any]:
+    return {"category": "HUBSPOT_DEFINED", "typeId": type_id, "maxToObjectIds": maximum}
+
+
+def test_limit_batch_create_with_a_bad_input_creates_only_the_valid_one(
+    crm: httpx.Client,
+) -> None:
+    inputs = [limit_input(279, 0), limit_input(1, 4)]
+    results, error = multi_status(crm.post(f"{CONFIGS}/create", json={"inputs": inputs}))
+    assert [r["typeId"] for r in results] == [1]
+    assert error["context"]["maxToObjectIds"] == ["0"]
+    assert [(r["typeId"], r["userEnforcedMaxToObjectIds"]) for r in limits_of(crm)] == [(1, 4)]
+    update = [limit_input(1, 6), limit_input(279, 2)]
+    results, error = multi_status(crm.post(f"{CONFIGS}/update", json={"inputs": update}))
+    assert results == [
+        {"category": "HUBSPOT_DEFINED", "typeId": 1, "userEnforcedMaxToObjectIds": 6}
+    ]
+    assert [(r["typeId"], r["userEnforcedMaxToObjectIds"]) for r in limits_of(crm)] == [(1, 6)]
+
+
+def test_limit_batch_purge_with_a_bad_input_removes_nothing(crm: httpx.Client) -> None:
+    before = limits_of(crm)
+    if not before:
+        assert (
+            crm.post(f"{CONFIGS}/create", json={"inputs": [limit_input(1, 4)]}).status_code == 201
+        )
+        before = limits_of(crm)
+    inputs = [
+        {"category": "HUBSPOT_DEFINED", "typeId": 1},
+        {"category": "HUBSPOT_DEFINED", "typeId": 77},
+    ]
+    fails_whole(crm, lambda: crm.post(f"{CONFIGS}/purge", json={"inputs": inputs}))
+    assert limits_of(crm) == before
+    ok = crm.post(f"{CONFIGS}/purge", json={"inputs": inputs[:1]})
+    assert ok.status_code == 204
+    assert limits_of(crm) == []

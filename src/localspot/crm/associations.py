@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
-from localspot.crm import association_types, batch_rules
+from localspot.crm import association_limit_checks, association_types, batch_rules
 from localspot.crm.association_types import AssociationCatalog, AssociationType
 from localspot.crm.context import CrmContext
 from localspot.crm.errors import MissingScopes, ResourceNotFound, ValidationError
@@ -141,8 +142,12 @@ def _target_type(ctx: CrmContext[object], type_id: int) -> ObjectType:
     )
 
 
+class InlineStorage(RecordsStorage, LinksStorage, Protocol):
+    """What inline associations check: live targets and (for limits) present links."""
+
+
 async def inline_targets(
-    ctx: CrmContext[RecordsStorage], inputs: Sequence[Sequence[AssociationInput]]
+    ctx: CrmContext[InlineStorage], inputs: Sequence[Sequence[AssociationInput]]
 ) -> list[tuple[LinkTarget, ...]]:
     """The links each created record will carry; a whole-request 400 when a type doesn't
     fit or a target is not a live record of the portal (nothing is created then)."""
@@ -163,6 +168,7 @@ async def inline_targets(
         live = await ctx.store.live_ids(ctx.portal_id, target_type, ids)
         if ids - live:
             raise missing_error(ctx.types.resolve(target_type), ids - live)
+    await association_limit_checks.check(ctx, association_limit_checks.inline_groups(ctx, targets))
     return targets
 
 
@@ -202,17 +208,21 @@ def _plan(
     return source, target, kinds, [s.category for s in specs]
 
 
+def _plan_links(ctx: CrmContext[object], plan: _Planned) -> list[Link]:
+    source, target, kinds, categories = plan
+    return [
+        row
+        for kind, category in zip(kinds, categories, strict=True)
+        for row in both_ways(ctx.types.links, source, target, kind, category)
+    ]
+
+
 async def _link_pairs(
     ctx: CrmContext[LinksStorage], to_type: ObjectType, planned: Sequence[_Planned]
 ) -> tuple[list[PairResult], list[tuple[int, int]]]:
     """Write the pairs (both ways); (the pairs linked, with every type now between them;
     the pairs not written because an end is not a live record of the portal)."""
-    links = [
-        row
-        for source, target, kinds, categories in planned
-        for kind, category in zip(kinds, categories, strict=True)
-        for row in both_ways(ctx.types.links, source, target, kind, category)
-    ]
+    links = [row for plan in planned for row in _plan_links(ctx, plan)]
     skipped = await ctx.store.add_links(ctx.portal_id, links)
     failed = {(s.from_id, s.to_id) for s in skipped if s.from_type == ctx.object_type.type_id}
     now = await _types_between(ctx, to_type, sorted({p[0] for p in planned}))
@@ -248,7 +258,9 @@ async def link(
 ) -> PairResult:
     """PUT a default (``specs`` None) or labelled association; answers the pair's types."""
     to_type = linked_type(ctx, to_type_name)
-    results, failed = await _link_pairs(ctx, to_type, [_plan(ctx, to_type, from_id, to_id, specs)])
+    plan = _plan(ctx, to_type, from_id, to_id, specs)
+    await association_limit_checks.check(ctx, [_plan_links(ctx, plan)])
+    results, failed = await _link_pairs(ctx, to_type, [plan])
     if failed:
         message, context = _missing_pair(ctx, to_type, *failed[0])
         raise ValidationError(message, context=context)
@@ -315,8 +327,10 @@ async def batch_link(
     to_type = linked_type(ctx, to_type_name)
     check_batch_size(len(inputs), MAX_BATCH_CREATE)
     planned = [_plan(ctx, to_type, f, t, specs) for f, t, specs in inputs]
-    results, failed = await _link_pairs(ctx, to_type, planned)
-    errors = []
+    refused = await association_limit_checks.refused(ctx, [_plan_links(ctx, p) for p in planned])
+    errors = [association_limit_checks.input_error(r) for r in refused if r is not None]
+    planned = [p for p, r in zip(planned, refused, strict=True) if r is None]
+    results, failed = await _link_pairs(ctx, to_type, planned) if planned else ([], [])
     for source, target in failed:
         message, context = _missing_pair(ctx, to_type, source, target)
         errors.append(InputError("VALIDATION_ERROR", message, context))

@@ -14,6 +14,7 @@ from typing import Generic, Protocol, TypeVar
 from localspot.clock import Clock
 from localspot.crm import batch_rules
 from localspot.crm.definitions_storage import DefinitionsStorage
+from localspot.crm.links_storage import LinksStorage
 from localspot.crm.model import ObjectType, Principal
 from localspot.crm.owners_storage import OwnerIdsStorage
 from localspot.crm.pipelines_storage import PipelinesStorage
@@ -25,7 +26,7 @@ StoreT_co = TypeVar("StoreT_co", covariant=True)
 
 
 class RecordUseCaseStorage(
-    DefinitionsStorage, RecordsStorage, PipelinesStorage, OwnerIdsStorage, Protocol
+    DefinitionsStorage, RecordsStorage, PipelinesStorage, OwnerIdsStorage, LinksStorage, Protocol
 ):
     """What the record use cases (reads, writes, creates, upserts) use: the definitions to
     check against, the records, the pipelines that stage values must belong to, and which

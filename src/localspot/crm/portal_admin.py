@@ -103,6 +103,7 @@ def check_no_nul(dump: PortalDump) -> None:
         dump.associations,
         dump.schemas,
         dump.association_definitions,
+        dump.association_limits,
     )
     if any("\x00" in text for text in _strings(rest)):
         raise _nul_error("a portal, property, group or association field")

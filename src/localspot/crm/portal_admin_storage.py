@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from localspot.crm.association_limits_storage import AssociationLimit
 from localspot.crm.deal_splits_storage import DealSplit
 from localspot.crm.model import HistoryEntry, PropertyDefinition, PropertyGroup
 from localspot.crm.owners_storage import Owner
@@ -63,6 +64,7 @@ class PortalDump:
     association_definitions: tuple[AssociationDefinition, ...] = ()
     deal_splits: tuple[DealSplit, ...] = ()
     """Each deal's splits, ids kept."""
+    association_limits: tuple[AssociationLimit, ...] = ()
     id_seed: int | None = None
     next_id_position: int = 1
     """Where the seeded id sequence continues (see ``set_id_seed``)."""

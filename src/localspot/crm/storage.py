@@ -4,8 +4,8 @@ Use cases never ask for this: each asks for the roles it uses, defined beside it
 value types that cross them (``accounts_storage``, ``definitions_storage``,
 ``records_storage``, ``search_storage``, ``links_storage``, ``portal_admin_storage``,
 ``owners_storage``, ``pipelines_storage``, ``teams_storage``, ``merges_storage``,
-``schemas_storage``, ``association_labels_storage``, ``deal_splits_storage``). A new
-capability adds a role of its own and one line here.
+``schemas_storage``, ``association_labels_storage``, ``deal_splits_storage``,
+``association_limits_storage``). A new capability adds a role of its own and one line here.
 
 Rules every implementation of every role keeps:
 
@@ -24,6 +24,7 @@ from typing import Protocol
 
 from localspot.crm.accounts_storage import AccountsStorage
 from localspot.crm.association_labels_storage import AssociationLabelsStorage
+from localspot.crm.association_limits_storage import AssociationLimitsStorage
 from localspot.crm.deal_splits_storage import DealSplitsStorage
 from localspot.crm.definitions_storage import DefinitionsStorage
 from localspot.crm.links_storage import LinksStorage
@@ -56,6 +57,7 @@ class Store(
     SchemasStorage,
     AssociationLabelsStorage,
     DealSplitsStorage,
+    AssociationLimitsStorage,
     Protocol,
 ):
     async def close(self) -> None: ...

@@ -10,9 +10,11 @@ first request, and then served from memory.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 from localspot.crm import object_types
+from localspot.crm.association_limits_storage import AssociationLimit, AssociationLimitsReadStorage
 from localspot.crm.association_types import BUILTIN, AssociationCatalog, AssociationType
 from localspot.crm.model import ObjectType, PropertyDefinition, PropertyGroup
 from localspot.crm.schemas_storage import (
@@ -100,6 +102,9 @@ class PortalTypes:
     definitions: tuple[AssociationDefinition, ...] = ()
     links: AssociationCatalog = BUILTIN
     _custom: Mapping[str, ObjectType] = field(default_factory=dict)
+    limits: tuple[AssociationLimit, ...] = ()
+    """The portal's association limits: kept here so a portal without any pays no query
+    on an association write."""
 
     @classmethod
     def of(cls, portal_id: int, stored: PortalSchemas) -> PortalTypes:
@@ -139,10 +144,15 @@ BUILTIN_TYPES = PortalTypes()
 """A portal without custom types sees exactly this."""
 
 
-class TypeRegistry:
-    """Per-portal views, kept in memory until the portal's schemas change."""
+class TypesReadStorage(SchemasReadStorage, AssociationLimitsReadStorage, Protocol):
+    """What a portal's view is loaded from."""
 
-    def __init__(self, store: Callable[[], SchemasReadStorage]) -> None:
+
+class TypeRegistry:
+    """Per-portal views, kept in memory until the portal's schemas or association limits
+    change."""
+
+    def __init__(self, store: Callable[[], TypesReadStorage]) -> None:
         """``store`` gives the store (the app opens it when it starts)."""
         self._store = store
         self._views: dict[int, PortalTypes] = {}
@@ -157,6 +167,8 @@ class TypeRegistry:
         stored = await self._store().portal_schemas(portal_id)
         view = PortalTypes.of(portal_id, stored) if stored.schemas or stored.definitions else None
         loaded = view if view is not None else PortalTypes(portal_id)
+        limits = await self._store().association_limits(portal_id)
+        loaded = replace(loaded, limits=tuple(limits)) if limits else loaded
         self._views[portal_id] = loaded
         return loaded
 

@@ -18,6 +18,7 @@ from localspot.crm.model import HistoryEntry, PropertyGroup, Record
 from localspot.crm.portal_admin_storage import AssociationRow, PortalDump, RecordDump
 from localspot.crm.records_storage import NewRecord, UniqueClash
 from localspot.store import (
+    association_limits_sql,
     deal_splits_sql,
     definition_codec,
     owners_sql,
@@ -80,6 +81,7 @@ def reset_portal(conn: Connection, portal_id: int, *, keep_custom_properties: bo
     for by_object in (property_history, property_index, property_tokens):
         conn.execute(delete(by_object).where(by_object.c.object_id.in_(_owned_ids(portal_id))))
     tables = [unique_values, index_queue, objects, owners, teams, owner_teams, deal_splits]
+    tables += list(association_limits_sql.TABLES)
     extra = associations_table()
     tables += [extra] if extra is not None else []
     tables += [] if keep_custom_properties else [properties, property_groups, *schemas_sql.TABLES]
@@ -191,6 +193,7 @@ def dump_portal(conn: Connection, portal_id: int) -> PortalDump | None:
         pipelines=tuple(pipelines_sql.all_pipelines(conn, portal_id)),
         schemas=stored.schemas,
         association_definitions=stored.definitions,
+        association_limits=tuple(association_limits_sql.association_limits_of(conn, portal_id)),
         teams=tuple(teams_sql.all_teams(conn, portal_id)),
         team_members=tuple(teams_sql.memberships(conn, portal_id)),
         deal_splits=tuple(deal_splits_sql.all_splits(conn, portal_id)),
@@ -294,6 +297,7 @@ def restore_portal(conn: Connection, portal_id: int, dump: PortalDump) -> frozen
     reset_portal(conn, portal_id, keep_custom_properties=False)
     schemas_sql.write_schemas(conn, portal_id, dump.schemas)
     schemas_sql.write_definitions(conn, portal_id, dump.association_definitions)
+    association_limits_sql.save_limits(conn, portal_id, dump.association_limits)
     _write_definitions(conn, portal_id, dump)
     _write_records(conn, portal_id, dump.records)
     _write_lookups(conn, portal_id, dump.records)

@@ -8,6 +8,7 @@ from collections.abc import Collection, Mapping
 from sqlalchemy import Connection, delete, select, update
 
 from localspot.crm.association_labels_storage import RemoveOutcome
+from localspot.store import association_limits_sql
 from localspot.store.dialect import dialect_of
 from localspot.store.schema import association_definitions, associations
 
@@ -38,4 +39,5 @@ def remove_label(conn: Connection, portal_id: int, type_ids: Collection[int]) ->
     if used is not None:
         return "in_use"
     conn.execute(delete(table).where(table.c.portal_id == portal_id, table.c.type_id.in_(type_ids)))
+    association_limits_sql.remove_type_limits(conn, portal_id, type_ids)
     return "removed"

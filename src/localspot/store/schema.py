@@ -320,3 +320,18 @@ deal_splits = Table(
 )
 """Each deal's split of credit between owners; ids are numbered per portal (see
 ``store/deal_splits_sql.py``). Added by migration 0007."""
+
+association_limits = Table(
+    "association_limits",
+    metadata,
+    Column("portal_id", RecordId, primary_key=True),
+    Column("from_type", String(32), primary_key=True),
+    Column("to_type", String(32), primary_key=True),
+    Column("type_id", BigInteger, primary_key=True),
+    Column("category", String(32), nullable=False),
+    Column("max_to_object_ids", BigInteger, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+)
+"""A portal's association limits: at most ``max_to_object_ids`` records of ``to_type``
+linked by ``type_id`` to one record of ``from_type``. Added by migration 0006."""

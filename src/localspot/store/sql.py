@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 
 from localspot.crm.accounts_storage import NewToken, TokenGrant
 from localspot.crm.association_labels_storage import RemoveOutcome
+from localspot.crm.association_limits_storage import AssociationLimit
 from localspot.crm.deal_splits_storage import DealSplit, NewSplit
 from localspot.crm.definitions_storage import PropertyCreated
 from localspot.crm.links_storage import Link, Unlink
@@ -48,6 +49,7 @@ from localspot.store import (
     accounts_sql,
     admin_sql,
     association_labels_sql,
+    association_limits_sql,
     associations_sql,
     deal_splits_sql,
     merges_sql,
@@ -485,6 +487,23 @@ class SqlStore:
                 return total
             after, total = ids[-1], total + len(ids)
             await self._between_slices()
+
+    async def association_limits(self, portal_id: int) -> list[AssociationLimit]:
+        return await self._read(
+            lambda c: association_limits_sql.association_limits_of(c, portal_id)
+        )
+
+    async def save_limits(self, portal_id: int, limits: Sequence[AssociationLimit]) -> None:
+        await self._write(lambda c: association_limits_sql.save_limits(c, portal_id, limits))
+
+    async def remove_limits(
+        self, portal_id: int, from_type: str, to_type: str, type_ids: Collection[int]
+    ) -> None:
+        await self._write(
+            lambda c: association_limits_sql.remove_limits(
+                c, portal_id, from_type, to_type, type_ids
+            )
+        )
 
     async def live_ids(self, portal_id: int, type_id: str, ids: Collection[int]) -> frozenset[int]:
         found = await self._read(lambda c: associations_sql.live_ids(c, portal_id, type_id, ids))

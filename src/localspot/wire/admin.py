@@ -358,6 +358,16 @@ class SnapshotDealSplit(Struct, rename="camel", forbid_unknown_fields=True):
     deal_id: RecordKey
     owner_id: RecordKey
     percentage: Annotated[str, Meta(min_length=1, max_length=40, pattern="^[0-9.]+$")]
+
+
+class SnapshotAssociationLimit(Struct, rename="camel", forbid_unknown_fields=True):
+    """One association limit of the portal."""
+
+    from_type: Annotated[str, Meta(min_length=1, max_length=32)]
+    to_type: Annotated[str, Meta(min_length=1, max_length=32)]
+    type_id: Annotated[int, Meta(ge=1, le=2**31 - 1)]
+    category: Annotated[str, Meta(min_length=1, max_length=32)]
+    max_to_object_ids: Annotated[int, Meta(ge=1, le=2**31 - 1)]
     created_at: int
     updated_at: int
 
@@ -383,3 +393,5 @@ class PortalSnapshot(Struct, rename="camel"):
     """Both absent from snapshots taken before custom objects existed: none then."""
     deal_splits: list[SnapshotDealSplit] = []
     """Absent from snapshots taken before deal splits existed: those restore with none."""
+    association_limits: list[SnapshotAssociationLimit] = []
+    """Absent from snapshots taken before association limits existed: none then."""

@@ -133,3 +133,71 @@ class ReportCreationResponse(Struct, rename="camel"):
     enqueue_time: str
     user_email: str
     user_id: int
+
+
+class PublicAssociationDefinitionConfigurationCreateRequest(Struct, rename="camel"):
+    category: str
+    type_id: int
+    max_to_object_ids: int
+
+
+class BatchInputPublicAssociationDefinitionConfigurationCreateRequest(Struct):
+    inputs: list[PublicAssociationDefinitionConfigurationCreateRequest]
+
+
+class PublicAssociationDefinitionConfigurationUpdateRequest(Struct, rename="camel"):
+    category: str
+    type_id: int
+    max_to_object_ids: int
+
+
+class BatchInputPublicAssociationDefinitionConfigurationUpdateRequest(Struct):
+    inputs: list[PublicAssociationDefinitionConfigurationUpdateRequest]
+
+
+class PublicAssociationSpec(Struct, rename="camel"):
+    category: str
+    type_id: int
+
+
+class BatchInputPublicAssociationSpec(Struct):
+    inputs: list[PublicAssociationSpec]
+
+
+class PublicAssociationDefinitionUserConfiguration(Struct, rename="camel", omit_defaults=True):
+    category: str
+    type_id: int
+    user_enforced_max_to_object_ids: int | None = None
+    label: str | None = None
+
+
+class PublicAssociationDefinitionConfigurationUpdateResult(Struct, rename="camel"):
+    category: str
+    type_id: int
+    user_enforced_max_to_object_ids: int
+
+
+class CollectionResponsePublicAssociationDefinitionUserConfigurationNoPaging(Struct):
+    results: list[PublicAssociationDefinitionUserConfiguration]
+
+
+class BatchResponsePublicAssociationDefinitionUserConfiguration(
+    Struct, rename="camel", omit_defaults=True
+):
+    status: str
+    results: list[PublicAssociationDefinitionUserConfiguration]
+    started_at: str
+    completed_at: str
+    num_errors: int | None = None
+    errors: list[StandardError] | None = None
+
+
+class BatchResponsePublicAssociationDefinitionConfigurationUpdateResult(
+    Struct, rename="camel", omit_defaults=True
+):
+    status: str
+    results: list[PublicAssociationDefinitionConfigurationUpdateResult]
+    started_at: str
+    completed_at: str
+    num_errors: int | None = None
+    errors: list[StandardError] | None = None

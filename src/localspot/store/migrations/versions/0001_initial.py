@@ -29,6 +29,7 @@ LATER = frozenset(
         "object_schemas",
         "association_definitions",
         "deal_splits",
+        "association_limits",
     }
 )
 """Tables later revisions add: this revision keeps creating the schema as it first stood."""

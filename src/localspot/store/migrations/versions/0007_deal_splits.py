@@ -1,7 +1,7 @@
 """Deal splits: the ``deal_splits`` table of ``localspot.store.schema``.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 """
 
 from alembic import op
@@ -9,7 +9,7 @@ from alembic import op
 from localspot.store.schema import deal_splits
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
