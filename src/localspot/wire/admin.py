@@ -358,6 +358,8 @@ class SnapshotDealSplit(Struct, rename="camel", forbid_unknown_fields=True):
     deal_id: RecordKey
     owner_id: RecordKey
     percentage: Annotated[str, Meta(min_length=1, max_length=40, pattern="^[0-9.]+$")]
+    created_at: int
+    updated_at: int
 
 
 class SnapshotAssociationLimit(Struct, rename="camel", forbid_unknown_fields=True):
