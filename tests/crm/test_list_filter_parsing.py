@@ -3,12 +3,14 @@ branches, each with its exact message and context."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
 
-from localspot.crm.errors import ValidationError
+from localspot.crm.errors import ResourceNotFound, ValidationError
 from localspot.crm.list_filters import parse_filter_branch
+from localspot.crm.model import PropertyDefinition
 
 from .list_filter_trees import (
     DEFINITIONS,
@@ -377,6 +379,92 @@ def test_branches_nested_deeper_than_ten_are_refused() -> None:
             "timePoint.timeType must be one of DATE, INDEXED, PROPERTY_REFERENCED",
             {"propertyName": ["seen"], "operator": ["IS_AFTER"]},
         ),
+        (
+            prop("seen", "TIME_POINT", "IS_AFTER", timePoint="tomorrow"),
+            "timePoint must be an object",
+            {"propertyName": ["seen"], "operator": ["IS_AFTER"]},
+        ),
+        (
+            prop("seen", "TIME_POINT", "IS_AFTER", timePoint={"timeType": "INDEXED"}),
+            "timePoint.indexReference must be an object",
+            {"propertyName": ["seen"], "operator": ["IS_AFTER"]},
+        ),
+        (
+            prop(
+                "seen",
+                "TIME_POINT",
+                "IS_AFTER",
+                timePoint={
+                    "timeType": "INDEXED",
+                    "indexReference": {"referenceType": "MONTH", "day": 32},
+                },
+            ),
+            "timePoint.indexReference names no day of the year",
+            {"propertyName": ["seen"], "operator": ["IS_AFTER"]},
+        ),
+        (
+            prop(
+                "seen",
+                "TIME_POINT",
+                "IS_AFTER",
+                timePoint={
+                    "timeType": "INDEXED",
+                    "indexReference": {"referenceType": "NOW"},
+                    "offset": 3,
+                },
+            ),
+            "timePoint.offset must be an object",
+            {"propertyName": ["seen"], "operator": ["IS_AFTER"]},
+        ),
+        (
+            prop(
+                "seen",
+                "TIME_POINT",
+                "IS_AFTER",
+                timePoint={
+                    "timeType": "INDEXED",
+                    "indexReference": {"referenceType": "NOW"},
+                    "offset": {"days": 1_000_001},
+                },
+            ),
+            "timePoint.offset is out of range",
+            {"propertyName": ["seen"], "operator": ["IS_AFTER"]},
+        ),
+        (
+            prop(
+                "seen",
+                "TIME_POINT",
+                "IS_AFTER",
+                timePoint={"timeType": "PROPERTY_REFERENCED", "property": "renewal", "zoneId": "?"},
+            ),
+            "timePoint.zoneId: unknown time zone ?",
+            {"propertyName": ["seen"], "operator": ["IS_AFTER"]},
+        ),
+        (
+            prop("seen", "DATE", "IS_EQUAL_TO", year=2026, month=13, day=1),
+            "month must be a month",
+            {"propertyName": ["seen"], "operator": ["IS_EQUAL_TO"]},
+        ),
+        (
+            prop("seen", "DATETIME", "IS_AFTER", timestamp=2**63),
+            "timestamp is out of range",
+            {"propertyName": ["seen"], "operator": ["IS_AFTER"]},
+        ),
+        (
+            prop("seen", "CALENDAR_DATE", "IN_THIS_TIME_UNIT", timeUnit="DAY", timeUnitCount=0),
+            "timeUnitCount must be at least 1",
+            {"propertyName": ["seen"], "operator": ["IN_THIS_TIME_UNIT"]},
+        ),
+        (
+            prop("firstname", "COMPARATIVE_STRING", "IS_EQUAL_TO", comparisonPropertyName="score"),
+            "comparisonPropertyName score is not a text property",
+            {"propertyName": ["firstname"], "operator": ["IS_EQUAL_TO"]},
+        ),
+        (
+            prop("firstname", "COMPARATIVE_STRING", "IS_EQUAL_TO"),
+            "comparisonPropertyName must be the name of a property",
+            {},
+        ),
     ],
 )
 def test_a_bad_property_filter_is_refused_with_a_400(
@@ -444,3 +532,12 @@ def test_without_other_types_definitions_an_association_branch_is_refused() -> N
     with pytest.raises(ValidationError) as caught:
         parse_filter_branch(root(branches=(association(),)), "0-1", DEFINITIONS)
     assert caught.value.message == "ASSOCIATION filter branch: unknown objectTypeId 0-3"
+
+
+def test_an_association_to_a_type_the_portal_lacks_is_refused() -> None:
+    def missing(type_id: str) -> Mapping[str, PropertyDefinition]:
+        raise ResourceNotFound(f"Unable to infer object type from: {type_id}")
+
+    with pytest.raises(ValidationError) as caught:
+        parse_filter_branch(root(branches=(association(),)), "0-1", DEFINITIONS, missing)
+    assert caught.value.context == {"objectTypeId": ["0-3"]}

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from localspot.crm.list_filters import matches
+from localspot.crm.model import Record
 
 from .list_filter_trees import (
     AT,
@@ -273,3 +274,31 @@ def test_system_properties_are_read_from_the_records_columns() -> None:
     assert matches(parse(root(created)), record(1, created=AT + 1), AT)
     assert not matches(parse(root(created)), record(1, created=AT, createdate=at(AT + 5)), AT)
     assert passes(prop("createdate", "ALL_PROPERTY", "IS_KNOWN"))
+
+
+def test_an_offset_beyond_the_calendar_makes_the_point_unknown_and_the_filter_fail() -> None:
+    point = {
+        "timeType": "INDEXED",
+        "indexReference": {"referenceType": "NOW"},
+        "offset": {"years": 999_999},
+    }
+    tree = parse(root(seen("TIME_POINT", "IS_BEFORE", timePoint=point)))
+    assert not matches(tree, record(seen=at(AT)), AT)
+
+
+def test_records_evaluated_at_one_now_share_its_relative_point() -> None:
+    point = {"timeType": "INDEXED", "indexReference": {"referenceType": "TODAY"}}
+    tree = parse(
+        root(seen("TIME_POINT", "IS_AFTER", endpointBehavior="INCLUSIVE", timePoint=point))
+    )
+    now = AT + DAY + 5
+    assert [matches(tree, record(seen=at(m)), now) for m in (AT + DAY, AT + DAY - 1)] == [
+        True,
+        False,
+    ]
+
+
+def test_the_last_modified_date_is_the_records_column() -> None:
+    flt = prop("lastmodifieddate", "DATETIME", "IS_AFTER", timestamp=AT)
+    assert matches(parse(root(flt)), Record(1, {}, AT - DAY, AT + 1), AT)
+    assert not matches(parse(root(flt)), Record(1, {}, AT + DAY, AT), AT)

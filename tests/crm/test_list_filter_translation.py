@@ -103,6 +103,11 @@ def test_filters_the_index_cannot_express_exactly_have_no_translation() -> None:
     assert groups(seen("ROLLING_DATE_RANGE", "IS_LESS_THAN_X_DAYS_AGO", numberOfDays=1)) is None
     assert groups(seen("COMPARATIVE_DATE", "IS_AFTER", comparisonPropertyName="renewal")) is None
     assert groups(branches=(association(),)) is None
+    assert (
+        groups(branches=({"filterBranchType": "NOT_ALL", "filters": [text("CONTAINS", "x")]},))
+        is None
+    )
+    assert groups(options("tier", "IS_ANY_OF", "g" * INDEXED_PREFIX)) is None
     relative = {"timeType": "INDEXED", "indexReference": {"referenceType": "NOW"}}
     assert groups(seen("TIME_POINT", "IS_AFTER", timePoint=relative)) is None
 

@@ -8,11 +8,18 @@ from typing import Any
 
 import pytest
 
-from localspot.crm.list_filters import matches
+from localspot.crm.list_filters import (
+    FilterTree,
+    matches,
+    parse_filter_branch,
+    to_search_groups,
+)
 from localspot.crm.model import Record
+from localspot.crm.search_storage import Condition
 
 from .list_filter_trees import (
     AT,
+    DEFINITIONS,
     association,
     deal,
     number,
@@ -275,3 +282,18 @@ def test_a_tree_names_the_properties_types_and_time_it_reads() -> None:
     assert parse(root(seen("TIME_POINT", "IS_AFTER", timePoint=relative))).uses_time
     fixed = {"timeType": "DATE", "year": 2026, "month": 1, "day": 1}
     assert not parse(root(seen("TIME_POINT", "IS_AFTER", timePoint=fixed))).uses_time
+
+
+def test_a_tree_built_without_parsing_matches_nothing() -> None:
+    assert not matches(FilterTree(frozenset(), frozenset(), False), record(), AT)
+
+
+def test_other_object_types_read_their_own_system_columns() -> None:
+    flt = prop("hs_object_id", "NUMBER", "IS_EQUAL_TO", value=5)
+    definitions = {"hs_object_id": DEFINITIONS["hs_object_id"]}
+    for type_id in ("2-17", "0-999"):
+        tree = parse_filter_branch(root(flt), type_id, definitions)
+        assert matches(tree, record(5), AT)
+        assert to_search_groups(tree) == (
+            (Condition("hs_object_id", "EQ", "column", (5.0,), "id"),),
+        )
