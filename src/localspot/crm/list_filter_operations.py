@@ -31,14 +31,24 @@ from localspot.crm.search import is_multi
 
 Builder = Callable[[Spec], Compiled]
 
-_NUMBER_TESTS: dict[str, tuple[str, Callable[[float, float], bool]]] = {
-    "IS_EQUAL_TO": ("EQ", lambda v, x: v == x),
-    "IS_NOT_EQUAL_TO": ("NEQ", lambda v, x: v != x),
-    "IS_GREATER_THAN": ("GT", lambda v, x: v > x),
-    "IS_GREATER_THAN_OR_EQUAL_TO": ("GTE", lambda v, x: v >= x),
-    "IS_LESS_THAN": ("LT", lambda v, x: v < x),
-    "IS_LESS_THAN_OR_EQUAL_TO": ("LTE", lambda v, x: v <= x),
+_NUMBER_TESTS: dict[str, tuple[str, Callable[[float], Callable[[float], bool]]]] = {
+    "IS_EQUAL_TO": ("EQ", lambda x: lambda v: v == x),
+    "IS_NOT_EQUAL_TO": ("NEQ", lambda x: lambda v: v != x),
+    "IS_GREATER_THAN": ("GT", lambda x: lambda v: v > x),
+    "IS_GREATER_THAN_OR_EQUAL_TO": ("GTE", lambda x: lambda v: v >= x),
+    "IS_LESS_THAN": ("LT", lambda x: lambda v: v < x),
+    "IS_LESS_THAN_OR_EQUAL_TO": ("LTE", lambda x: lambda v: v <= x),
 }
+"""Operator → (its index operator, the test of a value against a number)."""
+_STRING_TESTS: dict[str, Callable[[str], Callable[[str], bool]]] = {
+    "IS_EQUAL_TO": lambda x: lambda v: v.lower() == x,
+    "IS_NOT_EQUAL_TO": lambda x: lambda v: v.lower() != x,
+    "CONTAINS": lambda x: lambda v: x in v.lower(),
+    "DOES_NOT_CONTAIN": lambda x: lambda v: x not in v.lower(),
+    "STARTS_WITH": lambda x: lambda v: v.lower().startswith(x),
+    "ENDS_WITH": lambda x: lambda v: v.lower().endswith(x),
+}
+"""Operator → the test of a value against a lower-cased string."""
 _TEXT_TESTS: dict[str, Callable[[str, str], bool]] = {
     "IS_EQUAL_TO": lambda v, x: v == x,
     "IS_NOT_EQUAL_TO": lambda v, x: v != x,
@@ -60,7 +70,7 @@ def all_property(spec: Spec) -> Compiled:
     """``IS_KNOWN`` / ``IS_UNKNOWN``; unknown values always pass ``IS_UNKNOWN``."""
     known = spec.operator == "IS_KNOWN"
     if known:
-        return spec.compiled(lambda v, r, n: True, TRUE)
+        return spec.on_value(lambda v: True, TRUE)
     read = spec.slot.read
     wire = spec.wire()
 
@@ -73,12 +83,12 @@ def all_property(spec: Spec) -> Compiled:
 
 def string(spec: Spec) -> Compiled:
     value = spec.get("value", as_string)
-    wanted, check = value.lower(), _TEXT_TESTS[spec.operator]
+    wanted = value.lower()
     index: Dnf | None = None
     if spec.operator in ("IS_EQUAL_TO", "IS_NOT_EQUAL_TO") and _exact_text((wanted,)):
         op = "EQ" if spec.operator == "IS_EQUAL_TO" else "NEQ"
         index = single(spec.slot.condition(op, wanted))
-    return spec.compiled(lambda v, r, n: check(v.lower(), wanted), index, value=value)
+    return spec.on_value(_STRING_TESTS[spec.operator](wanted), index, value=value)
 
 
 _MULTI_BASE = {
@@ -100,14 +110,17 @@ def multistring(spec: Spec) -> Compiled:
     wanted = values if exact else tuple(dict.fromkeys(v.lower() for v in values))
     check, negative = _TEXT_TESTS[_MULTI_BASE[op]], op in _NEGATIVE
 
-    def passes(value: str, record: Record, now: int) -> bool:
+    def passes(value: str) -> bool:
         text = value if exact else value.lower()
-        return any(check(text, w) for w in wanted) != negative
+        for w in wanted:
+            if check(text, w):
+                return not negative
+        return negative
 
     index: Dnf | None = None
     if op in ("IS_EQUAL_TO", "IS_NOT_EQUAL_TO") and _exact_text(wanted):
         index = single(spec.slot.condition("NOT_IN" if negative else "IN", *wanted))
-    return spec.compiled(passes, index, values=list(values))
+    return spec.on_value(passes, index, values=list(values))
 
 
 def comparative_string(spec: Spec) -> Compiled:
@@ -135,9 +148,9 @@ def comparative_string(spec: Spec) -> Compiled:
 def number(spec: Spec) -> Compiled:
     given = spec.get("value", as_number)
     wanted = float(given)
-    op, check = _NUMBER_TESTS[spec.operator]
+    op, test_of = _NUMBER_TESTS[spec.operator]
     index = single(spec.slot.condition(op, wanted))
-    return spec.compiled(lambda v, r, n: check(v, wanted), index, value=given)
+    return spec.on_value(test_of(wanted), index, value=given)
 
 
 def ranged(spec: Spec, parse: Callable[[Spec, str, Any], Any], **extra: Any) -> Compiled:
@@ -146,14 +159,14 @@ def ranged(spec: Spec, parse: Callable[[Spec, str, Any], Any], **extra: Any) -> 
     low, high = float(lower), float(upper)
     inside = single(spec.slot.condition("BETWEEN", low, high))
     if spec.operator == "IS_BETWEEN":
-        return spec.compiled(
-            lambda v, r, n: low <= v <= high, inside, lowerBound=lower, upperBound=upper, **extra
+        return spec.on_value(
+            lambda v: low <= v <= high, inside, lowerBound=lower, upperBound=upper, **extra
         )
     outside = either(
         single(spec.slot.condition("LT", low)), single(spec.slot.condition("GT", high))
     )
-    return spec.compiled(
-        lambda v, r, n: not low <= v <= high, outside, lowerBound=lower, upperBound=upper, **extra
+    return spec.on_value(
+        lambda v: not low <= v <= high, outside, lowerBound=lower, upperBound=upper, **extra
     )
 
 
@@ -166,7 +179,8 @@ def boolean(spec: Spec) -> Compiled:
     wanted = 1.0 if value else 0.0
     equal = spec.operator == "IS_EQUAL_TO"
     index = single(spec.slot.condition("EQ" if equal else "NEQ", wanted))
-    return spec.compiled(lambda v, r, n: (v == wanted) == equal, index, value=value)
+    check = (lambda v: v == wanted) if equal else (lambda v: v != wanted)
+    return spec.on_value(check, index, value=value)
 
 
 def enumeration(spec: Spec) -> Compiled:
@@ -175,6 +189,18 @@ def enumeration(spec: Spec) -> Compiled:
     values = spec.get("values", as_strings)
     wanted = frozenset(values)
     op = spec.operator
+    index = _enumeration_index(spec, wanted)
+    if not is_multi(spec.slot.definition):  # its value is one option (a string)
+        only = next(iter(wanted)) if len(wanted) == 1 else None
+        one: dict[str, Callable[[str], bool]] = {
+            "IS_ANY_OF": lambda v: v in wanted,
+            "IS_NONE_OF": lambda v: v not in wanted,
+            "IS_EXACTLY": lambda v: v == only,
+            "IS_NOT_EXACTLY": lambda v: v != only,
+            "CONTAINS_ALL": lambda v: v == only,
+            "DOES_NOT_CONTAIN_ALL": lambda v: v != only,
+        }
+        return spec.on_value(one[op], index, values=list(values))
     tests: dict[str, Callable[[frozenset[str]], bool]] = {
         "IS_ANY_OF": lambda s: not s.isdisjoint(wanted),
         "IS_NONE_OF": lambda s: s.isdisjoint(wanted),
@@ -183,10 +209,7 @@ def enumeration(spec: Spec) -> Compiled:
         "CONTAINS_ALL": lambda s: wanted <= s,
         "DOES_NOT_CONTAIN_ALL": lambda s: not wanted <= s,
     }
-    check = tests[op]
-    return spec.compiled(
-        lambda v, r, n: check(v), _enumeration_index(spec, wanted), values=list(values)
-    )
+    return spec.on_value(tests[op], index, values=list(values))
 
 
 def _enumeration_index(spec: Spec, wanted: frozenset[str]) -> Dnf | None:

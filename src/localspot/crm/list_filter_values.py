@@ -18,12 +18,13 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from localspot.crm.errors import HubSpotError, ValidationError
 from localspot.crm.list_filter_dnf import FALSE, Dnf, both, either, single, unknown
 from localspot.crm.model import PropertyDefinition, Record
-from localspot.crm.property_types import sort_key
+from localspot.crm.property_types import DAY_MS, sort_key
 from localspot.crm.search import NUMERIC_TYPES, is_multi
 from localspot.crm.search_storage import Condition
 from localspot.crm.type_registry import type_for_index
@@ -36,6 +37,10 @@ Test = Callable[[Record, int, LinkedRecords | None], bool]
 Predicate = Callable[[Any, Record, int], bool]
 """(the record's known value, the record, now) -> whether the value passes."""
 
+_FLAGS = {"true": 1.0, "false": 0.0}
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_EPOCH_ORDINAL = _EPOCH.toordinal()
+_MS = timedelta(milliseconds=1)
 DEFAULT_COLUMNS = {
     "hs_object_id": "id",
     "hs_createdate": "created_at",
@@ -104,24 +109,66 @@ def _column_reader(column: str) -> Callable[[Record], float]:
     return lambda record: float(record.created_at)
 
 
+_NUMBER_CHARS = "0123456789.+-"
+
+
+def _number(raw: str) -> float | None:
+    """``sort_key`` of a number, faster: a string of digits, signs and points that
+    ``float`` reads is exactly one its pattern takes (no exponent, blank or other digit)."""
+    if raw.strip(_NUMBER_CHARS):
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        return None
+
+
+def _canonical_instant(raw: str) -> float | None:
+    """Epoch ms of a value in the form writes store (``2026-01-31`` or
+    ``2026-01-31T08:00:00.123Z``), the same as ``parse_instant``'s; None for other forms."""
+    try:
+        if len(raw) == 10 and raw[4] == raw[7] == "-":
+            return float((date.fromisoformat(raw).toordinal() - _EPOCH_ORDINAL) * DAY_MS)
+        if len(raw) == 24 and raw[10] == "T" and raw[23] == "Z":
+            return float((datetime.fromisoformat(raw) - _EPOCH) // _MS)
+    except ValueError:
+        return None
+    return None
+
+
 def _number_reader(definition: PropertyDefinition) -> Callable[[Record], float | None]:
+    """A number, a date or datetime (epoch ms) or a flag (1/0), as search indexes it."""
     name = definition.name
+    kind = definition.type
+
+    def by_sort_key(raw: str) -> float | None:
+        key = sort_key(definition, raw)
+        return float(key) if isinstance(key, int | float) else None
 
     def read(record: Record) -> float | None:
         raw = record.properties.get(name)
-        key = sort_key(definition, raw) if raw else None
-        return float(key) if isinstance(key, int | float) else None
+        if not raw:
+            return None
+        if kind == "number":
+            return _number(raw)
+        if kind == "bool":
+            return _FLAGS.get(raw)
+        found = _canonical_instant(raw)
+        return by_sort_key(raw) if found is None else found
 
     return read
 
 
-def _options_reader(definition: PropertyDefinition) -> Callable[[Record], frozenset[str] | None]:
+def _options_reader(
+    definition: PropertyDefinition,
+) -> Callable[[Record], frozenset[str] | str | None]:
+    """A multi-select's set of options; another enumeration's value (one option)."""
     name = definition.name
     if is_multi(definition):
         return lambda r: (
             frozenset(p for p in (r.properties.get(name) or "").split(";") if p) or None
         )
-    return lambda r: frozenset((r.properties[name],)) if r.properties.get(name) else None
+    return lambda r: r.properties.get(name) or None
 
 
 def _text_reader(name: str) -> Callable[[Record], str | None]:
@@ -192,6 +239,19 @@ class Spec:
             **fields,
         }
         return {key: base[key] for key in sorted(base)}
+
+    def on_value(
+        self, check: Callable[[Any], bool], passing: Dnf | None, **fields: Any
+    ) -> Compiled:
+        """``compiled`` for a test of the value alone."""
+        read, include = self.slot.read, self.include
+
+        def test(record: Record, now: int, linked: LinkedRecords | None) -> bool:
+            value = read(record)
+            return include if value is None else check(value)
+
+        index = with_unknown(self.slot, passing, include)
+        return Compiled(self.wire(**fields), test, index, frozenset((self.slot.name,)))
 
     def compiled(
         self,
