@@ -17,7 +17,25 @@ NUMERIC = ("score", "vip", "renewal", "seen")
 ANY_TEXT = st.text(alphabet=st.sampled_from("0123456789.+-eE :TZtz;a ٣"), max_size=26)
 INSTANTS = st.integers(-62_135_596_800_000, 253_402_300_799_999).map(format_datetime)
 DATES = st.dates().map(lambda d: d.isoformat())
-VALUES = ANY_TEXT | INSTANTS | DATES | st.sampled_from(["true", "false", "TRUE", "gold;;"])
+CHANGES = st.sampled_from("0123456789:.-+TZtz ٣")
+
+
+@st.composite
+def changed(draw: st.DrawFn, canonical: st.SearchStrategy[str]) -> str:
+    """A stored form with one character changed (near misses of the fast readers)."""
+    text = draw(canonical)
+    at = draw(st.integers(0, len(text) - 1))
+    return text[:at] + draw(CHANGES) + text[at + 1 :]
+
+
+VALUES = (
+    ANY_TEXT
+    | INSTANTS
+    | DATES
+    | changed(INSTANTS)
+    | changed(DATES)
+    | st.sampled_from(["true", "false", "TRUE", "gold;;"])
+)
 
 
 @given(name=st.sampled_from(NUMERIC), value=VALUES)

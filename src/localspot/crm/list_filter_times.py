@@ -231,18 +231,9 @@ def time_ranged(spec: Spec) -> Compiled:
             single(spec.slot.condition(below_op, upper.fixed)),
         )
         index = inside if inside_wanted else negated(inside)
-    fields = {
-        "lowerBoundTimePoint": lower.wire,
-        "upperBoundTimePoint": upper.wire,
-        **_point_fields(spec, parser),
-    }
-    fields.update(
-        {
-            k: spec.raw[k]
-            for k in ("lowerBoundEndpointBehavior", "upperBoundEndpointBehavior")
-            if k in spec.raw
-        }
-    )
+    ends = ("lowerBoundEndpointBehavior", "upperBoundEndpointBehavior")  # checked above
+    fields = {"lowerBoundTimePoint": lower.wire, "upperBoundTimePoint": upper.wire}
+    fields |= _point_fields(spec, parser) | {k: spec.raw[k] for k in ends if k in spec.raw}
     relative = lower.relative or upper.relative
     return spec.compiled(
         passes, index, reads=lower.reads + upper.reads, uses_time=relative, **fields

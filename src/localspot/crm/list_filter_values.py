@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from localspot.crm.errors import HubSpotError, ValidationError
-from localspot.crm.list_filter_dnf import FALSE, Dnf, both, either, single, unknown
+from localspot.crm.list_filter_dnf import Dnf, both, either, single, unknown
 from localspot.crm.model import PropertyDefinition, Record
 from localspot.crm.property_types import DAY_MS, sort_key
 from localspot.crm.search import NUMERIC_TYPES, is_multi
@@ -126,10 +126,12 @@ def _number(raw: str) -> float | None:
 def _canonical_instant(raw: str) -> float | None:
     """Epoch ms of a value in the form writes store (``2026-01-31`` or
     ``2026-01-31T08:00:00.123Z``), the same as ``parse_instant``'s; None for other forms."""
+    if not raw.isascii() or raw[4:5] != "-" or raw[7:8] != "-":
+        return None
     try:
-        if len(raw) == 10 and raw[4] == raw[7] == "-":
+        if len(raw) == 10:
             return float((date.fromisoformat(raw).toordinal() - _EPOCH_ORDINAL) * DAY_MS)
-        if len(raw) == 24 and raw[10] == "T" and raw[23] == "Z":
+        if len(raw) == 24 and raw[10] + raw[13] + raw[16] + raw[19] + raw[23] == "T::.Z":
             return float((datetime.fromisoformat(raw) - _EPOCH) // _MS)
     except ValueError:
         return None
@@ -278,10 +280,22 @@ def known_or(read: Callable[[Record], Any], predicate: Predicate, include: bool)
     return test
 
 
+_ALSO_UNKNOWN = frozenset({"NEQ", "NOT_IN", "NOT_HAS_PROPERTY"})
+"""Index operators that records without a value pass too."""
+
+
 def with_unknown(slot: Slot, values: Dnf | None, include: bool) -> Dnf | None:
-    """(known and passing) or (unknown, when those are included)."""
-    known = both(values, single(slot.condition("HAS_PROPERTY")))
-    return either(known, single(unknown(slot.condition("HAS_PROPERTY"))) if include else FALSE)
+    """(known and passing) or (unknown, when those are included). With them included
+    that is ``values`` or unknown, and just ``values`` when a group of it already takes
+    every unknown record (``NEQ``, ``NOT_IN``)."""
+    missing = single(unknown(slot.condition("HAS_PROPERTY")))
+    if not include:
+        return both(values, single(slot.condition("HAS_PROPERTY")))
+    if values is not None and any(
+        group and all(c.operator in _ALSO_UNKNOWN for c in group) for group in values
+    ):
+        return values
+    return either(values, missing)
 
 
 def as_string(spec: Spec, key: str, value: Any) -> str:

@@ -50,7 +50,7 @@ class FilterTree:
     """Object type ids whose records and links it reads (empty: none)."""
     uses_time: bool
     """Depends on "now" (rolling and relative dates)."""
-    wire: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    wire: Mapping[str, Any] = field(default_factory=dict, repr=False, hash=False)
     test: Test = field(default=_never, repr=False, compare=False)
     groups: tuple[Group, ...] | None = field(default=None, repr=False)
 
