@@ -35,7 +35,8 @@ class ListFoldersController(Controller):
         self, request: Request[Any, Any, State], data: w.ListFolderCreateRequest
     ) -> w.ListFolderCreateResponse:
         ctx = await lists_context(request)
-        node = await list_folders.create_folder(ctx, data.name, data.parent_folder_id)
+        parent = None if data.parent_folder_id is None else str(data.parent_folder_id)
+        node = await list_folders.create_folder(ctx, data.name, parent)
         return w.ListFolderCreateResponse(public_folder(node))
 
     @put(
@@ -47,7 +48,7 @@ class ListFoldersController(Controller):
     )
     async def move_list(self, request: Request[Any, Any, State], data: w.ListMoveRequest) -> None:
         ctx = await lists_context(request)
-        await list_folders.move_list(ctx, data.list_id, data.new_folder_id)
+        await list_folders.move_list(ctx, str(data.list_id), str(data.new_folder_id))
 
     @delete(FOLDER, opt=WRITE, status_code=HTTP_204_NO_CONTENT, responses=error_responses())
     async def remove(self, request: Request[Any, Any, State], folder_id: str) -> None:

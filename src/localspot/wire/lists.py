@@ -191,9 +191,13 @@ class BatchResponseRecordIdWithMembershipsWithErrors(BatchResponseRecordIdWithMe
     errors: list[StandardError] = []
 
 
+IdText = str | Annotated[int, Meta(ge=0, le=2**63 - 1)]
+"""A list or folder id: a string on the wire; a number is taken too."""
+
+
 class ListFolderCreateRequest(Struct, rename="camel"):
     name: str
-    parent_folder_id: str | None = None
+    parent_folder_id: IdText | None = None
 
 
 class PublicListFolder(Struct, rename="camel", omit_defaults=True):
@@ -217,8 +221,8 @@ class ListFolderFetchResponse(Struct, rename="camel"):
 
 
 class ListMoveRequest(Struct, rename="camel"):
-    list_id: str
-    new_folder_id: str
+    list_id: IdText
+    new_folder_id: IdText
 
 
 class PublicMigrationMapping(Struct, rename="camel"):
