@@ -10,6 +10,7 @@ history in write order; the same state always gives the same bytes.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 import msgspec
 
@@ -104,13 +105,17 @@ def to_snapshot(dump: PortalDump) -> w.PortalSnapshot:
             for x in dump.association_limits
         ],
         lists=_lists(dump),
-        list_folders=[
-            wl.SnapshotListFolder(
-                f.id, f.name, f.parent_id, f.created_at, f.updated_at, f.contents_updated_at
-            )
-            for f in sorted(dump.list_folders, key=lambda f: f.id)
-        ],
+        list_folders=_folders(dump),
     )
+
+
+def _folders(dump: PortalDump) -> list[wl.SnapshotListFolder]:
+    return [
+        wl.SnapshotListFolder(
+            f.id, f.name, f.parent_id, f.created_at, f.updated_at, f.contents_updated_at
+        )
+        for f in sorted(dump.list_folders, key=lambda f: f.id)
+    ]
 
 
 def _lists(dump: PortalDump) -> list[wl.SnapshotList]:
@@ -162,6 +167,20 @@ def _list_dump(x: wl.SnapshotList) -> ObjectList:
         extra=x.extra,
         conversion=x.conversion,
     )
+
+
+def _lists_dump(snapshot: w.PortalSnapshot) -> dict[str, Any]:
+    """The ``PortalDump`` fields of the snapshot's lists, folders and memberships."""
+    return {
+        "lists": tuple(_list_dump(x) for x in snapshot.lists),
+        "list_folders": tuple(
+            ListFolder(f.id, f.name, f.parent_id, f.created_at, f.updated_at, f.contents_updated_at)
+            for f in snapshot.list_folders
+        ),
+        "list_members": tuple(
+            (x.id, m.record_id, m.added_at) for x in snapshot.lists for m in x.members
+        ),
+    }
 
 
 def _schema(s: CustomSchema) -> w.SnapshotSchema:
@@ -340,14 +359,7 @@ def from_snapshot(snapshot: w.PortalSnapshot) -> PortalDump:
             )
             for x in snapshot.association_limits
         ),
-        lists=tuple(_list_dump(x) for x in snapshot.lists),
-        list_folders=tuple(
-            ListFolder(f.id, f.name, f.parent_id, f.created_at, f.updated_at, f.contents_updated_at)
-            for f in snapshot.list_folders
-        ),
-        list_members=tuple(
-            (x.id, m.record_id, m.added_at) for x in snapshot.lists for m in x.members
-        ),
+        **_lists_dump(snapshot),
         id_seed=sequence.seed if sequence else None,
         next_id_position=sequence.next_position if sequence else 1,
     )

@@ -162,6 +162,15 @@ def _associations_of(conn: Connection, portal_id: int) -> tuple[AssociationRow, 
     return tuple(sorted(found, key=lambda row: orjson.dumps(row, option=orjson.OPT_SORT_KEYS)))
 
 
+def _lists_of(conn: Connection, portal_id: int) -> dict[str, Any]:
+    """The ``PortalDump`` fields of the portal's lists, folders and memberships."""
+    return {
+        "lists": tuple(lists_sql.lists_of(conn, portal_id)),
+        "list_folders": tuple(lists_sql.folders_of(conn, portal_id)),
+        "list_members": tuple(list_memberships_sql.all_members(conn, portal_id)),
+    }
+
+
 def dump_portal(conn: Connection, portal_id: int) -> PortalDump | None:
     portal = conn.execute(select(portals).where(portals.c.id == portal_id)).first()
     if portal is None:
@@ -199,9 +208,7 @@ def dump_portal(conn: Connection, portal_id: int) -> PortalDump | None:
         teams=tuple(teams_sql.all_teams(conn, portal_id)),
         team_members=tuple(teams_sql.memberships(conn, portal_id)),
         deal_splits=tuple(deal_splits_sql.all_splits(conn, portal_id)),
-        lists=tuple(lists_sql.lists_of(conn, portal_id)),
-        list_folders=tuple(lists_sql.folders_of(conn, portal_id)),
-        list_members=tuple(list_memberships_sql.all_members(conn, portal_id)),
+        **_lists_of(conn, portal_id),
         id_seed=seeded.seed if seeded else None,
         next_id_position=seeded.next_position if seeded else 1,
     )

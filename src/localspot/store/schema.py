@@ -360,6 +360,7 @@ lists = Table(
     Column("deleted_at", BigInteger, nullable=True),
     Column("last_added_at", BigInteger, nullable=True),
     Column("last_removed_at", BigInteger, nullable=True),
+    Index("ix_lists_kind", "portal_id", "object_type", "processing_type"),
     Index(
         "uq_lists_live_name",
         "portal_id",
@@ -371,8 +372,9 @@ lists = Table(
 )
 """A portal's lists (hubspot-behaviour §16); ids are numbered per portal. ``name_key`` is
 the name in lower case: a live list's name is taken in any case. ``size`` is kept up to date
-in the transaction of every membership change, so reading it costs no count. Added by
-migration 0008."""
+in the transaction of every membership change, so reading it costs no count.
+``ix_lists_kind`` finds the DYNAMIC lists of a type, which a record write re-evaluates.
+Added by migration 0008."""
 
 list_folders = Table(
     "list_folders",
