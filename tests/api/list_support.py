@@ -1,4 +1,4 @@
-"""Helpers of the Lists API test modules: the official SDK's ``crm.lists`` with client-side
+"""What the Lists API test modules share: the official SDK's ``crm.lists`` with client-side
 validation on, contacts made in batches, and HubSpot's list error bodies."""
 
 from __future__ import annotations

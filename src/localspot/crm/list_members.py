@@ -33,7 +33,8 @@ async def _changed(
     found = await get_list(ctx, raw_list_id)
     rules.manual_changes_allowed(found)
     adds = rules.record_ids(add)
-    removes = [r for r in rules.record_ids(remove) if r not in set(adds)]
+    adding = frozenset(adds)
+    removes = [r for r in rules.record_ids(remove) if r not in adding]
     rules.record_ids([*adds, *removes])  # the limit holds for the request as a whole
     numeric = rules.numeric_ids([*adds, *removes])
     add_ids = {numeric[t] for t in adds if t in numeric}
