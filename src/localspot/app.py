@@ -40,6 +40,9 @@ from localspot.http.idle_indexing import Activity, activity_layer, index_when_id
 from localspot.http.journal import Journal, journal_layer
 from localspot.http.json_body import JsonRequest
 from localspot.http.limits import add_usage_headers, rate_limit_guard
+from localspot.http.list_folders import ListFoldersController
+from localspot.http.list_members import ListMembershipsController
+from localspot.http.lists import ListsController
 from localspot.http.merges import MergesController
 from localspot.http.objects import ObjectsController
 from localspot.http.openapi_documents import (
@@ -69,6 +72,13 @@ VERSIONED_PATHS: tuple[tuple[str, type[Controller]], ...] = (
 """APIs served at more than one path (HubSpot's dated paths, the schemas alias): the same
 shapes at each."""
 HUBSPOT_SECURITY: list[dict[str, list[str]]] = [{HUBSPOT_SCHEME: []}]
+LIST_PATHS = ("/crm/v3/lists", "/crm/lists/2026-03")
+"""The Lists API and its dated path: the same shapes at each."""
+LIST_CONTROLLERS: list[type[Controller]] = [
+    ListsController,
+    ListMembershipsController,
+    ListFoldersController,
+]
 ASSOCIATION_PATHS: tuple[tuple[str, list[type[Controller]]], ...] = (
     ("/crm/v3/objects", [ObjectAssociationsController]),
     ("/crm/v4/objects", [RecordAssociationsController]),
@@ -187,6 +197,15 @@ def create_app(
             security=HUBSPOT_SECURITY,
         )
         for path, controller in VERSIONED_PATHS
+    ]
+    routers += [
+        Router(
+            path=path,
+            route_handlers=list(LIST_CONTROLLERS),
+            guards=[auth_guard, rate_limit_guard],
+            security=HUBSPOT_SECURITY,
+        )
+        for path in LIST_PATHS
     ]
     app_clock = clock if isinstance(clock, ControllableClock) else ControllableClock(clock)
     app = Litestar(

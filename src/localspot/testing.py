@@ -4,7 +4,8 @@ against a real localspot server.
 - ``localspot_server`` (session): ``localspot serve`` on a free loopback port, with a fresh
   SQLite database for the session and its own admin token;
 - ``localspot`` (function): a portal reset before each test (records, custom properties,
-  custom object types, owners, teams, fault rules, journal, seeded ids, the clock), with
+  custom object types, owners, teams, lists and list folders, fault rules, journal, seeded
+  ids, the clock), with
   ``base_url``, ``token``, a ready ``hubspot.Client`` (``.client``) and helpers:
   ``.faults``, ``.time``, ``.journal``, ``.owners``, ``.teams``, ``.snapshot()``,
   ``.restore()``.

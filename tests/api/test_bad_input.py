@@ -59,6 +59,7 @@ def json_endpoints(spot: AdminServer, portal_id: int) -> list[tuple[str, str]]:
         "stage_id": "appointmentscheduled",
         "team_id": "1",
         "schema_type": "2-1000001",
+        "list_id": "1",
     }
     documents = [
         spot.admin.get(url).json() for url in ("/openapi.json", "/_localspot/openapi.json")

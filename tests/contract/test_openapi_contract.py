@@ -136,6 +136,33 @@ def custom_type(crm: httpx.Client) -> tuple[dict[str, Any], str]:
     return schema.json(), car.json()["id"]
 
 
+def list_data(crm: httpx.Client, contact_id: str) -> dict[str, list[str]]:
+    """A list holding the contact, an empty one, and a folder, for the Lists API routes."""
+    made = []
+    for name in ("Fuzz list", "Fuzz empty"):
+        body = {"name": name, "objectTypeId": "0-1", "processingType": "MANUAL"}
+        created = crm.post("/crm/v3/lists", json=body)
+        assert created.status_code == 200, created.text
+        made.append(created.json()["list"]["listId"])
+    added = crm.put(f"/crm/v3/lists/{made[0]}/memberships/add", json=[contact_id])
+    assert added.status_code == 200, added.text
+    folder = crm.post("/crm/v3/lists/folders", json={"name": "Fuzz folder"})
+    assert folder.status_code == 200, folder.text
+    folder_id = folder.json()["folder"]["id"]
+    return {
+        "path.list_id": made,
+        "path.source_list_id": made,
+        "path.folder_id": [folder_id, "0"],
+        "path.new_parent_folder_id": ["0", folder_id],
+        "path.object_type_id": ["0-1"],
+        "path.record_id": [contact_id],
+        "path.list_name": ["Fuzz list"],
+        "query.listIds": made,
+        "query.folderId": [folder_id],
+        "query.legacyListId": ["1"],
+    }
+
+
 def hubspot_data(crm: httpx.Client) -> dict[str, list[str]]:
     """Records, a property, a group, an association and a custom object type the HubSpot
     run can find."""
@@ -164,7 +191,9 @@ def hubspot_data(crm: httpx.Client) -> dict[str, list[str]]:
     )
     assert pipeline.status_code == 201, pipeline.text
     schema, car = custom_type(crm)
+    lists = list_data(crm, contact_id)
     return {
+        **lists,
         "path.object_type": ["calls", "deals", schema["id"]],
         "path.schema_type": [schema["id"], schema["fullyQualifiedName"]],
         "path.association_identifier": [a["id"] for a in schema["associations"]],

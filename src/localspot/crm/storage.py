@@ -5,7 +5,8 @@ value types that cross them (``accounts_storage``, ``definitions_storage``,
 ``records_storage``, ``search_storage``, ``links_storage``, ``portal_admin_storage``,
 ``owners_storage``, ``pipelines_storage``, ``teams_storage``, ``merges_storage``,
 ``schemas_storage``, ``association_labels_storage``, ``deal_splits_storage``,
-``association_limits_storage``). A new capability adds a role of its own and one line here.
+``association_limits_storage``, ``lists_storage``, ``list_memberships_storage``). A new
+capability adds a role of its own and one line here.
 
 Rules every implementation of every role keeps:
 
@@ -28,6 +29,8 @@ from localspot.crm.association_limits_storage import AssociationLimitsStorage
 from localspot.crm.deal_splits_storage import DealSplitsStorage
 from localspot.crm.definitions_storage import DefinitionsStorage
 from localspot.crm.links_storage import LinksStorage
+from localspot.crm.list_memberships_storage import ListMembershipsStorage
+from localspot.crm.lists_storage import ListsStorage
 from localspot.crm.merges_storage import MergesStorage
 from localspot.crm.owners_storage import OwnersStorage
 from localspot.crm.pipelines_storage import PipelinesStorage
@@ -58,6 +61,8 @@ class Store(
     AssociationLabelsStorage,
     DealSplitsStorage,
     AssociationLimitsStorage,
+    ListsStorage,
+    ListMembershipsStorage,
     Protocol,
 ):
     async def close(self) -> None: ...

@@ -39,6 +39,12 @@ class Dialect(Protocol):
     single writer holds the whole database already."""
     json_param: str
     """The placeholder of a JSON column's value given as text."""
+    id_set: str
+    """A subquery of one column, ``id``: the ids given as one parameter (``id_list``), so
+    a set of any size is one statement's one parameter."""
+
+    def id_list(self, ids: Collection[int]) -> Any:
+        """``ids`` as the parameter of ``id_set``."""
 
     def sql(self, text: str) -> str:
         """A statement with ``?`` placeholders in the driver's own parameter style; each
@@ -96,6 +102,10 @@ class SqliteDialect:
     batch_migrations = True
     row_lock = ""
     json_param = "?"
+    id_set = "SELECT value AS id FROM json_each(?)"
+
+    def id_list(self, ids: Collection[int]) -> Any:
+        return orjson.dumps(sorted(ids)).decode()
 
     def sql(self, text: str) -> str:
         return text
@@ -166,6 +176,9 @@ _PG_TYPES: Final = {
     "num_value": "double precision",
     "str_value": "text",
     "token": "text",
+    "list_id": "bigint",
+    "record_id": "bigint",
+    "added_at": "bigint",
 }
 """The types of the columns ``insert_rows`` writes, for ``jsonb_to_recordset``."""
 
@@ -194,6 +207,10 @@ class PostgresDialect:
     batch_migrations = False
     row_lock = " FOR UPDATE"
     json_param = "CAST(? AS JSONB)"
+    id_set = "SELECT unnest(CAST(? AS bigint[])) AS id"
+
+    def id_list(self, ids: Collection[int]) -> Any:
+        return sorted(ids)
 
     def sql(self, text: str) -> str:
         return _pyformat(text)

@@ -7,6 +7,7 @@ from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
 from localspot.crm.merges_storage import MERGED_IDS, Combine, MergeResult
 from localspot.store.deal_splits_sql import delete_splits
+from localspot.store.list_memberships_sql import drop_records
 from localspot.store.records_sql import read_records
 from localspot.store.schema import (
     associations,
@@ -80,7 +81,11 @@ def _move_unique(
     )  # fmt: skip
 
 
-def _drop_record(conn: Connection, portal_id: int, type_id: str, record_id: int) -> None:
+def _drop_record(
+    conn: Connection, portal_id: int, type_id: str, record_id: int, at: int | None = None
+) -> None:
+    """The record is gone for good: with its queue entry, index, deal splits and list
+    memberships."""
     conn.execute(delete(objects).where(objects.c.id == record_id))
     q = index_queue.c
     conn.execute(
@@ -91,6 +96,7 @@ def _drop_record(conn: Connection, portal_id: int, type_id: str, record_id: int)
     delete_index(conn, [record_id])
     if type_id == DEALS:
         delete_splits(conn, portal_id, [record_id])
+    drop_records(conn, portal_id, [record_id], at)
 
 
 def merge_records(
@@ -120,7 +126,7 @@ def merge_records(
     )
     _move_links(conn, portal_id, type_id, other, primary)
     _move_unique(conn, portal_id, type_id, other, primary, values)
-    _drop_record(conn, portal_id, type_id, other)
+    _drop_record(conn, portal_id, type_id, other, at)
     enqueue(conn, portal_id, type_id, [primary])
     merged = read_records(conn, portal_id, type_id, [primary], archived=False, history_names=())
     return MergeResult(merged[primary])

@@ -31,6 +31,7 @@ from localspot.store.bulk import (
 )
 from localspot.store.dialect import dialect_of
 from localspot.store.id_sequences import SEEDED_BASE, seeded_ids
+from localspot.store.list_memberships_sql import drop_records
 from localspot.store.schema import objects, property_history, unique_values
 from localspot.store.search_index import enqueue
 
@@ -344,6 +345,7 @@ def archive_records(
     if archived:
         conn.execute(delete(unique_values).where(unique_values.c.object_id.in_(archived)))
         enqueue(conn, portal_id, type_id, archived)
+        drop_records(conn, portal_id, archived, at)
 
 
 def upsert_records(

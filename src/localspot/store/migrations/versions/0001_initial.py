@@ -30,6 +30,9 @@ LATER = frozenset(
         "association_definitions",
         "deal_splits",
         "association_limits",
+        "lists",
+        "list_folders",
+        "list_memberships",
     }
 )
 """Tables later revisions add: this revision keeps creating the schema as it first stood."""
