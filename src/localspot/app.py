@@ -40,6 +40,7 @@ from localspot.http.idle_indexing import Activity, activity_layer, index_when_id
 from localspot.http.journal import Journal, journal_layer
 from localspot.http.json_body import JsonRequest
 from localspot.http.limits import add_usage_headers, rate_limit_guard
+from localspot.http.list_fills import ListFills
 from localspot.http.list_folders import ListFoldersController
 from localspot.http.list_members import ListMembershipsController
 from localspot.http.lists import ListsController
@@ -149,12 +150,14 @@ def create_app(
                 settings.database_url, sqlite_synchronous=settings.sqlite_synchronous, migrate=False
             )
         indexer = asyncio.create_task(index_when_idle(lambda: app.state.store, activity))
+        filler = asyncio.create_task(app.state.list_fills.run(app.state))
         try:
             yield
         finally:
-            indexer.cancel()
-            with suppress(asyncio.CancelledError):
-                await indexer
+            for task in (filler, indexer):
+                task.cancel()
+                with suppress(asyncio.CancelledError):
+                    await task
             await app.state.store.close()
             await app.state.counters.close()
 
@@ -231,6 +234,7 @@ def create_app(
                 "admin_brake": AdminBrake(),
                 "faults": FaultRules(),
                 "journal": Journal.from_settings(settings),
+                "list_fills": ListFills(),
             }
         ),
         lifespan=[lifespan],

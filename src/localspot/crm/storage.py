@@ -5,7 +5,8 @@ value types that cross them (``accounts_storage``, ``definitions_storage``,
 ``records_storage``, ``search_storage``, ``links_storage``, ``portal_admin_storage``,
 ``owners_storage``, ``pipelines_storage``, ``teams_storage``, ``merges_storage``,
 ``schemas_storage``, ``association_labels_storage``, ``deal_splits_storage``,
-``association_limits_storage``, ``lists_storage``, ``list_memberships_storage``). A new
+``association_limits_storage``, ``lists_storage``, ``list_memberships_storage``,
+``list_fill_storage``). A new
 capability adds a role of its own and one line here.
 
 Rules every implementation of every role keeps:
@@ -29,6 +30,7 @@ from localspot.crm.association_limits_storage import AssociationLimitsStorage
 from localspot.crm.deal_splits_storage import DealSplitsStorage
 from localspot.crm.definitions_storage import DefinitionsStorage
 from localspot.crm.links_storage import LinksStorage
+from localspot.crm.list_fill_storage import ListFillStorage
 from localspot.crm.list_memberships_storage import ListMembershipsStorage
 from localspot.crm.lists_storage import ListsStorage
 from localspot.crm.merges_storage import MergesStorage
@@ -63,6 +65,7 @@ class Store(
     AssociationLimitsStorage,
     ListsStorage,
     ListMembershipsStorage,
+    ListFillStorage,
     Protocol,
 ):
     async def close(self) -> None: ...

@@ -37,6 +37,9 @@ class Dialect(Protocol):
     row_lock: str
     """Appended to a ``SELECT`` that locks its rows until the transaction ends; SQLite's
     single writer holds the whole database already."""
+    share_lock: str
+    """Appended to a ``SELECT`` whose rows no other transaction may change (or lock to
+    change) until the transaction ends, while others may read and share-lock them."""
     json_param: str
     """The placeholder of a JSON column's value given as text."""
     id_set: str
@@ -101,6 +104,7 @@ def _values_insert(table: str, columns: tuple[str, ...]) -> str:
 class SqliteDialect:
     batch_migrations = True
     row_lock = ""
+    share_lock = ""
     json_param = "?"
     id_set = "SELECT value AS id FROM json_each(?)"
 
@@ -206,6 +210,7 @@ def _recordset_insert(table: str, columns: tuple[str, ...]) -> str:
 class PostgresDialect:
     batch_migrations = False
     row_lock = " FOR UPDATE"
+    share_lock = " FOR SHARE"
     json_param = "CAST(? AS JSONB)"
     id_set = "SELECT unnest(CAST(? AS bigint[])) AS id"
 

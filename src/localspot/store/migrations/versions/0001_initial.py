@@ -33,6 +33,7 @@ LATER = frozenset(
         "lists",
         "list_folders",
         "list_memberships",
+        "list_fills",
     }
 )
 """Tables later revisions add: this revision keeps creating the schema as it first stood."""
