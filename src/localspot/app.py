@@ -234,7 +234,7 @@ def create_app(
                 "admin_brake": AdminBrake(),
                 "faults": FaultRules(),
                 "journal": Journal.from_settings(settings),
-                "list_fills": ListFills(),
+                "list_fills": ListFills(activity),
             }
         ),
         lifespan=[lifespan],

@@ -4,7 +4,9 @@ A create or filter-update request fills a list up to its budget of records, then
 the fill and wakes this task, which claims it and runs it to its end. It also looks for
 fills nobody holds every ``POLL_SECONDS``: at start (a fill cut short when the server
 stopped) and when another process stopped holding one (several workers on PostgreSQL).
-Fills run one after another; the event loop is free between slices.
+Fills run one after another; the event loop is free between slices. While one runs, the
+server does not count as idle (``idle_indexing.Activity``): a client waiting for a list to
+be ``COMPLETE`` goes first, search's idle-time indexing after.
 """
 
 from __future__ import annotations
@@ -16,13 +18,15 @@ from typing import Any
 
 from localspot.crm import lists
 from localspot.crm.list_rules import ListsContext
+from localspot.http.idle_indexing import Activity
 
 POLL_SECONDS = 2.0
 log = logging.getLogger("localspot.lists")
 
 
 class ListFills:
-    def __init__(self) -> None:
+    def __init__(self, activity: Activity) -> None:
+        self._activity = activity
         self._wake = asyncio.Event()
         self._wake.set()  # look at once when the server starts
 
@@ -37,18 +41,17 @@ class ListFills:
                 await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
             self._wake.clear()
             try:
-                await _fill_all(state)
+                await self._fill_all(state)
             except Exception:  # the fill stays where it was: claimed again when its hold ends
                 log.exception("filling a list failed")
 
-
-async def _fill_all(state: Any) -> None:
-    while (claim := await state.store.claim_fill()) is not None:
-        ctx = ListsContext(
-            state.store, state.clock, claim.portal_id, await state.registry.view(claim.portal_id)
-        )
-        try:
-            await lists.resume_fill(ctx, claim)
-        except asyncio.CancelledError:  # the server stops: the next start claims it at once
-            await state.store.release_fill(claim.portal_id, claim.list_id)
-            raise
+    async def _fill_all(self, state: Any) -> None:
+        while (claim := await state.store.claim_fill()) is not None:
+            types = await state.registry.view(claim.portal_id)
+            ctx = ListsContext(state.store, state.clock, claim.portal_id, types)
+            with self._activity.busy():
+                try:
+                    await lists.resume_fill(ctx, claim)
+                except asyncio.CancelledError:  # the server stops: the next start claims it
+                    await state.store.release_fill(claim.portal_id, claim.list_id)
+                    raise

@@ -90,14 +90,19 @@ def end_fill(conn: Connection, portal_id: int, list_id: int, token: int) -> None
         _finish(conn, portal_id, list_id)
 
 
+_FREE = " FROM list_fills WHERE held_until IS NULL OR held_until < ?"
+
+
+def any_free(conn: Connection, now: int) -> bool:
+    """Whether a fill nobody holds at ``now`` waits."""
+    return bool(fetch(conn, f"SELECT 1{_FREE} LIMIT 1", [now]))
+
+
 def claim_fill(conn: Connection, now: int, held_until: int) -> FillClaim | None:
     """The first fill nobody holds, now held until ``held_until``. The conditional update
     decides between processes that pick the same one."""
     free = fetch(
-        conn,
-        "SELECT portal_id, list_id, token FROM list_fills"
-        " WHERE held_until IS NULL OR held_until < ? ORDER BY portal_id, list_id LIMIT 20",
-        [now],
+        conn, f"SELECT portal_id, list_id, token{_FREE} ORDER BY portal_id, list_id LIMIT 20", [now]
     )
     for row in free:
         taken = conn.exec_driver_sql(

@@ -50,6 +50,9 @@ def next_limit(limit: int, judged: int, elapsed: float) -> int:
 class ListFillSqlStore:
     """Mixed into ``SqlStore``, which says how a transaction runs."""
 
+    async def _lookup(self, work: Callable[[Connection], T]) -> T:
+        raise NotImplementedError
+
     async def _write(self, work: Callable[[Connection], T]) -> T:
         raise NotImplementedError
 
@@ -70,7 +73,10 @@ class ListFillSqlStore:
         return SliceDone(state, judged, pace, by_index)
 
     async def claim_fill(self) -> FillClaim | None:
+        """A read first: the filler looks every few seconds, and mostly finds nothing."""
         now = wall_ms()
+        if not await self._lookup(lambda c: list_fill_sql.any_free(c, now)):
+            return None
         return await self._write(lambda c: list_fill_sql.claim_fill(c, now, now + HOLD_MS))
 
     async def release_fill(self, portal_id: int, list_id: int) -> None:
