@@ -246,6 +246,26 @@ def test_a_fill_is_claimed_only_while_nobody_holds_it(fresh_store: FreshStore) -
         assert run(own.claim_fill()) is None
 
 
+def test_a_list_restored_while_it_was_filling_is_filled_again(fresh_store: FreshStore) -> None:
+    with fresh_store() as opened:
+        own, run = opened.store, opened.run
+        portal = run(own.create_portal("restored"))
+        contacts(own, run, portal, ["Paris", "Rome"])
+        found = new_list(own, run, portal, "Filling", type_id=CONTACTS)
+        dump = run(own.dump_portal(portal))
+        assert dump is not None and run(own.claim_fill()) is None  # its creator holds it
+        restored = run(own.restore_portal(portal, dump))
+        assert restored.found and not restored.held_elsewhere
+        claim = run(own.claim_fill())  # restored, its fill starts over, held by nobody
+        assert claim is not None and (claim.portal_id, claim.list_id) == (portal, found.id)
+        tree = city_tree(own, run, portal, "Paris")
+        assert run(
+            list_fill.run(own, FixedClock(NOW), portal, found, tree, claim.token, budget=None)
+        )
+        after = the_list(own, run, portal, found.id)
+        assert (after.processing_status, after.size) == ("COMPLETE", 1)
+
+
 def test_a_hold_that_ran_out_can_be_claimed(backend: str, tmp_path: Path) -> None:
     """A process that stopped holding a fill no longer renews it: once its hold has run
     out (by the wall clock the claimer passes), another claims it."""

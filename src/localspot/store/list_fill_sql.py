@@ -130,39 +130,26 @@ def fill_slice(
     conn: Connection, portal_id: int, piece: FillSlice, judge: Judge, held_until: int
 ) -> tuple[SliceState, int, bool]:
     """(``MORE``, ``COMPLETE`` or ``GONE``; live records judged; whether by the index)."""
-    dialect = dialect_of(conn)
-    job = fetch(
-        conn,
-        "SELECT token, after FROM list_fills WHERE portal_id = ? AND list_id = ?"
-        + dialect.row_lock,
-        [portal_id, piece.list_id],
-    )
-    if not job or job[0].token != piece.token:
+    after = _position(conn, portal_id, piece)
+    if after is None:
         return "GONE", 0, False
-    after = int(job[0].after)
-    if piece.groups is None:
-        records = _records_after(conn, portal_id, piece.type_id, after, piece.limit)
-        ids = [r.id for r in records]
-    else:
-        ids = _ids_after(conn, portal_id, piece.type_id, after, piece.limit)
+    records = None if piece.groups else _records_after(conn, portal_id, piece, after)
+    ids = (
+        [r.id for r in records]
+        if records is not None
+        else _ids_after(conn, portal_id, piece, after)
+    )
     if not ids:
         _finish(conn, portal_id, piece.list_id)
         return COMPLETE, 0, False
     span = Span(portal_id, piece.type_id, after, ids[-1])
-    queued = _queued(conn, span) if piece.groups is not None else []
-    by_index = piece.groups is not None and len(queued) * 2 <= len(ids)
-    if by_index:
-        added, removed = _by_index(conn, piece, span, queued, judge)
-    else:
-        if piece.groups is not None:
-            records = _records_in(conn, span)
-        added, removed = _by_judge(conn, piece, span, records, judge)
+    added, removed, by_index = _judge_span(conn, piece, span, len(ids), records, judge)
     _moved(conn, portal_id, piece.list_id, added, removed, piece.at)
     if len(ids) < piece.limit:
         _finish(conn, portal_id, piece.list_id)
         return COMPLETE, len(ids), by_index
     conn.exec_driver_sql(
-        dialect.sql(
+        dialect_of(conn).sql(
             "UPDATE list_fills SET after = ?, held_until = ? WHERE portal_id = ? AND list_id = ?"
         ),
         (span.upto, held_until, portal_id, piece.list_id),
@@ -170,12 +157,41 @@ def fill_slice(
     return "MORE", len(ids), by_index
 
 
-def _ids_after(conn: Connection, portal_id: int, type_id: str, after: int, limit: int) -> list[int]:
+def _position(conn: Connection, portal_id: int, piece: FillSlice) -> int | None:
+    """The fill's position, its row locked (a second process on the same fill waits, then
+    goes on from where this slice leaves it); None when it is not the slice's fill."""
+    job = fetch(
+        conn,
+        "SELECT token, after FROM list_fills WHERE portal_id = ? AND list_id = ?"
+        + dialect_of(conn).row_lock,
+        [portal_id, piece.list_id],
+    )
+    return int(job[0].after) if job and job[0].token == piece.token else None
+
+
+def _judge_span(
+    conn: Connection,
+    piece: FillSlice,
+    span: Span,
+    count: int,
+    records: list[Record] | None,
+    judge: Judge,
+) -> tuple[int, int, bool]:
+    """(members added, removed, whether the index judged): by the index when the filters
+    translate and at most half of the span's ``count`` records are queued."""
+    queued = _queued(conn, span) if piece.groups else []
+    if piece.groups and len(queued) * 2 <= count:
+        return (*_by_index(conn, piece, span, queued, judge), True)
+    found = records if records is not None else _records_in(conn, span)
+    return (*_by_judge(conn, piece, span, found, judge), False)
+
+
+def _ids_after(conn: Connection, portal_id: int, piece: FillSlice, after: int) -> list[int]:
     rows = fetch(
         conn,
         "SELECT id FROM objects WHERE portal_id = ? AND object_type = ? AND archived = ?"
         " AND id > ? ORDER BY id LIMIT ?" + dialect_of(conn).share_lock,
-        [portal_id, type_id, False, after, limit],
+        [portal_id, piece.type_id, False, after, piece.limit],
     )
     return [int(r.id) for r in rows]
 
@@ -184,14 +200,12 @@ def _record(row: Any) -> Record:
     return Record(row.id, json_map(row.properties), row.created_at, row.updated_at)
 
 
-def _records_after(
-    conn: Connection, portal_id: int, type_id: str, after: int, limit: int
-) -> list[Record]:
+def _records_after(conn: Connection, portal_id: int, piece: FillSlice, after: int) -> list[Record]:
     rows = fetch(
         conn,
         f"SELECT {_COLUMNS} FROM objects WHERE portal_id = ? AND object_type = ?"
         " AND archived = ? AND id > ? ORDER BY id LIMIT ?" + dialect_of(conn).share_lock,
-        [portal_id, type_id, False, after, limit],
+        [portal_id, piece.type_id, False, after, piece.limit],
     )
     return [_record(r) for r in rows]
 
@@ -267,7 +281,7 @@ def _by_index(
     conn: Connection, piece: FillSlice, span: Span, queued: list[int], judge: Judge
 ) -> tuple[int, int]:
     """The index judges the span's indexed records; ``judge`` its queued ones."""
-    assert piece.groups is not None
+    assert piece.groups
     records = _records_of(conn, span.portal_id, span.type_id, queued)
     own = _judged(conn, piece, span.portal_id, records, judge)
     found = matching_ids(
