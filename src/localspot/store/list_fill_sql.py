@@ -25,12 +25,13 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+import orjson
 from sqlalchemy import BigInteger, Connection, column, delete, literal, or_, select, text
 
 from localspot.crm.list_fill_storage import FillClaim, FillSlice, Judge, Linked, SliceState
 from localspot.crm.model import Record
 from localspot.store.associations_sql import links_of
-from localspot.store.bulk import fetch, json_map
+from localspot.store.bulk import fetch
 from localspot.store.dialect import dialect_of
 from localspot.store.schema import list_memberships
 from localspot.store.search_sql import matching_ids
@@ -133,28 +134,27 @@ def fill_slice(
     after = _position(conn, portal_id, piece)
     if after is None:
         return "GONE", 0, False
-    records = None if piece.groups else _records_after(conn, portal_id, piece, after)
-    ids = (
-        [r.id for r in records]
-        if records is not None
-        else _ids_after(conn, portal_id, piece, after)
-    )
-    if not ids:
+    if piece.groups:
+        records, (count, upto) = None, _span_after(conn, portal_id, piece, after)
+    else:
+        records = _records_after(conn, portal_id, piece, after)
+        count, upto = len(records), records[-1].id if records else 0
+    if not count:
         _finish(conn, portal_id, piece.list_id)
         return COMPLETE, 0, False
-    span = Span(portal_id, piece.type_id, after, ids[-1])
-    added, removed, by_index = _judge_span(conn, piece, span, len(ids), records, judge)
+    span = Span(portal_id, piece.type_id, after, upto)
+    added, removed, by_index = _judge_span(conn, piece, span, count, records, judge)
     _moved(conn, portal_id, piece.list_id, added, removed, piece.at)
-    if len(ids) < piece.limit:
+    if count < piece.limit:
         _finish(conn, portal_id, piece.list_id)
-        return COMPLETE, len(ids), by_index
+        return COMPLETE, count, by_index
     conn.exec_driver_sql(
         dialect_of(conn).sql(
             "UPDATE list_fills SET after = ?, held_until = ? WHERE portal_id = ? AND list_id = ?"
         ),
         (span.upto, held_until, portal_id, piece.list_id),
     )
-    return "MORE", len(ids), by_index
+    return "MORE", count, by_index
 
 
 def _position(conn: Connection, portal_id: int, piece: FillSlice) -> int | None:
@@ -186,54 +186,67 @@ def _judge_span(
     return (*_by_judge(conn, piece, span, found, judge), False)
 
 
-def _ids_after(conn: Connection, portal_id: int, piece: FillSlice, after: int) -> list[int]:
+def _span_after(conn: Connection, portal_id: int, piece: FillSlice, after: int) -> tuple[int, int]:
+    """How many of the next ``piece.limit`` live records there are, and the last one's id
+    (0 when none): counted in the database, the rows locked there, none of them fetched."""
     rows = fetch(
         conn,
-        "SELECT id FROM objects WHERE portal_id = ? AND object_type = ? AND archived = ?"
-        " AND id > ? ORDER BY id LIMIT ?" + dialect_of(conn).share_lock,
+        "SELECT COUNT(*) AS n, MAX(id) AS upto FROM (SELECT id FROM objects"
+        " WHERE portal_id = ? AND object_type = ? AND archived = ? AND id > ?"
+        " ORDER BY id LIMIT ?" + dialect_of(conn).share_lock + ") AS s",
         [portal_id, piece.type_id, False, after, piece.limit],
     )
-    return [int(r.id) for r in rows]
+    return int(rows[0].n), int(rows[0].upto or 0)
 
 
-def _record(row: Any) -> Record:
-    return Record(row.id, json_map(row.properties), row.created_at, row.updated_at)
+def _records(conn: Connection, statement: str, params: Sequence[Any]) -> list[Record]:
+    """Records straight from the driver's rows (a scan reads a million: SQLAlchemy's row
+    objects and a type check per map cost as much as decoding it). SQLite's maps arrive as
+    text, PostgreSQL's decoded."""
+    result = conn.exec_driver_sql(dialect_of(conn).sql(statement), tuple(params))
+    rows = result.cursor.fetchall() if result.cursor is not None else []
+    result.close()
+    if not rows:
+        return []
+    loads = orjson.loads if isinstance(rows[0][1], str | bytes) else _as_is
+    return [Record(i, loads(p), c, u) for i, p, c, u in rows]
+
+
+def _as_is(value: Any) -> Any:
+    return value
 
 
 def _records_after(conn: Connection, portal_id: int, piece: FillSlice, after: int) -> list[Record]:
-    rows = fetch(
+    return _records(
         conn,
         f"SELECT {_COLUMNS} FROM objects WHERE portal_id = ? AND object_type = ?"
         " AND archived = ? AND id > ? ORDER BY id LIMIT ?" + dialect_of(conn).share_lock,
         [portal_id, piece.type_id, False, after, piece.limit],
     )
-    return [_record(r) for r in rows]
 
 
 def _records_in(conn: Connection, span: Span) -> list[Record]:
-    rows = fetch(
+    return _records(
         conn,
         f"SELECT {_COLUMNS} FROM objects WHERE portal_id = ? AND object_type = ?"
         " AND archived = ? AND id > ? AND id <= ? ORDER BY id",
         [span.portal_id, span.type_id, False, span.after, span.upto],
     )
-    return [_record(r) for r in rows]
 
 
 def _records_of(
-    conn: Connection, portal_id: int, type_id: str, ids: Collection[int], lock: str = ""
+    conn: Connection, portal_id: int, type_id: str, ids: Collection[int]
 ) -> list[Record]:
     """The live records of the type among ``ids`` (one statement, the ids one parameter)."""
     if not ids:
         return []
     dialect = dialect_of(conn)
-    rows = fetch(
+    return _records(
         conn,
         f"SELECT {_COLUMNS} FROM objects WHERE portal_id = ? AND object_type = ?"
-        f" AND archived = ? AND id IN ({dialect.id_set}) ORDER BY id{lock}",
+        f" AND archived = ? AND id IN ({dialect.id_set}) ORDER BY id",
         [portal_id, type_id, False, dialect.id_list(ids)],
     )
-    return [_record(r) for r in rows]
 
 
 def _queued(conn: Connection, span: Span) -> list[int]:
