@@ -66,7 +66,6 @@ def fill(
             limit,
             to_search_groups(tree),
             tree.associated_types,
-            found.processing_type == "DYNAMIC",
             NOW,
         )
         done.append(run(store.fill_slice(portal, piece, judge_of(tree, NOW))))
@@ -125,10 +124,17 @@ def test_fills_hold_exactly_what_matches_accepts_by_index_and_by_judge(
             for n, raw in enumerate(trees):
                 tree = parse_filter_branch(raw, TYPE, definitions.by_name)
                 found = new_list(store, run, portal, f"L{len(paths)}-{n}-{ids[0]}")
+                before: list[int] = []
+                if data.draw(st.booleans(), "refill"):  # members of earlier filters first
+                    before = data.draw(st.lists(st.sampled_from(ids), unique=True), "before")
+                    run(store.change_members(portal, found.id, before, [], AT))
+                    found = dataclasses.replace(found, version=2)
+                    run(store.save_list(portal, found, refill=True))
                 limit = data.draw(st.integers(1, 8), "limit")
                 done = fill(store, run, portal, found, tree, limit)
                 expected = {r.id for r in records if matches(tree, r, NOW)}
-                assert set(members(store, run, portal, found.id)) == expected, raw
+                joined = {i: AT if i in before else NOW for i in expected}
+                assert members(store, run, portal, found.id) == joined, raw
                 after = the_list(store, run, portal, found.id)
                 assert (after.processing_status, after.size) == ("COMPLETE", len(expected))
                 assert done[-1].state == "COMPLETE"
@@ -196,7 +202,7 @@ def test_a_dynamic_refill_removes_members_that_no_longer_match_and_keeps_join_ti
     tree = city_tree(store, run, portal, "Paris", "Oslo")
     index(store, run, portal)  # the index judges them now
     piece = lambda limit: FillSlice(  # noqa: E731
-        later.id, 2, CONTACTS, limit, to_search_groups(tree), frozenset(), True, NOW + 9
+        later.id, 2, CONTACTS, limit, to_search_groups(tree), frozenset(), NOW + 9
     )
     while run(store.fill_slice(portal, piece(3), judge_of(tree, NOW + 9))).state == "MORE":
         pass

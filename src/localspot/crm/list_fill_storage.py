@@ -42,9 +42,6 @@ class FillSlice:
     records the index has seen are judged by it; None: every record by ``Judge``."""
     linked_types: frozenset[str]
     """Object types whose linked records ``Judge`` needs (association branches)."""
-    replace: bool
-    """Members of the slice's range that no longer match leave (a DYNAMIC list); False:
-    members only join (a SNAPSHOT list, whose members may be added by hand meanwhile)."""
     at: int
     """When new members join."""
 
@@ -73,9 +70,12 @@ class ListFillStorage(Protocol):
     async def fill_slice(self, portal_id: int, piece: FillSlice, judge: Judge) -> SliceDone:
         """One transaction: the next ``piece.limit`` live records of the type after the
         fill's position, in their current state (rows locked against writers until it
-        ends), judged; their memberships written (set-based), the list's size and the
-        fill's position moved, the hold renewed. The last slice ends the fill and makes the
-        list ``COMPLETE``."""
+        ends), judged; those that match join (set-based); when the fill is a refill (new
+        filters of a DYNAMIC list, or a DYNAMIC list restored while it filled), members of
+        the range that no longer match leave; the list's size and the fill's position
+        move, the hold is renewed. The last slice ends the fill and makes the list
+        ``COMPLETE``. Members that stay keep their time of joining; a member added by hand
+        (a SNAPSHOT list) stays."""
         ...
 
     async def claim_fill(self) -> FillClaim | None:

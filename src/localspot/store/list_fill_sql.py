@@ -36,6 +36,7 @@ from localspot.store.dialect import dialect_of
 from localspot.store.schema import list_memberships
 from localspot.store.search_sql import matching_ids
 
+DYNAMIC: Final = "DYNAMIC"
 PROCESSING: Final = "PROCESSING"
 COMPLETE: Final = "COMPLETE"
 _COLUMNS = "id, properties, created_at, updated_at"
@@ -51,20 +52,30 @@ class Span:
     type_id: str
     after: int
     upto: int
+    refill: bool = False
+    """Members of the span that no longer match leave (see ``start_fill``)."""
 
 
 def start_fill(
-    conn: Connection, portal_id: int, list_id: int, token: int, held_until: int | None
+    conn: Connection,
+    portal_id: int,
+    list_id: int,
+    token: int,
+    held_until: int | None,
+    *,
+    refill: bool,
 ) -> None:
     """The list is (again) to be filled from its first record, for the filters of version
-    ``token``; a fill under way for older filters stops at its next slice."""
+    ``token``; a fill under way for older filters stops at its next slice. ``refill``: the
+    list may hold members its filters no longer match."""
     conn.exec_driver_sql(
         dialect_of(conn).sql(
-            "INSERT INTO list_fills (portal_id, list_id, token, after, held_until)"
-            " VALUES (?, ?, ?, 0, ?) ON CONFLICT (portal_id, list_id) DO UPDATE"
-            " SET token = excluded.token, after = 0, held_until = excluded.held_until"
+            "INSERT INTO list_fills (portal_id, list_id, token, after, held_until, refill)"
+            " VALUES (?, ?, ?, 0, ?, ?) ON CONFLICT (portal_id, list_id) DO UPDATE"
+            " SET token = excluded.token, after = 0, held_until = excluded.held_until,"
+            " refill = excluded.refill"
         ),
-        (portal_id, list_id, token, held_until),
+        (portal_id, list_id, token, held_until, refill),
     )
 
 
@@ -131,9 +142,10 @@ def fill_slice(
     conn: Connection, portal_id: int, piece: FillSlice, judge: Judge, held_until: int
 ) -> tuple[SliceState, int, bool]:
     """(``MORE``, ``COMPLETE`` or ``GONE``; live records judged; whether by the index)."""
-    after = _position(conn, portal_id, piece)
-    if after is None:
+    position = _position(conn, portal_id, piece)
+    if position is None:
         return "GONE", 0, False
+    after, refill = position
     if piece.groups:
         records, (count, upto) = None, _span_after(conn, portal_id, piece, after)
     else:
@@ -142,7 +154,7 @@ def fill_slice(
     if not count:
         _finish(conn, portal_id, piece.list_id)
         return COMPLETE, 0, False
-    span = Span(portal_id, piece.type_id, after, upto)
+    span = Span(portal_id, piece.type_id, after, upto, refill)
     added, removed, by_index = _judge_span(conn, piece, span, count, records, judge)
     _moved(conn, portal_id, piece.list_id, added, removed, piece.at)
     if count < piece.limit:
@@ -157,16 +169,19 @@ def fill_slice(
     return "MORE", count, by_index
 
 
-def _position(conn: Connection, portal_id: int, piece: FillSlice) -> int | None:
-    """The fill's position, its row locked (a second process on the same fill waits, then
-    goes on from where this slice leaves it); None when it is not the slice's fill."""
+def _position(conn: Connection, portal_id: int, piece: FillSlice) -> tuple[int, bool] | None:
+    """The fill's position and whether it is a refill, its row locked (a second process on
+    the same fill waits, then goes on from where this slice leaves it); None when it is not
+    the slice's fill."""
     job = fetch(
         conn,
-        "SELECT token, after FROM list_fills WHERE portal_id = ? AND list_id = ?"
+        "SELECT token, after, refill FROM list_fills WHERE portal_id = ? AND list_id = ?"
         + dialect_of(conn).row_lock,
         [portal_id, piece.list_id],
     )
-    return int(job[0].after) if job and job[0].token == piece.token else None
+    if not job or job[0].token != piece.token:
+        return None
+    return int(job[0].after), bool(job[0].refill)
 
 
 def _judge_span(
@@ -309,7 +324,7 @@ def _by_index(
     insert = dialect_of(conn).insert(list_memberships).from_select(columns, chosen)
     added = conn.execute(insert.on_conflict_do_nothing(), execution_options=_COUNTED).rowcount
     added += _add(conn, piece, span, own)
-    if not piece.replace:
+    if not span.refill:
         return added, 0
     m = list_memberships.c
     stale = [m.record_id.not_in(select(found.c.id))]
@@ -333,7 +348,7 @@ def _by_judge(
     """``judge`` judges every record of the span."""
     matched = _judged(conn, piece, span.portal_id, records, judge)
     added = _add(conn, piece, span, matched)
-    if not piece.replace:
+    if not span.refill:
         return added, 0
     dialect = dialect_of(conn)
     removed = conn.exec_driver_sql(

@@ -22,7 +22,7 @@ from localspot.crm.lists_storage import (
 )
 from localspot.store.bulk import json_map
 from localspot.store.dialect import dialect_of
-from localspot.store.list_fill_sql import PROCESSING, start_fill
+from localspot.store.list_fill_sql import DYNAMIC, PROCESSING, start_fill
 from localspot.store.list_memberships_sql import replace_members
 from localspot.store.schema import list_fills, list_folders, list_memberships, lists
 
@@ -154,7 +154,7 @@ def create_list(
     if members:
         replace_members(conn, portal_id, list_id, new.object_type, members, new.created_at)
     if new.processing_status == PROCESSING:
-        start_fill(conn, portal_id, list_id, new.version, held_until)
+        start_fill(conn, portal_id, list_id, new.version, held_until, refill=False)
     _touch_folders(conn, portal_id, [new.folder_id], new.created_at)
     created = _one(conn, portal_id, list_id)
     assert created is not None
@@ -191,7 +191,7 @@ def save_list(
             conn, portal_id, changed.id, current.object_type, members, changed.updated_at
         )
     if refill:
-        start_fill(conn, portal_id, changed.id, changed.version, held_until)
+        start_fill(conn, portal_id, changed.id, changed.version, held_until, refill=True)
     if current.folder_id != changed.folder_id:
         _touch_folders(conn, portal_id, [current.folder_id, changed.folder_id], changed.updated_at)
     return _one(conn, portal_id, changed.id)
@@ -287,11 +287,12 @@ def write_lists(
     conn: Connection, portal_id: int, found: Iterable[ObjectList], sizes: Mapping[int, int]
 ) -> None:
     """Lists as a snapshot holds them; ``sizes`` are counted from the restored members. A
-    list saved while it was being filled is filled again from its first record."""
+    list saved while it was being filled is filled again from its first record (members
+    of a DYNAMIC list that don't match leave: it may have been filling for new filters)."""
     saved = list(found)
     rows = [{**_row(portal_id, x), "size": sizes.get(x.id, 0)} for x in saved]
     if rows:
         conn.execute(insert(lists), rows)
     for x in saved:
         if x.processing_status == PROCESSING:
-            start_fill(conn, portal_id, x.id, x.version, None)
+            start_fill(conn, portal_id, x.id, x.version, None, refill=x.processing_type == DYNAMIC)
