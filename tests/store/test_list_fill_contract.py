@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import psycopg
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import create_engine
@@ -210,6 +213,22 @@ def test_a_dynamic_refill_removes_members_that_no_longer_match_and_keeps_join_ti
     assert the_list(store, run, portal, found.id).size == 3
 
 
+def test_a_record_written_between_slices_is_judged_as_written_when_its_slice_comes(
+    store: Store, run: Run, portal: int
+) -> None:
+    ids = contacts(store, run, portal, ["Paris", "Rome", "Rome", "Rome"])
+    found = new_list(store, run, portal, "Between", type_id=CONTACTS)
+    tree = city_tree(store, run, portal, "Paris")
+    piece = FillSlice(
+        found.id, found.version, CONTACTS, 2, to_search_groups(tree), frozenset(), NOW
+    )
+    assert run(store.fill_slice(portal, piece, judge_of(tree, NOW))).state == "MORE"
+    run(store.apply_updates(portal, CONTACTS, [RecordChange(ids[3], {"city": "Paris"})], AT))
+    while run(store.fill_slice(portal, piece, judge_of(tree, NOW))).state == "MORE":
+        pass
+    assert set(members(store, run, portal, found.id)) == {ids[0], ids[3]}
+
+
 def test_a_snapshot_fill_only_adds_so_members_added_by_hand_stay(
     store: Store, run: Run, portal: int
 ) -> None:
@@ -384,3 +403,69 @@ def test_settle_waits_for_transactions_that_began_before_it(backend: str, tmp_pa
                 assert runner.run(store.settle(30)) is True
         finally:
             runner.run(store.close())
+
+
+def test_a_slice_waits_for_a_write_in_progress_on_its_records_and_judges_what_it_wrote(
+    backend: str, tmp_path: Path
+) -> None:
+    """PostgreSQL: the slice share-locks its records, so a write not yet committed holds it
+    back, and it judges the record as that write left it. (SQLite's one writer orders
+    them the same way: a slice can't begin while another write is open.)"""
+    if backend == "sqlite":
+        pytest.skip("SQLite has one writer: there is no write in progress beside a slice")
+    with database(backend, tmp_path) as url:
+        with asyncio.Runner() as runner:
+            store = open_store(url)
+            try:
+                portal = runner.run(store.create_portal("locks"))
+                ids = contacts(store, runner.run, portal, ["Rome", "Rome", "Rome"])
+                # SNAPSHOT: a DYNAMIC list's fill would first wait for the write to end
+                # (``settle``), and never meet its lock.
+                found = new_list(store, runner.run, portal, "Locked", "SNAPSHOT", CONTACTS)
+                tree = city_tree(store, runner.run, portal, "Paris")
+            finally:
+                runner.run(store.close())
+        with psycopg.connect(url) as writer:
+            writer.execute(
+                "UPDATE objects SET properties = %s WHERE id = %s",
+                ('{"city": "Paris"}', ids[1]),
+            )
+            filled: list[set[int]] = []
+            slice_thread = threading.Thread(
+                target=lambda: filled.append(fill_apart(url, found, tree))
+            )
+            slice_thread.start()
+            deadline = time.monotonic() + 30
+            while not lock_waits(url) and time.monotonic() < deadline:
+                time.sleep(0.01)  # polling a condition with a deadline
+            assert lock_waits(url), "the slice did not wait for the write"
+            writer.commit()
+            slice_thread.join()
+    assert filled == [{ids[1]}]
+
+
+def lock_waits(url: str) -> int:
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND wait_event_type = 'Lock'"
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def fill_apart(url: str, found: ObjectList, tree: FilterTree) -> set[int]:
+    """The list filled by a store of its own (in this thread); its members."""
+
+    async def work() -> set[int]:
+        store = open_store(url)
+        try:
+            clock = FixedClock(NOW)
+            await list_fill.run(store, clock, 1, found, tree, found.version, budget=None)
+            page = await store.members_page(
+                1, found.id, by_join_time=False, after=None, before=None, limit=100
+            )
+            return {m.record_id for m in page.members}
+        finally:
+            await store.close()
+
+    return asyncio.run(work())
