@@ -109,7 +109,7 @@ async def cut_short(url: str, portal: int, list_id: int, stale_member: int) -> i
         assert isinstance(saved, ObjectList) and saved.processing_status == "PROCESSING"
         await store.change_members(portal, list_id, [stale_member], [], 1)
         piece = FillSlice(
-            list_id, changed.version, "0-1", 4, to_search_groups(tree), frozenset(), 2
+            list_id, changed.version, "0-1", 4, to_search_groups(tree), frozenset(), True, 2
         )
         done = await store.fill_slice(portal, piece, list_fill.judge_of(tree, 2))
         assert done.state == "MORE"

@@ -29,6 +29,7 @@ from localspot.crm.links_storage import Link
 from localspot.crm.list_fill import judge_of
 from localspot.crm.list_fill_storage import FillSlice, SliceDone
 from localspot.crm.list_filters import FilterTree, matches, parse_filter_branch, to_search_groups
+from localspot.crm.list_membership import evaluate_all
 from localspot.crm.lists_storage import ObjectList
 from localspot.crm.model import Record
 from localspot.crm.properties import load_definitions
@@ -69,6 +70,7 @@ def fill(
             limit,
             to_search_groups(tree),
             tree.associated_types,
+            found.processing_type == "DYNAMIC",
             NOW,
         )
         done.append(run(store.fill_slice(portal, piece, judge_of(tree, NOW))))
@@ -136,6 +138,7 @@ def test_fills_hold_exactly_what_matches_accepts_by_index_and_by_judge(
                 limit = data.draw(st.integers(1, 8), "limit")
                 done = fill(store, run, portal, found, tree, limit)
                 expected = {r.id for r in records if matches(tree, r, NOW)}
+                assert run(evaluate_all(store, portal, TYPE, tree, NOW)) == sorted(expected)
                 joined = {i: AT if i in before else NOW for i in expected}
                 assert members(store, run, portal, found.id) == joined, raw
                 after = the_list(store, run, portal, found.id)
@@ -205,7 +208,7 @@ def test_a_dynamic_refill_removes_members_that_no_longer_match_and_keeps_join_ti
     tree = city_tree(store, run, portal, "Paris", "Oslo")
     index(store, run, portal)  # the index judges them now
     piece = lambda limit: FillSlice(  # noqa: E731
-        later.id, 2, CONTACTS, limit, to_search_groups(tree), frozenset(), NOW + 9
+        later.id, 2, CONTACTS, limit, to_search_groups(tree), frozenset(), True, NOW + 9
     )
     while run(store.fill_slice(portal, piece(3), judge_of(tree, NOW + 9))).state == "MORE":
         pass
@@ -220,7 +223,7 @@ def test_a_record_written_between_slices_is_judged_as_written_when_its_slice_com
     found = new_list(store, run, portal, "Between", type_id=CONTACTS)
     tree = city_tree(store, run, portal, "Paris")
     piece = FillSlice(
-        found.id, found.version, CONTACTS, 2, to_search_groups(tree), frozenset(), NOW
+        found.id, found.version, CONTACTS, 2, to_search_groups(tree), frozenset(), True, NOW
     )
     assert run(store.fill_slice(portal, piece, judge_of(tree, NOW))).state == "MORE"
     run(store.apply_updates(portal, CONTACTS, [RecordChange(ids[3], {"city": "Paris"})], AT))
@@ -385,6 +388,7 @@ def test_association_branches_judge_each_record_with_its_live_linked_records(
     found = new_list(store, run, portal, "Linked", type_id=CONTACTS)
     fill(store, run, portal, found, tree, 2)
     assert set(members(store, run, portal, found.id)) == {people[1]}
+    assert run(evaluate_all(store, portal, CONTACTS, tree, NOW)) == [people[1]]
 
 
 def test_settle_waits_for_transactions_that_began_before_it(backend: str, tmp_path: Path) -> None:
@@ -408,9 +412,9 @@ def test_settle_waits_for_transactions_that_began_before_it(backend: str, tmp_pa
 def test_a_slice_waits_for_a_write_in_progress_on_its_records_and_judges_what_it_wrote(
     backend: str, tmp_path: Path
 ) -> None:
-    """PostgreSQL: the slice share-locks its records, so a write not yet committed holds it
-    back, and it judges the record as that write left it. (SQLite's one writer orders
-    them the same way: a slice can't begin while another write is open.)"""
+    """PostgreSQL: a DYNAMIC list's slice share-locks its records, so a write not yet
+    committed holds it back, and it judges the record as that write left it. (SQLite's one
+    writer orders them the same way: a slice can't begin while another write is open.)"""
     if backend == "sqlite":
         pytest.skip("SQLite has one writer: there is no write in progress beside a slice")
     with database(backend, tmp_path) as url:
@@ -419,9 +423,7 @@ def test_a_slice_waits_for_a_write_in_progress_on_its_records_and_judges_what_it
             try:
                 portal = runner.run(store.create_portal("locks"))
                 ids = contacts(store, runner.run, portal, ["Rome", "Rome", "Rome"])
-                # SNAPSHOT: a DYNAMIC list's fill would first wait for the write to end
-                # (``settle``), and never meet its lock.
-                found = new_list(store, runner.run, portal, "Locked", "SNAPSHOT", CONTACTS)
+                found = new_list(store, runner.run, portal, "Locked", type_id=CONTACTS)
                 tree = city_tree(store, runner.run, portal, "Paris")
             finally:
                 runner.run(store.close())
@@ -431,16 +433,14 @@ def test_a_slice_waits_for_a_write_in_progress_on_its_records_and_judges_what_it
                 ('{"city": "Paris"}', ids[1]),
             )
             filled: list[set[int]] = []
-            slice_thread = threading.Thread(
-                target=lambda: filled.append(fill_apart(url, found, tree))
-            )
-            slice_thread.start()
+            apart = threading.Thread(target=lambda: filled.append(fill_apart(url, found, tree)))
+            apart.start()
             deadline = time.monotonic() + 30
             while not lock_waits(url) and time.monotonic() < deadline:
                 time.sleep(0.01)  # polling a condition with a deadline
             assert lock_waits(url), "the slice did not wait for the write"
             writer.commit()
-            slice_thread.join()
+            apart.join()
     assert filled == [{ids[1]}]
 
 
@@ -454,13 +454,16 @@ def lock_waits(url: str) -> int:
 
 
 def fill_apart(url: str, found: ObjectList, tree: FilterTree) -> set[int]:
-    """The list filled by a store of its own (in this thread); its members."""
+    """The DYNAMIC list's slices run by a store of its own (in this thread, and without
+    ``settle``, which would wait for the write to end first); its members."""
 
     async def work() -> set[int]:
         store = open_store(url)
         try:
-            clock = FixedClock(NOW)
-            await list_fill.run(store, clock, 1, found, tree, found.version, budget=None)
+            groups = to_search_groups(tree)
+            piece = FillSlice(found.id, found.version, CONTACTS, 10, groups, frozenset(), True, NOW)
+            while (await store.fill_slice(1, piece, judge_of(tree, NOW))).state == "MORE":
+                pass
             page = await store.members_page(
                 1, found.id, by_join_time=False, after=None, before=None, limit=100
             )

@@ -98,7 +98,7 @@ async def run(
     while True:
         now = clock.now_ms()
         piece = FillSlice(
-            found.id, token, found.object_type, limit, groups, tree.associated_types, now
+            found.id, token, found.object_type, limit, groups, tree.associated_types, dynamic, now
         )
         done = await store.fill_slice(portal_id, piece, judge_of(tree, now))
         if done.state != "MORE":

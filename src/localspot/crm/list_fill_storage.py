@@ -42,6 +42,10 @@ class FillSlice:
     records the index has seen are judged by it; None: every record by ``Judge``."""
     linked_types: frozenset[str]
     """Object types whose linked records ``Judge`` needs (association branches)."""
+    locked: bool
+    """Lock the slice's records against writers while it judges them (a DYNAMIC list,
+    which every write of its records judges too: the two must not cross). A SNAPSHOT
+    list's slice reads what is committed."""
     at: int
     """When new members join."""
 

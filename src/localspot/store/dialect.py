@@ -86,6 +86,10 @@ class Dialect(Protocol):
     def serialize(self, conn: Connection, key: int | str) -> None:
         """Until the transaction ends, others serializing on ``key`` wait."""
 
+    def lazy_commit(self, conn: Connection) -> None:
+        """The transaction's commit need not wait for the disk: for work that is done again
+        when a crash loses it (a list fill's slice, whose position is lost with it)."""
+
     def insert(self, table: Table) -> Any:
         """The dialect's ``INSERT`` construct, which knows ``ON CONFLICT``."""
 
@@ -163,6 +167,9 @@ class SqliteDialect:
 
     def serialize(self, conn: Connection, key: int | str) -> None:
         """One ``BEGIN IMMEDIATE`` writer at a time already."""
+
+    def lazy_commit(self, conn: Connection) -> None:
+        """WAL with ``synchronous=NORMAL`` doesn't wait for the disk at a commit already."""
 
     def insert(self, table: Table) -> Any:
         return sqlite.insert(table)
@@ -298,6 +305,9 @@ class PostgresDialect:
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({int(key)})")
         else:
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
+
+    def lazy_commit(self, conn: Connection) -> None:
+        conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
 
     def insert(self, table: Table) -> Any:
         return postgresql.insert(table)

@@ -1,10 +1,13 @@
 """Filling SNAPSHOT and DYNAMIC lists, a slice of records per transaction
 (``crm/list_fill_storage.py``), as functions of a ``Connection``.
 
-A slice takes the next live records of the type after the fill's position, in id order,
-share-locked on PostgreSQL (``Dialect.share_lock``): a write to one of them waits for the
-slice to commit and then judges the record against the list itself, and the slice reads
-the state every write before it left. SQLite's single writer gives the same order.
+A slice takes the next live records of the type after the fill's position, in id order. A
+DYNAMIC list's are share-locked on PostgreSQL (``Dialect.share_lock``): a write to one of
+them waits for the slice to commit and then judges the record against the list itself, and
+the slice reads the state every write before it left (SQLite's single writer gives the same
+order). A SNAPSHOT list's slice reads what is committed: no write judges it. A slice's
+commit doesn't wait for the disk (``Dialect.lazy_commit``): a crash that loses it loses the
+fill's position with it, and the slice is done again.
 
 The records the search index has seen are judged by the index (``to_search_groups``'
 conditions, planned by ``search_sql.matching_ids`` and limited to the slice's id range): one
@@ -14,9 +17,9 @@ never indexed) are read, decoded and judged by the domain; when they are most of
 slice, the whole slice is. Without a translation every record is judged that way. The
 ids judged in Python travel as one parameter (``Dialect.id_set``) into one statement.
 
-A DYNAMIC list's slice also removes the members of its range that no longer match (the
-list is being filled again for new filters); a SNAPSHOT list's only adds, so members added
-by hand while it fills stay. Members that stay keep their time of joining.
+A refill (new filters of a DYNAMIC list) also removes the members of the slice's range
+that no longer match; a first fill only adds, so members added by hand (a SNAPSHOT list)
+stay. Members that stay keep their time of joining.
 """
 
 from __future__ import annotations
@@ -145,6 +148,7 @@ def fill_slice(
     position = _position(conn, portal_id, piece)
     if position is None:
         return "GONE", 0, False
+    dialect_of(conn).lazy_commit(conn)
     after, refill = position
     if piece.groups:
         records, (count, upto) = None, _span_after(conn, portal_id, piece, after)
@@ -201,6 +205,10 @@ def _judge_span(
     return (*_by_judge(conn, piece, span, found, judge), False)
 
 
+def _lock(conn: Connection, piece: FillSlice) -> str:
+    return dialect_of(conn).share_lock if piece.locked else ""
+
+
 def _span_after(conn: Connection, portal_id: int, piece: FillSlice, after: int) -> tuple[int, int]:
     """How many of the next ``piece.limit`` live records there are, and the last one's id
     (0 when none): counted in the database, the rows locked there, none of them fetched."""
@@ -208,7 +216,7 @@ def _span_after(conn: Connection, portal_id: int, piece: FillSlice, after: int) 
         conn,
         "SELECT COUNT(*) AS n, MAX(id) AS upto FROM (SELECT id FROM objects"
         " WHERE portal_id = ? AND object_type = ? AND archived = ? AND id > ?"
-        " ORDER BY id LIMIT ?" + dialect_of(conn).share_lock + ") AS s",
+        " ORDER BY id LIMIT ?" + _lock(conn, piece) + ") AS s",
         [portal_id, piece.type_id, False, after, piece.limit],
     )
     return int(rows[0].n), int(rows[0].upto or 0)
@@ -235,7 +243,7 @@ def _records_after(conn: Connection, portal_id: int, piece: FillSlice, after: in
     return _records(
         conn,
         f"SELECT {_COLUMNS} FROM objects WHERE portal_id = ? AND object_type = ?"
-        " AND archived = ? AND id > ? ORDER BY id LIMIT ?" + dialect_of(conn).share_lock,
+        " AND archived = ? AND id > ? ORDER BY id LIMIT ?" + _lock(conn, piece),
         [portal_id, piece.type_id, False, after, piece.limit],
     )
 
