@@ -198,9 +198,8 @@ def _judge_span(
 ) -> tuple[int, int, bool]:
     """(members added, removed, whether the index judged): by the index when the filters
     translate and at most half of the span's ``count`` records are queued."""
-    queued = _queued(conn, span) if piece.groups else []
-    if piece.groups and len(queued) * 2 <= count:
-        return (*_by_index(conn, piece, span, queued, judge), True)
+    if piece.groups and _queued_count(conn, span) * 2 <= count:
+        return (*_by_index(conn, piece, span, _queued(conn, span), judge), True)
     found = records if records is not None else _records_in(conn, span)
     return (*_by_judge(conn, piece, span, found, judge), False)
 
@@ -272,15 +271,20 @@ def _records_of(
     )
 
 
+_QUEUED = (
+    " FROM index_queue WHERE portal_id = ? AND object_type = ? AND object_id > ? AND object_id <= ?"
+)
+
+
+def _queued_count(conn: Connection, span: Span) -> int:
+    params = [span.portal_id, span.type_id, span.after, span.upto]
+    return int(fetch(conn, f"SELECT COUNT(*) AS n{_QUEUED}", params)[0].n)
+
+
 def _queued(conn: Connection, span: Span) -> list[int]:
     """The ids of the span waiting to be indexed: the index doesn't know their values."""
-    rows = fetch(
-        conn,
-        "SELECT object_id FROM index_queue WHERE portal_id = ? AND object_type = ?"
-        " AND object_id > ? AND object_id <= ?",
-        [span.portal_id, span.type_id, span.after, span.upto],
-    )
-    return [int(r.object_id) for r in rows]
+    params = [span.portal_id, span.type_id, span.after, span.upto]
+    return [int(r.object_id) for r in fetch(conn, f"SELECT object_id{_QUEUED}", params)]
 
 
 def _linked(conn: Connection, portal_id: int, records: Sequence[Record], types: Any) -> Linked:
