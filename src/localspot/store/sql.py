@@ -61,6 +61,7 @@ from localspot.store import (
     search_sql,
     teams_sql,
 )
+from localspot.store.apps_store import AppsSqlStore
 from localspot.store.lists_store import ListsSqlStore
 
 T = TypeVar("T")
@@ -79,7 +80,7 @@ def _store_token(conn: Connection, portal_id: int, token: NewToken, now: int) ->
     )
 
 
-class SqlStore(ListsSqlStore):
+class SqlStore(ListsSqlStore, AppsSqlStore):
     async def _read(self, work: Callable[[Connection], T]) -> T:
         raise NotImplementedError
 
