@@ -16,6 +16,7 @@ import uuid
 from dataclasses import replace
 
 from localspot.crm.apps_storage import App, InstallOutcome, NewApp
+from localspot.crm.model import PropertyDefinition
 from localspot.crm.storage import Store
 from localspot.crm.webhooks_storage import (
     ActiveSubscription,
@@ -149,6 +150,20 @@ def test_active_subscriptions_are_those_of_apps_installed_in_the_portal(
     assert run(store.active_subscriptions(portal, "0-1", [])) == []
     run(store.uninstall_app(app.id, portal))
     assert run(store.active_subscriptions(portal, "0-1", ["creation"])) == []
+
+
+def test_installed_property_sees_live_custom_properties_of_installed_portals(
+    store: Store, run: Run, portal: int, other_portal: int
+) -> None:
+    app, _ = new_app(store, run, portal)
+    tier = PropertyDefinition(name="tier", label="Tier", type="string", field_type="text")
+    run(store.create_properties(other_portal, "0-1", [tier], max_unique=10))
+    assert not run(store.installed_property(app.id, "0-1", "tier"))
+    run(store.install_app(app.id, other_portal))
+    assert run(store.installed_property(app.id, "0-1", "tier"))
+    assert not run(store.installed_property(app.id, "0-2", "tier"))
+    run(store.save_properties(other_portal, "0-1", [replace(tier, archived=True)]))
+    assert not run(store.installed_property(app.id, "0-1", "tier"))
 
 
 def test_reset_and_delete_of_a_portal_take_its_installs_not_the_apps(

@@ -10,14 +10,11 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 from urllib.parse import urlsplit
 
 from localspot.crm import object_types, webhook_events
 from localspot.crm.apps import app_not_found
-from localspot.crm.apps_storage import AppsStorage
 from localspot.crm.batch_rules import check_batch_size, reject_duplicates
-from localspot.crm.definitions_storage import DefinitionsStorage
 from localspot.crm.errors import Conflict, ResourceNotFound, ValidationError
 from localspot.crm.model import InputError
 from localspot.crm.webhooks_storage import (
@@ -35,15 +32,11 @@ MAX_CONCURRENT = 2**31 - 1
 MAX_URL = 2048
 
 
-class WebhookAppStorage(WebhooksStorage, AppsStorage, DefinitionsStorage, Protocol):
-    """The webhooks, the app's portals and their custom properties (for ``propertyName``)."""
-
-
 @dataclass(frozen=True, slots=True)
 class AppCall:
     """One call of the Webhooks API: the app the key opened and the path's ``appId``."""
 
-    store: WebhookAppStorage
+    store: WebhooksStorage
     app_id: int
     now: int
 
@@ -122,12 +115,7 @@ async def _known_property(call: AppCall, object_type: str, name: str) -> bool:
     """A default property of the type, or a custom one of a portal the app is installed in."""
     if name in object_types.resolve(object_type).properties:
         return True
-    found = await call.store.apps([call.app_id])
-    for portal_id in found[0].portal_ids if found else ():
-        custom = await call.store.custom_properties(portal_id, object_type)
-        if any(d.name == name for d in custom):
-            return True
-    return False
+    return await call.store.installed_property(call.app_id, object_type, name)
 
 
 async def plan(

@@ -104,6 +104,11 @@ class WebhooksStorage(Protocol):
 
     async def delete_subscription(self, app_id: int, subscription_id: int) -> bool: ...
 
+    async def installed_property(self, app_id: int, object_type: str, name: str) -> bool:
+        """Whether a portal the app is installed in has a live custom property ``name`` of
+        ``object_type`` (one indexed query)."""
+        ...
+
     async def active_subscriptions(
         self, portal_id: int, object_type: str, actions: Collection[str]
     ) -> Sequence[ActiveSubscription]:

@@ -85,6 +85,11 @@ class AppsSqlStore:
             lambda c: webhooks_sql.delete_subscription(c, app_id, subscription_id)
         )
 
+    async def installed_property(self, app_id: int, object_type: str, name: str) -> bool:
+        return await self._lookup(
+            lambda c: webhooks_sql.installed_property(c, app_id, object_type, name)
+        )
+
     async def active_subscriptions(
         self, portal_id: int, object_type: str, actions: Collection[str]
     ) -> Sequence[ActiveSubscription]:

@@ -21,6 +21,7 @@ from localspot.crm.webhooks_storage import (
 )
 from localspot.store.apps_schema import app_installs, webhook_settings, webhook_subscriptions
 from localspot.store.dialect import dialect_of
+from localspot.store.schema import properties
 
 S = webhook_subscriptions.c
 W = webhook_settings.c
@@ -142,6 +143,22 @@ def delete_subscription(conn: Connection, app_id: int, subscription_id: int) -> 
         delete(webhook_subscriptions).where(S.app_id == app_id, S.id == subscription_id)
     )
     return bool(done.rowcount)
+
+
+def installed_property(conn: Connection, app_id: int, object_type: str, name: str) -> bool:
+    installed, defined = app_installs.c, properties.c
+    found = conn.execute(
+        select(defined.name)
+        .join(app_installs, installed.portal_id == defined.portal_id)
+        .where(
+            installed.app_id == app_id,
+            defined.object_type == object_type,
+            defined.name == name,
+            ~defined.archived,
+        )
+        .limit(1)
+    ).first()
+    return found is not None
 
 
 def active_for(
