@@ -280,3 +280,19 @@ def test_custom_properties_count_only_in_portals_the_app_is_installed_in(
     accepted = create(dev, app, **body)
     assert accepted["propertyName"] == "loyalty_tier"
     assert dev.delete(f"{app.subscriptions}/{accepted['id']}").status_code == 204
+
+
+def test_ids_beyond_int32_name_no_subscription(dev: httpx.Client, app: DevApp) -> None:
+    huge = str(2**63 + 5)
+    body = not_found(f"Subscription {huge} not found", id=[huge])
+    for response in (
+        dev.get(f"{app.subscriptions}/{huge}"),
+        dev.patch(f"{app.subscriptions}/{huge}", json={"active": True}),
+        dev.delete(f"{app.subscriptions}/{huge}"),
+    ):
+        assert_hubspot_error(response, 404, **body)
+    batch = dev.post(
+        f"{app.subscriptions}/batch/update", json={"inputs": [{"id": int(huge), "active": True}]}
+    )
+    assert batch.status_code == 207, batch.text
+    assert batch.json()["errors"][0]["context"] == {"ids": [huge]}

@@ -148,6 +148,19 @@ def test_active_subscriptions_are_those_of_apps_installed_in_the_portal(
     ]
     assert run(store.active_subscriptions(other_portal, "0-1", ["creation"])) == []
     assert run(store.active_subscriptions(portal, "0-1", [])) == []
+    changed = ["creation", "propertyChange"]
+    assert [
+        s.subscription_id
+        for s in run(store.active_subscriptions(portal, "0-1", changed, ["firstname"]))
+    ] == [created]
+    assert [
+        s.subscription_id
+        for s in run(store.active_subscriptions(portal, "0-1", changed, ["email", "x"]))
+    ] == [email, created]
+    assert [
+        s.subscription_id
+        for s in run(store.active_subscriptions(portal, "0-1", ["propertyChange"], []))
+    ] == []
     run(store.uninstall_app(app.id, portal))
     assert run(store.active_subscriptions(portal, "0-1", ["creation"])) == []
 

@@ -30,6 +30,8 @@ MAX_BATCH = 100
 MIN_CONCURRENT = 5
 MAX_CONCURRENT = 2**31 - 1
 MAX_URL = 2048
+MAX_ID = 2**31 - 1
+"""HubSpot's app and subscription ids are int32: a larger one can name nothing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +72,7 @@ def check_target_url(url: str) -> str:
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
-        parts.port  # noqa: B018 (a port out of range raises)
+        _ = parts.port  # a port out of range raises
     except ValueError:
         raise ValidationError(f"Invalid target URL: {url}", context=context) from None
     if len(url) > MAX_URL or not host or parts.scheme not in ("http", "https"):
@@ -182,8 +184,12 @@ async def get(call: AppCall, subscription_id: int) -> Subscription:
     raise subscription_not_found(subscription_id)
 
 
+def _possible(subscription_id: int) -> bool:
+    return 0 < subscription_id <= MAX_ID
+
+
 async def update(call: AppCall, subscription_id: int, active: bool | None) -> Subscription:
-    if active is None:
+    if active is None or not _possible(subscription_id):
         return await get(call, subscription_id)
     done = await call.store.set_subscriptions_active(
         call.app_id, {subscription_id: active}, call.now
@@ -194,7 +200,8 @@ async def update(call: AppCall, subscription_id: int, active: bool | None) -> Su
 
 
 async def archive(call: AppCall, subscription_id: int) -> None:
-    if not await call.store.delete_subscription(call.app_id, subscription_id):
+    found = _possible(subscription_id)
+    if not found or not await call.store.delete_subscription(call.app_id, subscription_id):
         raise subscription_not_found(subscription_id)
 
 
@@ -202,7 +209,8 @@ async def update_batch(call: AppCall, changes: Sequence[tuple[int, bool]]) -> Ba
     """Up to ``MAX_BATCH`` distinct ids; unknown ones become 207 errors."""
     check_batch_size(len(changes), MAX_BATCH)
     reject_duplicates(str(i) for i, _ in changes)
-    done = await call.store.set_subscriptions_active(call.app_id, dict(changes), call.now)
+    possible = {i: active for i, active in changes if _possible(i)}
+    done = await call.store.set_subscriptions_active(call.app_id, possible, call.now)
     found = {s.id for s in done}
     missing = [i for i, _ in changes if i not in found]
     errors = (

@@ -4,9 +4,9 @@ and the lookup a record write makes to learn which subscriptions its events reac
 Settings and subscriptions belong to an app, not to a portal: they apply in every portal
 the app is installed in (``apps_storage``). ``active_subscriptions`` is the one query the
 write path needs: the active subscriptions of the apps installed in a portal for an object
-type and actions, found through the installations' primary key and the subscriptions'
-``(app_id, object_type, action)`` index. The rules every role keeps are in
-``crm/storage.py``.
+type and actions (and changed properties), found through the installations' primary key
+and the subscriptions' ``(app_id, object_type, action, property_name)`` index. The rules
+every role keeps are in ``crm/storage.py``.
 """
 
 from __future__ import annotations
@@ -110,8 +110,13 @@ class WebhooksStorage(Protocol):
         ...
 
     async def active_subscriptions(
-        self, portal_id: int, object_type: str, actions: Collection[str]
+        self,
+        portal_id: int,
+        object_type: str,
+        actions: Collection[str],
+        property_names: Collection[str] | None = None,
     ) -> Sequence[ActiveSubscription]:
         """The active subscriptions of the apps installed in the portal for events of
-        ``object_type`` with one of ``actions``, by id (one indexed query)."""
+        ``object_type`` with one of ``actions``, by id (one indexed query); with
+        ``property_names``, ``propertyChange`` ones only for those properties."""
         ...

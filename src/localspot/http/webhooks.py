@@ -109,13 +109,13 @@ class WebhookSubscriptionsController(Controller):
         app_id: int,
         data: w.BatchInputSubscriptionBatchUpdateRequest,
     ) -> Response[w.BatchResponseSubscriptionResponse]:
-        started = app_call(request)
+        call = app_call(request)
         changes = [(item.id, item.active) for item in data.inputs]
-        done = await webhooks.update_batch(started, changes)
+        done = await webhooks.update_batch(call, changes)
         common: dict[str, Any] = {
             "status": "COMPLETE",
             "results": [subscription_response(s) for s in done.results],
-            "started_at": format_datetime(started.now),
+            "started_at": format_datetime(call.now),
             "completed_at": format_datetime(app_call(request).now),
         }
         if not done.errors:

@@ -59,7 +59,7 @@ webhook_subscriptions = Table(
     Column("active", Boolean, nullable=False),
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
-    Index("ix_webhook_subscriptions_events", "app_id", "object_type", "action", "active"),
+    Index("ix_webhook_subscriptions_events", "app_id", "object_type", "action", "property_name"),
     Index(
         "uq_webhook_subscriptions",
         "app_id",
@@ -70,6 +70,8 @@ webhook_subscriptions = Table(
     ),
 )
 """An app's subscriptions; ``property_name`` is empty except for ``propertyChange``, so the
-unique index sees two subscriptions to the same event as the same."""
+unique index sees two subscriptions to the same event as the same. The events index serves
+the write path's lookup (``webhooks_sql.active_for``): an installed app's subscriptions to
+an object type's actions, and to the properties a write changed."""
 
 TABLES = (apps, app_installs, webhook_settings, webhook_subscriptions)

@@ -91,8 +91,12 @@ class AppsSqlStore:
         )
 
     async def active_subscriptions(
-        self, portal_id: int, object_type: str, actions: Collection[str]
+        self,
+        portal_id: int,
+        object_type: str,
+        actions: Collection[str],
+        property_names: Collection[str] | None = None,
     ) -> Sequence[ActiveSubscription]:
         return await self._lookup(
-            lambda c: webhooks_sql.active_for(c, portal_id, object_type, actions)
+            lambda c: webhooks_sql.active_for(c, portal_id, object_type, actions, property_names)
         )

@@ -10,7 +10,17 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    union_all,
+    update,
+)
 
 from localspot.crm.webhooks_storage import (
     ActiveSubscription,
@@ -25,6 +35,7 @@ from localspot.store.schema import properties
 
 S = webhook_subscriptions.c
 W = webhook_settings.c
+PROPERTY_CHANGE = "propertyChange"
 
 
 def _settings(row: Any) -> WebhookSettings:
@@ -161,24 +172,52 @@ def installed_property(conn: Connection, app_id: int, object_type: str, name: st
     return found is not None
 
 
-def active_for(
-    conn: Connection, portal_id: int, object_type: str, actions: Collection[str]
-) -> list[ActiveSubscription]:
-    """The active subscriptions of the portal's installed apps for these events."""
-    if not actions:
-        return []
-    installed = app_installs.c
-    rows = conn.execute(
+def _active(action_condition: Any) -> Any:
+    return (
         select(S.id, S.app_id, S.event_type, S.action, S.property_name)
-        .join(app_installs, installed.app_id == S.app_id)
+        .join(app_installs, app_installs.c.app_id == S.app_id)
         .where(
-            installed.portal_id == portal_id,
-            S.object_type == object_type,
-            S.action.in_(sorted(actions)),
+            app_installs.c.portal_id == bindparam("portal_id"),
+            S.object_type == bindparam("object_type"),
+            action_condition,
             S.active,
         )
-        .order_by(S.id)
     )
+
+
+_ACTIVE = _active(S.action.in_(bindparam("actions", expanding=True)))
+"""Built once: the write path runs it in every write transaction."""
+_ACTIVE_FOR_PROPERTIES = union_all(
+    _ACTIVE,
+    _active(
+        and_(
+            S.action == PROPERTY_CHANGE,
+            S.property_name.in_(bindparam("names", expanding=True)),
+        )
+    ),
+)
+"""The same when the changed properties are known: each half is a seek of the events index,
+so an app's subscriptions to other properties are never read."""
+
+
+def active_for(
+    conn: Connection,
+    portal_id: int,
+    object_type: str,
+    actions: Collection[str],
+    property_names: Collection[str] | None = None,
+) -> list[ActiveSubscription]:
+    """The active subscriptions of the portal's installed apps for these events, by id;
+    with ``property_names``, ``propertyChange`` ones only for those properties."""
+    if not actions:
+        return []
+    params: dict[str, Any] = {"portal_id": portal_id, "object_type": object_type}
+    statement, params["actions"] = _ACTIVE, sorted(actions)
+    if property_names is not None and PROPERTY_CHANGE in actions:
+        statement = _ACTIVE_FOR_PROPERTIES
+        params["actions"] = sorted(a for a in actions if a != PROPERTY_CHANGE) or [""]
+        params["names"] = sorted(property_names) or [""]
+    rows = sorted(conn.execute(statement, params), key=lambda r: int(r.id))
     return [
         ActiveSubscription(r.id, r.app_id, r.event_type, r.action, r.property_name or None)
         for r in rows
