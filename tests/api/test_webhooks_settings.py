@@ -108,29 +108,45 @@ def test_https_or_http_to_a_local_receiver_is_accepted(
     assert saved.json()["targetUrl"] == url
 
 
+@pytest.mark.parametrize(
+    "url", ["http://hooks.example.com/h", "http://8.8.8.8/h", "http://[2001:4860::8888]/h"]
+)
 def test_http_to_a_public_host_is_refused_and_nothing_changes(
-    dev: httpx.Client, app: DevApp
+    dev: httpx.Client, app: DevApp, url: str
 ) -> None:
     before = dev.put(app.settings, json=change())
-    url = "http://hooks.example.com/h"
     refused = dev.put(app.settings, json=change(url))
     message = f"The target URL must use https (http only to a local receiver): {url}"
     assert_hubspot_error(refused, 400, **invalid(message, targetUrl=[url]))
     assert dev.get(app.settings).json() == before.json()
 
 
-@pytest.mark.parametrize("url", ["", "hooks.example.com/h", "ftp://a.example/h", "https://"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "",
+        "hooks.example.com/h",
+        "ftp://a.example/h",
+        "https://",
+        "https://a.example/x y",
+        "https://a.example/\u0000",
+        "https://a.example:99999/h",
+    ],
+)
 def test_a_target_that_is_no_url_is_refused(dev: httpx.Client, app: DevApp, url: str) -> None:
     refused = dev.put(app.settings, json=change(url))
     assert_hubspot_error(refused, 400, **invalid(f"Invalid target URL: {url}", targetUrl=[url]))
 
 
-def test_fewer_than_five_concurrent_requests_are_refused(dev: httpx.Client, app: DevApp) -> None:
-    refused = dev.put(app.settings, json=change(limit=4))
-    body = invalid(
-        "throttling.maxConcurrentRequests must be at least 5", maxConcurrentRequests=["4"]
-    )
-    assert_hubspot_error(refused, 400, **body)
+@pytest.mark.parametrize(
+    ("limit", "bound"), [(4, "at least 5"), (-1, "at least 5"), (2**31, "at most 2147483647")]
+)
+def test_concurrency_out_of_bounds_is_refused(
+    dev: httpx.Client, app: DevApp, limit: int, bound: str
+) -> None:
+    refused = dev.put(app.settings, json=change(limit=limit))
+    message = f"throttling.maxConcurrentRequests must be {bound}"
+    assert_hubspot_error(refused, 400, **invalid(message, maxConcurrentRequests=[str(limit)]))
 
 
 def test_settings_without_throttling_are_refused(dev: httpx.Client, app: DevApp) -> None:

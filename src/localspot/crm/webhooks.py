@@ -57,12 +57,10 @@ def check_app(key_app: int, path_app: int) -> None:
 def _local_host(host: str) -> bool:
     """Loopback, private and link-local addresses, ``localhost`` and single-label names (a
     container's service name): places a test's receiver listens on."""
-    if host == "localhost" or host.endswith(".localhost") or "." not in host.strip("[]"):
-        return True
     try:
-        address = ipaddress.ip_address(host.strip("[]"))
+        address = ipaddress.ip_address(host)
     except ValueError:
-        return False
+        return host == "localhost" or host.endswith(".localhost") or "." not in host
     return address.is_loopback or address.is_private or address.is_link_local
 
 
@@ -75,7 +73,8 @@ def check_target_url(url: str) -> str:
         _ = parts.port  # a port out of range raises
     except ValueError:
         raise ValidationError(f"Invalid target URL: {url}", context=context) from None
-    if len(url) > MAX_URL or not host or parts.scheme not in ("http", "https"):
+    spaced = any(c.isspace() or c < " " or c == "\x7f" for c in url)
+    if spaced or len(url) > MAX_URL or not host or parts.scheme not in ("http", "https"):
         raise ValidationError(f"Invalid target URL: {url}", context=context)
     if parts.scheme == "http" and not _local_host(host):
         raise ValidationError(
@@ -86,9 +85,10 @@ def check_target_url(url: str) -> str:
 
 
 def check_concurrency(value: int) -> int:
+    bound = f"at least {MIN_CONCURRENT}" if value < MIN_CONCURRENT else f"at most {MAX_CONCURRENT}"
     if not MIN_CONCURRENT <= value <= MAX_CONCURRENT:
         raise ValidationError(
-            f"throttling.maxConcurrentRequests must be at least {MIN_CONCURRENT}",
+            f"throttling.maxConcurrentRequests must be {bound}",
             context={"maxConcurrentRequests": [str(value)]},
         )
     return value
