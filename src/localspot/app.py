@@ -34,6 +34,7 @@ from localspot.http.associations_v3 import AssociationsV3Controller
 from localspot.http.auth import auth_guard
 from localspot.http.body_limits import body_limits_layer
 from localspot.http.deal_splits import DealSplitsController
+from localspot.http.developer_auth import developer_guard
 from localspot.http.errors import CORRELATION_HEADER, EXCEPTION_HANDLERS, new_correlation_id
 from localspot.http.faults import FaultRules, fault_layer
 from localspot.http.idle_indexing import Activity, activity_layer, index_when_idle
@@ -47,6 +48,7 @@ from localspot.http.lists import ListsController
 from localspot.http.merges import MergesController
 from localspot.http.objects import ObjectsController
 from localspot.http.openapi_documents import (
+    DEVELOPER_SCHEME,
     HUBSPOT_SCHEME,
     SECURITY_SCHEMES,
     admin_document,
@@ -57,6 +59,7 @@ from localspot.http.pipelines import PipelinesController
 from localspot.http.properties import PropertiesController
 from localspot.http.schemas import SchemasController
 from localspot.http.search import SearchController
+from localspot.http.webhooks import WebhookSettingsController, WebhookSubscriptionsController
 from localspot.store.counters import open_counters
 from localspot.store.open import open_store
 
@@ -79,6 +82,12 @@ LIST_CONTROLLERS: list[type[Controller]] = [
     ListsController,
     ListMembershipsController,
     ListFoldersController,
+]
+WEBHOOK_PATHS = ("/webhooks/v3", "/webhooks/2026-03")
+"""The Webhooks API and its dated path, behind the developer API key (``hapikey``)."""
+WEBHOOK_CONTROLLERS: list[type[Controller]] = [
+    WebhookSettingsController,
+    WebhookSubscriptionsController,
 ]
 ASSOCIATION_PATHS: tuple[tuple[str, list[type[Controller]]], ...] = (
     ("/crm/v3/objects", [ObjectAssociationsController]),
@@ -209,6 +218,15 @@ def create_app(
             security=HUBSPOT_SECURITY,
         )
         for path in LIST_PATHS
+    ]
+    routers += [
+        Router(
+            path=path,
+            route_handlers=list(WEBHOOK_CONTROLLERS),
+            guards=[developer_guard],
+            security=[{DEVELOPER_SCHEME: []}],
+        )
+        for path in WEBHOOK_PATHS
     ]
     app_clock = clock if isinstance(clock, ControllableClock) else ControllableClock(clock)
     app = Litestar(

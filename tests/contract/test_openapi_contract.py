@@ -60,8 +60,11 @@ def toml_value(value: Any) -> str:
     return json.dumps(value)
 
 
-def config_file(path: Path, token: str, bindings: dict[str, list[Any]]) -> Path:
-    """A schemathesis.toml: the checks, the seed, and existing ids bound to parameters.
+def config_file(
+    path: Path, token: str, bindings: dict[str, list[Any]], hapikey: str | None = None
+) -> Path:
+    """A schemathesis.toml: the checks, the seed, and existing ids bound to parameters (and,
+    for the Webhooks API, an app's developer key as its ``developer_hapikey`` scheme).
 
     Each bound parameter takes a known value most of the time; generated values still reach
     the 400 and 404 paths.
@@ -83,6 +86,8 @@ def config_file(path: Path, token: str, bindings: dict[str, list[Any]]) -> Path:
             for i, name in enumerate(bindings)
         ),
     ]
+    if hapikey is not None:
+        lines += ["[auth.openapi.developer_hapikey]", f"api_key = {toml_value(hapikey)}"]
     path.write_text("\n".join(lines) + "\n")
     return path
 
@@ -212,6 +217,28 @@ def hubspot_data(crm: httpx.Client) -> dict[str, list[str]]:
     }
 
 
+def webhook_data(spot: AdminServer, portal_id: int) -> tuple[dict[str, list[Any]], str]:
+    """An app installed in the portal, with settings and a subscription, for the Webhooks
+    API routes; and its developer key."""
+    made = spot.admin.post("/_localspot/apps", json={"name": "Fuzz app", "portalId": portal_id})
+    assert made.status_code == 201, made.text
+    app_id, key = made.json()["appId"], made.json()["developerApiKey"]
+    with httpx.Client(base_url=spot.base_url, params={"hapikey": key}) as dev:
+        body = {"targetUrl": "https://fuzz.example/h", "throttling": {"maxConcurrentRequests": 5}}
+        assert dev.put(f"/webhooks/v3/{app_id}/settings", json=body).status_code == 200
+        sub = dev.post(f"/webhooks/v3/{app_id}/subscriptions", json={"eventType": "deal.creation"})
+        assert sub.status_code == 201, sub.text
+    sub_id = int(sub.json()["id"])
+    bindings = {
+        "path.app_id": [app_id],
+        "path.subscription_id": [sub_id],
+        "body.inputs[*].id": [sub_id],
+        "body.targetUrl": ["https://fuzz.example/h", "http://127.0.0.1:9/h"],
+        "body.throttling.maxConcurrentRequests": [5, 10],
+    }
+    return bindings, key
+
+
 def admin_data(spot: AdminServer) -> dict[str, list[Any]]:
     """A portal of the admin run's own, with a record, a fault rule, an owner and a team."""
     portal_id, crm = spot.new_portal()
@@ -229,8 +256,11 @@ def admin_data(spot: AdminServer) -> dict[str, list[Any]]:
         f"/_localspot/portals/{portal_id}/faults", json={"status": 503, "path": "/nowhere"}
     )
     assert rule.status_code == 201, rule.text
+    app = spot.admin.post("/_localspot/apps", json={"portalId": portal_id})
+    assert app.status_code == 201, app.text
     return {
         "path.portal_id": [portal_id],
+        "path.app_id": [app.json()["appId"]],
         "path.rule_id": [rule.json()["id"]],
         "path.owner_id": [owner_id],
         "path.team_id": [team_id],
@@ -254,7 +284,7 @@ def test_openapi_schema_describes_batch_update(spot: AdminServer) -> None:
 def test_the_hubspot_document_holds_no_admin_route(spot: AdminServer) -> None:
     document = httpx.get(f"{spot.base_url}/openapi.json").json()
     assert not [p for p in document["paths"] if p.startswith("/_localspot")]
-    assert set(document["components"]["securitySchemes"]) == {"private_apps"}
+    assert set(document["components"]["securitySchemes"]) == {"private_apps", "developer_hapikey"}
 
 
 def test_the_admin_document_uses_the_admin_token(spot: AdminServer) -> None:
@@ -296,7 +326,10 @@ def served_operations() -> set[tuple[str, str]]:
 def test_every_operation_conforms_to_the_schema(spot: AdminServer, tmp_path: Path) -> None:
     portal_id, crm = spot.new_portal()
     token = str(crm.headers["Authorization"]).removeprefix("Bearer ")
-    hubspot = config_file(tmp_path / "hubspot.toml", token, hubspot_data(crm))
+    webhooks, hapikey = webhook_data(spot, portal_id)
+    bindings = hubspot_data(crm)
+    bindings["body.inputs[*].id"] += webhooks.pop("body.inputs[*].id")
+    hubspot = config_file(tmp_path / "hubspot.toml", token, {**bindings, **webhooks}, hapikey)
     done = run_schemathesis(f"{spot.base_url}/openapi.json", hubspot)
     assert done.returncode == 0, failures(done)
     admin_token = str(spot.admin.headers["Authorization"]).removeprefix("Bearer ")

@@ -6,8 +6,8 @@ value types that cross them (``accounts_storage``, ``definitions_storage``,
 ``owners_storage``, ``pipelines_storage``, ``teams_storage``, ``merges_storage``,
 ``schemas_storage``, ``association_labels_storage``, ``deal_splits_storage``,
 ``association_limits_storage``, ``lists_storage``, ``list_memberships_storage``,
-``list_fill_storage``). A new
-capability adds a role of its own and one line here.
+``apps_storage``, ``webhooks_storage``, ``list_fill_storage``). A new capability adds a role
+of its own and one line here.
 
 Rules every implementation of every role keeps:
 
@@ -25,6 +25,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from localspot.crm.accounts_storage import AccountsStorage
+from localspot.crm.apps_storage import AppsStorage
 from localspot.crm.association_labels_storage import AssociationLabelsStorage
 from localspot.crm.association_limits_storage import AssociationLimitsStorage
 from localspot.crm.deal_splits_storage import DealSplitsStorage
@@ -41,6 +42,7 @@ from localspot.crm.records_storage import RecordsStorage
 from localspot.crm.schemas_storage import SchemasStorage
 from localspot.crm.search_storage import SearchIndexStorage
 from localspot.crm.teams_storage import TeamsStorage
+from localspot.crm.webhooks_storage import WebhooksStorage
 
 
 class StoreRejected(Exception):
@@ -65,6 +67,8 @@ class Store(
     AssociationLimitsStorage,
     ListsStorage,
     ListMembershipsStorage,
+    AppsStorage,
+    WebhooksStorage,
     ListFillStorage,
     Protocol,
 ):

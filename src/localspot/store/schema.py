@@ -421,4 +421,4 @@ list's version when its filters were last set), ``after`` is the record id it ha
 ``held_until`` when the process working on it lets go unless it renews its hold (wall-clock
 epoch ms; NULL: nobody holds it), ``refill`` whether the list may hold members that no
 longer match (its filters changed): then a slice also removes them. Added by migration
-0009."""
+0010."""

@@ -33,6 +33,10 @@ LATER = frozenset(
         "lists",
         "list_folders",
         "list_memberships",
+        "apps",
+        "app_installs",
+        "webhook_settings",
+        "webhook_subscriptions",
         "list_fills",
     }
 )

@@ -1,16 +1,16 @@
 """List fills: the ``list_fills`` table of ``localspot.store.schema`` (unfinished fills of
 SNAPSHOT and DYNAMIC lists, resumed when a server starts).
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 """
 
 from alembic import op
 
 from localspot.store.schema import list_fills
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
