@@ -88,11 +88,15 @@ async def run(
 ) -> bool:
     """Run the fill ``token`` of list ``found`` (which this process holds) slice by slice:
     True once nothing is left to do (complete, or replaced by a newer fill), False when
-    ``budget`` records have been judged first (the fill is still held: release it)."""
+    ``budget`` records have been judged first, or older writes were still running (the
+    fill is still held: release it for the background filler)."""
     dynamic = found.processing_type == DYNAMIC
-    waited = SETTLE_SECONDS if budget is None else SETTLE_SECONDS_INLINE
-    if budget == 0 or (dynamic and not await store.settle(waited) and budget is not None):
+    if budget == 0:
         return False
+    if dynamic:
+        settled = await store.settle(SETTLE_SECONDS if budget is None else SETTLE_SECONDS_INLINE)
+        if not settled and budget is not None:
+            return False  # the background filler waits longer (and then goes on anyway)
     groups = list_filters.to_search_groups(tree)
     limit, judged = FIRST_SLICE if budget is None else min(FIRST_SLICE, budget), 0
     while True:

@@ -287,7 +287,9 @@ def _queued(conn: Connection, span: Span) -> list[int]:
     return [int(r.object_id) for r in fetch(conn, f"SELECT object_id{_QUEUED}", params)]
 
 
-def _linked(conn: Connection, portal_id: int, records: Sequence[Record], types: Any) -> Linked:
+def _linked(
+    conn: Connection, portal_id: int, records: Sequence[Record], types: Collection[str]
+) -> Linked:
     """The live records linked to each of ``records``, of every type in ``types``."""
     found: dict[int, list[tuple[str, int, Record]]] = {}
     ids = [r.id for r in records]
