@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from list_support import LISTS, lists_api, new_list
+from list_support import lists_api, new_list
 
 from conftest import Server, run_cli
 
@@ -270,8 +270,8 @@ def test_sdk_batch_links_and_inline_associations_move_an_association_list(
         PublicAssociationMultiPost,
         PublicObjectId,
     )
-    from hubspot.crm.contacts import PublicAssociationsForObject, SimplePublicObjectInputForCreate
     from hubspot.crm.contacts import AssociationSpec as ContactSpec
+    from hubspot.crm.contacts import PublicAssociationsForObject, SimplePublicObjectInputForCreate
     from hubspot.crm.contacts import PublicObjectId as ContactId
 
     dynamic = lists.dynamic("Batch linked to Lima firms", firm_branch("Lima"))
