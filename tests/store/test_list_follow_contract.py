@@ -6,9 +6,12 @@ stored now, with the definitions stored now."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Mapping
 from typing import Any
+
+import pytest
 
 from localspot.crm.links_storage import Link, Unlink
 from localspot.crm.lists_storage import ObjectList
@@ -288,3 +291,35 @@ def test_a_deleted_list_keeps_following_while_it_can_be_restored(
     run(store.save_list(portal, dataclasses.replace(found, deleted_at=AT)))
     (one,) = made(store, run, portal, CONTACTS, {"city": "Paris"})
     assert page_ids(store, run, portal, paris) == [one]
+
+
+def test_concurrent_writes_on_postgresql_keep_every_size_exact(
+    backend: str, store: Store, run: Run, portal: int
+) -> None:
+    """Writers of other records, of the same records, and a refill of the list's members
+    (as an update of its filters does) at once: no deadlock, and each size is its count."""
+    if backend != "postgres":
+        pytest.skip("SQLite runs one write at a time: there is no concurrent writer to meet")
+    paris = listed(store, run, portal, "Paris", IN_PARIS)
+    rome = listed(store, run, portal, "Rome", branch(city_is("Rome")))
+    ids = made(store, run, portal, CONTACTS, *({"city": "Oslo"} for _ in range(40)))
+    found = run(store.lists_of(portal, [paris]))[0]
+
+    def moves(part: list[int], city: str, at: int) -> Any:
+        changes = [RecordChange(i, {"city": city}) for i in part]
+        return store.apply_updates(portal, CONTACTS, changes, at)
+
+    async def rounds() -> None:
+        for n in range(6):
+            city, other = ("Paris", "Rome") if n % 2 else ("Rome", "Paris")
+            await asyncio.gather(
+                moves(ids[0::3], city, AT + n),
+                moves(ids[1::3], other, AT + n),
+                moves(ids[::2], city, AT + n),
+                store.save_list(portal, found, ids[n::5]),
+            )
+
+    run(rounds())
+    for list_id in (paris, rome):
+        members, size, _, _ = shown(store, run, portal, list_id)
+        assert size == len(members)

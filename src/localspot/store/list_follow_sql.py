@@ -204,6 +204,21 @@ def _followers(conn: Connection, portal_id: int, work: Work) -> Pending:
     return sorted(by_type.items())
 
 
+def _lock_lists(conn: Connection, portal_id: int, list_ids: Collection[int]) -> None:
+    """Lock the rows of the lists whose members change before touching their members (in
+    id order), as every other membership write does (``save_list``, ``change_members``):
+    a write that held member rows while it waited for a list row could deadlock with
+    one that holds the list row and waits for those members."""
+    dialect = dialect_of(conn)
+    if list_ids and dialect.row_lock:
+        fetch(
+            conn,
+            f"SELECT id FROM lists WHERE portal_id = ? AND id IN ({dialect.id_set})"
+            f" ORDER BY id{dialect.row_lock}",
+            [portal_id, dialect.id_list(list_ids)],
+        )
+
+
 def _write(conn: Connection, portal_id: int, verdicts: Verdicts, at: int) -> None:
     """The memberships that differ from ``verdicts``, and the lists' sizes."""
     if not verdicts:
@@ -220,6 +235,7 @@ def _write(conn: Connection, portal_id: int, verdicts: Verdicts, at: int) -> Non
     leaving = [key for key, belongs in verdicts.items() if not belongs and key in members]
     added: Counter[int] = Counter()
     removed: Counter[int] = Counter()
+    _lock_lists(conn, portal_id, {list_id for list_id, _ in joining + leaving})
     if joining:
         inserted = fetch(
             conn,
