@@ -211,32 +211,45 @@ Changed = Mapping[int, Collection[str] | None] | None
 property may have (a created or merged record)."""
 
 
-def _moved_ids(
-    reads: frozenset[str], type_id: str, ids: Sequence[int], changed: Changed, timed: bool
-) -> list[int]:
-    if changed is None or timed or not reads.isdisjoint(_always_moved(type_id)):
-        return list(ids)
-    moved = []
-    for i in ids:
-        names = changed.get(i)
-        if names is None or not reads.isdisjoint(names):
-            moved.append(i)
-    return moved
+def _spread(
+    entries: Sequence[tuple[Followed, frozenset[str], bool]],
+    type_id: str,
+    ids: Sequence[int],
+    changed: Changed,
+) -> list[tuple[Followed, list[int]]]:
+    """For each (list, the properties of ``type_id`` it reads, whether it reads the time),
+    the written ids whose change can move it; lists with none are left out. Each record's
+    changed names are looked up in an index of the lists reading them (not each list
+    against each record: a batch of 100 and 20 lists would be 2,000 tests)."""
+    always = _always_moved(type_id)
+    judged: list[list[int]] = [[] for _ in entries]
+    by_name: dict[str, list[int]] = {}
+    for position, (_, reads, timed) in enumerate(entries):
+        if changed is None or timed or not reads.isdisjoint(always):
+            judged[position] = list(ids)
+            continue
+        for name in reads:
+            by_name.setdefault(name, []).append(position)
+    if changed is not None and by_name:
+        every = sorted({p for positions in by_name.values() for p in positions})
+        for i in ids:
+            names = changed.get(i)
+            hit = every if names is None else {p for n in names for p in by_name.get(n, ())}
+            for position in hit:
+                judged[position].append(i)
+    return [(entries[p][0], judged[p]) for p in range(len(entries)) if judged[p]]
 
 
 def own_work(
     lists: Sequence[Followed], type_id: str, ids: Sequence[int], changed: Changed
 ) -> list[tuple[Followed, list[int]]]:
     """The lists of ``type_id`` the write can move, with the written records to judge."""
-    work = []
-    for followed in lists:
-        if followed.object_type != type_id or followed.filters.tree is None:
-            continue
-        tree = followed.filters.tree
-        judged = _moved_ids(tree.property_names, type_id, ids, changed, tree.uses_time)
-        if judged:
-            work.append((followed, judged))
-    return work
+    entries = [
+        (f, f.filters.tree.property_names, f.filters.tree.uses_time)
+        for f in lists
+        if f.object_type == type_id and f.filters.tree is not None
+    ]
+    return _spread(entries, type_id, ids, changed)
 
 
 def linked_work(
@@ -244,16 +257,12 @@ def linked_work(
 ) -> list[tuple[Followed, list[int]]]:
     """The lists whose ``ASSOCIATION`` branches read ``type_id``, with the written records
     whose change can move the list's records linked to them."""
-    work = []
-    for followed in lists:
-        tree = followed.filters.tree
-        if tree is None or type_id not in tree.associated_types:
-            continue
-        reads = followed.filters.associated_reads.get(type_id, frozenset())
-        sources = _moved_ids(reads, type_id, ids, changed, tree.uses_time)
-        if sources:
-            work.append((followed, sources))
-    return work
+    entries = [
+        (f, f.filters.associated_reads.get(type_id, frozenset()), f.filters.tree.uses_time)
+        for f in lists
+        if f.filters.tree is not None and type_id in f.filters.tree.associated_types
+    ]
+    return _spread(entries, type_id, ids, changed)
 
 
 def link_work(
@@ -294,7 +303,18 @@ def linked_view(found: Linked, record_id: int) -> LinkedRecords:
     return linked
 
 
-def judge(followed: Followed, record: Record, now_ms: int, linked: Linked | None) -> bool:
-    """Whether ``record`` (live, every property loaded) belongs to the list at ``now_ms``."""
-    view = linked_view(linked, record.id) if linked is not None else None
-    return list_filters.matches(followed.tree, record, now_ms, view)
+def judge(
+    followed: Followed,
+    records: Mapping[int, Record],
+    ids: Sequence[int],
+    now_ms: int,
+    linked: Linked | None = None,
+) -> tuple[set[int], set[int]]:
+    """Of ``ids``, those in ``records`` (live, every property loaded), and those of them
+    that belong to the list at ``now_ms``; ``linked`` is needed for association branches."""
+    tree, matches = followed.tree, list_filters.matches
+    judged = {i for i in ids if i in records}
+    if not tree.associated_types:
+        return judged, {i for i in judged if matches(tree, records[i], now_ms)}
+    found = linked or {}
+    return judged, {i for i in judged if matches(tree, records[i], now_ms, linked_view(found, i))}

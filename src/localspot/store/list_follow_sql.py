@@ -35,8 +35,8 @@ Work = list[tuple[Followed, list[int]]]
 """Lists, each with the ids of the records of its type to judge."""
 Pending = list[tuple[str, Work]]
 """Per object type, the lists of that type and their records to judge again."""
-Verdicts = dict[tuple[int, int], bool]
-"""(list id, record id) → whether the record belongs."""
+Verdicts = dict[int, tuple[set[int], set[int]]]
+"""List id → (the records judged, those of them that belong)."""
 
 
 def _stored(conn: Connection, portal_id: int, at: int) -> list[StoredList]:
@@ -171,12 +171,11 @@ def _judge(
             needed[to_type].update(i for i in ids if i in records)
     linked = _linked(conn, portal_id, needed) if needed else None
     for followed, ids in work:
-        with_links = linked if followed.tree.associated_types else None
-        for i in ids:
-            if i in records:
-                verdicts[(followed.id, i)] = dynamic_lists.judge(
-                    followed, records[i], at, with_links
-                )
+        judged, belong = dynamic_lists.judge(followed, records, ids, at, linked)
+        before = verdicts.get(followed.id)
+        if before is not None:  # judged again (an association with its own type)
+            judged, belong = before[0] | judged, (before[1] - judged) | belong
+        verdicts[followed.id] = (judged, belong)
 
 
 def _linked_ids(
@@ -228,11 +227,20 @@ def _write(conn: Connection, portal_id: int, verdicts: Verdicts, at: int) -> Non
         conn,
         "SELECT list_id, record_id FROM list_memberships WHERE portal_id = ?"
         f" AND record_id IN ({dialect.id_set})",
-        [portal_id, dialect.id_list({r for _, r in verdicts})],
+        [portal_id, dialect.id_list(set().union(*(judged for judged, _ in verdicts.values())))],
     )
-    members = {(r.list_id, r.record_id) for r in rows}
-    joining = [key for key, belongs in verdicts.items() if belongs and key not in members]
-    leaving = [key for key, belongs in verdicts.items() if not belongs and key in members]
+    members: dict[int, set[int]] = defaultdict(set)
+    for row in rows:
+        if row.list_id in verdicts:
+            members[row.list_id].add(row.record_id)
+    joining = [
+        (list_id, i) for list_id, (_, belong) in verdicts.items() for i in belong - members[list_id]
+    ]
+    leaving = [
+        (list_id, i)
+        for list_id, (judged, belong) in verdicts.items()
+        for i in (judged - belong) & members[list_id]
+    ]
     added: Counter[int] = Counter()
     removed: Counter[int] = Counter()
     _lock_lists(conn, portal_id, {list_id for list_id, _ in joining + leaving})
@@ -248,8 +256,8 @@ def _write(conn: Connection, portal_id: int, verdicts: Verdicts, at: int) -> Non
     if leaving:
         deleted = fetch(
             conn,
-            "DELETE FROM list_memberships WHERE portal_id = ? AND (list_id, record_id) IN"
-            f" (SELECT a, b FROM ({dialect.pair_set}) p) RETURNING list_id",
+            "DELETE FROM list_memberships WHERE (portal_id, list_id, record_id) IN"
+            f" (SELECT ?, a, b FROM ({dialect.pair_set}) p) RETURNING list_id",
             [portal_id, dialect.pair_list(leaving)],
         )
         removed.update(r.list_id for r in deleted)
