@@ -46,8 +46,19 @@ class Dialect(Protocol):
     """A subquery of one column, ``id``: the ids given as one parameter (``id_list``), so
     a set of any size is one statement's one parameter."""
 
+    pair_set: str
+    """A subquery of two integer columns, ``a`` and ``b``: the pairs given as one JSON
+    text parameter (``pair_list``)."""
+    json_digest: str
+    """An expression (``{}``: a JSON column) that changes whenever the column's content
+    does: the text itself on SQLite, read in process; its md5 on PostgreSQL, so that the
+    text need not cross the network."""
+
     def id_list(self, ids: Collection[int]) -> Any:
         """``ids`` as the parameter of ``id_set``."""
+
+    def pair_list(self, pairs: Collection[tuple[int, int]]) -> Any:
+        """``pairs`` as the parameter of ``pair_set``."""
 
     def sql(self, text: str) -> str:
         """A statement with ``?`` placeholders in the driver's own parameter style; each
@@ -111,9 +122,17 @@ class SqliteDialect:
     share_lock = ""
     json_param = "?"
     id_set = "SELECT value AS id FROM json_each(?)"
+    pair_set = (
+        "SELECT json_extract(value, '$[0]') AS a, json_extract(value, '$[1]') AS b"
+        " FROM json_each(?)"
+    )
+    json_digest = "{}"
 
     def id_list(self, ids: Collection[int]) -> Any:
         return orjson.dumps(sorted(ids)).decode()
+
+    def pair_list(self, pairs: Collection[tuple[int, int]]) -> Any:
+        return orjson.dumps(sorted(pairs)).decode()
 
     def sql(self, text: str) -> str:
         return text
@@ -220,9 +239,17 @@ class PostgresDialect:
     share_lock = " FOR SHARE"
     json_param = "CAST(? AS JSONB)"
     id_set = "SELECT unnest(CAST(? AS bigint[])) AS id"
+    pair_set = (
+        "SELECT CAST(value->>0 AS bigint) AS a, CAST(value->>1 AS bigint) AS b"
+        " FROM jsonb_array_elements(CAST(? AS jsonb))"
+    )
+    json_digest = "md5(CAST({} AS text))"
 
     def id_list(self, ids: Collection[int]) -> Any:
         return sorted(ids)
+
+    def pair_list(self, pairs: Collection[tuple[int, int]]) -> Any:
+        return orjson.dumps(sorted(pairs)).decode()
 
     def sql(self, text: str) -> str:
         return _pyformat(text)
