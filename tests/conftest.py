@@ -101,6 +101,21 @@ def run_cli(database_url: str, *args: str) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
+def run_cli_in_process(database_url: str, *args: str) -> str:
+    """The same ``localspot`` command as ``run_cli`` (the same Typer app, arguments and
+    environment), run in this process: no interpreter to start and nothing to import, about
+    a second less per call. For setup steps; the CLI's own tests run the real command."""
+    from typer.testing import CliRunner
+
+    from localspot.cli import cli
+
+    done = CliRunner().invoke(
+        cli, list(args), env={"LOCALSPOT_DATABASE_URL": database_url}, catch_exceptions=False
+    )
+    assert done.exit_code == 0, done.output
+    return done.stdout.strip().splitlines()[-1]
+
+
 @dataclass
 class Server:
     base_url: str
@@ -109,11 +124,11 @@ class Server:
     process: subprocess.Popen[str]
 
     def new_token(self, *args: str) -> str:
-        """A token for a new portal (or other scopes), made by the real CLI."""
-        return run_cli(self.database_url, "tokens", "create", *args)
+        """A token for a new portal (or other scopes), made by the CLI's ``tokens create``."""
+        return run_cli_in_process(self.database_url, "tokens", "create", *args)
 
     def new_portal(self) -> int:
-        return int(run_cli(self.database_url, "portals", "create", "--name", "test"))
+        return int(run_cli_in_process(self.database_url, "portals", "create", "--name", "test"))
 
 
 def start_server(

@@ -44,6 +44,12 @@ def contact_ids(portal: tuple[int, httpx.Client]) -> list[str]:
     return sorted((r["id"] for r in created.json()["results"]), key=int)
 
 
+@pytest.fixture(scope="module")
+def endpoints(spot: AdminServer, portal: tuple[int, httpx.Client]) -> list[tuple[str, str]]:
+    """``json_endpoints`` read once per module (both documents are large)."""
+    return json_endpoints(spot, portal[0])
+
+
 def json_endpoints(spot: AdminServer, portal_id: int) -> list[tuple[str, str]]:
     """Every operation of both OpenAPI documents (the HubSpot API's and the admin API's) that
     takes a body, with its path filled in."""
@@ -83,8 +89,7 @@ def nested(depth: int, kinds: list[bool]) -> bytes:
     return ("".join(opening) + "1" + "".join(reversed(closing))).encode()
 
 
-def test_every_json_endpoint_is_listed(spot: AdminServer, portal: tuple[int, httpx.Client]) -> None:
-    endpoints = json_endpoints(spot, portal[0])
+def test_every_json_endpoint_is_listed(endpoints: list[tuple[str, str]]) -> None:
     assert len(endpoints) >= 30
     assert ("POST", "/_localspot/portals") in endpoints
     assert ("POST", f"{CONTACTS}/search") in endpoints
@@ -99,12 +104,13 @@ def test_every_json_endpoint_is_listed(spot: AdminServer, portal: tuple[int, htt
 def test_json_nested_too_deep_is_400_on_every_json_endpoint(
     spot: AdminServer,
     portal: tuple[int, httpx.Client],
+    endpoints: list[tuple[str, str]],
     data: st.DataObject,
     depth: int,
     kinds: list[bool],
 ) -> None:
     portal_id, crm = portal
-    method, path = data.draw(st.sampled_from(json_endpoints(spot, portal_id)))
+    method, path = data.draw(st.sampled_from(endpoints))
     client = spot.admin if path.startswith("/_localspot") else crm
     headers = {"Content-Type": "application/json"}
     response = client.request(method, path, content=nested(depth, kinds), headers=headers)
@@ -115,10 +121,14 @@ def test_json_nested_too_deep_is_400_on_every_json_endpoint(
 @EXAMPLES
 @given(data=st.data(), depth=st.integers(1, MAX_DEPTH))
 def test_json_within_the_depth_limit_is_never_a_500(
-    spot: AdminServer, portal: tuple[int, httpx.Client], data: st.DataObject, depth: int
+    spot: AdminServer,
+    portal: tuple[int, httpx.Client],
+    endpoints: list[tuple[str, str]],
+    data: st.DataObject,
+    depth: int,
 ) -> None:
-    portal_id, crm = portal
-    method, path = data.draw(st.sampled_from(json_endpoints(spot, portal_id)))
+    _, crm = portal
+    method, path = data.draw(st.sampled_from(endpoints))
     client = spot.admin if path.startswith("/_localspot") else crm
     headers = {"Content-Type": "application/json"}
     response = client.request(method, path, content=nested(depth, [False]), headers=headers)
