@@ -122,6 +122,8 @@ class Server:
     token: str
     database_url: str
     process: subprocess.Popen[str]
+    admin_token: str = ""
+    """``LOCALSPOT_ADMIN_TOKEN`` when the test set one (else ``serve`` made up its own)."""
 
     def new_token(self, *args: str) -> str:
         """A token for a new portal (or other scopes), made by the CLI's ``tokens create``."""
@@ -167,7 +169,8 @@ def start_server(
         raise RuntimeError("localspot serve exited early:\n" + "".join(seen))
     # Keep reading the server's log so a full pipe can never block it.
     threading.Thread(target=_drain, args=(stream, log), daemon=True).start()
-    return Server(f"http://127.0.0.1:{port}", token, database_url, process)
+    admin_token = (env or {}).get("LOCALSPOT_ADMIN_TOKEN", "")
+    return Server(f"http://127.0.0.1:{port}", token, database_url, process, admin_token)
 
 
 def _drain(stream: IO[str], log: list[str] | None) -> None:
@@ -199,7 +202,9 @@ def server(
         database_url = request.getfixturevalue("postgres_url")
     else:
         database_url = "sqlite:///" + str(Path(tmp_path_factory.mktemp("db")) / "localspot.db")
-    running = start_server(database_url)
+    # A known admin token, for the modules that make owners, teams or snapshots of portals of
+    # their own through the admin API on this server (``admin_support.shared_admin``).
+    running = start_server(database_url, env={"LOCALSPOT_ADMIN_TOKEN": secrets.token_urlsafe(16)})
     try:
         yield running
     finally:

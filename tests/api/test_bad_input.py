@@ -11,9 +11,11 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from admin_support import AdminServer, assert_hubspot_error, serve_with_admin
+from admin_support import AdminServer, assert_hubspot_error, shared_admin
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from conftest import Server
 
 CONTACTS = "/crm/v3/objects/contacts"
 MAX_DEPTH = 64
@@ -24,10 +26,8 @@ NON_ASCII_DIGITS = st.characters(categories=["Nd", "No"]).filter(lambda c: not c
 
 
 @pytest.fixture(scope="module")
-def spot(
-    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[AdminServer]:
-    yield from serve_with_admin(backend, request, tmp_path_factory)
+def spot(server: Server) -> Iterator[AdminServer]:
+    yield from shared_admin(server)
 
 
 @pytest.fixture(scope="module")
