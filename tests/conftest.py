@@ -46,6 +46,23 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("backend", backends(metafunc.config), scope="session")
 
 
+SUBPROCESS_HEAVY = ("tests/contract/", "tests/cli/", "tests/scale/")
+"""The directories whose modules each drive minutes of subprocess work (schemathesis' runs,
+``localspot`` commands, crash and load tests), in the order they run first."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest modules first, each module's tests in their own order: ``scripts/test``
+    hands whole modules to two workers (pytest-xdist, ``--dist loadfile``) in this order, and
+    the run ends soonest when the longest ones do not come last."""
+
+    def rank(item: pytest.Item) -> int:
+        found = (i for i, path in enumerate(SUBPROCESS_HEAVY) if item.nodeid.startswith(path))
+        return next(found, len(SUBPROCESS_HEAVY))
+
+    items.sort(key=rank)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -195,9 +212,30 @@ def stop_server(server: Server) -> None:
 
 
 @pytest.fixture(scope="session")
+def session_servers() -> Iterator[dict[str, Server]]:
+    """The session's servers by backend, each started on first use and stopped at the end.
+
+    ``server`` is parametrized by backend, and pytest ends a parametrized fixture's instance
+    when a test asks for another parameter: a module's SQLite tests run before its PostgreSQL
+    ones, and under xdist a worker takes whole modules, so without this the server of each
+    backend would be stopped and started again at every module."""
+    started: dict[str, Server] = {}
+    try:
+        yield started
+    finally:
+        for running in started.values():
+            stop_server(running)
+
+
+@pytest.fixture(scope="session")
 def server(
-    backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
-) -> Iterator[Server]:
+    backend: str,
+    session_servers: dict[str, Server],
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+) -> Server:
+    if backend in session_servers:
+        return session_servers[backend]
     if backend == "postgres":
         database_url = request.getfixturevalue("postgres_url")
     else:
@@ -205,10 +243,8 @@ def server(
     # A known admin token, for the modules that make owners, teams or snapshots of portals of
     # their own through the admin API on this server (``admin_support.shared_admin``).
     running = start_server(database_url, env={"LOCALSPOT_ADMIN_TOKEN": secrets.token_urlsafe(16)})
-    try:
-        yield running
-    finally:
-        stop_server(running)
+    session_servers[backend] = running
+    return running
 
 
 @pytest.fixture(scope="session")
