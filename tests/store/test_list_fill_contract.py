@@ -294,6 +294,29 @@ def test_a_list_restored_while_it_was_filling_is_filled_again(fresh_store: Fresh
         assert (after.processing_status, after.size) == ("COMPLETE", 1)
 
 
+def test_a_fill_whose_filters_cannot_be_judged_ends_as_it_stands(
+    fresh_store: FreshStore,
+) -> None:
+    """A snapshot may mark a list without filters ``PROCESSING``: its fill ends at once."""
+    from localspot.crm import lists
+    from localspot.crm.list_rules import ListsContext
+    from localspot.crm.type_registry import TypeRegistry
+
+    with fresh_store() as opened:
+        own, run = opened.store, opened.run
+        portal = run(own.create_portal("no filters"))
+        found = new_list(own, run, portal, "Hand-made", kind="MANUAL", type_id=CONTACTS)
+        run(own.release_fill(portal, found.id))
+        claim = run(own.claim_fill())
+        assert claim is not None
+        ctx = ListsContext(
+            own, FixedClock(NOW), portal, run(TypeRegistry(lambda: own).view(portal))
+        )
+        run(lists.resume_fill(ctx, claim))
+        assert the_list(own, run, portal, found.id).processing_status == "COMPLETE"
+        assert run(own.claim_fill()) is None
+
+
 def test_a_hold_that_ran_out_can_be_claimed(backend: str, tmp_path: Path) -> None:
     """A process that stopped holding a fill no longer renews it: once its hold has run
     out (by the wall clock the claimer passes), another claims it."""
