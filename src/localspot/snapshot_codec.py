@@ -106,6 +106,7 @@ def to_snapshot(dump: PortalDump) -> w.PortalSnapshot:
         ],
         lists=_lists(dump),
         list_folders=_folders(dump),
+        installed_apps=sorted(dump.installed_apps),
     )
 
 
@@ -360,6 +361,7 @@ def from_snapshot(snapshot: w.PortalSnapshot) -> PortalDump:
             for x in snapshot.association_limits
         ),
         **_lists_dump(snapshot),
+        installed_apps=tuple(snapshot.installed_apps),
         id_seed=sequence.seed if sequence else None,
         next_id_position=sequence.next_position if sequence else 1,
     )

@@ -11,9 +11,11 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from admin_support import AdminServer, assert_hubspot_error, serve_with_admin
+from admin_support import AdminServer, assert_hubspot_error, shared_admin
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from conftest import Server
 
 CONTACTS = "/crm/v3/objects/contacts"
 MAX_DEPTH = 64
@@ -24,15 +26,33 @@ NON_ASCII_DIGITS = st.characters(categories=["Nd", "No"]).filter(lambda c: not c
 
 
 @pytest.fixture(scope="module")
-def spot(
-    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[AdminServer]:
-    yield from serve_with_admin(backend, request, tmp_path_factory)
+def spot(server: Server) -> Iterator[AdminServer]:
+    yield from shared_admin(server)
 
 
 @pytest.fixture(scope="module")
 def portal(spot: AdminServer) -> tuple[int, httpx.Client]:
     return spot.new_portal()
+
+
+@pytest.fixture(scope="module")
+def developer(
+    spot: AdminServer, portal: tuple[int, httpx.Client]
+) -> Iterator[tuple[str, httpx.Client]]:
+    """An app of the portal's, and a Webhooks API client with its developer key."""
+    made = spot.admin.post("/_localspot/apps", json={"portalId": portal[0]})
+    assert made.status_code == 201, made.text
+    params = {"hapikey": made.json()["developerApiKey"]}
+    with httpx.Client(base_url=spot.base_url, params=params, timeout=30) as client:
+        yield str(made.json()["appId"]), client
+
+
+def client_for(
+    path: str, spot: AdminServer, crm: httpx.Client, developer: tuple[str, httpx.Client]
+) -> httpx.Client:
+    if path.startswith("/_localspot"):
+        return spot.admin
+    return developer[1] if path.startswith("/webhooks") else crm
 
 
 @pytest.fixture(scope="module")
@@ -44,10 +64,20 @@ def contact_ids(portal: tuple[int, httpx.Client]) -> list[str]:
     return sorted((r["id"] for r in created.json()["results"]), key=int)
 
 
-def json_endpoints(spot: AdminServer, portal_id: int) -> list[tuple[str, str]]:
+@pytest.fixture(scope="module")
+def endpoints(
+    spot: AdminServer, portal: tuple[int, httpx.Client], developer: tuple[str, httpx.Client]
+) -> list[tuple[str, str]]:
+    """``json_endpoints`` read once per module (both documents are large)."""
+    return json_endpoints(spot, portal[0], developer[0])
+
+
+def json_endpoints(spot: AdminServer, portal_id: int, app_id: str) -> list[tuple[str, str]]:
     """Every operation of both OpenAPI documents (the HubSpot API's and the admin API's) that
     takes a body, with its path filled in."""
     values = {
+        "app_id": app_id,
+        "subscription_id": "1",
         "object_type": "contacts",
         "to_object_type": "companies",
         "object_id": "1",
@@ -84,8 +114,7 @@ def nested(depth: int, kinds: list[bool]) -> bytes:
     return ("".join(opening) + "1" + "".join(reversed(closing))).encode()
 
 
-def test_every_json_endpoint_is_listed(spot: AdminServer, portal: tuple[int, httpx.Client]) -> None:
-    endpoints = json_endpoints(spot, portal[0])
+def test_every_json_endpoint_is_listed(endpoints: list[tuple[str, str]]) -> None:
     assert len(endpoints) >= 30
     assert ("POST", "/_localspot/portals") in endpoints
     assert ("POST", f"{CONTACTS}/search") in endpoints
@@ -100,13 +129,15 @@ def test_every_json_endpoint_is_listed(spot: AdminServer, portal: tuple[int, htt
 def test_json_nested_too_deep_is_400_on_every_json_endpoint(
     spot: AdminServer,
     portal: tuple[int, httpx.Client],
+    developer: tuple[str, httpx.Client],
+    endpoints: list[tuple[str, str]],
     data: st.DataObject,
     depth: int,
     kinds: list[bool],
 ) -> None:
-    portal_id, crm = portal
-    method, path = data.draw(st.sampled_from(json_endpoints(spot, portal_id)))
-    client = spot.admin if path.startswith("/_localspot") else crm
+    _, crm = portal
+    method, path = data.draw(st.sampled_from(endpoints))
+    client = client_for(path, spot, crm, developer)
     headers = {"Content-Type": "application/json"}
     response = client.request(method, path, content=nested(depth, kinds), headers=headers)
     body = assert_hubspot_error(response, 400, "VALIDATION_ERROR")
@@ -116,11 +147,16 @@ def test_json_nested_too_deep_is_400_on_every_json_endpoint(
 @EXAMPLES
 @given(data=st.data(), depth=st.integers(1, MAX_DEPTH))
 def test_json_within_the_depth_limit_is_never_a_500(
-    spot: AdminServer, portal: tuple[int, httpx.Client], data: st.DataObject, depth: int
+    spot: AdminServer,
+    portal: tuple[int, httpx.Client],
+    developer: tuple[str, httpx.Client],
+    endpoints: list[tuple[str, str]],
+    data: st.DataObject,
+    depth: int,
 ) -> None:
-    portal_id, crm = portal
-    method, path = data.draw(st.sampled_from(json_endpoints(spot, portal_id)))
-    client = spot.admin if path.startswith("/_localspot") else crm
+    _, crm = portal
+    method, path = data.draw(st.sampled_from(endpoints))
+    client = client_for(path, spot, crm, developer)
     headers = {"Content-Type": "application/json"}
     response = client.request(method, path, content=nested(depth, [False]), headers=headers)
     assert response.status_code < 500, response.text

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import run_cli, scratch_postgres
 
-HEAD = "0008"
+HEAD = "0010"
 
 
 def test_db_current_is_none_before_and_head_after_upgrade(tmp_path: Path) -> None:
@@ -37,6 +37,18 @@ def test_a_database_at_0001_upgrades_to_head_and_gains_the_owners_table(tmp_path
         assert "owners" in inspect(engine).get_table_names()
     finally:
         engine.dispose()
+
+
+def test_the_head_read_from_the_version_files_is_alembics_head() -> None:
+    """Opening a store skips alembic when the database is at ``head_revisions()``."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from localspot.store.open import head_revisions
+
+    config = Config()
+    config.set_main_option("script_location", "localspot.store:migrations")
+    assert head_revisions() == set(ScriptDirectory.from_config(config).get_heads()) == {HEAD}
 
 
 def test_db_upgrade_twice_is_harmless(tmp_path: Path) -> None:

@@ -1,10 +1,10 @@
-"""Which live records a filtered list holds: the backfill of a SNAPSHOT or DYNAMIC list when
-it is created or its filters change (hubspot-behaviour §16.2).
+"""Which live records a filtered list holds, evaluated plainly (hubspot-behaviour §16.2).
 
 ``evaluate_all`` reads the type's live records a page at a time (with the linked records an
 association branch needs) and asks ``list_filters.matches`` of each; only the matching ids
-are kept. It is the one place the whole type is scanned, so a faster path (the search index,
-through ``list_filters.to_search_groups``) can replace it without touching its callers.
+are kept. Lists are filled by ``crm/list_fill.py`` (slices, the search index where it can
+judge); this is the straightforward evaluation its results must equal (the store contract
+tests compare them).
 """
 
 from __future__ import annotations

@@ -18,6 +18,8 @@ from localspot.crm.model import ObjectType
 from localspot.crm.type_registry import PortalTypes
 
 MANUAL, SNAPSHOT, DYNAMIC = "MANUAL", "SNAPSHOT", "DYNAMIC"
+PROCESSING, COMPLETE = "PROCESSING", "COMPLETE"
+"""A list's ``processingStatus``: being filled by its filters, or not (``crm/list_fill.py``)."""
 PROCESSING_TYPES = (MANUAL, SNAPSHOT, DYNAMIC)
 LIST_TYPES = ("0-1", "0-2", "0-3", "0-5")
 """Built-in types that take lists: contacts, companies, deals, tickets (and every custom

@@ -1,7 +1,9 @@
 """Lists API use cases on list definitions (hubspot-behaviour §16.1-16.2): create, read,
 rename, change filters, delete and restore. Each write reads what its checks need and makes
-one store call (one transaction); a SNAPSHOT or DYNAMIC list's members are found first by
-``list_membership.evaluate_all`` and written in that same call.
+one store call (one transaction). A SNAPSHOT or DYNAMIC list is created (or given new
+filters) ``PROCESSING``, with a fill in the same transaction; then ``list_fill.run`` fills
+it, in the request up to its budget of records and in the background beyond
+(``resume_fill``).
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from localspot.crm import list_filters, list_membership
+from localspot.crm import list_fill, list_filters
 from localspot.crm import list_rules as rules
 from localspot.crm.definitions_storage import DefinitionsStorage
-from localspot.crm.errors import ResourceNotFound, ValidationError
+from localspot.crm.errors import HubSpotError, ResourceNotFound, ValidationError
+from localspot.crm.list_fill_storage import FillClaim, ListFillStorage
 from localspot.crm.list_filters import FilterTree
 from localspot.crm.list_memberships_storage import ListMembershipsStorage
 from localspot.crm.lists_storage import ListsStorage, NameTaken, ObjectList
@@ -25,12 +28,12 @@ from localspot.crm.properties import load_definitions
 class ListsUseCaseStorage(
     ListsStorage,
     ListMembershipsStorage,
-    list_membership.EvaluationStorage,
+    ListFillStorage,
     DefinitionsStorage,
     Protocol,
 ):
-    """Lists, their members, the records a filtered list is evaluated over, and the
-    definitions its filters are checked against."""
+    """Lists, their members, their fills, and the definitions their filters are checked
+    against."""
 
 
 Ctx = rules.ListsContext[ListsUseCaseStorage]
@@ -74,12 +77,32 @@ async def parse_filters(ctx: Ctx, object_type: ObjectType, raw: Any) -> FilterTr
     )
 
 
-async def _members(ctx: Ctx, object_type: ObjectType, tree: FilterTree | None) -> list[int]:
-    if tree is None:
-        return []
-    now = ctx.clock.now_ms()
-    return await list_membership.evaluate_all(
-        ctx.store, ctx.portal_id, object_type.type_id, tree, now
+async def _fill(ctx: Ctx, found: ObjectList, tree: FilterTree, budget: int) -> ObjectList:
+    """Fill the new list (or its new filters) up to ``budget`` records here; the rest in
+    the background. The list as it stands then."""
+    done = await list_fill.run(
+        ctx.store, ctx.clock, ctx.portal_id, found, tree, found.version, budget=budget
+    )
+    if not done:
+        await ctx.store.release_fill(ctx.portal_id, found.id)
+    now = await ctx.store.lists_of(ctx.portal_id, [found.id])
+    return now[0] if now else found
+
+
+async def resume_fill(ctx: Ctx, claim: FillClaim) -> None:
+    """Run a fill this process has claimed to its end. Filters that can't be judged any
+    more (a property they read was deleted since) end it as it stands."""
+    found = await ctx.store.lists_of(ctx.portal_id, [claim.list_id])
+    try:
+        if not found or found[0].filter_branch is None:
+            raise ValidationError(f"List {claim.list_id} has no filters to fill it by")
+        object_type = rules.list_type(ctx.types, found[0].object_type)
+        tree = await parse_filters(ctx, object_type, found[0].filter_branch)
+    except HubSpotError:
+        await ctx.store.end_fill(ctx.portal_id, claim.list_id, claim.token)
+        return
+    await list_fill.run(
+        ctx.store, ctx.clock, ctx.portal_id, found[0], tree, claim.token, budget=None
     )
 
 
@@ -100,12 +123,15 @@ async def check_folder(ctx: Ctx, folder_id: int) -> int:
     return folder_id
 
 
-async def create_list(ctx: Ctx, data: ListInput) -> ObjectList:
+async def create_list(
+    ctx: Ctx, data: ListInput, *, inline_records: int = list_fill.INLINE_RECORDS
+) -> ObjectList:
+    """A SNAPSHOT or DYNAMIC list is filled here up to ``inline_records`` records judged;
+    beyond, it answers ``PROCESSING`` and the background filler goes on."""
     name = rules.checked_name(data.name)
     object_type = rules.list_type(ctx.types, data.object_type_id)
     tree = await _checked_tree(ctx, object_type, data)
     folder_id = await check_folder(ctx, rules.parse_folder_id(data.folder_id))
-    members = await _members(ctx, object_type, tree)
     now = ctx.clock.now_ms()
     new = ObjectList(
         id=0,
@@ -114,16 +140,17 @@ async def create_list(ctx: Ctx, data: ListInput) -> ObjectList:
         processing_type=data.processing_type,
         created_at=now,
         updated_at=now,
+        processing_status=rules.COMPLETE if tree is None else rules.PROCESSING,
         filter_branch=tree.to_wire() if tree is not None else None,
         filters_updated_at=now,
         folder_id=folder_id,
         extra=dict(data.extra),
     )
     legacy = object_type.type_id == rules.LEGACY_TYPE
-    created = await ctx.store.create_list(ctx.portal_id, new, members, with_legacy_id=legacy)
+    created = await ctx.store.create_list(ctx.portal_id, new, (), with_legacy_id=legacy)
     if isinstance(created, NameTaken):
         raise rules.name_taken(name)
-    return created
+    return created if tree is None else await _fill(ctx, created, tree, inline_records)
 
 
 async def _find(ctx: Ctx, raw_id: str, *, deleted: bool = False) -> ObjectList:
@@ -166,8 +193,8 @@ async def get_by_name(ctx: Ctx, raw_type: str, name: str) -> ObjectList:
     )
 
 
-async def save(ctx: Ctx, changed: ObjectList, members: Sequence[int] | None = None) -> ObjectList:
-    saved = await ctx.store.save_list(ctx.portal_id, changed, members)
+async def save(ctx: Ctx, changed: ObjectList, *, refill: bool = False) -> ObjectList:
+    saved = await ctx.store.save_list(ctx.portal_id, changed, refill=refill)
     if saved is None:
         raise rules.list_not_found(str(changed.id))
     if isinstance(saved, NameTaken):
@@ -202,8 +229,11 @@ async def rename_list(ctx: Ctx, raw_id: str, name: str | None) -> ObjectList:
     return await save(ctx, changed)
 
 
-async def update_filters(ctx: Ctx, raw_id: str, raw_branch: Any) -> ObjectList:
-    """A DYNAMIC list's new filters; its members are evaluated afresh."""
+async def update_filters(
+    ctx: Ctx, raw_id: str, raw_branch: Any, *, inline_records: int = list_fill.INLINE_RECORDS
+) -> ObjectList:
+    """A DYNAMIC list's new filters; it is filled afresh (as ``create_list``): members that
+    stay keep their time of joining."""
     found = await _find(ctx, raw_id)
     if found.processing_type != rules.DYNAMIC:
         raise ValidationError(
@@ -213,7 +243,6 @@ async def update_filters(ctx: Ctx, raw_id: str, raw_branch: Any) -> ObjectList:
         )
     object_type = rules.list_type(ctx.types, found.object_type)
     tree = await parse_filters(ctx, object_type, raw_branch)
-    members = await _members(ctx, object_type, tree)
     now = ctx.clock.now_ms()
     changed = dataclasses.replace(
         found,
@@ -221,5 +250,6 @@ async def update_filters(ctx: Ctx, raw_id: str, raw_branch: Any) -> ObjectList:
         filters_updated_at=now,
         version=found.version + 1,
         updated_at=now,
+        processing_status=rules.PROCESSING,
     )
-    return await save(ctx, changed, members)
+    return await _fill(ctx, await save(ctx, changed, refill=True), tree, inline_records)

@@ -81,16 +81,23 @@ class ListsStorage(Protocol):
     ) -> ObjectList | NameTaken:
         """One transaction: ``new`` under the portal's next list id (and next legacy id when
         asked), with ``members`` (those of them that are live records of its type) added at
-        ``new.created_at``."""
+        ``new.created_at``. A list created ``PROCESSING`` gets a fill
+        (``list_fill_storage``) that this process holds."""
         ...
 
     async def save_list(
-        self, portal_id: int, changed: ObjectList, members: Collection[int] | None = None
+        self,
+        portal_id: int,
+        changed: ObjectList,
+        members: Collection[int] | None = None,
+        *,
+        refill: bool = False,
     ) -> ObjectList | NameTaken | None:
         """One transaction: the definition of list ``changed.id`` becomes ``changed`` (its
         size and last-added/removed times are kept); with ``members``, its members become
         exactly those of them that are live records of its type (the ones that stay keep
-        their time of joining). None when there is no such list."""
+        their time of joining); with ``refill``, it is filled afresh for its filters (a fill
+        this process holds, replacing one under way). None when there is no such list."""
         ...
 
     async def folders_of(self, portal_id: int) -> Sequence[ListFolder]:

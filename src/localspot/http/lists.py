@@ -11,6 +11,8 @@ from litestar.params import Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from localspot.crm import list_search, lists
+from localspot.crm.list_rules import PROCESSING
+from localspot.crm.lists_storage import ObjectList
 from localspot.http.list_shapes import (
     READ,
     WRITE,
@@ -26,6 +28,16 @@ from localspot.wire import lists as w
 FILTERS = Parameter(query="includeFilters", default=False, required=False)
 LIST_IDS = Parameter(query="listIds", default=None, required=False)
 LIST = "/{list_id:str}"
+
+
+def _inline(request: Request[Any, Any, State]) -> int:
+    return int(request.app.state.settings.list_fill_inline_records)
+
+
+def _hand_over(request: Request[Any, Any, State], found: ObjectList) -> None:
+    """A list still ``PROCESSING`` is the background filler's to finish."""
+    if found.processing_status == PROCESSING:
+        request.app.state.list_fills.wake()
 
 
 class ListsController(Controller):
@@ -45,7 +57,8 @@ class ListsController(Controller):
             folder_id=data.list_folder_id,
             extra=extra_of(data),
         )
-        created = await lists.create_list(ctx, given)
+        created = await lists.create_list(ctx, given, inline_records=_inline(request))
+        _hand_over(request, created)
         return w.ListCreateResponse(public_list(created, with_filters=True))
 
     @get("/", opt=READ, responses=error_responses(), summary="Fetch several lists by id")
@@ -139,7 +152,10 @@ class ListsController(Controller):
         enroll: bool = Parameter(query="enrollObjectsInWorkflows", default=False, required=False),
     ) -> w.ListUpdateResponse:
         ctx = await lists_context(request)
-        updated = await lists.update_filters(ctx, list_id, data.filter_branch)
+        updated = await lists.update_filters(
+            ctx, list_id, data.filter_branch, inline_records=_inline(request)
+        )
+        _hand_over(request, updated)
         return w.ListUpdateResponse(public_list(updated, with_filters=True))
 
     @get("/idmapping", opt=READ, responses=error_responses(), summary="Translate a legacy id")

@@ -18,6 +18,7 @@ from localspot.crm.model import HistoryEntry, PropertyGroup, Record
 from localspot.crm.portal_admin_storage import AssociationRow, PortalDump, RecordDump
 from localspot.crm.records_storage import NewRecord, UniqueClash
 from localspot.store import (
+    apps_sql,
     association_limits_sql,
     deal_splits_sql,
     definition_codec,
@@ -89,6 +90,7 @@ def reset_portal(conn: Connection, portal_id: int, *, keep_custom_properties: bo
     tables += [] if keep_custom_properties else [properties, property_groups, *schemas_sql.TABLES]
     for table in tables:
         conn.execute(delete(table).where(table.c.portal_id == portal_id))
+    apps_sql.uninstall_all(conn, portal_id)
     pipelines_sql.clear(conn, portal_id)
     pipelines_sql.write_defaults(conn, portal_id)
     conn.execute(
@@ -209,6 +211,7 @@ def dump_portal(conn: Connection, portal_id: int) -> PortalDump | None:
         team_members=tuple(teams_sql.memberships(conn, portal_id)),
         deal_splits=tuple(deal_splits_sql.all_splits(conn, portal_id)),
         **_lists_of(conn, portal_id),
+        installed_apps=apps_sql.installed_apps(conn, portal_id),
         id_seed=seeded.seed if seeded else None,
         next_id_position=seeded.next_position if seeded else 1,
     )
@@ -330,6 +333,7 @@ def restore_portal(conn: Connection, portal_id: int, dump: PortalDump) -> frozen
     teams_sql.write_memberships(conn, portal_id, dump.team_members)
     deal_splits_sql.write_splits(conn, portal_id, dump.deal_splits)
     _write_lists(conn, portal_id, dump)
+    apps_sql.reinstall(conn, portal_id, dump.installed_apps)
     set_id_seed(conn, portal_id, dump.id_seed)
     if dump.id_seed is not None:
         run_many(

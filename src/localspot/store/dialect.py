@@ -37,6 +37,9 @@ class Dialect(Protocol):
     row_lock: str
     """Appended to a ``SELECT`` that locks its rows until the transaction ends; SQLite's
     single writer holds the whole database already."""
+    share_lock: str
+    """Appended to a ``SELECT`` whose rows no other transaction may change (or lock to
+    change) until the transaction ends, while others may read and share-lock them."""
     json_param: str
     """The placeholder of a JSON column's value given as text."""
     id_set: str
@@ -100,6 +103,10 @@ class Dialect(Protocol):
     def serialize(self, conn: Connection, key: int | str) -> None:
         """Until the transaction ends, others serializing on ``key`` wait."""
 
+    def lazy_commit(self, conn: Connection) -> None:
+        """The transaction's commit need not wait for the disk: for work that is done again
+        when a crash loses it (a list fill's slice, whose position is lost with it)."""
+
     def insert(self, table: Table) -> Any:
         """The dialect's ``INSERT`` construct, which knows ``ON CONFLICT``."""
 
@@ -118,6 +125,7 @@ def _values_insert(table: str, columns: tuple[str, ...]) -> str:
 class SqliteDialect:
     batch_migrations = True
     row_lock = ""
+    share_lock = ""
     json_param = "?"
     id_set = "SELECT value AS id FROM json_each(?)"
     pair_set = (
@@ -185,6 +193,9 @@ class SqliteDialect:
 
     def serialize(self, conn: Connection, key: int | str) -> None:
         """One ``BEGIN IMMEDIATE`` writer at a time already."""
+
+    def lazy_commit(self, conn: Connection) -> None:
+        """WAL with ``synchronous=NORMAL`` doesn't wait for the disk at a commit already."""
 
     def insert(self, table: Table) -> Any:
         return sqlite.insert(table)
@@ -257,6 +268,7 @@ pairs, time, time, portal."""
 class PostgresDialect:
     batch_migrations = False
     row_lock = " FOR UPDATE"
+    share_lock = " FOR SHARE"
     json_param = "CAST(? AS JSONB)"
     id_set = "SELECT unnest(CAST(? AS bigint[])) AS id"
     pair_set = "SELECT a, b FROM unnest(CAST(? AS bigint[]), CAST(? AS bigint[])) AS p(a, b)"
@@ -351,6 +363,9 @@ class PostgresDialect:
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({int(key)})")
         else:
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
+
+    def lazy_commit(self, conn: Connection) -> None:
+        conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
 
     def insert(self, table: Table) -> Any:
         return postgresql.insert(table)

@@ -22,10 +22,11 @@ from localspot.crm.lists_storage import (
 )
 from localspot.store.bulk import json_map
 from localspot.store.dialect import dialect_of
+from localspot.store.list_fill_sql import DYNAMIC, PROCESSING, start_fill
 from localspot.store.list_memberships_sql import replace_members
-from localspot.store.schema import list_folders, list_memberships, lists
+from localspot.store.schema import list_fills, list_folders, list_memberships, lists
 
-TABLES: tuple[Table, ...] = (list_memberships, lists, list_folders)
+TABLES: tuple[Table, ...] = (list_fills, list_memberships, lists, list_folders)
 """What a portal's lists are made of (a reset removes them)."""
 
 L = lists.c
@@ -58,12 +59,12 @@ def _list(row: Any) -> ObjectList:
 
 
 def _definition(found: ObjectList) -> dict[str, Any]:
-    """The columns a save writes: the definition, not the members' bookkeeping."""
+    """The columns a save writes: the definition, not the members' bookkeeping nor the
+    fill's (``processing_status`` belongs to ``list_fill_sql``)."""
     return {
         "name": found.name,
         "name_key": found.name.lower(),
         "processing_type": found.processing_type,
-        "processing_status": found.processing_status,
         "filter_branch": dict(found.filter_branch) if found.filter_branch is not None else None,
         "folder_id": found.folder_id,
         "version": found.version,
@@ -78,6 +79,7 @@ def _definition(found: ObjectList) -> dict[str, Any]:
 def _row(portal_id: int, found: ObjectList) -> dict[str, Any]:
     return {
         **_definition(found),
+        "processing_status": found.processing_status,
         "portal_id": portal_id,
         "id": found.id,
         "legacy_id": found.legacy_id,
@@ -138,7 +140,9 @@ def create_list(
     members: Collection[int],
     *,
     with_legacy_id: bool,
+    held_until: int | None = None,
 ) -> ObjectList | NameTaken:
+    """A list created ``PROCESSING`` gets a fill, held until ``held_until``."""
     dialect_of(conn).serialize(conn, f"lists:{portal_id}")
     taken = _name_holder(conn, portal_id, new.name, but=0)
     if taken is not None:
@@ -149,6 +153,8 @@ def create_list(
     conn.execute(insert(lists), {**row, "id": list_id, "legacy_id": legacy_id, "size": 0})
     if members:
         replace_members(conn, portal_id, list_id, new.object_type, members, new.created_at)
+    if new.processing_status == PROCESSING:
+        start_fill(conn, portal_id, list_id, new.version, held_until, refill=False)
     _touch_folders(conn, portal_id, [new.folder_id], new.created_at)
     created = _one(conn, portal_id, list_id)
     assert created is not None
@@ -156,8 +162,16 @@ def create_list(
 
 
 def save_list(
-    conn: Connection, portal_id: int, changed: ObjectList, members: Collection[int] | None
+    conn: Connection,
+    portal_id: int,
+    changed: ObjectList,
+    members: Collection[int] | None,
+    *,
+    refill: bool = False,
+    held_until: int | None = None,
 ) -> ObjectList | NameTaken | None:
+    """With ``refill``, the list is filled afresh for its new filters (the fill held until
+    ``held_until``)."""
     dialect_of(conn).serialize(conn, f"lists:{portal_id}")
     current = _one(conn, portal_id, changed.id)
     if current is None:
@@ -166,15 +180,18 @@ def save_list(
         taken = _name_holder(conn, portal_id, changed.name, but=changed.id)
         if taken is not None:
             return taken
+    status = {"processing_status": PROCESSING} if refill else {}
     conn.execute(
         update(lists)
         .where(L.portal_id == portal_id, L.id == changed.id)
-        .values(**_definition(changed))
+        .values(**_definition(changed), **status)
     )
     if members is not None:
         replace_members(
             conn, portal_id, changed.id, current.object_type, members, changed.updated_at
         )
+    if refill:
+        start_fill(conn, portal_id, changed.id, changed.version, held_until, refill=True)
     if current.folder_id != changed.folder_id:
         _touch_folders(conn, portal_id, [current.folder_id, changed.folder_id], changed.updated_at)
     return _one(conn, portal_id, changed.id)
@@ -269,7 +286,13 @@ def write_folders(conn: Connection, portal_id: int, folders: Iterable[ListFolder
 def write_lists(
     conn: Connection, portal_id: int, found: Iterable[ObjectList], sizes: Mapping[int, int]
 ) -> None:
-    """Lists as a snapshot holds them; ``sizes`` are counted from the restored members."""
-    rows = [{**_row(portal_id, x), "size": sizes.get(x.id, 0)} for x in found]
+    """Lists as a snapshot holds them; ``sizes`` are counted from the restored members. A
+    list saved while it was being filled is filled again from its first record (members
+    of a DYNAMIC list that don't match leave: it may have been filling for new filters)."""
+    saved = list(found)
+    rows = [{**_row(portal_id, x), "size": sizes.get(x.id, 0)} for x in saved]
     if rows:
         conn.execute(insert(lists), rows)
+    for x in saved:
+        if x.processing_status == PROCESSING:
+            start_fill(conn, portal_id, x.id, x.version, None, refill=x.processing_type == DYNAMIC)

@@ -16,6 +16,7 @@ from localspot.crm.list_memberships_storage import (
 )
 from localspot.crm.lists_storage import FolderRemoval, ListFolder, NameTaken, ObjectList
 from localspot.store import list_memberships_sql, lists_sql
+from localspot.store.list_fill_store import hold_until
 
 T = TypeVar("T")
 
@@ -42,15 +43,27 @@ class ListsSqlStore:
         *,
         with_legacy_id: bool,
     ) -> ObjectList | NameTaken:
-        legacy = with_legacy_id
+        legacy, held = with_legacy_id, hold_until()
         return await self._write(
-            lambda c: lists_sql.create_list(c, portal_id, new, members, with_legacy_id=legacy)
+            lambda c: lists_sql.create_list(
+                c, portal_id, new, members, with_legacy_id=legacy, held_until=held
+            )
         )
 
     async def save_list(
-        self, portal_id: int, changed: ObjectList, members: Collection[int] | None = None
+        self,
+        portal_id: int,
+        changed: ObjectList,
+        members: Collection[int] | None = None,
+        *,
+        refill: bool = False,
     ) -> ObjectList | NameTaken | None:
-        return await self._write(lambda c: lists_sql.save_list(c, portal_id, changed, members))
+        held = hold_until()
+        return await self._write(
+            lambda c: lists_sql.save_list(
+                c, portal_id, changed, members, refill=refill, held_until=held
+            )
+        )
 
     async def folders_of(self, portal_id: int) -> Sequence[ListFolder]:
         return await self._read(lambda c: lists_sql.folders_of(c, portal_id))

@@ -404,3 +404,21 @@ list_memberships = Table(
 """Which records are in which list: the primary key pages a list by record id, the join
 order index by the time records were added, the record index finds a record's lists.
 Added by migration 0008."""
+
+list_fills = Table(
+    "list_fills",
+    metadata,
+    Column("portal_id", RecordId, primary_key=True),
+    Column("list_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("token", Integer, nullable=False),
+    Column("after", BigInteger, nullable=False, server_default="0"),
+    Column("held_until", BigInteger, nullable=True),
+    Column("refill", Boolean, nullable=False, server_default="0"),
+)
+"""The fills of SNAPSHOT and DYNAMIC lists not finished yet (``store/list_fill_sql.py``): a
+row per list whose ``processingStatus`` is ``PROCESSING``. ``token`` names the fill (the
+list's version when its filters were last set), ``after`` is the record id it has reached,
+``held_until`` when the process working on it lets go unless it renews its hold (wall-clock
+epoch ms; NULL: nobody holds it), ``refill`` whether the list may hold members that no
+longer match (its filters changed): then a slice also removes them. Added by migration
+0010."""

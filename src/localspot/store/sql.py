@@ -61,6 +61,8 @@ from localspot.store import (
     search_sql,
     teams_sql,
 )
+from localspot.store.apps_store import AppsSqlStore
+from localspot.store.list_fill_store import ListFillSqlStore
 from localspot.store.lists_store import ListsSqlStore
 
 T = TypeVar("T")
@@ -79,7 +81,7 @@ def _store_token(conn: Connection, portal_id: int, token: NewToken, now: int) ->
     )
 
 
-class SqlStore(ListsSqlStore):
+class SqlStore(ListsSqlStore, AppsSqlStore, ListFillSqlStore):
     async def _read(self, work: Callable[[Connection], T]) -> T:
         raise NotImplementedError
 

@@ -402,3 +402,5 @@ class PortalSnapshot(Struct, rename="camel"):
     lists: list[SnapshotList] = []
     list_folders: list[SnapshotListFolder] = []
     """Both absent from snapshots taken before lists existed: none then."""
+    installed_apps: list[int] = []
+    """The ids of the developer apps installed in the portal (absent: none)."""

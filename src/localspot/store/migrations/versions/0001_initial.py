@@ -33,6 +33,11 @@ LATER = frozenset(
         "lists",
         "list_folders",
         "list_memberships",
+        "apps",
+        "app_installs",
+        "webhook_settings",
+        "webhook_subscriptions",
+        "list_fills",
     }
 )
 """Tables later revisions add: this revision keeps creating the schema as it first stood."""
