@@ -46,8 +46,8 @@ NAME_KEYS = ("property", "comparisonPropertyName")
 """The fields of a filter that name a property of the record it tests (§16.9)."""
 
 CustomDefinitions = Callable[[str], Mapping[str, tuple[PropertyDefinition, Any]]]
-"""Object type id → its live custom properties: name → (definition, the stored row's
-value, compared as is to tell whether the definition changed)."""
+"""Object type id → its live custom properties: name → (definition, a key of the stored
+row that changes with it, as ``StoredList.filters_key`` does with the filter text)."""
 DefinitionKey = tuple[str, str]
 """(object type id, property name)"""
 
@@ -88,10 +88,18 @@ class Followed:
 
 
 _cache: dict[tuple[int, str, Any], Filters] = {}
+_depended: dict[int, set[DefinitionKey]] = {}
+"""Per portal, the custom definitions its cached filters depend on."""
 
 
 def _key(portal_id: int, stored: StoredList) -> tuple[int, str, Any]:
     return (portal_id, stored.object_type, stored.filters_key)
+
+
+def depended_on(portal_id: int) -> frozenset[DefinitionKey]:
+    """The custom definitions the portal's cached filters depend on: what a write reads
+    (with the lists, in one query) to check them."""
+    return frozenset(_depended.get(portal_id, ()))
 
 
 def cached(portal_id: int, stored: StoredList) -> Filters | None:
@@ -154,7 +162,9 @@ def parse(portal_id: int, stored: StoredList, raw: Any, custom_of: CustomDefinit
     parsed = Filters(tree, reads, dict(seen))
     if len(_cache) >= CACHE_SIZE:
         _cache.clear()
+        _depended.clear()
     _cache[_key(portal_id, stored)] = parsed
+    _depended.setdefault(portal_id, set()).update(seen)
     return parsed
 
 
@@ -190,14 +200,15 @@ def associated_reads(raw: Any) -> dict[str, frozenset[str]]:
     return {type_id: frozenset(names) for type_id, names in found.items()}
 
 
-def dependencies(lists: Sequence[Filters]) -> set[DefinitionKey]:
-    return {key for filters in lists for key in filters.depends_on}
-
-
-def is_current(filters: Filters, definitions: Mapping[DefinitionKey, Any]) -> bool:
-    """Whether the custom definitions the parse looked up are still the stored ones
-    (``definitions``: the live ones among ``dependencies``)."""
-    return all(definitions.get(key) == value for key, value in filters.depends_on.items())
+def is_current(
+    filters: Filters, definitions: Mapping[DefinitionKey, Any], read: Collection[DefinitionKey]
+) -> bool:
+    """Whether the custom definitions the parse looked up are still the stored ones:
+    ``definitions`` holds the live ones among the keys ``read`` (filters depending on a key
+    that was not read are not trusted)."""
+    return all(
+        key in read and definitions.get(key) == value for key, value in filters.depends_on.items()
+    )
 
 
 @cache
