@@ -1,9 +1,10 @@
-"""How many of the official Python SDK's ``crm.*`` API methods localspot routes.
+"""How many of the official Python SDK's ``crm.*`` and ``webhooks.*`` API methods localspot
+routes.
 
-Walks every ``hubspot.crm`` package, takes each public method of every ``*Api`` class,
-reads the HTTP method and path its generated ``*_with_http_info`` passes to
-``call_api``, and looks for a route of the app (``create_app``; nothing is served or
-stored) with that method whose path template matches. Prints the count and, with
+Walks every ``hubspot.crm`` and ``hubspot.webhooks`` package, takes each public method of
+every ``*Api`` class, reads the HTTP method and path its generated ``*_with_http_info``
+passes to ``call_api``, and looks for a route of the app (``create_app``; nothing is served
+or stored) with that method whose path template matches. Prints the counts and, with
 ``--missing``, the methods not routed.
 
     .venv/bin/python tools/sdk_coverage.py [--missing]
@@ -17,8 +18,10 @@ import inspect
 import pkgutil
 import re
 from collections.abc import Iterator
+from types import ModuleType
 
 import hubspot.crm
+import hubspot.webhooks
 from litestar import Litestar
 
 from localspot.app import create_app
@@ -27,10 +30,10 @@ from localspot.config import Settings
 CALL = re.compile(r'call_api\(\s*["\'](?P<path>[^"\']+)["\'],\s*["\'](?P<method>[A-Z]+)["\']')
 
 
-def sdk_methods() -> Iterator[tuple[str, str, str]]:
-    """(``module.Class.method``, HTTP method, path) for every SDK ``crm.*`` API method."""
-    prefix = hubspot.crm.__name__ + "."
-    for info in pkgutil.walk_packages(hubspot.crm.__path__, prefix):
+def sdk_methods(package: ModuleType) -> Iterator[tuple[str, str, str]]:
+    """(``module.Class.method``, HTTP method, path) for every API method of an SDK package."""
+    prefix = package.__name__ + "."
+    for info in pkgutil.walk_packages(package.__path__, prefix):
         if ".api." not in info.name or ".models" in info.name:
             continue
         module = importlib.import_module(info.name)
@@ -64,12 +67,13 @@ def main() -> None:
     parser.add_argument("--missing", action="store_true", help="list the methods not routed")
     args = parser.parse_args()
     patterns = route_patterns(create_app(Settings(database_url="sqlite:///:memory:")))
-    methods = sorted(set(sdk_methods()))
-    missing = [m for m in methods if not routed(patterns, m[1], m[2])]
-    if args.missing:
-        for name, method, path in missing:
-            print(f"{method:6} {path}  ({name})")
-    print(f"{len(methods) - len(missing)} of {len(methods)} SDK crm.* methods routed")
+    for package, label in ((hubspot.crm, "crm.*"), (hubspot.webhooks, "webhooks.*")):
+        methods = sorted(set(sdk_methods(package)))
+        missing = [m for m in methods if not routed(patterns, m[1], m[2])]
+        if args.missing:
+            for name, method, path in missing:
+                print(f"{method:6} {path}  ({name})")
+        print(f"{len(methods) - len(missing)} of {len(methods)} SDK {label} methods routed")
 
 
 if __name__ == "__main__":

@@ -34,15 +34,21 @@ from localspot.http.associations_v3 import AssociationsV3Controller
 from localspot.http.auth import auth_guard
 from localspot.http.body_limits import body_limits_layer
 from localspot.http.deal_splits import DealSplitsController
+from localspot.http.developer_auth import developer_guard
 from localspot.http.errors import CORRELATION_HEADER, EXCEPTION_HANDLERS, new_correlation_id
 from localspot.http.faults import FaultRules, fault_layer
 from localspot.http.idle_indexing import Activity, activity_layer, index_when_idle
 from localspot.http.journal import Journal, journal_layer
 from localspot.http.json_body import JsonRequest
 from localspot.http.limits import add_usage_headers, rate_limit_guard
+from localspot.http.list_fills import ListFills
+from localspot.http.list_folders import ListFoldersController
+from localspot.http.list_members import ListMembershipsController
+from localspot.http.lists import ListsController
 from localspot.http.merges import MergesController
 from localspot.http.objects import ObjectsController
 from localspot.http.openapi_documents import (
+    DEVELOPER_SCHEME,
     HUBSPOT_SCHEME,
     SECURITY_SCHEMES,
     admin_document,
@@ -53,6 +59,7 @@ from localspot.http.pipelines import PipelinesController
 from localspot.http.properties import PropertiesController
 from localspot.http.schemas import SchemasController
 from localspot.http.search import SearchController
+from localspot.http.webhooks import WebhookSettingsController, WebhookSubscriptionsController
 from localspot.store.counters import open_counters
 from localspot.store.open import open_store
 
@@ -69,6 +76,19 @@ VERSIONED_PATHS: tuple[tuple[str, type[Controller]], ...] = (
 """APIs served at more than one path (HubSpot's dated paths, the schemas alias): the same
 shapes at each."""
 HUBSPOT_SECURITY: list[dict[str, list[str]]] = [{HUBSPOT_SCHEME: []}]
+LIST_PATHS = ("/crm/v3/lists", "/crm/lists/2026-03")
+"""The Lists API and its dated path: the same shapes at each."""
+LIST_CONTROLLERS: list[type[Controller]] = [
+    ListsController,
+    ListMembershipsController,
+    ListFoldersController,
+]
+WEBHOOK_PATHS = ("/webhooks/v3", "/webhooks/2026-03")
+"""The Webhooks API and its dated path, behind the developer API key (``hapikey``)."""
+WEBHOOK_CONTROLLERS: list[type[Controller]] = [
+    WebhookSettingsController,
+    WebhookSubscriptionsController,
+]
 ASSOCIATION_PATHS: tuple[tuple[str, list[type[Controller]]], ...] = (
     ("/crm/v3/objects", [ObjectAssociationsController]),
     ("/crm/v4/objects", [RecordAssociationsController]),
@@ -139,12 +159,14 @@ def create_app(
                 settings.database_url, sqlite_synchronous=settings.sqlite_synchronous, migrate=False
             )
         indexer = asyncio.create_task(index_when_idle(lambda: app.state.store, activity))
+        filler = asyncio.create_task(app.state.list_fills.run(app.state))
         try:
             yield
         finally:
-            indexer.cancel()
-            with suppress(asyncio.CancelledError):
-                await indexer
+            for task in (filler, indexer):
+                task.cancel()
+                with suppress(asyncio.CancelledError):
+                    await task
             await app.state.store.close()
             await app.state.counters.close()
 
@@ -188,6 +210,24 @@ def create_app(
         )
         for path, controller in VERSIONED_PATHS
     ]
+    routers += [
+        Router(
+            path=path,
+            route_handlers=list(LIST_CONTROLLERS),
+            guards=[auth_guard, rate_limit_guard],
+            security=HUBSPOT_SECURITY,
+        )
+        for path in LIST_PATHS
+    ]
+    routers += [
+        Router(
+            path=path,
+            route_handlers=list(WEBHOOK_CONTROLLERS),
+            guards=[developer_guard],
+            security=[{DEVELOPER_SCHEME: []}],
+        )
+        for path in WEBHOOK_PATHS
+    ]
     app_clock = clock if isinstance(clock, ControllableClock) else ControllableClock(clock)
     app = Litestar(
         route_handlers=[
@@ -212,6 +252,7 @@ def create_app(
                 "admin_brake": AdminBrake(),
                 "faults": FaultRules(),
                 "journal": Journal.from_settings(settings),
+                "list_fills": ListFills(activity),
             }
         ),
         lifespan=[lifespan],

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from localspot import cli_data, cli_errors, cli_owners, cli_serve, cli_teams
+from localspot import cli_apps, cli_data, cli_errors, cli_owners, cli_serve, cli_teams
 from localspot.config import Settings, help_for, parse_switch
 from localspot.crm import accounts
 from localspot.crm.errors import ValidationError
@@ -30,6 +30,7 @@ cli.add_typer(db_cli, name="db")
 cli_data.register(cli, db_cli)
 cli_owners.register(cli)
 cli_teams.register(cli)
+cli_apps.register(cli)
 
 MAX_HEAD_BYTES = 64 * 1024
 """What h11 buffers of a request head still incomplete (a head trickling in is cut off there)."""

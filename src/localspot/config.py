@@ -73,6 +73,11 @@ class Settings:
     journal_bytes: int = _setting(
         64 * 2**20, "Bytes the journal keeps for all portals of one server process together."
     )
+    list_fill_inline_records: int = _setting(
+        10_000,
+        "Records a SNAPSHOT or DYNAMIC list's create (or filter update) request judges itself;"
+        " a larger list answers PROCESSING and is filled in the background (0: always).",
+    )
     sqlite_synchronous: str = _setting(
         "NORMAL",
         "SQLite synchronous pragma: NORMAL (durable with WAL) or FULL; OFF for throwaway data.",

@@ -10,12 +10,14 @@ history in write order; the same state always gives the same bytes.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 import msgspec
 
 from localspot.crm.association_limits_storage import AssociationLimit
 from localspot.crm.deal_splits_storage import DealSplit
 from localspot.crm.errors import ValidationError
+from localspot.crm.lists_storage import ListFolder, ObjectList
 from localspot.crm.model import HistoryEntry, PropertyDefinition, PropertyGroup, PropertyOption
 from localspot.crm.owners_storage import Owner
 from localspot.crm.pipelines_storage import Pipeline, Stage
@@ -23,6 +25,7 @@ from localspot.crm.portal_admin_storage import PortalDump, RecordDump
 from localspot.crm.schemas_storage import AssociationDefinition, CustomSchema
 from localspot.crm.teams_storage import Membership, Team
 from localspot.wire import admin as w
+from localspot.wire import snapshot_lists as wl
 
 
 def _record(record: RecordDump) -> w.SnapshotRecord:
@@ -101,7 +104,84 @@ def to_snapshot(dump: PortalDump) -> w.PortalSnapshot:
             )
             for x in dump.association_limits
         ],
+        lists=_lists(dump),
+        list_folders=_folders(dump),
+        installed_apps=sorted(dump.installed_apps),
     )
+
+
+def _folders(dump: PortalDump) -> list[wl.SnapshotListFolder]:
+    return [
+        wl.SnapshotListFolder(
+            f.id, f.name, f.parent_id, f.created_at, f.updated_at, f.contents_updated_at
+        )
+        for f in sorted(dump.list_folders, key=lambda f: f.id)
+    ]
+
+
+def _lists(dump: PortalDump) -> list[wl.SnapshotList]:
+    members: dict[int, list[wl.SnapshotListMember]] = defaultdict(list)
+    for list_id, record_id, added_at in sorted(dump.list_members):
+        members[list_id].append(wl.SnapshotListMember(record_id, added_at))
+    return [
+        wl.SnapshotList(
+            id=x.id,
+            name=x.name,
+            object_type_id=x.object_type,
+            processing_type=x.processing_type,
+            processing_status=x.processing_status,
+            version=x.version,
+            created_at=x.created_at,
+            updated_at=x.updated_at,
+            folder_id=x.folder_id,
+            filter_branch=dict(x.filter_branch) if x.filter_branch is not None else None,
+            filters_updated_at=x.filters_updated_at,
+            deleted_at=x.deleted_at,
+            legacy_id=x.legacy_id,
+            last_added_at=x.last_added_at,
+            last_removed_at=x.last_removed_at,
+            extra=dict(x.extra),
+            conversion=dict(x.conversion) if x.conversion is not None else None,
+            members=members.get(x.id, []),
+        )
+        for x in sorted(dump.lists, key=lambda x: x.id)
+    ]
+
+
+def _list_dump(x: wl.SnapshotList) -> ObjectList:
+    return ObjectList(
+        id=x.id,
+        name=x.name,
+        object_type=x.object_type_id,
+        processing_type=x.processing_type,
+        created_at=x.created_at,
+        updated_at=x.updated_at,
+        version=x.version,
+        processing_status=x.processing_status,
+        filter_branch=x.filter_branch,
+        filters_updated_at=x.filters_updated_at,
+        folder_id=x.folder_id,
+        deleted_at=x.deleted_at,
+        legacy_id=x.legacy_id,
+        last_added_at=x.last_added_at,
+        last_removed_at=x.last_removed_at,
+        extra=x.extra,
+        conversion=x.conversion,
+    )
+
+
+def _lists_dump(snapshot: w.PortalSnapshot) -> dict[str, Any]:
+    """The ``PortalDump`` fields of the snapshot's lists, folders and memberships."""
+    return {
+        "lists": tuple(_list_dump(x) for x in snapshot.lists),
+        "list_folders": tuple(
+            ListFolder(f.id, f.name, f.parent_id, f.created_at, f.updated_at, f.contents_updated_at)
+            for f in snapshot.list_folders
+        ),
+        "list_members": tuple(
+            (x.id, m.record_id, m.added_at) for x in snapshot.lists for m in x.members
+        ),
+    }
 
 
 def _schema(s: CustomSchema) -> w.SnapshotSchema:
@@ -280,6 +360,8 @@ def from_snapshot(snapshot: w.PortalSnapshot) -> PortalDump:
             )
             for x in snapshot.association_limits
         ),
+        **_lists_dump(snapshot),
+        installed_apps=tuple(snapshot.installed_apps),
         id_seed=sequence.seed if sequence else None,
         next_id_position=sequence.next_position if sequence else 1,
     )

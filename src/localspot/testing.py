@@ -4,10 +4,12 @@ against a real localspot server.
 - ``localspot_server`` (session): ``localspot serve`` on a free loopback port, with a fresh
   SQLite database for the session and its own admin token;
 - ``localspot`` (function): a portal reset before each test (records, custom properties,
-  custom object types, owners, teams, fault rules, journal, seeded ids, the clock), with
+  custom object types, owners, teams, lists and list folders, fault rules, journal, seeded
+  ids, the clock), with
   ``base_url``, ``token``, a ready ``hubspot.Client`` (``.client``) and helpers:
-  ``.faults``, ``.time``, ``.journal``, ``.owners``, ``.teams``, ``.snapshot()``,
-  ``.restore()``.
+  ``.faults``, ``.time``, ``.journal``, ``.owners``, ``.teams``, ``.apps``, ``.snapshot()``,
+  ``.restore()``. The reset also uninstalls every developer app from the portal (apps live
+  outside portals, as at HubSpot, so those of earlier tests remain, installed nowhere).
 
 Fixture names are prefixed, so a project's own ``server`` or ``http`` fixtures are left
 alone. Importing this module starts nothing.
@@ -268,6 +270,38 @@ class Teams:
 
 
 @dataclass
+class Apps:
+    """Developer apps: ``create`` makes one installed in this test's portal and returns
+    ``appId``, ``clientSecret`` and ``developerApiKey``; ``client(app)`` is a ``hubspot.Client``
+    whose Webhooks API calls carry the app's developer API key."""
+
+    admin: httpx.Client
+    portal_id: int
+    base_url: str
+
+    def create(self, name: str = "pytest app") -> dict[str, Any]:
+        body = {"name": name, "portalId": self.portal_id}
+        created: dict[str, Any] = _checked(self.admin.post("/apps", json=body)).json()
+        return created
+
+    def list(self) -> list[dict[str, Any]]:
+        """Every app (no secrets), by id, with the portals it is installed in."""
+        found: list[dict[str, Any]] = _checked(self.admin.get("/apps")).json()["results"]
+        return found
+
+    def install(self, app_id: int, portal_id: int | None = None) -> None:
+        _checked(self.admin.put(f"/apps/{app_id}/portals/{portal_id or self.portal_id}"))
+
+    def uninstall(self, app_id: int, portal_id: int | None = None) -> None:
+        _checked(self.admin.delete(f"/apps/{app_id}/portals/{portal_id or self.portal_id}"))
+
+    def client(self, app: Mapping[str, Any]) -> Any:
+        import hubspot  # type: ignore[import-untyped]
+
+        return hubspot.Client.create(api_key=app["developerApiKey"], host=self.base_url)
+
+
+@dataclass
 class LocalSpot:
     """One test's view of its portal on the session's server."""
 
@@ -280,6 +314,7 @@ class LocalSpot:
     journal: Journal = field(init=False)
     owners: Owners = field(init=False)
     teams: Teams = field(init=False)
+    apps: Apps = field(init=False)
     _client: Any = field(default=None, init=False)
 
     def __post_init__(self) -> None:
@@ -288,12 +323,13 @@ class LocalSpot:
         self.journal = Journal(self.admin, self.portal_id)
         self.owners = Owners(self.admin, self.portal_id)
         self.teams = Teams(self.admin, self.portal_id)
+        self.apps = Apps(self.admin, self.portal_id, self.base_url)
 
     @property
     def client(self) -> Any:
         """``hubspot.Client`` for this portal (needs ``hubspot-api-client``)."""
         if self._client is None:
-            import hubspot  # type: ignore[import-untyped]
+            import hubspot
 
             self._client = hubspot.Client.create(access_token=self.token, host=self.base_url)
         return self._client

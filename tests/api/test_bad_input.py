@@ -36,6 +36,26 @@ def portal(spot: AdminServer) -> tuple[int, httpx.Client]:
 
 
 @pytest.fixture(scope="module")
+def developer(
+    spot: AdminServer, portal: tuple[int, httpx.Client]
+) -> Iterator[tuple[str, httpx.Client]]:
+    """An app of the portal's, and a Webhooks API client with its developer key."""
+    made = spot.admin.post("/_localspot/apps", json={"portalId": portal[0]})
+    assert made.status_code == 201, made.text
+    params = {"hapikey": made.json()["developerApiKey"]}
+    with httpx.Client(base_url=spot.base_url, params=params, timeout=30) as client:
+        yield str(made.json()["appId"]), client
+
+
+def client_for(
+    path: str, spot: AdminServer, crm: httpx.Client, developer: tuple[str, httpx.Client]
+) -> httpx.Client:
+    if path.startswith("/_localspot"):
+        return spot.admin
+    return developer[1] if path.startswith("/webhooks") else crm
+
+
+@pytest.fixture(scope="module")
 def contact_ids(portal: tuple[int, httpx.Client]) -> list[str]:
     _, crm = portal
     inputs = [{"properties": {"firstname": f"c{i}"}} for i in range(3)]
@@ -45,15 +65,19 @@ def contact_ids(portal: tuple[int, httpx.Client]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def endpoints(spot: AdminServer, portal: tuple[int, httpx.Client]) -> list[tuple[str, str]]:
+def endpoints(
+    spot: AdminServer, portal: tuple[int, httpx.Client], developer: tuple[str, httpx.Client]
+) -> list[tuple[str, str]]:
     """``json_endpoints`` read once per module (both documents are large)."""
-    return json_endpoints(spot, portal[0])
+    return json_endpoints(spot, portal[0], developer[0])
 
 
-def json_endpoints(spot: AdminServer, portal_id: int) -> list[tuple[str, str]]:
+def json_endpoints(spot: AdminServer, portal_id: int, app_id: str) -> list[tuple[str, str]]:
     """Every operation of both OpenAPI documents (the HubSpot API's and the admin API's) that
     takes a body, with its path filled in."""
     values = {
+        "app_id": app_id,
+        "subscription_id": "1",
         "object_type": "contacts",
         "to_object_type": "companies",
         "object_id": "1",
@@ -65,6 +89,7 @@ def json_endpoints(spot: AdminServer, portal_id: int) -> list[tuple[str, str]]:
         "stage_id": "appointmentscheduled",
         "team_id": "1",
         "schema_type": "2-1000001",
+        "list_id": "1",
     }
     documents = [
         spot.admin.get(url).json() for url in ("/openapi.json", "/_localspot/openapi.json")
@@ -104,14 +129,15 @@ def test_every_json_endpoint_is_listed(endpoints: list[tuple[str, str]]) -> None
 def test_json_nested_too_deep_is_400_on_every_json_endpoint(
     spot: AdminServer,
     portal: tuple[int, httpx.Client],
+    developer: tuple[str, httpx.Client],
     endpoints: list[tuple[str, str]],
     data: st.DataObject,
     depth: int,
     kinds: list[bool],
 ) -> None:
-    portal_id, crm = portal
+    _, crm = portal
     method, path = data.draw(st.sampled_from(endpoints))
-    client = spot.admin if path.startswith("/_localspot") else crm
+    client = client_for(path, spot, crm, developer)
     headers = {"Content-Type": "application/json"}
     response = client.request(method, path, content=nested(depth, kinds), headers=headers)
     body = assert_hubspot_error(response, 400, "VALIDATION_ERROR")
@@ -123,13 +149,14 @@ def test_json_nested_too_deep_is_400_on_every_json_endpoint(
 def test_json_within_the_depth_limit_is_never_a_500(
     spot: AdminServer,
     portal: tuple[int, httpx.Client],
+    developer: tuple[str, httpx.Client],
     endpoints: list[tuple[str, str]],
     data: st.DataObject,
     depth: int,
 ) -> None:
     _, crm = portal
     method, path = data.draw(st.sampled_from(endpoints))
-    client = spot.admin if path.startswith("/_localspot") else crm
+    client = client_for(path, spot, crm, developer)
     headers = {"Content-Type": "application/json"}
     response = client.request(method, path, content=nested(depth, [False]), headers=headers)
     assert response.status_code < 500, response.text

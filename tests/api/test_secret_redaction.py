@@ -132,3 +132,21 @@ def test_the_callers_own_token_is_redacted_whatever_its_shape(logged: Logged) ->
 def test_the_admin_token_is_not_logged(logged: Logged) -> None:
     logged.admin.get("/_localspot/time", params={"echo": ADMIN})
     assert_nowhere(ADMIN, logged.log_text())
+
+
+def test_an_apps_developer_key_and_client_secret_are_not_logged(logged: Logged) -> None:
+    """The key travels as ``hapikey`` on every Webhooks API call, wrong ones too; the secret
+    is only in the answer that made the app."""
+    made = logged.admin.post("/_localspot/apps", json={"name": "Logged"})
+    assert made.status_code == 201, made.text
+    app_id, key = made.json()["appId"], made.json()["developerApiKey"]
+    with httpx.Client(base_url=logged.server.base_url, timeout=30) as client:
+        path = f"/webhooks/v3/{app_id}/subscriptions"
+        assert client.get(path, params={"hapikey": key}).status_code == 200
+        assert client.get(f"/webhooks/v3/{app_id + 1}/settings?hapikey={key}").status_code == 404
+        assert client.get(path, params={"hApiKey": key}).status_code == 401
+    assert logged.admin.get("/_localspot/apps").status_code == 200
+    text = logged.log_text()
+    assert_nowhere(key, text)
+    assert_nowhere(made.json()["clientSecret"], text)
+    assert f'"GET {path}?hapikey=[REDACTED] HTTP/1.1" 200' in text

@@ -64,8 +64,15 @@ def toml_value(value: Any) -> str:
     return json.dumps(value)
 
 
-def config_file(path: Path, token: str, bindings: dict[str, list[Any]], max_examples: int) -> Path:
-    """A schemathesis.toml: the checks, the seed, and existing ids bound to parameters.
+def config_file(
+    path: Path,
+    token: str,
+    bindings: dict[str, list[Any]],
+    max_examples: int,
+    hapikey: str | None = None,
+) -> Path:
+    """A schemathesis.toml: the checks, the seed, and existing ids bound to parameters (and,
+    for the Webhooks API, an app's developer key as its ``developer_hapikey`` scheme).
 
     Each bound parameter takes a known value most of the time; generated values still reach
     the 400 and 404 paths.
@@ -87,6 +94,8 @@ def config_file(path: Path, token: str, bindings: dict[str, list[Any]], max_exam
             for i, name in enumerate(bindings)
         ),
     ]
+    if hapikey is not None:
+        lines += ["[auth.openapi.developer_hapikey]", f"api_key = {toml_value(hapikey)}"]
     path.write_text("\n".join(lines) + "\n")
     return path
 
@@ -140,6 +149,33 @@ def custom_type(crm: httpx.Client) -> tuple[dict[str, Any], str]:
     return schema.json(), car.json()["id"]
 
 
+def list_data(crm: httpx.Client, contact_id: str) -> dict[str, list[str]]:
+    """A list holding the contact, an empty one, and a folder, for the Lists API routes."""
+    made = []
+    for name in ("Fuzz list", "Fuzz empty"):
+        body = {"name": name, "objectTypeId": "0-1", "processingType": "MANUAL"}
+        created = crm.post("/crm/v3/lists", json=body)
+        assert created.status_code == 200, created.text
+        made.append(created.json()["list"]["listId"])
+    added = crm.put(f"/crm/v3/lists/{made[0]}/memberships/add", json=[contact_id])
+    assert added.status_code == 200, added.text
+    folder = crm.post("/crm/v3/lists/folders", json={"name": "Fuzz folder"})
+    assert folder.status_code == 200, folder.text
+    folder_id = folder.json()["folder"]["id"]
+    return {
+        "path.list_id": made,
+        "path.source_list_id": made,
+        "path.folder_id": [folder_id, "0"],
+        "path.new_parent_folder_id": ["0", folder_id],
+        "path.object_type_id": ["0-1"],
+        "path.record_id": [contact_id],
+        "path.list_name": ["Fuzz list"],
+        "query.listIds": made,
+        "query.folderId": [folder_id],
+        "query.legacyListId": ["1"],
+    }
+
+
 def hubspot_data(crm: httpx.Client) -> dict[str, list[str]]:
     """Records, a property, a group, an association and a custom object type the HubSpot
     run can find."""
@@ -168,7 +204,9 @@ def hubspot_data(crm: httpx.Client) -> dict[str, list[str]]:
     )
     assert pipeline.status_code == 201, pipeline.text
     schema, car = custom_type(crm)
+    lists = list_data(crm, contact_id)
     return {
+        **lists,
         "path.object_type": ["calls", "deals", schema["id"]],
         "path.schema_type": [schema["id"], schema["fullyQualifiedName"]],
         "path.association_identifier": [a["id"] for a in schema["associations"]],
@@ -185,6 +223,28 @@ def hubspot_data(crm: httpx.Client) -> dict[str, list[str]]:
         "body.inputs[*].to.id": [contact_id],
         "body.inputs[*].to[*].id": [contact_id],
     }
+
+
+def webhook_data(spot: AdminServer, portal_id: int) -> tuple[dict[str, list[Any]], str]:
+    """An app installed in the portal, with settings and a subscription, for the Webhooks
+    API routes; and its developer key."""
+    made = spot.admin.post("/_localspot/apps", json={"name": "Fuzz app", "portalId": portal_id})
+    assert made.status_code == 201, made.text
+    app_id, key = made.json()["appId"], made.json()["developerApiKey"]
+    with httpx.Client(base_url=spot.base_url, params={"hapikey": key}) as dev:
+        body = {"targetUrl": "https://fuzz.example/h", "throttling": {"maxConcurrentRequests": 5}}
+        assert dev.put(f"/webhooks/v3/{app_id}/settings", json=body).status_code == 200
+        sub = dev.post(f"/webhooks/v3/{app_id}/subscriptions", json={"eventType": "deal.creation"})
+        assert sub.status_code == 201, sub.text
+    sub_id = int(sub.json()["id"])
+    bindings = {
+        "path.app_id": [app_id],
+        "path.subscription_id": [sub_id],
+        "body.inputs[*].id": [sub_id],
+        "body.targetUrl": ["https://fuzz.example/h", "http://127.0.0.1:9/h"],
+        "body.throttling.maxConcurrentRequests": [5, 10],
+    }
+    return bindings, key
 
 
 def admin_data(spot: AdminServer) -> dict[str, list[Any]]:
@@ -204,8 +264,11 @@ def admin_data(spot: AdminServer) -> dict[str, list[Any]]:
         f"/_localspot/portals/{portal_id}/faults", json={"status": 503, "path": "/nowhere"}
     )
     assert rule.status_code == 201, rule.text
+    app = spot.admin.post("/_localspot/apps", json={"portalId": portal_id})
+    assert app.status_code == 201, app.text
     return {
         "path.portal_id": [portal_id],
+        "path.app_id": [app.json()["appId"]],
         "path.rule_id": [rule.json()["id"]],
         "path.owner_id": [owner_id],
         "path.team_id": [team_id],
@@ -229,7 +292,7 @@ def test_openapi_schema_describes_batch_update(spot: AdminServer) -> None:
 def test_the_hubspot_document_holds_no_admin_route(spot: AdminServer) -> None:
     document = httpx.get(f"{spot.base_url}/openapi.json").json()
     assert not [p for p in document["paths"] if p.startswith("/_localspot")]
-    assert set(document["components"]["securitySchemes"]) == {"private_apps"}
+    assert set(document["components"]["securitySchemes"]) == {"private_apps", "developer_hapikey"}
 
 
 def test_the_admin_document_uses_the_admin_token(spot: AdminServer) -> None:
@@ -282,7 +345,12 @@ def assert_every_operation_tested(done: subprocess.CompletedProcess[str], url: s
 def test_every_operation_conforms_to_the_schema(spot: AdminServer, tmp_path: Path) -> None:
     portal_id, crm = spot.new_portal()
     token = str(crm.headers["Authorization"]).removeprefix("Bearer ")
-    hubspot = config_file(tmp_path / "hubspot.toml", token, hubspot_data(crm), HUBSPOT_EXAMPLES)
+    webhooks, hapikey = webhook_data(spot, portal_id)
+    bindings = hubspot_data(crm)
+    bindings["body.inputs[*].id"] += webhooks.pop("body.inputs[*].id")
+    hubspot = config_file(
+        tmp_path / "hubspot.toml", token, {**bindings, **webhooks}, HUBSPOT_EXAMPLES, hapikey
+    )
     done = run_schemathesis(f"{spot.base_url}/openapi.json", hubspot)
     assert done.returncode == 0, failures(done)
     assert_every_operation_tested(done, f"{spot.base_url}/openapi.json")

@@ -45,8 +45,11 @@ OTHER_SCOPES = (
     "crm.objects.custom.read",
     "crm.objects.custom.write",
     "crm.dealsplits.read_write",
+    "crm.lists.read",
+    "crm.lists.write",
+    "cms.membership.access_groups.write",
 )
-"""Scopes of APIs that are not object types' (the Owners and deal splits APIs)."""
+"""Scopes of APIs that are not object types' (the Owners, deal splits and Lists APIs)."""
 
 
 def all_scopes() -> list[str]:

@@ -7,7 +7,7 @@ it owns, the unique-value claims and search's index, from the snapshot's own def
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields, is_dataclass, replace
 from itertools import chain
 
@@ -104,6 +104,8 @@ def check_no_nul(dump: PortalDump) -> None:
         dump.schemas,
         dump.association_definitions,
         dump.association_limits,
+        dump.lists,
+        dump.list_folders,
     )
     if any("\x00" in text for text in _strings(rest)):
         raise _nul_error("a portal, property, group or association field")
@@ -172,6 +174,59 @@ def _check_schemas(dump: PortalDump) -> None:
         )
 
 
+def _repeats(what: str, keys: list[object]) -> None:
+    repeated = sorted(str(k) for k, n in Counter(keys).items() if n > 1)
+    if repeated:
+        raise ValidationError(f"{what} repeat in the snapshot", context={"ids": repeated})
+
+
+def _refuse(what: str, ids: Iterable[object]) -> None:
+    found = sorted({str(i) for i in ids})
+    if found:
+        raise ValidationError(f"{what} in the snapshot", context={"ids": found[:100]})
+
+
+def _folder_cycles(parents: Mapping[int, int]) -> list[int]:
+    """Folders that are their own ancestors."""
+    looping = []
+    for start in parents:
+        seen, at = {start}, parents[start]
+        while at in parents and at not in seen:
+            seen.add(at)
+            at = parents[at]
+        if at == start or at in seen:
+            looping.append(start)
+    return looping
+
+
+def _check_lists(dump: PortalDump) -> None:
+    """List, legacy and folder ids are keys, a live list's name (in any case) too; folders
+    and lists sit in folders of the snapshot (or the root, 0) without cycles; a member is
+    a live record of its list's type, once."""
+    _repeats("List ids", [x.id for x in dump.lists])
+    _repeats("Legacy list ids", [x.legacy_id for x in dump.lists if x.legacy_id is not None])
+    _repeats("List names", [x.name.lower() for x in dump.lists if x.deleted_at is None])
+    _repeats("List folder ids", [f.id for f in dump.list_folders])
+    _repeats("List members", [(m[0], m[1]) for m in dump.list_members])
+    parents = {f.id: f.parent_id for f in dump.list_folders}
+    _refuse("Folders in unknown folders", [f for f, p in parents.items() if p and p not in parents])
+    _refuse("Folders inside themselves", _folder_cycles(parents))
+    _refuse(
+        "Lists in unknown folders",
+        [x.id for x in dump.lists if x.folder_id and x.folder_id not in parents],
+    )
+    types = {x.id: x.object_type for x in dump.lists}
+    live = {r.id: r.type_id for r in dump.records if not r.archived}
+    _refuse(
+        "List members that are no live record of their list's type",
+        [
+            record
+            for list_id, record, _ in dump.list_members
+            if live.get(record, "") != types.get(list_id)
+        ],
+    )
+
+
 def plan_restore(dump: PortalDump) -> PortalDump:
     """Check the snapshot's shape and fill in each record's unique claims."""
     check_no_nul(dump)
@@ -182,6 +237,7 @@ def plan_restore(dump: PortalDump) -> PortalDump:
     _check_owners(dump)
     _check_teams(dump)
     _check_schemas(dump)
+    _check_lists(dump)
     definitions = _definitions(dump)
     records = tuple(_with_lookups(r, definitions[r.type_id]) for r in dump.records)
     return replace(dump, records=records)

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from localspot.crm.association_limits_storage import AssociationLimit
 from localspot.crm.deal_splits_storage import DealSplit
+from localspot.crm.lists_storage import ListFolder, ObjectList
 from localspot.crm.model import HistoryEntry, PropertyDefinition, PropertyGroup
 from localspot.crm.owners_storage import Owner
 from localspot.crm.pipelines_storage import Pipeline
@@ -65,6 +66,14 @@ class PortalDump:
     deal_splits: tuple[DealSplit, ...] = ()
     """Each deal's splits, ids kept."""
     association_limits: tuple[AssociationLimit, ...] = ()
+    lists: tuple[ObjectList, ...] = ()
+    """Deleted ones included; a restore counts each list's size from ``list_members``."""
+    list_folders: tuple[ListFolder, ...] = ()
+    list_members: tuple[tuple[int, int, int], ...] = ()
+    """(list id, record id, time of joining) of every membership."""
+    installed_apps: tuple[int, ...] = ()
+    """The developer apps installed in the portal (the apps themselves live outside any
+    portal); a restore installs those the server has and leaves the others out."""
     id_seed: int | None = None
     next_id_position: int = 1
     """Where the seeded id sequence continues (see ``set_id_seed``)."""
@@ -81,9 +90,10 @@ class RestoreResult:
 class PortalAdminStorage(Protocol):
     async def reset_portal(self, portal_id: int, *, keep_custom_properties: bool) -> bool:
         """Remove every record, history row, unique value, association, owner, team, deal
-        split and pipeline audit of the portal (and its custom properties, groups and custom object
-        types with their association definitions, unless kept), and
-        put back its default pipelines; False when there is no such portal."""
+        split, list, list folder, pipeline audit and app installation of the portal (and its
+        custom properties, groups and custom object types with their association
+        definitions, unless kept), and put back its default pipelines; False when there is
+        no such portal."""
         ...
 
     async def delete_portal(self, portal_id: int) -> bool:

@@ -5,7 +5,9 @@ value types that cross them (``accounts_storage``, ``definitions_storage``,
 ``records_storage``, ``search_storage``, ``links_storage``, ``portal_admin_storage``,
 ``owners_storage``, ``pipelines_storage``, ``teams_storage``, ``merges_storage``,
 ``schemas_storage``, ``association_labels_storage``, ``deal_splits_storage``,
-``association_limits_storage``). A new capability adds a role of its own and one line here.
+``association_limits_storage``, ``lists_storage``, ``list_memberships_storage``,
+``apps_storage``, ``webhooks_storage``, ``list_fill_storage``). A new capability adds a role
+of its own and one line here.
 
 Rules every implementation of every role keeps:
 
@@ -23,11 +25,15 @@ from __future__ import annotations
 from typing import Protocol
 
 from localspot.crm.accounts_storage import AccountsStorage
+from localspot.crm.apps_storage import AppsStorage
 from localspot.crm.association_labels_storage import AssociationLabelsStorage
 from localspot.crm.association_limits_storage import AssociationLimitsStorage
 from localspot.crm.deal_splits_storage import DealSplitsStorage
 from localspot.crm.definitions_storage import DefinitionsStorage
 from localspot.crm.links_storage import LinksStorage
+from localspot.crm.list_fill_storage import ListFillStorage
+from localspot.crm.list_memberships_storage import ListMembershipsStorage
+from localspot.crm.lists_storage import ListsStorage
 from localspot.crm.merges_storage import MergesStorage
 from localspot.crm.owners_storage import OwnersStorage
 from localspot.crm.pipelines_storage import PipelinesStorage
@@ -36,6 +42,7 @@ from localspot.crm.records_storage import RecordsStorage
 from localspot.crm.schemas_storage import SchemasStorage
 from localspot.crm.search_storage import SearchIndexStorage
 from localspot.crm.teams_storage import TeamsStorage
+from localspot.crm.webhooks_storage import WebhooksStorage
 
 
 class StoreRejected(Exception):
@@ -58,6 +65,11 @@ class Store(
     AssociationLabelsStorage,
     DealSplitsStorage,
     AssociationLimitsStorage,
+    ListsStorage,
+    ListMembershipsStorage,
+    AppsStorage,
+    WebhooksStorage,
+    ListFillStorage,
     Protocol,
 ):
     async def close(self) -> None: ...

@@ -1,5 +1,6 @@
 """The admin API under ``/_localspot/``: what a test needs from a HubSpot double (reset,
-portals, owners, teams, snapshots, seeded ids, time, faults, the journal), behind its own token.
+portals, owners, teams, developer apps, snapshots, seeded ids, time, faults, the journal),
+behind its own token.
 
 The admin token (``LOCALSPOT_ADMIN_TOKEN``, or the random one ``serve`` prints) is the only
 credential these routes take; a portal token is refused here, and the admin token is no
@@ -17,6 +18,7 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
 from localspot.crm.errors import InvalidAuthentication
+from localspot.http.admin_apps import AppsAdminController
 from localspot.http.admin_brake import AdminBrake
 from localspot.http.admin_owners import OwnersAdminController
 from localspot.http.admin_portals import PortalsController
@@ -49,6 +51,7 @@ def admin_router() -> Router:
             PortalsController,
             OwnersAdminController,
             TeamsAdminController,
+            AppsAdminController,
             FaultsController,
             JournalController,
             TimeController,

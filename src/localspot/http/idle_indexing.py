@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from localspot.crm import search
@@ -35,6 +37,16 @@ class Activity:
 
     def idle_for(self) -> float:
         return 0.0 if self.in_flight else time.monotonic() - self.last_done
+
+    @contextmanager
+    def busy(self) -> Iterator[None]:
+        """Background work that counts as a request in flight (a list's fill)."""
+        self.in_flight += 1
+        try:
+            yield
+        finally:
+            self.in_flight -= 1
+            self.last_done = time.monotonic()
 
 
 def activity_layer(app: ASGIApp, activity: Activity) -> ASGIApp:

@@ -16,12 +16,19 @@ from litestar.openapi.spec import Reference, SecurityScheme
 from localspot.crm.object_types import all_types
 
 HUBSPOT_SCHEME = "private_apps"
+DEVELOPER_SCHEME = "developer_hapikey"
 ADMIN_SCHEME = "localspot_admin"
 SECURITY_SCHEMES: dict[str, SecurityScheme | Reference] = {
     HUBSPOT_SCHEME: SecurityScheme(
         type="http",
         scheme="bearer",
         description="A private app's access token (pat-...), as HubSpot's API takes it",
+    ),
+    DEVELOPER_SCHEME: SecurityScheme(
+        type="apiKey",
+        name="hapikey",
+        security_scheme_in="query",
+        description="An app's developer API key, as HubSpot's Webhooks API takes it",
     ),
     ADMIN_SCHEME: SecurityScheme(
         type="http",
@@ -39,7 +46,7 @@ def is_localspot_path(path: str) -> bool:
 
 
 def hubspot_document(full: dict[str, Any]) -> dict[str, Any]:
-    document = cut(full, lambda path: not is_localspot_path(path), HUBSPOT_SCHEME)
+    document = cut(full, lambda path: not is_localspot_path(path), HUBSPOT_SCHEME, DEVELOPER_SCHEME)
     return with_object_type_names(document)
 
 
@@ -54,14 +61,14 @@ def admin_document(full: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
-def cut(full: dict[str, Any], keep: Callable[[str], bool], scheme: str) -> dict[str, Any]:
-    """The paths ``keep`` accepts, the schemas they reach and the one security scheme."""
+def cut(full: dict[str, Any], keep: Callable[[str], bool], *schemes: str) -> dict[str, Any]:
+    """The paths ``keep`` accepts, the schemas they reach and their security schemes."""
     paths = {path: item for path, item in full.get("paths", {}).items() if keep(path)}
     schemas: dict[str, Any] = full.get("components", {}).get("schemas", {})
     used = reachable_schemas(paths, schemas)
     components = {
         "schemas": {name: schemas[name] for name in sorted(used)},
-        "securitySchemes": {scheme: full["components"]["securitySchemes"][scheme]},
+        "securitySchemes": {s: full["components"]["securitySchemes"][s] for s in schemes},
     }
     return {**full, "paths": paths, "components": components}
 

@@ -31,6 +31,7 @@ SECRET_KEYS = frozenset(
         "client_secret",
         "clientsecret",
         "developer_api_key",
+        "developerapikey",
         "hapikey",
         "password",
         "private_app_token",

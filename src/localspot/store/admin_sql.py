@@ -7,7 +7,7 @@ this module needs no change when that table's shape does.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -18,9 +18,12 @@ from localspot.crm.model import HistoryEntry, PropertyGroup, Record
 from localspot.crm.portal_admin_storage import AssociationRow, PortalDump, RecordDump
 from localspot.crm.records_storage import NewRecord, UniqueClash
 from localspot.store import (
+    apps_sql,
     association_limits_sql,
     deal_splits_sql,
     definition_codec,
+    list_memberships_sql,
+    lists_sql,
     owners_sql,
     pipelines_sql,
     schemas_sql,
@@ -81,12 +84,13 @@ def reset_portal(conn: Connection, portal_id: int, *, keep_custom_properties: bo
     for by_object in (property_history, property_index, property_tokens):
         conn.execute(delete(by_object).where(by_object.c.object_id.in_(_owned_ids(portal_id))))
     tables = [unique_values, index_queue, objects, owners, teams, owner_teams, deal_splits]
-    tables += list(association_limits_sql.TABLES)
+    tables += list(association_limits_sql.TABLES) + list(lists_sql.TABLES)
     extra = associations_table()
     tables += [extra] if extra is not None else []
     tables += [] if keep_custom_properties else [properties, property_groups, *schemas_sql.TABLES]
     for table in tables:
         conn.execute(delete(table).where(table.c.portal_id == portal_id))
+    apps_sql.uninstall_all(conn, portal_id)
     pipelines_sql.clear(conn, portal_id)
     pipelines_sql.write_defaults(conn, portal_id)
     conn.execute(
@@ -160,6 +164,15 @@ def _associations_of(conn: Connection, portal_id: int) -> tuple[AssociationRow, 
     return tuple(sorted(found, key=lambda row: orjson.dumps(row, option=orjson.OPT_SORT_KEYS)))
 
 
+def _lists_of(conn: Connection, portal_id: int) -> dict[str, Any]:
+    """The ``PortalDump`` fields of the portal's lists, folders and memberships."""
+    return {
+        "lists": tuple(lists_sql.lists_of(conn, portal_id)),
+        "list_folders": tuple(lists_sql.folders_of(conn, portal_id)),
+        "list_members": tuple(list_memberships_sql.all_members(conn, portal_id)),
+    }
+
+
 def dump_portal(conn: Connection, portal_id: int) -> PortalDump | None:
     portal = conn.execute(select(portals).where(portals.c.id == portal_id)).first()
     if portal is None:
@@ -197,6 +210,8 @@ def dump_portal(conn: Connection, portal_id: int) -> PortalDump | None:
         teams=tuple(teams_sql.all_teams(conn, portal_id)),
         team_members=tuple(teams_sql.memberships(conn, portal_id)),
         deal_splits=tuple(deal_splits_sql.all_splits(conn, portal_id)),
+        **_lists_of(conn, portal_id),
+        installed_apps=apps_sql.installed_apps(conn, portal_id),
         id_seed=seeded.seed if seeded else None,
         next_id_position=seeded.next_position if seeded else 1,
     )
@@ -286,6 +301,14 @@ def _write_associations(conn: Connection, portal_id: int, rows: Iterable[Associa
         conn.execute(insert(table), values)
 
 
+def _write_lists(conn: Connection, portal_id: int, dump: PortalDump) -> None:
+    """Folders, lists and memberships; each list's size is its members counted."""
+    lists_sql.write_folders(conn, portal_id, dump.list_folders)
+    sizes = Counter(list_id for list_id, _, _ in dump.list_members)
+    lists_sql.write_lists(conn, portal_id, dump.lists, sizes)
+    list_memberships_sql.write_members(conn, portal_id, dump.list_members)
+
+
 def restore_portal(conn: Connection, portal_id: int, dump: PortalDump) -> frozenset[int] | None:
     """None when there is no such portal; else the ids other portals hold (when there are
     any, nothing is written)."""
@@ -309,6 +332,8 @@ def restore_portal(conn: Connection, portal_id: int, dump: PortalDump) -> frozen
     teams_sql.write_teams(conn, portal_id, dump.teams)
     teams_sql.write_memberships(conn, portal_id, dump.team_members)
     deal_splits_sql.write_splits(conn, portal_id, dump.deal_splits)
+    _write_lists(conn, portal_id, dump)
+    apps_sql.reinstall(conn, portal_id, dump.installed_apps)
     set_id_seed(conn, portal_id, dump.id_seed)
     if dump.id_seed is not None:
         run_many(

@@ -37,8 +37,28 @@ class Dialect(Protocol):
     row_lock: str
     """Appended to a ``SELECT`` that locks its rows until the transaction ends; SQLite's
     single writer holds the whole database already."""
+    share_lock: str
+    """Appended to a ``SELECT`` whose rows no other transaction may change (or lock to
+    change) until the transaction ends, while others may read and share-lock them."""
     json_param: str
     """The placeholder of a JSON column's value given as text."""
+    id_set: str
+    """A subquery of one column, ``id``: the ids given as one parameter (``id_list``), so
+    a set of any size is one statement's one parameter."""
+
+    pair_set: str
+    """A subquery of two integer columns, ``a`` and ``b``: the pairs given as one JSON
+    text parameter (``pair_list``)."""
+    json_digest: str
+    """An expression (``{}``: a JSON column) that changes whenever the column's content
+    does: the text itself on SQLite, read in process; its md5 on PostgreSQL, so that the
+    text need not cross the network."""
+
+    def id_list(self, ids: Collection[int]) -> Any:
+        """``ids`` as the parameter of ``id_set``."""
+
+    def pair_list(self, pairs: Collection[tuple[int, int]]) -> Any:
+        """``pairs`` as the parameter of ``pair_set``."""
 
     def sql(self, text: str) -> str:
         """A statement with ``?`` placeholders in the driver's own parameter style; each
@@ -77,6 +97,10 @@ class Dialect(Protocol):
     def serialize(self, conn: Connection, key: int | str) -> None:
         """Until the transaction ends, others serializing on ``key`` wait."""
 
+    def lazy_commit(self, conn: Connection) -> None:
+        """The transaction's commit need not wait for the disk: for work that is done again
+        when a crash loses it (a list fill's slice, whose position is lost with it)."""
+
     def insert(self, table: Table) -> Any:
         """The dialect's ``INSERT`` construct, which knows ``ON CONFLICT``."""
 
@@ -95,7 +119,20 @@ def _values_insert(table: str, columns: tuple[str, ...]) -> str:
 class SqliteDialect:
     batch_migrations = True
     row_lock = ""
+    share_lock = ""
     json_param = "?"
+    id_set = "SELECT value AS id FROM json_each(?)"
+    pair_set = (
+        "SELECT json_extract(value, '$[0]') AS a, json_extract(value, '$[1]') AS b"
+        " FROM json_each(?)"
+    )
+    json_digest = "{}"
+
+    def id_list(self, ids: Collection[int]) -> Any:
+        return orjson.dumps(sorted(ids)).decode()
+
+    def pair_list(self, pairs: Collection[tuple[int, int]]) -> Any:
+        return orjson.dumps(sorted(pairs)).decode()
 
     def sql(self, text: str) -> str:
         return text
@@ -150,6 +187,9 @@ class SqliteDialect:
     def serialize(self, conn: Connection, key: int | str) -> None:
         """One ``BEGIN IMMEDIATE`` writer at a time already."""
 
+    def lazy_commit(self, conn: Connection) -> None:
+        """WAL with ``synchronous=NORMAL`` doesn't wait for the disk at a commit already."""
+
     def insert(self, table: Table) -> Any:
         return sqlite.insert(table)
 
@@ -166,6 +206,9 @@ _PG_TYPES: Final = {
     "num_value": "double precision",
     "str_value": "text",
     "token": "text",
+    "list_id": "bigint",
+    "record_id": "bigint",
+    "added_at": "bigint",
 }
 """The types of the columns ``insert_rows`` writes, for ``jsonb_to_recordset``."""
 
@@ -193,7 +236,20 @@ def _recordset_insert(table: str, columns: tuple[str, ...]) -> str:
 class PostgresDialect:
     batch_migrations = False
     row_lock = " FOR UPDATE"
+    share_lock = " FOR SHARE"
     json_param = "CAST(? AS JSONB)"
+    id_set = "SELECT unnest(CAST(? AS bigint[])) AS id"
+    pair_set = (
+        "SELECT CAST(value->>0 AS bigint) AS a, CAST(value->>1 AS bigint) AS b"
+        " FROM jsonb_array_elements(CAST(? AS jsonb))"
+    )
+    json_digest = "md5(CAST({} AS text))"
+
+    def id_list(self, ids: Collection[int]) -> Any:
+        return sorted(ids)
+
+    def pair_list(self, pairs: Collection[tuple[int, int]]) -> Any:
+        return orjson.dumps(sorted(pairs)).decode()
 
     def sql(self, text: str) -> str:
         return _pyformat(text)
@@ -276,6 +332,9 @@ class PostgresDialect:
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({int(key)})")
         else:
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
+
+    def lazy_commit(self, conn: Connection) -> None:
+        conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
 
     def insert(self, table: Table) -> Any:
         return postgresql.insert(table)

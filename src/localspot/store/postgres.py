@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from typing import TypeVar
@@ -28,6 +29,7 @@ from localspot.store.sql import SqlStore, engine_options
 T = TypeVar("T")
 STATISTICS_FIRST_WRITES, STATISTICS_MOST_WRITES = 50, 2_000
 QUIET_SECONDS = 0.3
+SETTLE_POLL_SECONDS = 0.02
 log = logging.getLogger("localspot.store")
 
 
@@ -115,6 +117,22 @@ class PostgresStore(SqlStore):
         )
         params = (application_name(), QUIET_SECONDS)
         return bool(await self._lookup(lambda c: c.exec_driver_sql(sql, params).scalar()))
+
+    async def settle(self, timeout: float) -> bool:
+        """Polls ``pg_stat_activity`` for the database's client sessions (of any process) in
+        a transaction that began before the call, until there is none."""
+        began = await self._lookup(lambda c: c.exec_driver_sql("SELECT clock_timestamp()").scalar())
+        sql = (
+            "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database()"
+            " AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+            " AND xact_start < %s)"
+        )
+        deadline = time.monotonic() + timeout
+        while await self._lookup(lambda c: c.exec_driver_sql(sql, (began,)).scalar()):
+            if time.monotonic() >= deadline:
+                return False
+            await asyncio.sleep(SETTLE_POLL_SECONDS)
+        return True
 
     async def close(self) -> None:
         if self._analysis is not None:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -335,3 +336,89 @@ association_limits = Table(
 )
 """A portal's association limits: at most ``max_to_object_ids`` records of ``to_type``
 linked by ``type_id`` to one record of ``from_type``. Added by migration 0006."""
+
+lists = Table(
+    "lists",
+    metadata,
+    Column("portal_id", RecordId, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("legacy_id", BigInteger, nullable=True),
+    Column("name", String(255), nullable=False),
+    Column("name_key", Text, nullable=False),
+    Column("object_type", String(32), nullable=False),
+    Column("processing_type", String(16), nullable=False),
+    Column("processing_status", String(16), nullable=False),
+    Column("filter_branch", JsonMap, nullable=True),
+    Column("folder_id", BigInteger, nullable=False, server_default="0"),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("size", BigInteger, nullable=False, server_default="0"),
+    Column("extra", JsonMap, nullable=True),
+    Column("conversion", JsonMap, nullable=True),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("filters_updated_at", BigInteger, nullable=True),
+    Column("deleted_at", BigInteger, nullable=True),
+    Column("last_added_at", BigInteger, nullable=True),
+    Column("last_removed_at", BigInteger, nullable=True),
+    Index("ix_lists_kind", "portal_id", "object_type", "processing_type"),
+    Index(
+        "uq_lists_live_name",
+        "portal_id",
+        "name_key",
+        unique=True,
+        sqlite_where=text("deleted_at IS NULL"),
+        postgresql_where=text("deleted_at IS NULL"),
+    ),
+)
+"""A portal's lists (hubspot-behaviour §16); ids are numbered per portal. ``name_key`` is
+the name in lower case: a live list's name is taken in any case. ``size`` is kept up to date
+in the transaction of every membership change, so reading it costs no count.
+``ix_lists_kind`` finds the DYNAMIC lists of a type, which a record write re-evaluates.
+Added by migration 0008."""
+
+list_folders = Table(
+    "list_folders",
+    metadata,
+    Column("portal_id", RecordId, primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("name", String(255), nullable=False),
+    Column("parent_id", BigInteger, nullable=False, server_default="0"),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("contents_updated_at", BigInteger, nullable=False),
+)
+"""A portal's list folders; ids are numbered per portal, the root folder (0) is implied.
+Added by migration 0008."""
+
+list_memberships = Table(
+    "list_memberships",
+    metadata,
+    Column("portal_id", RecordId, primary_key=True),
+    Column("list_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("record_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("added_at", BigInteger, nullable=False),
+    Index("ix_list_memberships_join_order", "portal_id", "list_id", "added_at", "record_id"),
+    Index("ix_list_memberships_record", "portal_id", "record_id", "list_id"),
+    sqlite_with_rowid=False,
+)
+"""Which records are in which list: the primary key pages a list by record id, the join
+order index by the time records were added, the record index finds a record's lists.
+Added by migration 0008."""
+
+list_fills = Table(
+    "list_fills",
+    metadata,
+    Column("portal_id", RecordId, primary_key=True),
+    Column("list_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("token", Integer, nullable=False),
+    Column("after", BigInteger, nullable=False, server_default="0"),
+    Column("held_until", BigInteger, nullable=True),
+    Column("refill", Boolean, nullable=False, server_default="0"),
+)
+"""The fills of SNAPSHOT and DYNAMIC lists not finished yet (``store/list_fill_sql.py``): a
+row per list whose ``processingStatus`` is ``PROCESSING``. ``token`` names the fill (the
+list's version when its filters were last set), ``after`` is the record id it has reached,
+``held_until`` when the process working on it lets go unless it renews its hold (wall-clock
+epoch ms; NULL: nobody holds it), ``refill`` whether the list may hold members that no
+longer match (its filters changed): then a slice also removes them. Added by migration
+0010."""

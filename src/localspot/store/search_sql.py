@@ -76,10 +76,18 @@ class Group:
 class Scope:
     portal_id: int
     type_id: str
+    ids: tuple[int, int] | None = None
+    """Only records with ids in ``(after, upto]`` (a list fill's slice); None: all."""
 
     def of(self, t: Any, names: Sequence[str]) -> list[ColumnElement[bool]]:
         name = t.c.name == names[0] if len(names) == 1 else t.c.name.in_(names)
         return [t.c.portal_id == self.portal_id, t.c.object_type == self.type_id, name]
+
+    def within(self, column: Any) -> list[ColumnElement[bool]]:
+        """``column`` (a record id) inside the scope's id range, if it has one."""
+        if self.ids is None:
+            return []
+        return [column > self.ids[0], column <= self.ids[1]]
 
 
 def _compare(column: Any, operator: str, values: Sequence[Any]) -> ColumnElement[bool]:
@@ -213,7 +221,7 @@ def plan(q: SearchQuery) -> list[Group]:
 
 
 def _rows(atom: Atom, scope: Scope, t: Any) -> list[ColumnElement[bool]]:
-    return [*scope.of(t, atom.names), atom.test(t)]
+    return [*scope.of(t, atom.names), atom.test(t), *scope.within(t.c.object_id)]
 
 
 def _exists(atom: Atom, outer_id: Any) -> ColumnElement[bool]:
@@ -251,6 +259,7 @@ def group_ids(group: Group, atoms: Sequence[Atom], scope: Scope) -> Select[Any]:
         o.c.portal_id == scope.portal_id,
         o.c.object_type == scope.type_id,
         o.c.archived == false(),
+        *scope.within(o.c.id),
         *group.columns,
     )
     if atoms:
@@ -354,6 +363,7 @@ def _scan(groups: Sequence[Group], drivers: Sequence[Sequence[Atom]], scope: Sco
         o.c.portal_id == scope.portal_id,
         o.c.object_type == scope.type_id,
         o.c.archived == false(),
+        *scope.within(o.c.id),
         or_(*tests),
     )
 
@@ -366,6 +376,26 @@ def is_broad(
     if len(groups) < 2:
         return False
     return all(not atoms or estimate(conn, atoms[0], scope) >= ESTIMATE_CAP for atoms in drivers)
+
+
+def matching_ids(
+    conn: Connection,
+    portal_id: int,
+    type_id: str,
+    groups: Sequence[Sequence[Condition]],
+    ids: tuple[int, int] | None = None,
+) -> Any:
+    """Every match of ``groups`` (ORed groups of ANDed conditions, never none), as a
+    statement of one column, ``id``: no order, no limit, no ``total``; only ids in
+    ``(after, upto]`` when ``ids`` is given. Planned as a search plans: atoms measured,
+    the driver first, one pass over the records when every group is broad. Records the
+    index has not seen yet (queued) are answered by their old entries, if any: the caller
+    judges those itself."""
+    query = SearchQuery(tuple(tuple(g) for g in groups), (), (), None, 0, 0)
+    scope = Scope(portal_id, type_id, ids)
+    planned = plan(query)
+    drivers = [order_atoms(conn, g.positives, scope) for g in planned]
+    return matches(planned, drivers, scope, is_broad(conn, planned, drivers, scope))
 
 
 def search_ids(

@@ -61,6 +61,9 @@ from localspot.store import (
     search_sql,
     teams_sql,
 )
+from localspot.store.apps_store import AppsSqlStore
+from localspot.store.list_fill_store import ListFillSqlStore
+from localspot.store.lists_store import ListsSqlStore
 
 T = TypeVar("T")
 
@@ -78,7 +81,7 @@ def _store_token(conn: Connection, portal_id: int, token: NewToken, now: int) ->
     )
 
 
-class SqlStore:
+class SqlStore(ListsSqlStore, AppsSqlStore, ListFillSqlStore):
     async def _read(self, work: Callable[[Connection], T]) -> T:
         raise NotImplementedError
 
@@ -275,9 +278,9 @@ class SqlStore:
             )
         )
 
-    async def purge_record(self, portal_id: int, type_id: str, record_id: int) -> bool:
+    async def purge_record(self, portal_id: int, type_id: str, record_id: int, at: int) -> bool:
         return await self._write(
-            lambda c: merges_sql.purge_record(c, portal_id, type_id, record_id)
+            lambda c: merges_sql.purge_record(c, portal_id, type_id, record_id, at)
         )
 
     async def portal_exists(self, portal_id: int) -> bool:
@@ -509,11 +512,11 @@ class SqlStore:
         found = await self._read(lambda c: associations_sql.live_ids(c, portal_id, type_id, ids))
         return frozenset(found)
 
-    async def add_links(self, portal_id: int, links: Sequence[Link]) -> list[Link]:
-        return await self._write(lambda c: associations_sql.add_links(c, portal_id, links))
+    async def add_links(self, portal_id: int, links: Sequence[Link], at: int) -> list[Link]:
+        return await self._write(lambda c: associations_sql.add_links(c, portal_id, links, at))
 
-    async def remove_links(self, portal_id: int, removals: Sequence[Unlink]) -> None:
-        await self._write(lambda c: associations_sql.remove_links(c, portal_id, removals))
+    async def remove_links(self, portal_id: int, removals: Sequence[Unlink], at: int) -> None:
+        await self._write(lambda c: associations_sql.remove_links(c, portal_id, removals, at))
 
     async def links_of(self, portal_id: int, from_ids: Collection[int], to_type: str) -> list[Link]:
         return await self._read(

@@ -10,6 +10,8 @@ from typing import Annotated, Any
 
 from msgspec import Meta, Struct
 
+from localspot.wire.snapshot_lists import SnapshotList, SnapshotListFolder
+
 SNAPSHOT_FORMAT = "localspot-snapshot/1"
 RecordKey = Annotated[int, Meta(ge=1, le=2**63 - 1)]
 TypeName = Annotated[str, Meta(min_length=1, max_length=32)]
@@ -397,3 +399,8 @@ class PortalSnapshot(Struct, rename="camel"):
     """Absent from snapshots taken before deal splits existed: those restore with none."""
     association_limits: list[SnapshotAssociationLimit] = []
     """Absent from snapshots taken before association limits existed: none then."""
+    lists: list[SnapshotList] = []
+    list_folders: list[SnapshotListFolder] = []
+    """Both absent from snapshots taken before lists existed: none then."""
+    installed_apps: list[int] = []
+    """The ids of the developer apps installed in the portal (absent: none)."""

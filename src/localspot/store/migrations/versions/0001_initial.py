@@ -30,6 +30,14 @@ LATER = frozenset(
         "association_definitions",
         "deal_splits",
         "association_limits",
+        "lists",
+        "list_folders",
+        "list_memberships",
+        "apps",
+        "app_installs",
+        "webhook_settings",
+        "webhook_subscriptions",
+        "list_fills",
     }
 )
 """Tables later revisions add: this revision keeps creating the schema as it first stood."""

@@ -1,0 +1,31 @@
+"""The Webhooks API's guard: the developer API key in the ``hapikey`` query parameter (as the
+official SDKs send it when made with ``api_key=``) opens one app, and the path's ``appId``
+must be that app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+
+from localspot.clock import Clock
+from localspot.crm import apps, webhooks
+
+KEY_PARAMETER = "hapikey"
+
+
+async def developer_guard(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
+    key_app = await apps.authenticate(
+        connection.app.state.store, connection.query_params.get(KEY_PARAMETER)
+    )
+    webhooks.check_app(key_app, int(connection.path_params["app_id"]))
+    connection.state.app_id = key_app
+
+
+def app_call(connection: ASGIConnection[Any, Any, Any, Any]) -> webhooks.AppCall:
+    """The call's app (the guard's) and the server's clock."""
+    clock: Clock = connection.app.state.clock
+    return webhooks.AppCall(connection.app.state.store, connection.state.app_id, clock.now_ms())
