@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -53,14 +54,35 @@ SUBPROCESS_HEAVY = ("tests/contract/", "tests/cli/", "tests/scale/")
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The longest modules first, each module's tests in their own order: ``scripts/test``
-    hands whole modules to two workers (pytest-xdist, ``--dist loadfile``) in this order, and
-    the run ends soonest when the longest ones do not come last."""
+    hands the work to two workers in this order (``pytest_xdist_make_scheduler``), and the
+    run ends soonest when the longest units do not come last."""
 
     def rank(item: pytest.Item) -> int:
         found = (i for i, path in enumerate(SUBPROCESS_HEAVY) if item.nodeid.startswith(path))
         return next(found, len(SUBPROCESS_HEAVY))
 
     items.sort(key=rank)
+
+
+_DATABASE_ID = re.compile(r"[\[-](sqlite|postgres)[\]-]")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under ``--dist loadfile`` (``scripts/test``), a work unit is one module's tests on one
+    database, not the whole module: the two halves of the schemathesis module, minutes each,
+    start at once on both workers. Module-scoped fixtures are per database already."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleAndDatabase(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            module, _, test = nodeid.partition("::")
+            found = _DATABASE_ID.search(test)
+            return f"{module}[{found[1]}]" if found else module
+
+    return ModuleAndDatabase(config, log)
 
 
 def free_port() -> int:
