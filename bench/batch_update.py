@@ -37,7 +37,13 @@ from harness import (
     running_server,
     summary_ms,
 )  # noqa: E402
-from workload import CUSTOM_PROPERTIES, UpdateRequest, create_batches, update_requests  # noqa: E402
+from workload import (  # noqa: E402
+    CUSTOM_PROPERTIES,
+    REQUESTS,
+    UpdateRequest,
+    create_batches,
+    update_requests,
+)
 
 CALLS = "/crm/v3/objects/calls"
 
@@ -99,11 +105,14 @@ class LoadPlan:
     offset: float = 0.0
     """Seconds after the common start before the first paced request: paced clients take
     turns instead of all sending at the same instants."""
+    path: str = CALLS
+    """The object type's path; ``requests`` names its generator (``workload.REQUESTS``)."""
+    requests: str = "calls"
 
 
 def _update_worker(plan: LoadPlan, signal: StartSignal) -> dict[str, Any]:
     key_of = {record_id: f"key-{n}" for n, record_id in enumerate(plan.ids)}
-    requests = update_requests(plan.count, plan.ids, key_of, plan.seed)
+    requests = REQUESTS[plan.requests](plan.count, plan.ids, key_of, plan.seed)
     bodies = [orjson.dumps({"inputs": r.inputs}) for r in requests]
     latencies: list[float] = []
     written = sent = 0
@@ -121,7 +130,7 @@ def _update_worker(plan: LoadPlan, signal: StartSignal) -> dict[str, Any]:
                 time.sleep(max(0.0, next_at - now))
                 next_at += plan.pace
             started = time.monotonic()
-            response = http.post(f"{CALLS}/batch/update", content=body)
+            response = http.post(f"{plan.path}/batch/update", content=body)
             latencies.append(time.monotonic() - started)
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
             written += len(orjson.loads(response.content).get("results", ()))

@@ -77,14 +77,18 @@ class UpdateRequest:
 
 
 def update_request(
-    rng: random.Random, ids: list[str], key_of: dict[str, str], size: int = 100
+    rng: random.Random,
+    ids: list[str],
+    key_of: dict[str, str],
+    size: int = 100,
+    changeable: tuple[tuple[str, Any], ...] = CHANGEABLE,
 ) -> UpdateRequest:
     """100 inputs: 3-5 changed properties each, 10% by idProperty, 2% unknown ids."""
     chosen = rng.sample(ids, size)
     inputs: list[dict[str, Any]] = []
     written = 0
     for n, record_id in enumerate(chosen):
-        fields = rng.sample(CHANGEABLE, rng.randint(3, 5))
+        fields = rng.sample(changeable, rng.randint(3, 5))
         properties = {name: make(rng) for name, make in fields}
         if n % 50 == 49:
             inputs.append({"id": str(10**15 + rng.randint(0, 10**9)), "properties": properties})
@@ -104,3 +108,40 @@ def update_requests(
 ) -> list[UpdateRequest]:
     rng = random.Random(seed)
     return [update_request(rng, ids, key_of) for _ in range(count)]
+
+
+CITIES = ("Paris", "Rome", "Oslo", "Lima", "Kyiv", "Quito")
+JOBS = ("engineer", "designer", "manager", "sales engineer", "founder", "analyst")
+FIRST_NAMES = ("Ada", "Ben", "Clara", "Dan", "Eva", "Zoe", "Alan", "Maria")
+CONTACT_CHANGEABLE = (
+    ("city", lambda rng: rng.choice(CITIES)),
+    ("jobtitle", lambda rng: rng.choice(JOBS)),
+    ("firstname", lambda rng: rng.choice(FIRST_NAMES)),
+    ("lastname", lambda rng: f"Name{rng.randint(0, 999)}"),
+    ("bench_score", lambda rng: str(rng.randint(0, 1000))),
+    ("bench_tier", lambda rng: rng.choice(TIERS)),
+)
+
+
+def contact_properties(index: int, rng: random.Random) -> dict[str, str]:
+    """A contact with values every list filter of bench/dynamic_lists.py reads."""
+    values = {name: make(rng) for name, make in CONTACT_CHANGEABLE}
+    return {**values, "email": f"person{index}@bench.example", "bench_key": f"key-{index}"}
+
+
+def contact_batches(count: int, seed: int = 7, size: int = 100) -> list[list[dict[str, Any]]]:
+    rng = random.Random(seed)
+    records = [{"properties": contact_properties(i, rng)} for i in range(count)]
+    return [records[i : i + size] for i in range(0, count, size)]
+
+
+def contact_update_requests(
+    count: int, ids: list[str], key_of: dict[str, str], seed: int
+) -> list[UpdateRequest]:
+    """Like ``update_requests``, on contacts: 3-5 of the properties the lists read."""
+    rng = random.Random(seed)
+    return [update_request(rng, ids, key_of, changeable=CONTACT_CHANGEABLE) for _ in range(count)]
+
+
+REQUESTS = {"calls": update_requests, "contacts": contact_update_requests}
+"""The request generators a load process can be told to use, by name."""

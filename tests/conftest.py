@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -44,6 +45,44 @@ def backends(config: pytest.Config) -> list[str]:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" in metafunc.fixturenames:
         metafunc.parametrize("backend", backends(metafunc.config), scope="session")
+
+
+SUBPROCESS_HEAVY = ("tests/contract/", "tests/cli/", "tests/scale/")
+"""The directories whose modules each drive minutes of subprocess work (schemathesis' runs,
+``localspot`` commands, crash and load tests), in the order they run first."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest modules first, each module's tests in their own order: ``scripts/test``
+    hands the work to two workers in this order (``pytest_xdist_make_scheduler``), and the
+    run ends soonest when the longest units do not come last."""
+
+    def rank(item: pytest.Item) -> int:
+        found = (i for i, path in enumerate(SUBPROCESS_HEAVY) if item.nodeid.startswith(path))
+        return next(found, len(SUBPROCESS_HEAVY))
+
+    items.sort(key=rank)
+
+
+_DATABASE_ID = re.compile(r"[\[-](sqlite|postgres)[\]-]")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under ``--dist loadfile`` (``scripts/test``), a work unit is one module's tests on one
+    database, not the whole module: the two halves of the schemathesis module, minutes each,
+    start at once on both workers. Module-scoped fixtures are per database already."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleAndDatabase(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            module, _, test = nodeid.partition("::")
+            found = _DATABASE_ID.search(test)
+            return f"{module}[{found[1]}]" if found else module
+
+    return ModuleAndDatabase(config, log)
 
 
 def free_port() -> int:
@@ -101,19 +140,36 @@ def run_cli(database_url: str, *args: str) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
+def run_cli_in_process(database_url: str, *args: str) -> str:
+    """The same ``localspot`` command as ``run_cli`` (the same Typer app, arguments and
+    environment), run in this process: no interpreter to start and nothing to import, about
+    a second less per call. For setup steps; the CLI's own tests run the real command."""
+    from typer.testing import CliRunner
+
+    from localspot.cli import cli
+
+    done = CliRunner().invoke(
+        cli, list(args), env={"LOCALSPOT_DATABASE_URL": database_url}, catch_exceptions=False
+    )
+    assert done.exit_code == 0, done.output
+    return done.stdout.strip().splitlines()[-1]
+
+
 @dataclass
 class Server:
     base_url: str
     token: str
     database_url: str
     process: subprocess.Popen[str]
+    admin_token: str = ""
+    """``LOCALSPOT_ADMIN_TOKEN`` when the test set one (else ``serve`` made up its own)."""
 
     def new_token(self, *args: str) -> str:
-        """A token for a new portal (or other scopes), made by the real CLI."""
-        return run_cli(self.database_url, "tokens", "create", *args)
+        """A token for a new portal (or other scopes), made by the CLI's ``tokens create``."""
+        return run_cli_in_process(self.database_url, "tokens", "create", *args)
 
     def new_portal(self) -> int:
-        return int(run_cli(self.database_url, "portals", "create", "--name", "test"))
+        return int(run_cli_in_process(self.database_url, "portals", "create", "--name", "test"))
 
 
 def start_server(
@@ -152,7 +208,8 @@ def start_server(
         raise RuntimeError("localspot serve exited early:\n" + "".join(seen))
     # Keep reading the server's log so a full pipe can never block it.
     threading.Thread(target=_drain, args=(stream, log), daemon=True).start()
-    return Server(f"http://127.0.0.1:{port}", token, database_url, process)
+    admin_token = (env or {}).get("LOCALSPOT_ADMIN_TOKEN", "")
+    return Server(f"http://127.0.0.1:{port}", token, database_url, process, admin_token)
 
 
 def _drain(stream: IO[str], log: list[str] | None) -> None:
@@ -177,18 +234,39 @@ def stop_server(server: Server) -> None:
 
 
 @pytest.fixture(scope="session")
+def session_servers() -> Iterator[dict[str, Server]]:
+    """The session's servers by backend, each started on first use and stopped at the end.
+
+    ``server`` is parametrized by backend, and pytest ends a parametrized fixture's instance
+    when a test asks for another parameter: a module's SQLite tests run before its PostgreSQL
+    ones, and under xdist a worker takes whole modules, so without this the server of each
+    backend would be stopped and started again at every module."""
+    started: dict[str, Server] = {}
+    try:
+        yield started
+    finally:
+        for running in started.values():
+            stop_server(running)
+
+
+@pytest.fixture(scope="session")
 def server(
-    backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
-) -> Iterator[Server]:
+    backend: str,
+    session_servers: dict[str, Server],
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+) -> Server:
+    if backend in session_servers:
+        return session_servers[backend]
     if backend == "postgres":
         database_url = request.getfixturevalue("postgres_url")
     else:
         database_url = "sqlite:///" + str(Path(tmp_path_factory.mktemp("db")) / "localspot.db")
-    running = start_server(database_url)
-    try:
-        yield running
-    finally:
-        stop_server(running)
+    # A known admin token, for the modules that make owners, teams or snapshots of portals of
+    # their own through the admin API on this server (``admin_support.shared_admin``).
+    running = start_server(database_url, env={"LOCALSPOT_ADMIN_TOKEN": secrets.token_urlsafe(16)})
+    session_servers[backend] = running
+    return running
 
 
 @pytest.fixture(scope="session")

@@ -253,7 +253,7 @@ async def _link_calls(
             association_types.HUBSPOT_DEFINED,
         )
     ]
-    await store.add_links(portal_id, links)
+    await store.add_links(portal_id, links, SystemClock().now_ms())
 
 
 def reindex(

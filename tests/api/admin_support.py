@@ -1,7 +1,10 @@
 """A real server with a known admin token, for the admin API's test modules.
 
-Each module starts its own server (per backend): the clock, fault rules and the journal are
-per process, so one module's frozen time or rules never reach another module's tests.
+Modules that move the clock, brake the server or need settings of their own start their own
+server (per backend, ``serve_with_admin``): the clock and the brake are the process's, so one
+module's frozen time never reaches another module's tests. Modules whose tests only touch
+portals of their own (owners, teams, snapshots and resets, fault rules: all per portal) use
+the session's server instead (``shared_admin``), which saves a server start per module.
 """
 
 from __future__ import annotations
@@ -71,6 +74,17 @@ def serve_with_admin(
     finally:
         running.close()
         stop_server(server)
+
+
+def shared_admin(server: Server) -> Iterator[AdminServer]:
+    """Body of a module-scoped fixture over the session's ``server``:
+    ``yield from shared_admin(server)``. Every test works in portals of its own."""
+    headers = {"Authorization": f"Bearer {server.admin_token}"}
+    running = AdminServer(server, httpx.Client(base_url=server.base_url, headers=headers))
+    try:
+        yield running
+    finally:
+        running.close()
 
 
 def create_calls(client: httpx.Client, n: int = 1, **properties: str) -> list[str]:

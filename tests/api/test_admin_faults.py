@@ -13,11 +13,11 @@ from admin_support import (
     AdminServer,
     assert_hubspot_error,
     create_calls,
-    serve_with_admin,
+    shared_admin,
 )
 
+from conftest import Server, assert_sdk_error
 from conftest import assert_hubspot_error as assert_error_body
-from conftest import assert_sdk_error
 
 BATCH_UPDATE = f"{CALLS}/batch/update"
 TEN_SECONDLY: dict[str, Any] = {
@@ -30,10 +30,8 @@ TEN_SECONDLY: dict[str, Any] = {
 
 
 @pytest.fixture(scope="module")
-def spot(
-    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[AdminServer]:
-    yield from serve_with_admin(backend, request, tmp_path_factory)
+def spot(server: Server) -> Iterator[AdminServer]:
+    yield from shared_admin(server)
 
 
 @pytest.fixture

@@ -14,8 +14,10 @@ from admin_support import (
     AdminServer,
     assert_hubspot_error,
     create_calls,
-    serve_with_admin,
+    shared_admin,
 )
+
+from conftest import Server
 
 UNIQUE = "snap_ref"
 
@@ -31,10 +33,8 @@ LINK = {
 
 
 @pytest.fixture(scope="module")
-def spot(
-    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[AdminServer]:
-    yield from serve_with_admin(backend, request, tmp_path_factory)
+def spot(server: Server) -> Iterator[AdminServer]:
+    yield from shared_admin(server)
 
 
 @pytest.fixture

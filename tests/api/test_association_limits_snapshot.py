@@ -7,18 +7,18 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from admin_support import AdminServer, serve_with_admin
+from admin_support import AdminServer, shared_admin
 from test_admin_snapshot import restore, snapshot
+
+from conftest import Server
 
 CONFIGS = "/crm/v4/associations/definitions/configurations"
 LABELS = "/crm/v4/associations/contacts/companies/labels"
 
 
 @pytest.fixture(scope="module")
-def spot(
-    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[AdminServer]:
-    yield from serve_with_admin(backend, request, tmp_path_factory)
+def spot(server: Server) -> Iterator[AdminServer]:
+    yield from shared_admin(server)
 
 
 def test_limits_and_labels_survive_a_snapshot_and_a_reset_removes_them(

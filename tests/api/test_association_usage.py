@@ -7,7 +7,7 @@ import hubspot
 import pytest
 from hubspot.crm.associations.v4.exceptions import ApiException
 
-from conftest import Server, assert_sdk_error, run_cli
+from conftest import Server, assert_sdk_error, run_cli_in_process
 
 
 def test_report_answers_who_receives_it(server: Server) -> None:
@@ -15,7 +15,7 @@ def test_report_answers_who_receives_it(server: Server) -> None:
     token = server.new_token("--portal", portal)
     sdk = hubspot.Client.create(access_token=token, host=server.base_url)
     email = ("--email", "Report@Example.com", "--portal", portal)
-    owner_id = run_cli(server.database_url, "owners", "create", *email)
+    owner_id = run_cli_in_process(server.database_url, "owners", "create", *email)
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=server.base_url, headers=headers) as http:
         owner = http.get(f"/crm/v3/owners/{owner_id}").json()

@@ -11,9 +11,11 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from admin_support import AdminServer, assert_hubspot_error, serve_with_admin
+from admin_support import AdminServer, assert_hubspot_error, shared_admin
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from conftest import Server
 
 CONTACTS = "/crm/v3/objects/contacts"
 MAX_DEPTH = 64
@@ -24,10 +26,8 @@ NON_ASCII_DIGITS = st.characters(categories=["Nd", "No"]).filter(lambda c: not c
 
 
 @pytest.fixture(scope="module")
-def spot(
-    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[AdminServer]:
-    yield from serve_with_admin(backend, request, tmp_path_factory)
+def spot(server: Server) -> Iterator[AdminServer]:
+    yield from shared_admin(server)
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +62,14 @@ def contact_ids(portal: tuple[int, httpx.Client]) -> list[str]:
     created = crm.post(f"{CONTACTS}/batch/create", json={"inputs": inputs})
     assert created.status_code == 201, created.text
     return sorted((r["id"] for r in created.json()["results"]), key=int)
+
+
+@pytest.fixture(scope="module")
+def endpoints(
+    spot: AdminServer, portal: tuple[int, httpx.Client], developer: tuple[str, httpx.Client]
+) -> list[tuple[str, str]]:
+    """``json_endpoints`` read once per module (both documents are large)."""
+    return json_endpoints(spot, portal[0], developer[0])
 
 
 def json_endpoints(spot: AdminServer, portal_id: int, app_id: str) -> list[tuple[str, str]]:
@@ -106,10 +114,7 @@ def nested(depth: int, kinds: list[bool]) -> bytes:
     return ("".join(opening) + "1" + "".join(reversed(closing))).encode()
 
 
-def test_every_json_endpoint_is_listed(
-    spot: AdminServer, portal: tuple[int, httpx.Client], developer: tuple[str, httpx.Client]
-) -> None:
-    endpoints = json_endpoints(spot, portal[0], developer[0])
+def test_every_json_endpoint_is_listed(endpoints: list[tuple[str, str]]) -> None:
     assert len(endpoints) >= 30
     assert ("POST", "/_localspot/portals") in endpoints
     assert ("POST", f"{CONTACTS}/search") in endpoints
@@ -125,12 +130,13 @@ def test_json_nested_too_deep_is_400_on_every_json_endpoint(
     spot: AdminServer,
     portal: tuple[int, httpx.Client],
     developer: tuple[str, httpx.Client],
+    endpoints: list[tuple[str, str]],
     data: st.DataObject,
     depth: int,
     kinds: list[bool],
 ) -> None:
-    portal_id, crm = portal
-    method, path = data.draw(st.sampled_from(json_endpoints(spot, portal_id, developer[0])))
+    _, crm = portal
+    method, path = data.draw(st.sampled_from(endpoints))
     client = client_for(path, spot, crm, developer)
     headers = {"Content-Type": "application/json"}
     response = client.request(method, path, content=nested(depth, kinds), headers=headers)
@@ -144,11 +150,12 @@ def test_json_within_the_depth_limit_is_never_a_500(
     spot: AdminServer,
     portal: tuple[int, httpx.Client],
     developer: tuple[str, httpx.Client],
+    endpoints: list[tuple[str, str]],
     data: st.DataObject,
     depth: int,
 ) -> None:
-    portal_id, crm = portal
-    method, path = data.draw(st.sampled_from(json_endpoints(spot, portal_id, developer[0])))
+    _, crm = portal
+    method, path = data.draw(st.sampled_from(endpoints))
     client = client_for(path, spot, crm, developer)
     headers = {"Content-Type": "application/json"}
     response = client.request(method, path, content=nested(depth, [False]), headers=headers)

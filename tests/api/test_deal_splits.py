@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from admin_support import AdminServer, serve_with_admin
+from admin_support import AdminServer, shared_admin
 from hubspot import Client
 from hubspot.crm.objects.deal_splits import (
     ApiException,
@@ -22,7 +22,7 @@ from hubspot.crm.objects.deal_splits import (
     PublicObjectId,
 )
 
-from conftest import assert_hubspot_error, assert_sdk_error
+from conftest import Server, assert_hubspot_error, assert_sdk_error
 
 DEALS = "/crm/v3/objects/deals"
 SPLITS = f"{DEALS}/splits/batch"
@@ -30,10 +30,8 @@ INVALID = "Deal splits are invalid for some deals. Nothing was written."
 
 
 @pytest.fixture(scope="module")
-def spot(
-    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[AdminServer]:
-    yield from serve_with_admin(backend, request, tmp_path_factory)
+def spot(server: Server) -> Iterator[AdminServer]:
+    yield from shared_admin(server)
 
 
 def make_owner(spot: AdminServer, portal_id: int, email: str) -> int:

@@ -10,18 +10,16 @@ import subprocess
 from collections.abc import Iterator
 
 import pytest
-from admin_support import AdminServer, serve_with_admin
+from admin_support import AdminServer, shared_admin
 
-from conftest import localspot_command
+from conftest import Server, localspot_command
 
 OBJECTS = "/crm/v3/objects"
 
 
 @pytest.fixture(scope="module")
-def spot(
-    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[AdminServer]:
-    yield from serve_with_admin(backend, request, tmp_path_factory)
+def spot(server: Server) -> Iterator[AdminServer]:
+    yield from shared_admin(server)
 
 
 def export(spot: AdminServer, portal_id: int) -> bytes:

@@ -87,6 +87,50 @@ def test_a_restored_portal_numbers_new_lists_and_folders_after_its_own(
     assert folder["id"] == "3"
 
 
+def _city_list(crm: httpx.Client, name: str, city: str) -> str:
+    flt = {
+        "filterType": "PROPERTY",
+        "property": "city",
+        "operation": {"operationType": "STRING", "operator": "IS_EQUAL_TO", "value": city},
+    }
+    branch = {
+        "filterBranchType": "OR",
+        "filters": [],
+        "filterBranches": [{"filterBranchType": "AND", "filters": [flt], "filterBranches": []}],
+    }
+    list_id: str = new_list(crm, name, "DYNAMIC", filterBranch=branch)["listId"]
+    return list_id
+
+
+def _city(crm: httpx.Client, record_id: str, city: str) -> None:
+    changed = crm.patch(
+        f"/crm/v3/objects/contacts/{record_id}", json={"properties": {"city": city}}
+    )
+    assert changed.status_code == 200, changed.text
+
+
+def test_a_restored_dynamic_list_keeps_its_members_and_follows_the_next_writes(
+    spot: AdminServer,
+) -> None:
+    portal_id, crm = spot.new_portal()
+    ids = make_contacts(crm, 3, "live")
+    _city(crm, ids[0], "Paris")
+    list_id = _city_list(crm, "Paris people", "Paris")
+    before = everything(crm)
+    data = snapshot(spot, portal_id)
+    assert spot.admin.post(f"/_localspot/portals/{portal_id}/reset").status_code == 204
+    other = make_contacts(crm, 1, "other")[0]
+    assert _city_list(crm, "Rome people", "Rome") == list_id  # the same id, other filters
+    _city(crm, other, "Rome")
+    assert restore(spot, portal_id, data).status_code == 204
+    assert everything(crm) == before
+    _city(crm, ids[1], "Paris")
+    _city(crm, ids[2], "Rome")
+    shown = crm.get(f"{LISTS}/{list_id}/memberships").json()["results"]
+    assert [m["recordId"] for m in shown] == ids[:2]
+    assert crm.get(f"{LISTS}/{list_id}").json()["list"]["size"] == 2
+
+
 def broken(data: bytes, change: Any) -> bytes:
     snap = json.loads(data)
     change(snap)

@@ -9,9 +9,9 @@ from typing import Any
 
 import httpx
 import pytest
-from admin_support import CALL_TIME, AdminServer, serve_with_admin
+from admin_support import CALL_TIME, AdminServer, shared_admin
 
-from conftest import assert_hubspot_error, assert_sdk_error
+from conftest import Server, assert_hubspot_error, assert_sdk_error
 
 CONTACTS = "/crm/v3/objects/contacts"
 DEALS = "/crm/v3/objects/deals"
@@ -19,10 +19,8 @@ CALLS = "/crm/v3/objects/calls"
 
 
 @pytest.fixture(scope="module")
-def spot(
-    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[AdminServer]:
-    yield from serve_with_admin(backend, request, tmp_path_factory)
+def spot(server: Server) -> Iterator[AdminServer]:
+    yield from shared_admin(server)
 
 
 def make_owner(spot: AdminServer, portal_id: int, email: str, **names: str) -> str:

@@ -8,18 +8,16 @@ from typing import Any
 
 import httpx
 import pytest
-from admin_support import AdminServer, serve_with_admin
+from admin_support import AdminServer, shared_admin
 
-from conftest import assert_hubspot_error
+from conftest import Server, assert_hubspot_error
 
 OWNERS = "/crm/v3/owners"
 
 
 @pytest.fixture(scope="module")
-def spot(
-    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[AdminServer]:
-    yield from serve_with_admin(backend, request, tmp_path_factory)
+def spot(server: Server) -> Iterator[AdminServer]:
+    yield from shared_admin(server)
 
 
 def post(spot: AdminServer, path: str, body: dict[str, Any] | None = None) -> httpx.Response:

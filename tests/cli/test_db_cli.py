@@ -39,6 +39,18 @@ def test_a_database_at_0001_upgrades_to_head_and_gains_the_owners_table(tmp_path
         engine.dispose()
 
 
+def test_the_head_read_from_the_version_files_is_alembics_head() -> None:
+    """Opening a store skips alembic when the database is at ``head_revisions()``."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from localspot.store.open import head_revisions
+
+    config = Config()
+    config.set_main_option("script_location", "localspot.store:migrations")
+    assert head_revisions() == set(ScriptDirectory.from_config(config).get_heads()) == {HEAD}
+
+
 def test_db_upgrade_twice_is_harmless(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'twice.db'}"
     run_cli(url, "db", "upgrade")

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import Server, run_cli, start_server, stop_server
+from conftest import Server, run_cli_in_process, start_server, stop_server
 
 LOADED = 10_000
 IDLE_PROBES = 21
@@ -49,10 +49,10 @@ def loaded(
         url = request.getfixturevalue("postgres_url")
     else:
         url = f"sqlite:///{Path(tmp_path_factory.mktemp('stalls')) / 'stalls.db'}"
-    run_cli(url, "db", "upgrade")
-    portal = run_cli(url, "portals", "create", "--name", "stalls")
-    run_cli(url, "seed", "--calls", str(LOADED), "--portal", portal)
-    token = run_cli(url, "tokens", "create", "--portal", portal)
+    run_cli_in_process(url, "db", "upgrade")
+    portal = run_cli_in_process(url, "portals", "create", "--name", "stalls")
+    run_cli_in_process(url, "seed", "--calls", str(LOADED), "--portal", portal)
+    token = run_cli_in_process(url, "tokens", "create", "--portal", portal)
     server = start_server(url)
     try:
         yield server, token

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable, Coroutine, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -73,9 +73,26 @@ def opened_store(backend: str, directory: Path) -> Iterator[Opened]:
 
 
 @pytest.fixture(scope="session")
-def opened(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Opened]:
-    with opened_store(backend, tmp_path_factory.mktemp("store")) as it:
-        yield it
+def opened_by_backend() -> Iterator[tuple[ExitStack, dict[str, Opened]]]:
+    """The suite's stores by backend, each opened on first use and closed at the end (as
+    ``server`` keeps its servers: ``opened`` is parametrized by backend, and pytest would
+    close and reopen it, on a new database, whenever the backend of the next test changes)."""
+    with ExitStack() as stack:
+        yield stack, {}
+
+
+@pytest.fixture(scope="session")
+def opened(
+    backend: str,
+    opened_by_backend: tuple[ExitStack, dict[str, Opened]],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Opened:
+    stack, stores = opened_by_backend
+    if backend not in stores:
+        stores[backend] = stack.enter_context(
+            opened_store(backend, tmp_path_factory.mktemp("store"))
+        )
+    return stores[backend]
 
 
 @pytest.fixture

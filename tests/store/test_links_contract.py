@@ -36,7 +36,7 @@ def test_a_link_written_both_ways_reads_from_either_end(
 ) -> None:
     (call,), (contact,) = make(store, run, portal, CALL), make(store, run, portal, CONTACT)
     forward, reverse = both_ways(call, contact)
-    assert run(store.add_links(portal, [forward, reverse])) == []
+    assert run(store.add_links(portal, [forward, reverse], AT)) == []
     assert run(store.links_of(portal, [call], CONTACT)) == [forward]
     assert run(store.links_of(portal, [contact], CALL)) == [reverse]
 
@@ -55,15 +55,15 @@ def test_links_to_missing_archived_or_foreign_records_are_returned_and_not_writt
         Link(CONTACT, foreign, CALL, call, CONTACT_TO_CALL, CATEGORY),
     ]
     written = Link(CALL, call, CONTACT, live, CALL_TO_CONTACT, CATEGORY)
-    assert run(store.add_links(portal, [*refused, written])) == refused
+    assert run(store.add_links(portal, [*refused, written], AT)) == refused
     assert run(store.links_of(portal, [call], CONTACT)) == [written]
     assert run(store.links_of(other_portal, [foreign], CALL)) == []
 
 
 def test_adding_a_link_that_exists_keeps_one(store: Store, run: Run, portal: int) -> None:
     (call,), (contact,) = make(store, run, portal, CALL), make(store, run, portal, CONTACT)
-    run(store.add_links(portal, both_ways(call, contact)))
-    assert run(store.add_links(portal, both_ways(call, contact))) == []
+    run(store.add_links(portal, both_ways(call, contact), AT))
+    assert run(store.add_links(portal, both_ways(call, contact), AT)) == []
     assert len(run(store.links_of(portal, [call], CONTACT))) == 1
 
 
@@ -78,7 +78,7 @@ def test_links_are_ordered_by_from_id_to_id_and_type_id(
         for p in reversed(contacts)
         for t in (CALL_TO_CONTACT, 7)
     ]
-    run(store.add_links(portal, links))
+    run(store.add_links(portal, links, AT))
     found = run(store.links_of(portal, calls, CONTACT))
     assert [(x.from_id, x.to_id, x.type_id) for x in found] == sorted(
         (x.from_id, x.to_id, x.type_id) for x in links
@@ -88,7 +88,7 @@ def test_links_are_ordered_by_from_id_to_id_and_type_id(
 def test_a_link_to_an_archived_record_is_hidden(store: Store, run: Run, portal: int) -> None:
     (call,) = make(store, run, portal, CALL)
     gone, kept = make(store, run, portal, CONTACT, 2)
-    run(store.add_links(portal, both_ways(call, gone) + both_ways(call, kept)))
+    run(store.add_links(portal, both_ways(call, gone) + both_ways(call, kept), AT))
     run(store.archive_records(portal, CONTACT, [gone], AT + 1))
     assert [x.to_id for x in run(store.links_of(portal, [call], CONTACT))] == [kept]
 
@@ -96,8 +96,8 @@ def test_a_link_to_an_archived_record_is_hidden(store: Store, run: Run, portal: 
 def test_removing_without_type_ids_removes_every_type(store: Store, run: Run, portal: int) -> None:
     (call,), (contact,) = make(store, run, portal, CALL), make(store, run, portal, CONTACT)
     extra = Link(CALL, call, CONTACT, contact, 7, "USER_DEFINED")
-    run(store.add_links(portal, [*both_ways(call, contact), extra]))
-    run(store.remove_links(portal, [Unlink(call, CONTACT, contact)]))
+    run(store.add_links(portal, [*both_ways(call, contact), extra], AT))
+    run(store.remove_links(portal, [Unlink(call, CONTACT, contact)], AT))
     assert run(store.links_of(portal, [call], CONTACT)) == []
 
 
@@ -107,16 +107,16 @@ def test_removing_with_type_ids_removes_only_those_types(
     (call,), (contact,) = make(store, run, portal, CALL), make(store, run, portal, CONTACT)
     forward, _ = both_ways(call, contact)
     extra = Link(CALL, call, CONTACT, contact, 7, "USER_DEFINED")
-    run(store.add_links(portal, [forward, extra]))
-    run(store.remove_links(portal, [Unlink(call, CONTACT, contact, frozenset({7}))]))
+    run(store.add_links(portal, [forward, extra], AT))
+    run(store.remove_links(portal, [Unlink(call, CONTACT, contact, frozenset({7}))], AT))
     assert run(store.links_of(portal, [call], CONTACT)) == [forward]
 
 
 def test_a_removal_names_one_direction(store: Store, run: Run, portal: int) -> None:
     (call,), (contact,) = make(store, run, portal, CALL), make(store, run, portal, CONTACT)
     forward, reverse = both_ways(call, contact)
-    run(store.add_links(portal, [forward, reverse]))
-    run(store.remove_links(portal, [Unlink(call, CONTACT, contact)]))
+    run(store.add_links(portal, [forward, reverse], AT))
+    run(store.remove_links(portal, [Unlink(call, CONTACT, contact)], AT))
     assert run(store.links_of(portal, [call], CONTACT)) == []
     assert run(store.links_of(portal, [contact], CALL)) == [reverse]
 
@@ -125,10 +125,10 @@ def test_many_removals_are_applied_together(store: Store, run: Run, portal: int)
     (call,) = make(store, run, portal, CALL)
     contacts = make(store, run, portal, CONTACT, 3)
     for contact in contacts:
-        run(store.add_links(portal, both_ways(call, contact)))
+        run(store.add_links(portal, both_ways(call, contact), AT))
     removals = [Unlink(call, CONTACT, c) for c in contacts[:2]]
     removals += [Unlink(c, CALL, call, frozenset({CONTACT_TO_CALL})) for c in contacts[:2]]
-    run(store.remove_links(portal, removals))
+    run(store.remove_links(portal, removals, AT))
     assert [x.to_id for x in run(store.links_of(portal, [call], CONTACT))] == [contacts[2]]
     assert run(store.links_of(portal, contacts[:2], CALL)) == []
 
@@ -138,9 +138,9 @@ def test_another_portal_can_neither_see_nor_remove_a_portals_links(
 ) -> None:
     (call,), (contact,) = make(store, run, portal, CALL), make(store, run, portal, CONTACT)
     forward, reverse = both_ways(call, contact)
-    run(store.add_links(portal, [forward, reverse]))
+    run(store.add_links(portal, [forward, reverse], AT))
     assert run(store.links_of(other_portal, [call], CONTACT)) == []
-    run(store.remove_links(other_portal, [Unlink(call, CONTACT, contact)]))
+    run(store.remove_links(other_portal, [Unlink(call, CONTACT, contact)], AT))
     assert run(store.links_of(portal, [call], CONTACT)) == [forward]
 
 

@@ -67,6 +67,7 @@ def test_an_association_filter_sees_the_records_live_linked_records(
             portal,
             [Link(CONTACTS, p, COMPANIES, f, t, "HUBSPOT_DEFINED") for p, f, t in links]
             + [Link(COMPANIES, f, CONTACTS, p, t + 1, "HUBSPOT_DEFINED") for p, f, t in links],
+            AT,
         )
     )
     run(store.archive_records(portal, COMPANIES, [firms[2]], AT))

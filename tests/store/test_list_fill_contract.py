@@ -370,6 +370,7 @@ def test_association_branches_judge_each_record_with_its_live_linked_records(
             portal,
             [Link(CONTACTS, p, COMPANIES, f, 279, "HUBSPOT_DEFINED") for p, f in pairs]
             + [Link(COMPANIES, f, CONTACTS, p, 280, "HUBSPOT_DEFINED") for p, f in pairs],
+            AT,
         )
     )
     run(store.archive_records(portal, COMPANIES, [firm[2]], AT))

@@ -143,7 +143,7 @@ def test_archived_merged_and_purged_records_leave_every_list(
     assert lists_by_id(store, run, portal)[two.id].last_removed_at == AT + 1
     result = run(store.merge_records(portal, CONTACTS, ids[2], ids[1], lambda *a: {}, AT + 2))
     assert result.record is not None
-    assert run(store.purge_record(portal, CONTACTS, ids[3]))
+    assert run(store.purge_record(portal, CONTACTS, ids[3], AT))
     assert page_ids(store, run, portal, one.id) == [ids[2]]
     assert page_ids(store, run, portal, two.id) == []
     by_id = lists_by_id(store, run, portal)

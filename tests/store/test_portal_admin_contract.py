@@ -47,6 +47,7 @@ def populate(store: Store, run: Run, portal: int) -> tuple[int, int]:
                 Link(CALL, call, CONTACT, contact_id, 194, "HUBSPOT_DEFINED"),
                 Link(CONTACT, contact_id, CALL, call, 193, "HUBSPOT_DEFINED"),
             ],
+            AT,
         )
     )
     return call, contact_id

@@ -223,7 +223,7 @@ async def _link_pairs(
     """Write the pairs (both ways); (the pairs linked, with every type now between them;
     the pairs not written because an end is not a live record of the portal)."""
     links = [row for plan in planned for row in _plan_links(ctx, plan)]
-    skipped = await ctx.store.add_links(ctx.portal_id, links)
+    skipped = await ctx.store.add_links(ctx.portal_id, links, ctx.clock.now_ms())
     failed = {(s.from_id, s.to_id) for s in skipped if s.from_type == ctx.object_type.type_id}
     now = await _types_between(ctx, to_type, sorted({p[0] for p in planned}))
     results = [
@@ -277,7 +277,8 @@ async def unlink(
     """Remove every link (or the given types) between two records, in both directions."""
     to_type = linked_type(ctx, to_type_name)
     pair = (record_id(from_id), record_id(to_id))
-    await ctx.store.remove_links(ctx.portal_id, _unlinks(ctx, to_type, [pair], kinds))
+    removals = _unlinks(ctx, to_type, [pair], kinds)
+    await ctx.store.remove_links(ctx.portal_id, removals, ctx.clock.now_ms())
 
 
 def _unlinks(
@@ -373,7 +374,7 @@ async def batch_unlink(
         kinds = None if specs is None else [_type_for(ctx, to_type, s) for s in specs]
         pairs = [(record_id(from_text), record_id(t)) for t in to_texts]
         removals += _unlinks(ctx, to_type, pairs, kinds)
-    await ctx.store.remove_links(ctx.portal_id, removals)
+    await ctx.store.remove_links(ctx.portal_id, removals, ctx.clock.now_ms())
 
 
 async def shown_with_records(

@@ -46,13 +46,15 @@ class LinkTarget:
 
 
 class LinksStorage(Protocol):
-    async def add_links(self, portal_id: int, links: Sequence[Link]) -> list[Link]:
+    async def add_links(self, portal_id: int, links: Sequence[Link], at: int) -> list[Link]:
         """Write the links whose two ends are live records of the portal (a link that exists
-        is kept as it is); return the links that were not written."""
+        is kept as it is); return the links that were not written. DYNAMIC lists whose
+        association branches read the other end follow, at ``at``."""
         ...
 
-    async def remove_links(self, portal_id: int, removals: Sequence[Unlink]) -> None:
-        """Delete every link the removals name, all in one transaction."""
+    async def remove_links(self, portal_id: int, removals: Sequence[Unlink], at: int) -> None:
+        """Delete every link the removals name, all in one transaction (DYNAMIC lists
+        follow, as for ``add_links``)."""
         ...
 
     async def links_of(self, portal_id: int, from_ids: Collection[int], to_type: str) -> list[Link]:

@@ -89,5 +89,6 @@ async def gdpr_delete(
         if id_property:
             return
         raise ObjectNotFound(object_id)
-    if not await ctx.store.purge_record(ctx.portal_id, ctx.object_type.type_id, record_id):
+    now = ctx.clock.now_ms()
+    if not await ctx.store.purge_record(ctx.portal_id, ctx.object_type.type_id, record_id, now):
         raise ObjectNotFound(object_id)

@@ -42,7 +42,9 @@ class MergesStorage(Protocol):
         associations (both directions) and unique values to it; delete the other record."""
         ...
 
-    async def purge_record(self, portal_id: int, type_id: str, record_id: int) -> bool:
+    async def purge_record(self, portal_id: int, type_id: str, record_id: int, at: int) -> bool:
         """Delete the record (live or archived), its history, associations in both
-        directions, unique values and search entries; False when there is no such record."""
+        directions, unique values, search entries and list memberships; False when there is
+        no such record. Records linked to it that DYNAMIC lists judge through association
+        branches are judged again at ``at``."""
         ...

@@ -4,17 +4,20 @@ says ``"referencedObjectType": "OWNER"`` (built-in or custom).
 A value must be the id of one of the portal's live owners (hubspot-behaviour §11.3); ``""``
 clears. The record use cases hand their checked inputs here once per request: every owner
 id the inputs name is looked up in one query, and none is made when no input sets an owner
-property. The properties API shows the live owners as these properties' options.
+property. The owner-typed names among the batch's property names are found once per batch,
+so a batch that sets none costs no work per input. The properties API shows the live owners
+as these properties' options.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
+from operator import itemgetter
 
 from localspot.crm.model import PropertyDefinition, PropertyOption, PropertyProblem
 from localspot.crm.owners_storage import Owner, OwnerIdsStorage, OwnersStorage
-from localspot.crm.properties import Definitions
+from localspot.crm.properties import Definitions, names_set
 
 OWNER = "OWNER"
 INVALID_OWNER_ID = "INVALID_OWNER_ID"
@@ -28,8 +31,11 @@ def is_owner_property(definition: PropertyDefinition) -> bool:
     return definition.extra.get("referencedObjectType") == OWNER
 
 
-def owner_names(definitions: Definitions) -> frozenset[str]:
-    return frozenset(n for n, d in definitions.by_name.items() if is_owner_property(d))
+def owner_names_among(definitions: Definitions, names: Iterable[str]) -> frozenset[str]:
+    """The owner-typed properties among ``names`` (looked up by name, not by walking every
+    definition of the type)."""
+    by_name = definitions.by_name
+    return frozenset(n for n in names if (d := by_name.get(n)) is not None and is_owner_property(d))
 
 
 def _as_id(value: str) -> int | None:
@@ -59,8 +65,11 @@ async def add_owner_problems(
 ) -> list[Checked]:
     """``checked`` with an ``INVALID_OWNER_ID`` problem added for every owner-typed value
     that is not a live owner of the portal (unknown, archived, another portal's, not a
-    number). No query when no input sets an owner property."""
-    names = owner_names(definitions)
+    number). No query when no input sets an owner property, and no work per input when no
+    input names one."""
+    names = owner_names_among(definitions, names_set(map(itemgetter(0), checked)))
+    if not names:
+        return list(checked)
     per_input = [_owner_values(names, values) for values, _ in checked]
     if not any(per_input):
         return list(checked)

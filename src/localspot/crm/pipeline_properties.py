@@ -3,18 +3,25 @@ properties of deals (``pipeline``, ``dealstage``) and tickets (``hs_pipeline``,
 ``hs_pipeline_stage``) take the portal's live pipelines and stages as options, a stage must
 belong to the record's pipeline, and a record created without a pipeline gets the default.
 
-Types without pipelines, and updates that touch neither property, cost no query.
+Types without pipelines, and updates that touch neither property, cost no query and no work
+per input beyond the value checks every write makes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from localspot.crm.model import ObjectType, PropertyDefinition, PropertyOption, PropertyProblem
+from localspot.crm.model import (
+    ObjectType,
+    PropertyDefinition,
+    PropertyOption,
+    PropertyProblem,
+    UpdateInput,
+)
 from localspot.crm.pipeline_defaults import DEFAULT_PIPELINE_IDS, PIPELINE_PROPERTIES
 from localspot.crm.pipelines_storage import Pipeline, PipelinesStorage
-from localspot.crm.properties import Definitions, check_values
+from localspot.crm.properties import Definitions, check_values, names_set
 from localspot.crm.records_storage import RecordsStorage
 
 Checked = tuple[dict[str, str], tuple[PropertyProblem, ...]]
@@ -41,6 +48,8 @@ class PipelineCheck:
 
     def check_update(self, values: Mapping[str, str], current: Mapping[str, str] | None) -> Checked:
         normalised, problems = check_values(self.definitions, values)
+        if self.names is None:
+            return normalised, problems
         return normalised, problems + self._mismatch(normalised, problems, current or {})
 
     def _mismatch(
@@ -123,7 +132,7 @@ async def prepare(
 ) -> PipelineCheck:
     object_type = definitions.object_type
     names = PIPELINE_PROPERTIES.get(object_type.type_id)
-    if names is None or not (creating or any(n in v for v in inputs for n in names)):
+    if names is None or not (creating or not names_set(inputs).isdisjoint(names)):
         return PipelineCheck(definitions)
     live = _live(await store.pipelines_of(portal_id, object_type.type_id))
     by_name = with_options(definitions.by_name, object_type, live)
@@ -139,9 +148,15 @@ async def current_values(
     store: RecordsStorage,
     portal_id: int,
     check: PipelineCheck,
-    pairs: Sequence[tuple[Mapping[str, str], int | None]],
+    inputs: Sequence[UpdateInput],
+    record_id: Callable[[UpdateInput], int | None],
 ) -> list[Mapping[str, str] | None]:
-    """The stored properties of the records whose update names one pipeline property."""
+    """The stored properties of the records (``record_id`` of each input, None when it has
+    none) whose update names one pipeline property; nothing to do, per input or in the
+    store, when the write names no pipeline property."""
+    if check.names is None:
+        return [None] * len(inputs)
+    pairs = [(item.properties, record_id(item)) for item in inputs]
     wanted = [rid for values, rid in pairs if rid is not None and check.needs_current(values)]
     if not wanted:
         return [None] * len(pairs)

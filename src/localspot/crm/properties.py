@@ -72,6 +72,12 @@ def check_values(
     return normalised, tuple(problems)
 
 
+def names_set(maps: Iterable[Mapping[str, str]]) -> set[str]:
+    """Every name any of ``maps`` sets: one pass over the batch, its keys merged in C, so the
+    checks that only concern a few property names can skip a batch that names none of them."""
+    return set().union(*maps)
+
+
 def text_preview(value: str, length: int = 1024) -> str:
     """HubSpot's ``hs_body_preview``: the notes as plain text, tags dropped, shortened."""
     text = " ".join(html.unescape(_TAG.sub(" ", value)).split())

@@ -69,8 +69,9 @@ async def batch_upsert(
     check = await pipeline_properties.prepare(
         ctx.store, ctx.portal_id, definitions, [i.properties for i in inputs], creating=True
     )
-    pairs = [(i.properties, holders.get(i.id)) for i in inputs]
-    current = await pipeline_properties.current_values(ctx.store, ctx.portal_id, check, pairs)
+    current = await pipeline_properties.current_values(
+        ctx.store, ctx.portal_id, check, inputs, lambda i: holders.get(i.id)
+    )
     checked = [
         _check(check, item, name, now, item.id in holders)
         for item, now in zip(inputs, current, strict=True)

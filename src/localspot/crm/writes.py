@@ -83,8 +83,9 @@ async def batch_update(
     check = await pipeline_properties.prepare(
         ctx.store, ctx.portal_id, definitions, [i.properties for i in inputs], creating=False
     )
-    pairs = [(i.properties, record_ids[(i.id_property, i.id)]) for i in inputs]
-    current = await current_values(ctx.store, ctx.portal_id, check, pairs)
+    current = await current_values(
+        ctx.store, ctx.portal_id, check, inputs, lambda i: record_ids[(i.id_property, i.id)]
+    )
     planned, errors = await _plan(ctx, check, inputs, current)
     resolved = [(p, record_ids[(p.source.id_property, p.source.id)]) for p in planned]
     batch_rules.reject_duplicates(str(object_id) for _, object_id in resolved if object_id)
@@ -137,7 +138,9 @@ async def update_one(
     check = await pipeline_properties.prepare(
         ctx.store, ctx.portal_id, definitions, [values], creating=False
     )
-    (current,) = await current_values(ctx.store, ctx.portal_id, check, [(values, record_id)])
+    (current,) = await current_values(
+        ctx.store, ctx.portal_id, check, [UpdateInput(object_id, values)], lambda _: record_id
+    )
     checked = [check.check_update(values, current)]
     ((normalised, problems),) = await add_owner_problems(
         ctx.store, ctx.portal_id, definitions, checked

@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 
 from localspot.crm.links_storage import Link, Unlink
 from localspot.store.bulk import fetch, marks, run_many
+from localspot.store.list_follow_sql import follow_links
 
 _INSERT = (
     "INSERT INTO associations (portal_id, from_type, from_id, to_type, to_id, type_id, category)"
@@ -48,8 +49,9 @@ def _live_ends(conn: Connection, portal_id: int, links: Sequence[Link]) -> set[t
     }
 
 
-def add_links(conn: Connection, portal_id: int, links: Sequence[Link]) -> list[Link]:
-    """Write the links whose ends are both live; return the others (not written)."""
+def add_links(conn: Connection, portal_id: int, links: Sequence[Link], at: int) -> list[Link]:
+    """Write the links whose ends are both live; return the others (not written). DYNAMIC
+    lists whose association branches read the other end follow."""
     live = _live_ends(conn, portal_id, links)
     kept: list[Link] = []
     skipped: list[Link] = []
@@ -57,6 +59,7 @@ def add_links(conn: Connection, portal_id: int, links: Sequence[Link]) -> list[L
         both_live = (link.from_type, link.from_id) in live and (link.to_type, link.to_id) in live
         (kept if both_live else skipped).append(link)
     write_links(conn, portal_id, kept)
+    follow_links(conn, portal_id, [(k.from_type, k.from_id, k.to_type) for k in kept], at)
     return skipped
 
 
@@ -80,8 +83,9 @@ def write_links(conn: Connection, portal_id: int, links: Sequence[Link]) -> None
     )
 
 
-def remove_links(conn: Connection, portal_id: int, removals: Sequence[Unlink]) -> None:
-    """Delete the rows each removal names; the caller passes both directions."""
+def remove_links(conn: Connection, portal_id: int, removals: Sequence[Unlink], at: int) -> None:
+    """Delete the rows each removal names; the caller passes both directions. DYNAMIC
+    lists follow, as for ``add_links``."""
     delete = "DELETE FROM associations WHERE portal_id = ? AND from_id = ? AND to_type = ?"
     every_type = [
         (portal_id, r.from_id, r.to_type, r.to_id) for r in removals if r.type_ids is None
@@ -94,6 +98,7 @@ def remove_links(conn: Connection, portal_id: int, removals: Sequence[Unlink]) -
     ]
     run_many(conn, f"{delete} AND to_id = ?", every_type)
     run_many(conn, f"{delete} AND to_id = ? AND type_id = ?", typed)
+    follow_links(conn, portal_id, [(None, r.from_id, r.to_type) for r in removals], at)
 
 
 def links_of(

@@ -46,8 +46,25 @@ class Dialect(Protocol):
     """A subquery of one column, ``id``: the ids given as one parameter (``id_list``), so
     a set of any size is one statement's one parameter."""
 
+    pair_set: str
+    """A subquery of two integer columns, ``a`` and ``b``: the pairs given as the
+    parameters ``pair_params`` makes (one JSON text on SQLite; two arrays on PostgreSQL,
+    whose planner then expects a few rows and keeps to the indexes)."""
+    json_digest: str
+    """An expression (``{}``: a JSON column) that changes whenever the column's content
+    does: the text itself on SQLite, read in process; its md5 on PostgreSQL, so that the
+    text need not cross the network."""
+
+    members_move: str | None
+    """One statement that moves list members, when the database can (PostgreSQL: one round
+    trip while the lists' rows are locked; its parameters are named where it is defined);
+    None: a statement for each step."""
+
     def id_list(self, ids: Collection[int]) -> Any:
         """``ids`` as the parameter of ``id_set``."""
+
+    def pair_params(self, pairs: Collection[tuple[int, int]]) -> list[Any]:
+        """``pairs`` as the parameters of ``pair_set``."""
 
     def sql(self, text: str) -> str:
         """A statement with ``?`` placeholders in the driver's own parameter style; each
@@ -111,9 +128,18 @@ class SqliteDialect:
     share_lock = ""
     json_param = "?"
     id_set = "SELECT value AS id FROM json_each(?)"
+    pair_set = (
+        "SELECT json_extract(value, '$[0]') AS a, json_extract(value, '$[1]') AS b"
+        " FROM json_each(?)"
+    )
+    json_digest = "{}"
+    members_move: str | None = None
 
     def id_list(self, ids: Collection[int]) -> Any:
         return orjson.dumps(sorted(ids)).decode()
+
+    def pair_params(self, pairs: Collection[tuple[int, int]]) -> list[Any]:
+        return [orjson.dumps(sorted(pairs)).decode()]
 
     def sql(self, text: str) -> str:
         return text
@@ -214,15 +240,47 @@ def _recordset_insert(table: str, columns: tuple[str, ...]) -> str:
     return f"INSERT INTO {table} ({names}) SELECT {names} FROM jsonb_to_recordset(%s) AS r({shape})"
 
 
+_PAIRS = "unnest(CAST(? AS bigint[]), CAST(? AS bigint[])) AS p(a, b)"
+_LOCKED_FIRST = "(SELECT count(*) FROM locked) >= 0"
+_MEMBERS_MOVE = (
+    "WITH locked AS (SELECT id FROM lists WHERE portal_id = ? AND id = ANY(CAST(? AS bigint[]))"
+    " ORDER BY id FOR UPDATE),"
+    " joined AS (INSERT INTO list_memberships (portal_id, list_id, record_id, added_at)"
+    f" SELECT ?, p.a, p.b, ? FROM {_PAIRS} JOIN objects o ON o.id = p.b"
+    f" WHERE o.archived = false AND {_LOCKED_FIRST} ON CONFLICT DO NOTHING RETURNING list_id),"
+    " gone AS (DELETE FROM list_memberships WHERE (portal_id, list_id, record_id) IN"
+    f" (SELECT ?, a, b FROM {_PAIRS}) AND {_LOCKED_FIRST} RETURNING list_id),"
+    " counts AS (SELECT list_id, count(*) FILTER (WHERE d > 0) AS added,"
+    " count(*) FILTER (WHERE d < 0) AS removed FROM (SELECT list_id, 1 AS d FROM joined"
+    " UNION ALL SELECT list_id, -1 FROM gone) x GROUP BY list_id)"
+    " UPDATE lists SET size = size + c.added - c.removed,"
+    " last_added_at = CASE WHEN c.added > 0 THEN CAST(? AS bigint) ELSE last_added_at END,"
+    " last_removed_at = CASE WHEN c.removed > 0 THEN CAST(? AS bigint) ELSE last_removed_at END"
+    " FROM counts c WHERE lists.portal_id = ? AND lists.id = c.list_id"
+)
+"""List members move in one statement: the lists' rows are locked first (the inserts and
+deletes wait for ``locked`` through a one-time filter), as every membership write locks
+them, then the pairs join (live records only) and leave, and each size moves by what
+really changed. Parameters: portal, list ids, portal, time, joining pairs, portal, leaving
+pairs, time, time, portal."""
+
+
 class PostgresDialect:
     batch_migrations = False
     row_lock = " FOR UPDATE"
     share_lock = " FOR SHARE"
     json_param = "CAST(? AS JSONB)"
     id_set = "SELECT unnest(CAST(? AS bigint[])) AS id"
+    pair_set = "SELECT a, b FROM unnest(CAST(? AS bigint[]), CAST(? AS bigint[])) AS p(a, b)"
+    json_digest = "md5(CAST({} AS text))"
+    members_move: str | None = _MEMBERS_MOVE
 
     def id_list(self, ids: Collection[int]) -> Any:
         return sorted(ids)
+
+    def pair_params(self, pairs: Collection[tuple[int, int]]) -> list[Any]:
+        ordered = sorted(pairs)
+        return [[a for a, _ in ordered], [b for _, b in ordered]]
 
     def sql(self, text: str) -> str:
         return _pyformat(text)

@@ -9,7 +9,7 @@ read, never counted. Pages are keyset ranges of the primary key (by record id) o
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
@@ -82,20 +82,27 @@ def _remove(conn: Connection, portal_id: int, list_id: int, ids: Collection[int]
     return {row.record_id for row in fetch(conn, statement, [portal_id, list_id, param])}
 
 
-def _moved(
-    conn: Connection, portal_id: int, list_id: int, added: int, removed: int, at: int
-) -> None:
-    """The list's size and last-added/removed times after a change."""
-    if not added and not removed:
-        return
+def moved(conn: Connection, portal_id: int, counts: Mapping[int, tuple[int, int]], at: int) -> None:
+    """Each list's size and last-added/removed times after a change (``counts``: list id →
+    how many members joined and left), in list id order."""
     run_many(
         conn,
         "UPDATE lists SET size = size + ?,"
         " last_added_at = CASE WHEN ? > 0 THEN ? ELSE last_added_at END,"
         " last_removed_at = CASE WHEN ? > 0 THEN ? ELSE last_removed_at END"
         " WHERE portal_id = ? AND id = ?",
-        [(added - removed, added, at, removed, at, portal_id, list_id)],
+        [
+            (added - removed, added, at, removed, at, portal_id, list_id)
+            for list_id, (added, removed) in sorted(counts.items())
+            if added or removed
+        ],
     )
+
+
+def _moved(
+    conn: Connection, portal_id: int, list_id: int, added: int, removed: int, at: int
+) -> None:
+    moved(conn, portal_id, {list_id: (added, removed)}, at)
 
 
 def change_members(

@@ -7,6 +7,7 @@ from sqlalchemy import Connection, and_, delete, insert, or_, select, update
 
 from localspot.crm.merges_storage import MERGED_IDS, Combine, MergeResult
 from localspot.store.deal_splits_sql import delete_splits
+from localspot.store.list_follow_sql import follow, linked_followers, rejudge
 from localspot.store.list_memberships_sql import drop_records
 from localspot.store.records_sql import read_records
 from localspot.store.schema import (
@@ -129,17 +130,22 @@ def merge_records(
     _drop_record(conn, portal_id, type_id, other, at)
     enqueue(conn, portal_id, type_id, [primary])
     merged = read_records(conn, portal_id, type_id, [primary], archived=False, history_names=())
+    follow(conn, portal_id, type_id, [merged[primary]], None, at)  # links moved to it too
     return MergeResult(merged[primary])
 
 
-def purge_record(conn: Connection, portal_id: int, type_id: str, record_id: int) -> bool:
+def purge_record(conn: Connection, portal_id: int, type_id: str, record_id: int, at: int) -> bool:
+    """The record leaves every list without a trace; records linked to it that DYNAMIC
+    lists judge through association branches are judged again at ``at``."""
     o = objects.c
     scope = and_(o.portal_id == portal_id, o.object_type == type_id, o.id == record_id)
     if conn.execute(select(o.id).where(scope)).first() is None:
         return False
+    pending = linked_followers(conn, portal_id, type_id, [record_id], at)
     h = property_history.c
     conn.execute(delete(property_history).where(h.portal_id == portal_id, h.object_id == record_id))
     conn.execute(delete(unique_values).where(unique_values.c.object_id == record_id))
     conn.execute(delete(associations).where(_links_of(portal_id, type_id, record_id)))
     _drop_record(conn, portal_id, type_id, record_id)
+    rejudge(conn, portal_id, pending, at)
     return True

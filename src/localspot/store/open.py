@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine
+from sqlalchemy import Connection, Engine, create_engine, inspect
 from sqlalchemy.engine import make_url
 
 from localspot.crm.storage import Store
@@ -45,7 +48,36 @@ MIGRATION_LOCK = 7_246_105_301
 they migrate one at a time."""
 
 
+VERSIONS = Path(__file__).parent / "migrations" / "versions"
+_REVISION_LINE = re.compile(r'^(down_)?revision = "([^"]+)"$', re.MULTILINE)
+
+
+@lru_cache(maxsize=1)
+def head_revisions() -> frozenset[str]:
+    """The newest migrations' revision ids, read from the version files' ``revision`` and
+    ``down_revision`` lines (a ``down_revision`` of another shape, such as a merge's tuple,
+    only makes ``upgrade`` ask alembic)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in VERSIONS.glob("*.py"):
+        for down, value in _REVISION_LINE.findall(path.read_text(encoding="utf-8")):
+            (parents if down else revisions).add(value)
+    return frozenset(revisions - parents)
+
+
+def at_head(engine: Engine) -> bool:
+    """The database's schema is the newest, read without alembic: importing it is about a
+    fifth of the start of every command and server, and most find nothing to migrate."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return False
+        found = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
+        return frozenset(found.scalars()) == head_revisions()
+
+
 def upgrade(engine: Engine) -> None:
+    if at_head(engine):
+        return
     from alembic import command
 
     with engine.begin() as connection:

@@ -31,6 +31,7 @@ from localspot.store.bulk import (
 )
 from localspot.store.dialect import dialect_of
 from localspot.store.id_sequences import SEEDED_BASE, seeded_ids
+from localspot.store.list_follow_sql import follow, linked_followers, rejudge
 from localspot.store.list_memberships_sql import drop_records
 from localspot.store.schema import objects, property_history, unique_values
 from localspot.store.search_index import enqueue
@@ -212,7 +213,15 @@ def insert_records(
     conn: Connection, portal_id: int, type_id: str, records: Sequence[NewRecord], at: int
 ) -> tuple[dict[int, Record], dict[int, UniqueClash]]:
     """All rows of a batch in a handful of statements; records losing a unique value to
-    another record are removed again before the transaction ends."""
+    another record are removed again before the transaction ends. DYNAMIC lists follow."""
+    created, clashes = _insert(conn, portal_id, type_id, records, at)
+    follow(conn, portal_id, type_id, list(created.values()), None, at)
+    return created, clashes
+
+
+def _insert(
+    conn: Connection, portal_id: int, type_id: str, records: Sequence[NewRecord], at: int
+) -> tuple[dict[int, Record], dict[int, UniqueClash]]:
     if not records:
         return {}, {}
     ids = seeded_ids(conn, portal_id, len(records))
@@ -290,7 +299,17 @@ def _changed_values(current: Mapping[str, str], values: Mapping[str, str]) -> di
 def apply_updates(
     conn: Connection, portal_id: int, type_id: str, changes: Sequence[RecordChange], at: int
 ) -> UpdateResult:
-    """Merge each change into its live record: lock in id order, write maps and history."""
+    """Merge each change into its live record: lock in id order, write maps and history.
+    DYNAMIC lists follow."""
+    result, changed = _update(conn, portal_id, type_id, changes, at)
+    follow(conn, portal_id, type_id, list(result.records.values()), changed, at)
+    return result
+
+
+def _update(
+    conn: Connection, portal_id: int, type_id: str, changes: Sequence[RecordChange], at: int
+) -> tuple[UpdateResult, dict[int, frozenset[str]]]:
+    """The result, and the names of the properties each updated record really changed."""
     ids = [c.object_id for c in changes]
     current = read_records(
         conn, portal_id, type_id, ids, archived=False, history_names=(), lock=True
@@ -299,6 +318,7 @@ def apply_updates(
     clashes: dict[int, UniqueClash] = {}
     history: list[HistoryRow] = []
     reindex: list[int] = []
+    names: dict[int, frozenset[str]] = {}
     for change in changes:
         record = current.get(change.object_id)
         if record is None:
@@ -312,6 +332,7 @@ def apply_updates(
         changed = _changed_values(record.properties, change.values)
         merged = {**record.properties, **changed}
         updated[record.id] = Record(record.id, merged, record.created_at, at)
+        names[record.id] = frozenset(changed)
         history += _history_rows(portal_id, record.id, changed, at, change.source_id)
         if changed:
             reindex.append(record.id)
@@ -320,7 +341,7 @@ def apply_updates(
         write_history(conn, history)
         enqueue(conn, portal_id, type_id, reindex)
     missing = frozenset(ids) - current.keys()
-    return UpdateResult(updated, missing, clashes)
+    return UpdateResult(updated, missing, clashes), names
 
 
 def archive_records(
@@ -346,6 +367,7 @@ def archive_records(
         conn.execute(delete(unique_values).where(unique_values.c.object_id.in_(archived)))
         enqueue(conn, portal_id, type_id, archived)
         drop_records(conn, portal_id, archived, at)
+        rejudge(conn, portal_id, linked_followers(conn, portal_id, type_id, archived, at), at)
 
 
 def upsert_records(
@@ -356,14 +378,16 @@ def upsert_records(
     items: Sequence[tuple[str, NewRecord]],
     at: int,
 ) -> tuple[dict[int, Record], dict[int, bool], dict[int, UniqueClash]]:
-    """By the value of unique property ``name``: update its holder, or create a record."""
+    """By the value of unique property ``name``: update its holder, or create a record.
+    DYNAMIC lists follow once, after every item is written."""
     records: dict[int, Record] = {}
     created: dict[int, bool] = {}
     clashes: dict[int, UniqueClash] = {}
+    changed: dict[int, frozenset[str]] = {}
     for position, (value, new) in enumerate(items):
         holder = resolve_unique(conn, portal_id, type_id, name, [value]).get(value)
         if holder is None:
-            made, clash = insert_records(conn, portal_id, type_id, [new], at)
+            made, clash = _insert(conn, portal_id, type_id, [new], at)
             if 0 in made:
                 records[position], created[position] = made[0], True
                 continue
@@ -372,9 +396,27 @@ def upsert_records(
                 continue
             holder = clash[0].holder_id  # a concurrent writer created it since we looked
         change = RecordChange(holder, new.properties, new.unique_names, new.source_id)
-        result = apply_updates(conn, portal_id, type_id, [change], at)
+        result, names = _update(conn, portal_id, type_id, [change], at)
         if holder in result.records:
             records[position], created[position] = result.records[holder], False
+            changed[holder] = changed.get(holder, frozenset()) | names[holder]
         elif holder in result.clashes:
             clashes[position] = result.clashes[holder]
+    _follow_upserts(conn, (portal_id, type_id, at), records, created, changed)
     return records, created, clashes
+
+
+def _follow_upserts(
+    conn: Connection,
+    scope: tuple[int, str, int],
+    records: Mapping[int, Record],
+    created: Mapping[int, bool],
+    changed: Mapping[int, frozenset[str]],
+) -> None:
+    """The created records (every property new) and the updated ones (their changes);
+    ``scope``: portal, type and time."""
+    portal_id, type_id, at = scope
+    latest = {record.id: record for _, record in sorted(records.items())}
+    new_ids = {records[p].id for p, made in created.items() if made}
+    names = {i: None if i in new_ids else changed.get(i, frozenset()) for i in latest}
+    follow(conn, portal_id, type_id, list(latest.values()), names, at)

@@ -278,9 +278,9 @@ class SqlStore(ListsSqlStore, AppsSqlStore, ListFillSqlStore):
             )
         )
 
-    async def purge_record(self, portal_id: int, type_id: str, record_id: int) -> bool:
+    async def purge_record(self, portal_id: int, type_id: str, record_id: int, at: int) -> bool:
         return await self._write(
-            lambda c: merges_sql.purge_record(c, portal_id, type_id, record_id)
+            lambda c: merges_sql.purge_record(c, portal_id, type_id, record_id, at)
         )
 
     async def portal_exists(self, portal_id: int) -> bool:
@@ -512,11 +512,11 @@ class SqlStore(ListsSqlStore, AppsSqlStore, ListFillSqlStore):
         found = await self._read(lambda c: associations_sql.live_ids(c, portal_id, type_id, ids))
         return frozenset(found)
 
-    async def add_links(self, portal_id: int, links: Sequence[Link]) -> list[Link]:
-        return await self._write(lambda c: associations_sql.add_links(c, portal_id, links))
+    async def add_links(self, portal_id: int, links: Sequence[Link], at: int) -> list[Link]:
+        return await self._write(lambda c: associations_sql.add_links(c, portal_id, links, at))
 
-    async def remove_links(self, portal_id: int, removals: Sequence[Unlink]) -> None:
-        await self._write(lambda c: associations_sql.remove_links(c, portal_id, removals))
+    async def remove_links(self, portal_id: int, removals: Sequence[Unlink], at: int) -> None:
+        await self._write(lambda c: associations_sql.remove_links(c, portal_id, removals, at))
 
     async def links_of(self, portal_id: int, from_ids: Collection[int], to_type: str) -> list[Link]:
         return await self._read(

@@ -1,0 +1,113 @@
+"""The memberships a write's verdicts change (``list_follow_sql``), written set-based.
+
+The lists whose members change are locked first, in id order, as every other membership
+write does (``save_list``, ``change_members``): a write that held member rows while it
+waited for a list's row could deadlock with one that holds the row and waits for those
+members. The pairs that join (live records only) are inserted with ``ON CONFLICT DO
+NOTHING`` and those that leave deleted, both ``RETURNING`` what they really did, and each
+list's size and last-added/removed times move by that, so two writers racing on
+PostgreSQL never count a member twice. On PostgreSQL all of it is one statement
+(``Dialect.members_move``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Connection
+
+from localspot.store.bulk import fetch
+from localspot.store.dialect import dialect_of
+from localspot.store.list_memberships_sql import moved
+
+Verdicts = dict[int, tuple[set[int], set[int]]]
+"""List id → (the records judged, those of them that belong)."""
+Pairs = list[tuple[int, int]]
+
+
+def _members(conn: Connection, portal_id: int, verdicts: Verdicts) -> dict[int, set[int]]:
+    """The judged lists' current members among the judged records."""
+    dialect = dialect_of(conn)
+    judged = set().union(*(ids for ids, _ in verdicts.values()))
+    rows = fetch(
+        conn,
+        "SELECT list_id, record_id FROM list_memberships WHERE portal_id = ?"
+        f" AND record_id IN ({dialect.id_set})",
+        [portal_id, dialect.id_list(judged)],
+    )
+    found: dict[int, set[int]] = defaultdict(set)
+    for row in rows:
+        found[row.list_id].add(row.record_id)
+    return found
+
+
+def _changes(verdicts: Verdicts, members: Mapping[int, set[int]]) -> tuple[Pairs, Pairs]:
+    joining: Pairs = []
+    leaving: Pairs = []
+    for list_id, (judged, belong) in verdicts.items():
+        now = members.get(list_id, set())
+        joining += [(list_id, i) for i in sorted(belong - now)]
+        leaving += [(list_id, i) for i in sorted((judged - belong) & now)]
+    return joining, leaving
+
+
+def _step_by_step(
+    conn: Connection, portal_id: int, joining: Pairs, leaving: Pairs, at: int
+) -> None:
+    dialect = dialect_of(conn)
+    list_ids = sorted({list_id for list_id, _ in joining + leaving})
+    if dialect.row_lock:
+        fetch(
+            conn,
+            f"SELECT id FROM lists WHERE portal_id = ? AND id IN ({dialect.id_set})"
+            f" ORDER BY id{dialect.row_lock}",
+            [portal_id, dialect.id_list(list_ids)],
+        )
+    added: Counter[int] = Counter()
+    removed: Counter[int] = Counter()
+    if joining:
+        inserted = fetch(
+            conn,
+            "INSERT INTO list_memberships (portal_id, list_id, record_id, added_at)"
+            f" SELECT ?, p.a, p.b, ? FROM ({dialect.pair_set}) p JOIN objects o ON o.id = p.b"
+            " WHERE o.archived = ? ON CONFLICT DO NOTHING RETURNING list_id",
+            [portal_id, at, *dialect.pair_params(joining), False],
+        )
+        added.update(r.list_id for r in inserted)
+    if leaving:
+        deleted = fetch(
+            conn,
+            "DELETE FROM list_memberships WHERE (portal_id, list_id, record_id) IN"
+            f" (SELECT ?, a, b FROM ({dialect.pair_set}) p) RETURNING list_id",
+            [portal_id, *dialect.pair_params(leaving)],
+        )
+        removed.update(r.list_id for r in deleted)
+    moved(conn, portal_id, {i: (added[i], removed[i]) for i in added.keys() | removed.keys()}, at)
+
+
+def write_verdicts(
+    conn: Connection,
+    portal_id: int,
+    verdicts: Verdicts,
+    at: int,
+    members: Mapping[int, set[int]] | None = None,
+) -> None:
+    """Make the memberships agree with ``verdicts`` (``members``: the judged lists' members
+    among the judged records, when already read)."""
+    if not verdicts:
+        return
+    joining, leaving = _changes(
+        verdicts, _members(conn, portal_id, verdicts) if members is None else members
+    )
+    if not joining and not leaving:
+        return
+    dialect = dialect_of(conn)
+    if dialect.members_move is None:
+        _step_by_step(conn, portal_id, joining, leaving, at)
+        return
+    list_ids = sorted({list_id for list_id, _ in joining + leaving})
+    params: list[Any] = [portal_id, list_ids, portal_id, at, *dialect.pair_params(joining)]
+    params += [portal_id, *dialect.pair_params(leaving), at, at, portal_id]
+    conn.exec_driver_sql(dialect.sql(dialect.members_move), tuple(params))
