@@ -232,6 +232,32 @@ def test_a_record_written_between_slices_is_judged_as_written_when_its_slice_com
     assert set(members(store, run, portal, found.id)) == {ids[0], ids[3]}
 
 
+def test_writes_while_a_dynamic_list_fills_leave_it_exact(
+    store: Store, run: Run, portal: int
+) -> None:
+    """A record written after its slice is judged by the write (live membership); one
+    written before its slice, by both; either way the list ends exact."""
+    ids = contacts(store, run, portal, ["Paris", "Rome", "Rome", "Paris"])
+    tree = city_tree(store, run, portal, "Paris")
+    template = ObjectList(
+        0, "Live", CONTACTS, "DYNAMIC", AT, AT, processing_status="PROCESSING",
+        filter_branch=tree.to_wire(), filters_updated_at=AT,
+    )  # fmt: skip
+    found = run(store.create_list(portal, template, (), with_legacy_id=False))
+    assert isinstance(found, ObjectList)
+    groups = to_search_groups(tree)
+    piece = FillSlice(found.id, found.version, CONTACTS, 2, groups, frozenset(), True, NOW)
+    assert run(store.fill_slice(portal, piece, judge_of(tree, NOW))).state == "MORE"
+    assert set(members(store, run, portal, found.id)) == {ids[0]}
+    moves = {ids[0]: "Rome", ids[1]: "Paris", ids[2]: "Paris", ids[3]: "Rome"}
+    changes = [RecordChange(i, {"city": city}) for i, city in moves.items()]
+    run(store.apply_updates(portal, CONTACTS, changes, AT + 1))
+    while run(store.fill_slice(portal, piece, judge_of(tree, NOW))).state == "MORE":
+        pass
+    assert set(members(store, run, portal, found.id)) == {ids[1], ids[2]}
+    assert the_list(store, run, portal, found.id).size == 2
+
+
 def test_a_snapshot_fill_only_adds_so_members_added_by_hand_stay(
     store: Store, run: Run, portal: int
 ) -> None:
