@@ -1,4 +1,4 @@
-"""DYNAMIC lists follow record and association writes (hubspot-behaviour §16.10), through a
+"""DYNAMIC lists follow record and association writes (hubspot-behaviour §16.7), through a
 real server on both databases and the official SDK (client-side validation on): every write
 path moves members in its own transaction, so the members and the size read right after a
 write are already right; SNAPSHOT lists stay as they were filled; another portal's lists
@@ -120,55 +120,62 @@ def test_sdk_creates_and_updates_move_a_record_in_and_out_at_once(lists: Lists, 
     assert (lists.members(dynamic), lists.members(snapshot)) == (([one], 1), ([], 0))
 
 
-def test_sdk_batch_create_update_and_upsert_move_members(lists: Lists, crm: Any) -> None:
+def sdk_batch_create(crm: Any, *cities: str, prefix: str) -> list[str]:
+    from hubspot.crm.contacts import (
+        BatchInputSimplePublicObjectBatchInputForCreate,
+        SimplePublicObjectBatchInputForCreate,
+    )
+
+    inputs = [
+        SimplePublicObjectBatchInputForCreate(
+            properties={"city": c, "email": f"{prefix}{i}@batch.example"}
+        )
+        for i, c in enumerate(cities)
+    ]
+    made = crm.contacts.batch_api.create(
+        BatchInputSimplePublicObjectBatchInputForCreate(inputs=inputs)
+    )
+    return sorted((r.id for r in made.results), key=int)
+
+
+def test_sdk_batch_create_and_update_move_members(lists: Lists, crm: Any) -> None:
     from hubspot.crm.contacts import (
         BatchInputSimplePublicObjectBatchInput,
-        BatchInputSimplePublicObjectBatchInputForCreate,
-        BatchInputSimplePublicObjectBatchInputUpsert,
         SimplePublicObjectBatchInput,
-        SimplePublicObjectBatchInputForCreate,
-        SimplePublicObjectBatchInputUpsert,
     )
 
     dynamic = lists.dynamic("Batch Lyon", city_branch("Lyon"))
     snapshot = lists.dynamic("Batch Lyon snap", city_branch("Lyon"), "SNAPSHOT")
-    cities = ["Lyon", "Nice", "Lyon"]
-    made = crm.contacts.batch_api.create(
-        BatchInputSimplePublicObjectBatchInputForCreate(
-            inputs=[
-                SimplePublicObjectBatchInputForCreate(
-                    properties={"city": c, "email": f"batch{i}@lyon.example"}
-                )
-                for i, c in enumerate(cities)
-            ]
-        )
-    )
-    ids = sorted((r.id for r in made.results), key=int)
+    ids = sdk_batch_create(crm, "Lyon", "Nice", "Lyon", prefix="lyon")
     assert lists.members(dynamic) == ([ids[0], ids[2]], 2)
-    crm.contacts.batch_api.update(
-        BatchInputSimplePublicObjectBatchInput(
-            inputs=[
-                SimplePublicObjectBatchInput(id=ids[0], properties={"city": "Nice"}),
-                SimplePublicObjectBatchInput(id=ids[1], properties={"city": "Lyon"}),
-            ]
-        )
+    changes = [
+        SimplePublicObjectBatchInput(id=ids[0], properties={"city": "Nice"}),
+        SimplePublicObjectBatchInput(id=ids[1], properties={"city": "Lyon"}),
+    ]
+    crm.contacts.batch_api.update(BatchInputSimplePublicObjectBatchInput(inputs=changes))
+    assert (lists.members(dynamic), lists.members(snapshot)) == (([ids[1], ids[2]], 2), ([], 0))
+
+
+def test_sdk_batch_upsert_moves_the_updated_and_the_created_records(lists: Lists, crm: Any) -> None:
+    from hubspot.crm.contacts import (
+        BatchInputSimplePublicObjectBatchInputUpsert,
+        SimplePublicObjectBatchInputUpsert,
     )
-    assert lists.members(dynamic) == ([ids[1], ids[2]], 2)
-    upserted = crm.contacts.batch_api.upsert(
-        BatchInputSimplePublicObjectBatchInputUpsert(
-            inputs=[
-                SimplePublicObjectBatchInputUpsert(
-                    id=f"batch{0}@lyon.example", id_property="email", properties={"city": "Lyon"}
-                ),
-                SimplePublicObjectBatchInputUpsert(
-                    id="new@lyon.example", id_property="email", properties={"city": "Lyon"}
-                ),
-            ]
+
+    dynamic = lists.dynamic("Upsert Nantes", city_branch("Nantes"))
+    (held,) = sdk_batch_create(crm, "Brest", prefix="nantes")
+    inputs = [
+        SimplePublicObjectBatchInputUpsert(id=email, id_property="email", properties=values)
+        for email, values in (
+            ("nantes0@batch.example", {"city": "Nantes"}),
+            ("new@nantes.example", {"city": "Nantes"}),
         )
+    ]
+    upserted = crm.contacts.batch_api.upsert(
+        BatchInputSimplePublicObjectBatchInputUpsert(inputs=inputs)
     )
     new = next(r.id for r in upserted.results if r.new)
-    assert lists.members(dynamic) == ([*ids, new], 4)
-    assert lists.members(snapshot) == ([], 0)
+    assert lists.members(dynamic) == ([held, new], 2)
 
 
 def test_the_dated_paths_move_members_too(lists: Lists, portal_http: httpx.Client) -> None:

@@ -6,7 +6,7 @@ and multiple options, known/unknown, the last-modified date every write moves, O
 ``NOT_ANY`` and association branches on companies), then hypothesis drives creates, updates,
 batch updates, archives, merges, links and company updates through the real store on both
 databases, in process. Time-relative filters are left out: those are judged at the time of
-a write, which a later evaluation does not repeat (hubspot-behaviour §16.10).
+a write, which a later evaluation does not repeat (hubspot-behaviour §16.7).
 """
 
 from __future__ import annotations

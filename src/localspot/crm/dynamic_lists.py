@@ -1,4 +1,4 @@
-"""DYNAMIC lists follow record writes (hubspot-behaviour §16.10): which lists a write can
+"""DYNAMIC lists follow record writes (hubspot-behaviour §16.7): which lists a write can
 move, and whether a record belongs, decided here; the store asks inside the write's own
 transaction (``store/list_follow_sql.py``) and writes the memberships that changed.
 

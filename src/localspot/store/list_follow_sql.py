@@ -1,5 +1,5 @@
 """DYNAMIC lists follow every record write, inside the write's transaction (DESIGN: "side
-effects ride the write"; hubspot-behaviour §16.10). The record writes call ``follow`` where
+effects ride the write"; hubspot-behaviour §16.7). The record writes call ``follow`` where
 they queue the search index, the link writes ``follow_links``, archive and purge
 ``linked_followers`` and ``rejudge``; ``crm/dynamic_lists.py`` parses the filters and
 judges, this module reads and writes.
@@ -128,15 +128,19 @@ def follow(
     records: Collection[Record],
     changed: Changed,
     at: int,
+    *,
+    created: bool = False,
 ) -> None:
     """Records of ``type_id`` were created or updated (``changed``: the properties each
-    write changed; None when created or merged): the DYNAMIC lists they can move follow."""
+    write changed; None when created or merged): the DYNAMIC lists they can move follow.
+    ``created``: all of them are new, in no list yet."""
     if not records:
         return
     by_id = {r.id: r for r in records}
-    found = followers(conn, portal_id, at, by_id)
+    found = followers(conn, portal_id, at, () if created else by_id)
     if not found.lists:
         return
+    members = {} if created else found.members
     ids = sorted(by_id)
     verdicts: Verdicts = {}
     own = dynamic_lists.own_work(found.lists, type_id, ids, changed)
@@ -145,7 +149,7 @@ def follow(
     pending = _followers(conn, portal_id, linked)
     for other_type, work in pending:
         _judge(conn, portal_id, other_type, work, None, at, verdicts)
-    write_verdicts(conn, portal_id, verdicts, at, None if pending else found.members)
+    write_verdicts(conn, portal_id, verdicts, at, None if pending else members)
 
 
 def linked_followers(

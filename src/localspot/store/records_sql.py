@@ -214,14 +214,16 @@ def insert_records(
 ) -> tuple[dict[int, Record], dict[int, UniqueClash]]:
     """All rows of a batch in a handful of statements; records losing a unique value to
     another record are removed again before the transaction ends. DYNAMIC lists follow."""
-    created, clashes = _insert(conn, portal_id, type_id, records, at)
-    follow(conn, portal_id, type_id, list(created.values()), None, at)
+    created, clashes = insert_unfollowed(conn, portal_id, type_id, records, at)
+    follow(conn, portal_id, type_id, list(created.values()), None, at, created=True)
     return created, clashes
 
 
-def _insert(
+def insert_unfollowed(
     conn: Connection, portal_id: int, type_id: str, records: Sequence[NewRecord], at: int
 ) -> tuple[dict[int, Record], dict[int, UniqueClash]]:
+    """``insert_records`` without following DYNAMIC lists (the caller follows, once for all
+    its writes)."""
     if not records:
         return {}, {}
     ids = seeded_ids(conn, portal_id, len(records))
@@ -301,15 +303,16 @@ def apply_updates(
 ) -> UpdateResult:
     """Merge each change into its live record: lock in id order, write maps and history.
     DYNAMIC lists follow."""
-    result, changed = _update(conn, portal_id, type_id, changes, at)
+    result, changed = update_unfollowed(conn, portal_id, type_id, changes, at)
     follow(conn, portal_id, type_id, list(result.records.values()), changed, at)
     return result
 
 
-def _update(
+def update_unfollowed(
     conn: Connection, portal_id: int, type_id: str, changes: Sequence[RecordChange], at: int
 ) -> tuple[UpdateResult, dict[int, frozenset[str]]]:
-    """The result, and the names of the properties each updated record really changed."""
+    """``apply_updates`` without following DYNAMIC lists (the caller follows, once for all
+    its writes): the result, and the names of the properties each record really changed."""
     ids = [c.object_id for c in changes]
     current = read_records(
         conn, portal_id, type_id, ids, archived=False, history_names=(), lock=True
@@ -368,55 +371,3 @@ def archive_records(
         enqueue(conn, portal_id, type_id, archived)
         drop_records(conn, portal_id, archived, at)
         rejudge(conn, portal_id, linked_followers(conn, portal_id, type_id, archived, at), at)
-
-
-def upsert_records(
-    conn: Connection,
-    portal_id: int,
-    type_id: str,
-    name: str,
-    items: Sequence[tuple[str, NewRecord]],
-    at: int,
-) -> tuple[dict[int, Record], dict[int, bool], dict[int, UniqueClash]]:
-    """By the value of unique property ``name``: update its holder, or create a record.
-    DYNAMIC lists follow once, after every item is written."""
-    records: dict[int, Record] = {}
-    created: dict[int, bool] = {}
-    clashes: dict[int, UniqueClash] = {}
-    changed: dict[int, frozenset[str]] = {}
-    for position, (value, new) in enumerate(items):
-        holder = resolve_unique(conn, portal_id, type_id, name, [value]).get(value)
-        if holder is None:
-            made, clash = _insert(conn, portal_id, type_id, [new], at)
-            if 0 in made:
-                records[position], created[position] = made[0], True
-                continue
-            if clash[0].property_name != name:
-                clashes[position] = clash[0]
-                continue
-            holder = clash[0].holder_id  # a concurrent writer created it since we looked
-        change = RecordChange(holder, new.properties, new.unique_names, new.source_id)
-        result, names = _update(conn, portal_id, type_id, [change], at)
-        if holder in result.records:
-            records[position], created[position] = result.records[holder], False
-            changed[holder] = changed.get(holder, frozenset()) | names[holder]
-        elif holder in result.clashes:
-            clashes[position] = result.clashes[holder]
-    _follow_upserts(conn, (portal_id, type_id, at), records, created, changed)
-    return records, created, clashes
-
-
-def _follow_upserts(
-    conn: Connection,
-    scope: tuple[int, str, int],
-    records: Mapping[int, Record],
-    created: Mapping[int, bool],
-    changed: Mapping[int, frozenset[str]],
-) -> None:
-    """The created records (every property new) and the updated ones (their changes);
-    ``scope``: portal, type and time."""
-    portal_id, type_id, at = scope
-    latest = {record.id: record for _, record in sorted(records.items())}
-    new_ids = {records[p].id for p, made in created.items() if made}
-    names = {i: None if i in new_ids else changed.get(i, frozenset()) for i in latest}
-    follow(conn, portal_id, type_id, list(latest.values()), names, at)

@@ -60,6 +60,7 @@ from localspot.store import (
     search_index,
     search_sql,
     teams_sql,
+    upserts_sql,
 )
 from localspot.store.apps_store import AppsSqlStore
 from localspot.store.list_fill_store import ListFillSqlStore
@@ -245,7 +246,7 @@ class SqlStore(ListsSqlStore, AppsSqlStore, ListFillSqlStore):
         at: int,
     ) -> tuple[dict[int, Record], dict[int, bool], dict[int, UniqueClash]]:
         return await self._write(
-            lambda c: records_sql.upsert_records(c, portal_id, type_id, property_name, items, at)
+            lambda c: upserts_sql.upsert_records(c, portal_id, type_id, property_name, items, at)
         )
 
     async def search(self, portal_id: int, type_id: str, query: SearchQuery) -> SearchPage:
