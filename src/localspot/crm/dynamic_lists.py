@@ -235,17 +235,18 @@ def _spread(
     always = _always_moved(type_id)
     judged: list[list[int]] = [[] for _ in entries]
     by_name: dict[str, list[int]] = {}
+    partial: list[int] = []
     for position, (_, reads, timed) in enumerate(entries):
         if changed is None or timed or not reads.isdisjoint(always):
             judged[position] = list(ids)
             continue
+        partial.append(position)
         for name in reads:
             by_name.setdefault(name, []).append(position)
-    if changed is not None and by_name:
-        every = sorted({p for positions in by_name.values() for p in positions})
+    if changed is not None and partial:
         for i in ids:
             names = changed.get(i)
-            hit = every if names is None else {p for n in names for p in by_name.get(n, ())}
+            hit = partial if names is None else {p for n in names for p in by_name.get(n, ())}
             for position in hit:
                 judged[position].append(i)
     return [(entries[p][0], judged[p]) for p in range(len(entries)) if judged[p]]
