@@ -37,6 +37,7 @@ from localspot.crm.timeline_storage import (
 from localspot.crm.timeline_templates import (
     OBJECT_TYPES,
     parse_template_id,
+    refuse_nul,
     template_not_found,
 )
 from localspot.crm.type_registry import PortalTypes
@@ -200,6 +201,7 @@ async def _object_id(call: EventCall, template: EventTemplate, item: EventInput)
 async def _plan(
     call: EventCall, position: int, item: EventInput, cache: dict[str, EventTemplate]
 ) -> _Planned:
+    refuse_nul("event", item)
     template = await _template(call, item.event_template_id, cache)
     check_tokens(template, item.tokens)
     event_id = _event_id(item.id)

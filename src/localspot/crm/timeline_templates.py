@@ -8,8 +8,9 @@ another app's template is a 404, as an unknown one is.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import astuple, dataclass, is_dataclass, replace
+from typing import Any
 
 from localspot.crm import handlebars
 from localspot.crm.errors import Conflict, ResourceNotFound, ValidationError
@@ -54,6 +55,26 @@ class TokenInput:
     object_property_name: str | None = None
 
 
+def holds_nul(value: Any) -> bool:
+    """Whether a string in the value (mappings, sequences and dataclasses of strings) holds
+    U+0000, which PostgreSQL can't store."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(holds_nul(k) or holds_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(holds_nul(v) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return holds_nul(astuple(value))
+    return False
+
+
+def refuse_nul(field: str, value: Any) -> None:
+    if holds_nul(value):
+        message = f"{field} contains a NUL character (\\u0000)"
+        raise ValidationError(message, context={field: []})
+
+
 def template_not_found(template_id: int | str) -> ResourceNotFound:
     return ResourceNotFound(
         f"Event template {template_id} not found",
@@ -88,6 +109,7 @@ def object_type_name(raw: str) -> str:
 
 
 def _name(raw: str) -> str:
+    refuse_nul("name", raw)
     name = raw.strip()
     if not name or len(name) > MAX_NAME:
         raise ValidationError(
@@ -101,6 +123,7 @@ def check_markdown(field: str, text: str | None) -> str | None:
     """A header or detail template: Markdown with the Handlebars subset HubSpot documents."""
     if text is None:
         return None
+    refuse_nul(field, text)
     try:
         handlebars.parse(text)
     except handlebars.TemplateSyntaxError as problem:
@@ -130,6 +153,7 @@ def _options(token: TokenInput) -> tuple[TokenOption, ...]:
 
 def check_token(token: TokenInput, at: int, created_at: int | None = None) -> TemplateToken:
     """A checked token; ``created_at`` of the token it replaces (None: a new one)."""
+    refuse_nul("tokens", token)
     context = {"name": [token.name]}
     if not _TOKEN_NAME.match(token.name) or len(token.name) > MAX_NAME:
         message = (
