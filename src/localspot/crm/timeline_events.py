@@ -131,8 +131,7 @@ def _token_value_ok(kind: str, value: str, options: frozenset[str]) -> bool:
         except ValueError:
             return False
     if kind == "date":
-        text = value.strip()
-        return text.lstrip("-").isdigit() or parse_instant(text) is not None
+        return parse_instant(value) is not None
     if kind == "enumeration":
         return value in options
     return True
