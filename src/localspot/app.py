@@ -59,6 +59,11 @@ from localspot.http.pipelines import PipelinesController
 from localspot.http.properties import PropertiesController
 from localspot.http.schemas import SchemasController
 from localspot.http.search import SearchController
+from localspot.http.timeline_events import TimelineEventsController
+from localspot.http.timeline_templates import (
+    TimelineTemplatesController,
+    TimelineTokensController,
+)
 from localspot.http.webhooks import WebhookSettingsController, WebhookSubscriptionsController
 from localspot.store.counters import open_counters
 from localspot.store.open import open_store
@@ -88,6 +93,14 @@ WEBHOOK_PATHS = ("/webhooks/v3", "/webhooks/2026-03")
 WEBHOOK_CONTROLLERS: list[type[Controller]] = [
     WebhookSettingsController,
     WebhookSubscriptionsController,
+]
+TIMELINE_PATH = "/integrators/timeline/v3"
+"""The Timeline events API: templates and tokens behind the developer API key, events behind
+a portal's bearer token (HubSpot's dated ``2026-03`` timeline API is another API: app
+events of developer projects, compatibility.md)."""
+TIMELINE_DEVELOPER_CONTROLLERS: list[type[Controller]] = [
+    TimelineTemplatesController,
+    TimelineTokensController,
 ]
 ASSOCIATION_PATHS: tuple[tuple[str, list[type[Controller]]], ...] = (
     ("/crm/v3/objects", [ObjectAssociationsController]),
@@ -228,6 +241,22 @@ def create_app(
         )
         for path in WEBHOOK_PATHS
     ]
+    routers.append(
+        Router(
+            path=TIMELINE_PATH,
+            route_handlers=list(TIMELINE_DEVELOPER_CONTROLLERS),
+            guards=[developer_guard],
+            security=[{DEVELOPER_SCHEME: []}],
+        )
+    )
+    routers.append(
+        Router(
+            path=TIMELINE_PATH,
+            route_handlers=[TimelineEventsController],
+            guards=[auth_guard, rate_limit_guard],
+            security=HUBSPOT_SECURITY,
+        )
+    )
     app_clock = clock if isinstance(clock, ControllableClock) else ControllableClock(clock)
     app = Litestar(
         route_handlers=[

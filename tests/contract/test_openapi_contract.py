@@ -247,6 +247,36 @@ def webhook_data(spot: AdminServer, portal_id: int) -> tuple[dict[str, list[Any]
     return bindings, key
 
 
+def timeline_data(
+    spot: AdminServer, app_id: int, key: str, crm: httpx.Client
+) -> dict[str, list[Any]]:
+    """An event template of the app (installed in the portal) with a token, and an event of
+    the portal on a contact, for the Timeline events API routes."""
+    token = {"name": "what", "label": "What", "type": "string"}
+    with httpx.Client(base_url=spot.base_url, params={"hapikey": key}) as dev:
+        template = dev.post(
+            f"/integrators/timeline/v3/{app_id}/event-templates",
+            json={"name": "Fuzz", "objectType": "contacts", "tokens": [token]},
+        )
+        assert template.status_code == 201, template.text
+    template_id = template.json()["id"]
+    event = crm.post(
+        "/integrators/timeline/v3/events",
+        json={"eventTemplateId": template_id, "email": "fuzz@example.com", "tokens": {}},
+    )
+    assert event.status_code == 201, event.text
+    return {
+        "path.event_template_id": [template_id],
+        "path.event_id": [event.json()["id"]],
+        "path.token_name": ["what"],
+        "body.eventTemplateId": [template_id],
+        "body.inputs[*].eventTemplateId": [template_id],
+        "body.objectId": [event.json()["objectId"]],
+        "body.inputs[*].objectId": [event.json()["objectId"]],
+        "body.objectType": ["contacts", "deals"],
+    }
+
+
 def admin_data(spot: AdminServer) -> dict[str, list[Any]]:
     """A portal of the admin run's own, with a record, a fault rule, an owner and a team."""
     portal_id, crm = spot.new_portal()
@@ -348,6 +378,7 @@ def test_every_operation_conforms_to_the_schema(spot: AdminServer, tmp_path: Pat
     webhooks, hapikey = webhook_data(spot, portal_id)
     bindings = hubspot_data(crm)
     bindings["body.inputs[*].id"] += webhooks.pop("body.inputs[*].id")
+    bindings.update(timeline_data(spot, webhooks["path.app_id"][0], hapikey, crm))
     hubspot = config_file(
         tmp_path / "hubspot.toml", token, {**bindings, **webhooks}, HUBSPOT_EXAMPLES, hapikey
     )

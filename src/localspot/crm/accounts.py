@@ -48,8 +48,10 @@ OTHER_SCOPES = (
     "crm.lists.read",
     "crm.lists.write",
     "cms.membership.access_groups.write",
+    "timeline",
 )
-"""Scopes of APIs that are not object types' (the Owners, deal splits and Lists APIs)."""
+"""Scopes of APIs that are not object types' (the Owners, deal splits, Lists and Timeline
+events APIs)."""
 
 
 def all_scopes() -> list[str]:

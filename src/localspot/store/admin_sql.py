@@ -28,6 +28,7 @@ from localspot.store import (
     pipelines_sql,
     schemas_sql,
     teams_sql,
+    timeline_sql,
 )
 from localspot.store.bulk import HistoryRow, json_map, run_many, write_history
 from localspot.store.dialect import dialect_of
@@ -91,6 +92,7 @@ def reset_portal(conn: Connection, portal_id: int, *, keep_custom_properties: bo
     for table in tables:
         conn.execute(delete(table).where(table.c.portal_id == portal_id))
     apps_sql.uninstall_all(conn, portal_id)
+    timeline_sql.clear(conn, portal_id)
     pipelines_sql.clear(conn, portal_id)
     pipelines_sql.write_defaults(conn, portal_id)
     conn.execute(
@@ -212,6 +214,7 @@ def dump_portal(conn: Connection, portal_id: int) -> PortalDump | None:
         deal_splits=tuple(deal_splits_sql.all_splits(conn, portal_id)),
         **_lists_of(conn, portal_id),
         installed_apps=apps_sql.installed_apps(conn, portal_id),
+        timeline_events=tuple(timeline_sql.events_of(conn, portal_id)),
         id_seed=seeded.seed if seeded else None,
         next_id_position=seeded.next_position if seeded else 1,
     )
@@ -334,6 +337,7 @@ def restore_portal(conn: Connection, portal_id: int, dump: PortalDump) -> frozen
     deal_splits_sql.write_splits(conn, portal_id, dump.deal_splits)
     _write_lists(conn, portal_id, dump)
     apps_sql.reinstall(conn, portal_id, dump.installed_apps)
+    timeline_sql.write_events(conn, portal_id, dump.timeline_events)
     set_id_seed(conn, portal_id, dump.id_seed)
     if dump.id_seed is not None:
         run_many(

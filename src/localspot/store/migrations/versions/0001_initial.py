@@ -38,6 +38,8 @@ LATER = frozenset(
         "webhook_settings",
         "webhook_subscriptions",
         "list_fills",
+        "timeline_event_templates",
+        "timeline_events",
     }
 )
 """Tables later revisions add: this revision keeps creating the schema as it first stood."""
