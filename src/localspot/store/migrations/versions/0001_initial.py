@@ -38,6 +38,8 @@ LATER = frozenset(
         "webhook_settings",
         "webhook_subscriptions",
         "list_fills",
+        "extension_settings",
+        "crm_cards",
     }
 )
 """Tables later revisions add: this revision keeps creating the schema as it first stood."""
