@@ -335,3 +335,11 @@ def test_marking_ready_needs_a_contacts_write_scope(server: Server) -> None:
         )
     scopes = ["crm.objects.contacts.write", "crm.schemas.contacts.write"]
     assert_hubspot_error(answer, 403, **missing_scopes(*scopes))
+
+
+def test_a_nul_character_is_refused_on_both_databases(server: Server, fresh: DevApp) -> None:
+    with developer_http(server, fresh) as dev:
+        refused = dev.post(settings_path(fresh), json={"name": "Dia\u0000ler", "url": WIDGET})
+        body = invalid("name cannot hold a NUL character", name=["Dialer"])
+        assert_hubspot_error(refused, 400, **body)
+        assert dev.get(settings_path(fresh)).status_code == 404

@@ -299,3 +299,13 @@ def test_the_dated_path_serves_the_same_cards(dev: httpx.Client, app: DevApp) ->
     assert dev.get(cards_path(app, f"/{card_id}")).json() == created.json()
     assert dev.delete(f"{dated}/{card_id}").status_code == 204
     assert dev.get(cards_path(app, f"/{card_id}")).status_code == 404
+
+
+def test_a_nul_character_is_refused_on_both_databases(dev: httpx.Client, app: DevApp) -> None:
+    before = dev.get(cards_path(app)).json()
+    body = card_body()
+    body["display"]["properties"][0]["label"] = "Sta\u0000tus"
+    refused = dev.post(cards_path(app), json=body)
+    expected = invalid("label cannot hold a NUL character", label=["Status"])
+    assert_hubspot_error(refused, 400, **expected)
+    assert dev.get(cards_path(app)).json() == before

@@ -14,6 +14,7 @@ from typing import Any
 
 from localspot.crm.app_urls import check_app_url
 from localspot.crm.errors import ResourceNotFound, ValidationError
+from localspot.crm.extension_settings import present_fields
 from localspot.crm.records_storage import RecordsStorage
 
 CALLS = "0-48"
@@ -31,10 +32,6 @@ CALLING_DEFAULTS: dict[str, Any] = {
 says, and the window and remote in use unless an app says otherwise."""
 
 
-def given(fields: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: value for name, value in fields.items() if value is not None}
-
-
 def _checked_name(name: str) -> str:
     if not name.strip():
         raise ValidationError("name must not be blank", context={"name": [name]})
@@ -44,7 +41,7 @@ def _checked_name(name: str) -> str:
 def calling_fields(fields: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
     """The checked fields of a calling extension: all of them (defaults for the missing
     ones) for a create, the given ones for an update."""
-    checked = given(fields)
+    checked = present_fields(fields)
     if "name" in checked:
         _checked_name(checked["name"])
     if "url" in checked:
@@ -53,7 +50,7 @@ def calling_fields(fields: Mapping[str, Any], *, partial: bool) -> dict[str, Any
 
 
 def recording_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
-    checked = given(fields)
+    checked = present_fields(fields)
     if "urlToRetrieveAuthedRecording" in checked:
         url = checked["urlToRetrieveAuthedRecording"]
         check_app_url(url, "urlToRetrieveAuthedRecording", "recording URL format")
@@ -61,7 +58,7 @@ def recording_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def channel_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
-    checked = given(fields)
+    checked = present_fields(fields)
     if "url" in checked:
         check_app_url(checked["url"], "url", "channel connection URL")
     return checked

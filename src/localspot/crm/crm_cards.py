@@ -14,7 +14,7 @@ from typing import Any
 
 from localspot.crm.app_urls import check_app_url
 from localspot.crm.errors import ResourceNotFound, ValidationError
-from localspot.crm.extension_settings import ExtensionCall
+from localspot.crm.extension_settings import ExtensionCall, without_nul
 from localspot.crm.extension_settings_storage import StoredCard
 
 MAX_CARDS = 25
@@ -84,6 +84,7 @@ def _actions(actions: Mapping[str, Any]) -> dict[str, Any]:
 
 def checked_definition(card: Mapping[str, Any]) -> dict[str, Any]:
     """A complete definition (create): every part checked."""
+    without_nul(card, "card")
     return {
         "title": _title(card["title"]),
         "fetch": _fetch(card["fetch"], partial=False),
@@ -94,6 +95,7 @@ def checked_definition(card: Mapping[str, Any]) -> dict[str, Any]:
 
 def checked_changes(patch: Mapping[str, Any]) -> dict[str, Any]:
     """The parts a PATCH gives, checked; ``fetch`` may leave out ``targetUrl``."""
+    without_nul(patch, "card")
     changes: dict[str, Any] = {}
     if patch.get("title") is not None:
         changes["title"] = _title(patch["title"])

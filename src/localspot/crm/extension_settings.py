@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from localspot.crm.errors import Conflict, ResourceNotFound
+from localspot.crm.errors import Conflict, ResourceNotFound, ValidationError
 from localspot.crm.extension_settings_storage import (
     ExtensionSettingsStorage,
     SettingsKind,
@@ -34,6 +34,28 @@ class ExtensionCall:
     store: ExtensionSettingsStorage
     app_id: int
     now: int
+
+
+def without_nul(value: Any, field: str) -> Any:
+    """``value`` (JSON: strings, lists, objects) when no string in it holds a NUL character,
+    which PostgreSQL can't store; else a 400 naming the innermost field (compatibility.md)."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValidationError(
+            f"{field} cannot hold a NUL character", context={field: [value.replace("\x00", "")]}
+        )
+    if isinstance(value, Mapping):
+        for name, item in value.items():
+            without_nul(item, str(name))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            without_nul(item, field)
+    return value
+
+
+def present_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields that have a value (None is absent), none holding a NUL character."""
+    present = {name: value for name, value in fields.items() if value is not None}
+    return dict(without_nul(present, "fields"))
 
 
 def settings_not_found(call: ExtensionCall, kind: SettingsKind) -> ResourceNotFound:

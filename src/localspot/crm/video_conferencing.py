@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from localspot.crm.app_urls import check_app_url
+from localspot.crm.extension_settings import present_fields
 
 URL_FIELDS = (
     "createMeetingUrl",
@@ -19,7 +20,7 @@ URL_FIELDS = (
 
 def video_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     """The given URLs, each checked (``createMeetingUrl`` is required by the schema)."""
-    checked = {name: value for name, value in fields.items() if value is not None}
+    checked = present_fields(fields)
     for name in URL_FIELDS:
         if name in checked:
             check_app_url(checked[name], name, name)
