@@ -33,6 +33,9 @@ from localspot.http.associations import (
 from localspot.http.associations_v3 import AssociationsV3Controller
 from localspot.http.auth import auth_guard
 from localspot.http.body_limits import body_limits_layer
+from localspot.http.calling import CallingSettingsController, CallRecordingsController
+from localspot.http.card_sample import card_sample_response
+from localspot.http.crm_cards import CrmCardsController
 from localspot.http.deal_splits import DealSplitsController
 from localspot.http.developer_auth import developer_guard
 from localspot.http.errors import CORRELATION_HEADER, EXCEPTION_HANDLERS, new_correlation_id
@@ -64,6 +67,7 @@ from localspot.http.timeline_templates import (
     TimelineTemplatesController,
     TimelineTokensController,
 )
+from localspot.http.video_conferencing import VideoConferencingController
 from localspot.http.webhooks import WebhookSettingsController, WebhookSubscriptionsController
 from localspot.store.counters import open_counters
 from localspot.store.open import open_store
@@ -102,6 +106,15 @@ TIMELINE_DEVELOPER_CONTROLLERS: list[type[Controller]] = [
     TimelineTemplatesController,
     TimelineTokensController,
 ]
+CALLING_PATHS = ("/crm/v3/extensions/calling", "/crm/extensions/calling/2026-03")
+CARD_PATHS = ("/crm/v3/extensions/cards-dev", "/crm/extensions/cards-dev/2026-03")
+VIDEO_PATHS = ("/crm/v3/extensions/videoconferencing", "/crm/extensions/videoconferencing/2026-03")
+EXTENSION_SETTINGS: tuple[tuple[str, type[Controller]], ...] = (
+    *((path, CallingSettingsController) for path in CALLING_PATHS),
+    *((path, CrmCardsController) for path in CARD_PATHS),
+    *((path, VideoConferencingController) for path in VIDEO_PATHS),
+)
+"""The CRM extensions' app settings and their dated paths, behind the developer API key."""
 ASSOCIATION_PATHS: tuple[tuple[str, list[type[Controller]]], ...] = (
     ("/crm/v3/objects", [ObjectAssociationsController]),
     ("/crm/v4/objects", [RecordAssociationsController]),
@@ -257,6 +270,25 @@ def create_app(
             security=HUBSPOT_SECURITY,
         )
     )
+    routers += [
+        Router(
+            path=path,
+            route_handlers=[controller],
+            guards=[developer_guard],
+            security=[{DEVELOPER_SCHEME: []}],
+        )
+        for path, controller in EXTENSION_SETTINGS
+    ]
+    routers += [
+        Router(
+            path=path,
+            route_handlers=[CallRecordingsController],
+            guards=[auth_guard, rate_limit_guard],
+            security=HUBSPOT_SECURITY,
+        )
+        for path in CALLING_PATHS
+    ]
+    routers += [Router(path=path, route_handlers=[card_sample_response]) for path in CARD_PATHS]
     app_clock = clock if isinstance(clock, ControllableClock) else ControllableClock(clock)
     app = Litestar(
         route_handlers=[

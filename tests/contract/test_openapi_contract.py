@@ -222,6 +222,7 @@ def hubspot_data(crm: httpx.Client) -> dict[str, list[str]]:
         "body.inputs[*].from.id": calls,
         "body.inputs[*].to.id": [contact_id],
         "body.inputs[*].to[*].id": [contact_id],
+        "body.engagementId": [int(c) for c in calls],
     }
 
 
@@ -236,10 +237,12 @@ def webhook_data(spot: AdminServer, portal_id: int) -> tuple[dict[str, list[Any]
         assert dev.put(f"/webhooks/v3/{app_id}/settings", json=body).status_code == 200
         sub = dev.post(f"/webhooks/v3/{app_id}/subscriptions", json={"eventType": "deal.creation"})
         assert sub.status_code == 201, sub.text
+        card_id = extension_data(dev, app_id)
     sub_id = int(sub.json()["id"])
     bindings = {
         "path.app_id": [app_id],
         "path.subscription_id": [sub_id],
+        "path.card_id": [card_id],
         "body.inputs[*].id": [sub_id],
         "body.targetUrl": ["https://fuzz.example/h", "http://127.0.0.1:9/h"],
         "body.throttling.maxConcurrentRequests": [5, 10],
@@ -275,6 +278,39 @@ def timeline_data(
         "body.inputs[*].objectId": [event.json()["objectId"]],
         "body.objectType": ["contacts", "deals"],
     }
+
+
+def extension_data(dev: httpx.Client, app_id: int) -> str:
+    """The app's calling, recording, channel connection and video conferencing settings and
+    a CRM card, for the CRM extensions' routes; the card's id."""
+    calling = f"/crm/v3/extensions/calling/{app_id}/settings"
+    made = [
+        dev.post(calling, json={"name": "Fuzz dialer", "url": "https://fuzz.example/w"}),
+        dev.post(
+            calling + "/recording", json={"urlToRetrieveAuthedRecording": "https://f.example"}
+        ),
+        dev.post(
+            calling + "/channel-connection", json={"isReady": True, "url": "https://f.example"}
+        ),
+        dev.put(
+            f"/crm/v3/extensions/videoconferencing/settings/{app_id}",
+            json={"createMeetingUrl": "https://fuzz.example/m"},
+        ),
+    ]
+    assert [answer.status_code for answer in made] == [200] * 4, [a.text for a in made]
+    fetch = {
+        "targetUrl": "https://fuzz.example/f",
+        "objectTypes": [{"name": "contacts", "propertiesToSend": ["email"]}],
+    }
+    card = {
+        "title": "Fuzz card",
+        "fetch": fetch,
+        "display": {"properties": []},
+        "actions": {"baseUrls": ["https://fuzz.example"]},
+    }
+    created = dev.post(f"/crm/v3/extensions/cards-dev/{app_id}", json=card)
+    assert created.status_code == 201, created.text
+    return str(created.json()["id"])
 
 
 def admin_data(spot: AdminServer) -> dict[str, list[Any]]:

@@ -63,6 +63,7 @@ from localspot.store import (
     upserts_sql,
 )
 from localspot.store.apps_store import AppsSqlStore
+from localspot.store.extensions_store import ExtensionsSqlStore
 from localspot.store.list_fill_store import ListFillSqlStore
 from localspot.store.lists_store import ListsSqlStore
 from localspot.store.timeline_store import TimelineSqlStore
@@ -83,7 +84,7 @@ def _store_token(conn: Connection, portal_id: int, token: NewToken, now: int) ->
     )
 
 
-class SqlStore(ListsSqlStore, AppsSqlStore, ListFillSqlStore, TimelineSqlStore):
+class SqlStore(ListsSqlStore, AppsSqlStore, ListFillSqlStore, TimelineSqlStore, ExtensionsSqlStore):
     async def _read(self, work: Callable[[Connection], T]) -> T:
         raise NotImplementedError
 

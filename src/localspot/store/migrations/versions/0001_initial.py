@@ -40,6 +40,8 @@ LATER = frozenset(
         "list_fills",
         "timeline_event_templates",
         "timeline_events",
+        "extension_settings",
+        "crm_cards",
     }
 )
 """Tables later revisions add: this revision keeps creating the schema as it first stood."""
