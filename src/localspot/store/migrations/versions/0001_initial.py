@@ -38,6 +38,8 @@ LATER = frozenset(
         "webhook_settings",
         "webhook_subscriptions",
         "list_fills",
+        "jobs",
+        "import_errors",
     }
 )
 """Tables later revisions add: this revision keeps creating the schema as it first stood."""
