@@ -65,19 +65,37 @@ def _csv_rows(handle: IO[str]) -> Iterator[list[str]]:
     return (row for row in csv.reader(handle) if not _blank(row))
 
 
-def _xlsx_rows(path: Path) -> tuple[Any, Iterator[list[str]]]:
+class _Workbook:
+    """A read-only workbook over its own file handle (openpyxl judges a path by its name,
+    and stored uploads have none)."""
+
+    def __init__(self, path: Path) -> None:
+        self.handle = path.open("rb")
+        try:
+            self.book = openpyxl.load_workbook(self.handle, read_only=True, data_only=True)
+        except BaseException:
+            self.handle.close()
+            raise
+
+    def close(self) -> None:
+        self.book.close()
+        self.handle.close()
+
+
+def _xlsx_rows(path: Path) -> tuple[_Workbook, Iterator[list[str]]]:
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = _Workbook(path)
+        book = workbook.book
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as error:
         message = f"The file is not an XLSX spreadsheet ({error})"
         raise FileProblem("INVALID_FILE_TYPE", message) from None
     if len(book.worksheets) != 1:
-        book.close()
+        workbook.close()
         count = len(book.worksheets)
         raise FileProblem("INVALID_SHEET_COUNT", f"The spreadsheet has {count} sheets, not one")
     sheet = book.worksheets[0]
     cells = ([_cell(v) for v in row] for row in sheet.iter_rows(values_only=True))
-    return book, (_trimmed(row) for row in cells if not _blank(row))
+    return workbook, (_trimmed(row) for row in cells if not _blank(row))
 
 
 def _trimmed(row: list[str]) -> list[str]:
