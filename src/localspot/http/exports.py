@@ -20,7 +20,7 @@ from localspot.crm.export_jobs import COMPLETE, FAILED, Link
 from localspot.crm.jobs_storage import Job
 from localspot.crm.property_types import format_datetime
 from localspot.http.job_shapes import jobs_context
-from localspot.http.openapi_specs import error_responses
+from localspot.http.openapi_specs import error_responses, upload_error_responses
 from localspot.wire import exports as w
 from localspot.wire.errors import StandardError
 
@@ -77,7 +77,7 @@ class ExportsController(Controller):
         "/export/async",
         opt=SCOPE,
         status_code=HTTP_202_ACCEPTED,
-        responses=error_responses(),
+        responses=upload_error_responses(),
         summary="Start an export",
     )
     async def start(

@@ -24,7 +24,7 @@ from localspot.http.job_shapes import (
     jobs_context,
     public_import,
 )
-from localspot.http.openapi_specs import error_responses
+from localspot.http.openapi_specs import error_responses, upload_error_responses
 from localspot.http.uploads import read_import_form
 from localspot.wire import imports as w
 
@@ -63,7 +63,7 @@ class ImportsController(Controller):
         "/",
         opt=SCOPE,
         status_code=HTTP_200_OK,
-        responses=error_responses(),
+        responses=upload_error_responses(),
         summary="Start an import",
         operation_class=ImportUpload,
         request_max_body_size=UNLIMITED,
