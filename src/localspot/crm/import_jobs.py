@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Final, Protocol
 
@@ -27,7 +28,7 @@ from localspot.crm.import_requests import (
     parse_request,
     plan_file,
 )
-from localspot.crm.import_rows import SliceRows, plan_slice
+from localspot.crm.import_rows import Planned, SliceErrors, SliceRows, plan_slice
 from localspot.crm.job_files_storage import FileProblem, JobFilesStorage, RowReader, StoredUpload
 from localspot.crm.jobs_storage import (
     IMPORT,
@@ -274,42 +275,63 @@ class _Run:
         return DONE
 
     async def _file(self, plan: FilePlan, index: int, done: int, position: int) -> str:
+        """The file's rows from ``done`` on, a slice at a time. A slice is judged while the
+        one before it is written (the store writes in a thread of its own); a slice whose
+        keys the slice before it wrote is judged again once that write has committed."""
         header = 1 if plan.request.has_header else 0
         reader = self._open(index, done + header)
+        pending: asyncio.Task[str] | None = None
+        written: set[tuple[str, str]] = set()
         try:
-            while True:
-                rows = await asyncio.to_thread(reader.read, SLICE_ROWS)
-                if not rows:
-                    return PROCESSING
-                first_line = done + header + 1
-                state = await self._slice(plan, index, rows, (first_line, position))
-                if state != PROCESSING:
-                    return state
+            while rows := await asyncio.to_thread(reader.read, SLICE_ROWS):
+                piece = SliceRows(
+                    plan, rows, done + header + 1, self.request.date_format, str(self.job.id), index
+                )
+                planned = await plan_slice(self.contexts, piece)
+                keys = _keys(plan, rows)
+                if pending is not None:
+                    state, pending = await pending, None
+                    if state != PROCESSING:
+                        return state
+                    if keys & written:
+                        planned = await plan_slice(self.contexts, piece)
+                pending = asyncio.create_task(self._write(planned, position, len(rows)))
+                written = keys
                 done, position = done + len(rows), position + len(rows)
+            return PROCESSING if pending is None else await pending
         finally:
+            if pending is not None and not pending.done():
+                pending.cancel()
+                with suppress(asyncio.CancelledError):
+                    await pending
             reader.close()
 
-    async def _slice(
-        self, plan: FilePlan, index: int, rows: list[list[str]], where: tuple[int, int]
-    ) -> str:
-        """``where``: the file line of the first row, and the job's position."""
-        line, position = where
-        piece = SliceRows(plan, rows, line, self.request.date_format, str(self.job.id), index)
-        planned, judge = await plan_slice(self.contexts, piece)
+    async def _write(self, planned: tuple[Planned, SliceErrors], position: int, rows: int) -> str:
+        slice_plan, judge = planned
         written = await self.ctx.store.write_import_slice(
             self.ctx.portal_id,
             ImportSlice(
                 self.job.id,
                 position,
-                len(rows),
-                planned.writes,
-                planned.links,
-                planned.errors,
+                rows,
+                slice_plan.writes,
+                slice_plan.links,
+                slice_plan.errors,
                 self.ctx.clock.now_ms(),
             ),
             judge,
         )
         return written.state or CANCELED
+
+
+def _keys(plan: FilePlan, rows: Sequence[list[str]]) -> set[tuple[str, str]]:
+    """The key values the rows name, by object type."""
+    found: set[tuple[str, str]] = set()
+    for columns in plan.types:
+        if columns.key is not None:
+            column, type_id = columns.key[0], columns.object_type.type_id
+            found.update((type_id, r[column].strip()) for r in rows if len(r) > column)
+    return found
 
 
 async def run_import(ctx: JobsContext, claim: JobClaim) -> None:

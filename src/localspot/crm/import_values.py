@@ -33,12 +33,31 @@ def _dated(text: str, date_format: str) -> str:
     return day.isoformat() + (f"T{rest.strip()}" if rest else "")
 
 
+_OPTIONS: dict[int, tuple[object, frozenset[str], dict[str, str]]] = {}
+
+
+def _options(definition: PropertyDefinition) -> tuple[frozenset[str], dict[str, str]]:
+    """The option values and labels of a definition, built once per options tuple (the
+    cache holds the tuple itself, so its id can't be reused while the entry lives)."""
+    options = definition.options
+    cached = _OPTIONS.get(id(options))
+    if cached is not None and cached[0] is options:
+        return cached[1], cached[2]
+    if len(_OPTIONS) >= 1024:
+        _OPTIONS.clear()
+    values = frozenset(option.value for option in options)
+    labels = {option.label.casefold(): option.value for option in options}
+    _OPTIONS[id(options)] = (options, values, labels)
+    return values, labels
+
+
 def _option(definition: PropertyDefinition, text: str) -> str:
     """An option's value, given its value or (case-insensitively) its label; each part of a
     multi-select on its own."""
+    values, labels = _options(definition)
+    if text in values:
+        return text
     parts = [part.strip() for part in text.split(";")]
-    values = {option.value for option in definition.options}
-    labels = {option.label.casefold(): option.value for option in definition.options}
     chosen = [p if p in values else labels.get(p.casefold(), p) for p in parts]
     return ";".join(chosen)
 
