@@ -39,8 +39,11 @@ from localspot.http.crm_cards import CrmCardsController
 from localspot.http.deal_splits import DealSplitsController
 from localspot.http.developer_auth import developer_guard
 from localspot.http.errors import CORRELATION_HEADER, EXCEPTION_HANDLERS, new_correlation_id
+from localspot.http.exports import ExportsController, download_export
 from localspot.http.faults import FaultRules, fault_layer
 from localspot.http.idle_indexing import Activity, activity_layer, index_when_idle
+from localspot.http.imports import ImportsController
+from localspot.http.jobs import JobRunner
 from localspot.http.journal import Journal, journal_layer
 from localspot.http.json_body import JsonRequest
 from localspot.http.limits import add_usage_headers, rate_limit_guard
@@ -70,6 +73,7 @@ from localspot.http.timeline_templates import (
 from localspot.http.video_conferencing import VideoConferencingController
 from localspot.http.webhooks import WebhookSettingsController, WebhookSubscriptionsController
 from localspot.store.counters import open_counters
+from localspot.store.job_files import JobFiles, default_data_dir
 from localspot.store.open import open_store
 
 OPENAPI_MEDIA_TYPE = "application/vnd.oai.openapi+json"
@@ -81,6 +85,10 @@ VERSIONED_PATHS: tuple[tuple[str, type[Controller]], ...] = (
     ("/crm/pipelines/2026-03", PipelinesController),
     ("/crm-object-schemas/v3/schemas", SchemasController),
     ("/crm/v3/schemas", SchemasController),
+    ("/crm/v3/imports", ImportsController),
+    ("/crm/imports/2026-03", ImportsController),
+    ("/crm/v3/exports", ExportsController),
+    ("/crm/exports/2026-03", ExportsController),
 )
 """APIs served at more than one path (HubSpot's dated paths, the schemas alias): the same
 shapes at each."""
@@ -186,10 +194,11 @@ def create_app(
             )
         indexer = asyncio.create_task(index_when_idle(lambda: app.state.store, activity))
         filler = asyncio.create_task(app.state.list_fills.run(app.state))
+        runner = asyncio.create_task(app.state.jobs.run(app.state))
         try:
             yield
         finally:
-            for task in (filler, indexer):
+            for task in (runner, filler, indexer):
                 task.cancel()
                 with suppress(asyncio.CancelledError):
                     await task
@@ -296,6 +305,7 @@ def create_app(
             openapi_json,
             admin_openapi_json,
             docs_page,
+            download_export,
             *routers,
             admin_router(),
         ],
@@ -314,6 +324,8 @@ def create_app(
                 "faults": FaultRules(),
                 "journal": Journal.from_settings(settings),
                 "list_fills": ListFills(activity),
+                "jobs": JobRunner(activity),
+                "job_files": JobFiles(settings.data_dir or default_data_dir(settings.database_url)),
             }
         ),
         lifespan=[lifespan],
@@ -326,10 +338,26 @@ def create_app(
     # (faults and refused bodies included), body limits hold before the fault layer reads a
     # body, and a fault answers before anything else runs, as at HubSpot's edge.
     limited = body_limits_layer(
-        fault_layer(app.asgi_handler), settings.max_body_bytes, settings.body_timeout
+        fault_layer(app.asgi_handler),
+        settings.max_body_bytes,
+        settings.body_timeout,
+        upload_caps(settings),
     )
     app.asgi_handler = activity_layer(journal_layer(limited), activity)
     return app
+
+
+UPLOAD_SLACK = 1_000_000
+"""Bytes an import's body may carry beyond its file: the form's headers and its request."""
+
+
+def upload_caps(settings: Settings) -> list[tuple[str, str, int]]:
+    cap = settings.import_file_bytes + UPLOAD_SLACK
+    return [
+        ("POST", pattern, max(cap, settings.max_body_bytes))
+        for base in ("/crm/v3/imports", "/crm/imports/2026-03")
+        for pattern in (base, base + "/")
+    ]
 
 
 def app_from_env() -> Litestar:

@@ -176,6 +176,43 @@ def list_data(crm: httpx.Client, contact_id: str) -> dict[str, list[str]]:
     }
 
 
+def job_data(crm: httpx.Client, contact_id: str) -> dict[str, list[str]]:
+    """A finished import and a started export, for the Imports and Exports API routes."""
+    mapping = {"columnObjectTypeId": "0-1", "columnName": "Email", "propertyName": "email"}
+    request = {
+        "name": "Fuzz import",
+        "files": [
+            {
+                "fileName": "fuzz.csv",
+                "fileFormat": "CSV",
+                "fileImportPage": {"hasHeader": True, "columnMappings": [mapping]},
+            }
+        ],
+    }
+    started = crm.post(
+        "/crm/v3/imports",
+        data={"importRequest": json.dumps(request)},
+        files=[("files", ("fuzz.csv", b"Email\nimported@example.com\n", "text/csv"))],
+    )
+    assert started.status_code == 200, started.text
+    export = {
+        "exportType": "VIEW",
+        "exportName": "Fuzz export",
+        "format": "CSV",
+        "objectType": "CONTACT",
+        "objectProperties": ["email"],
+    }
+    exported = crm.post("/crm/v3/exports/export/async", json=export)
+    assert exported.status_code == 202, exported.text
+    export_id = exported.json()["id"]
+    return {
+        "path.import_id": [started.json()["id"]],
+        "path.task_id": [export_id],
+        "path.export_id": [export_id],
+        "body.listId": [],
+    }
+
+
 def hubspot_data(crm: httpx.Client) -> dict[str, list[str]]:
     """Records, a property, a group, an association and a custom object type the HubSpot
     run can find."""
@@ -205,8 +242,11 @@ def hubspot_data(crm: httpx.Client) -> dict[str, list[str]]:
     assert pipeline.status_code == 201, pipeline.text
     schema, car = custom_type(crm)
     lists = list_data(crm, contact_id)
+    jobs = job_data(crm, contact_id)
+    jobs["body.listId"] = lists["path.list_id"]
     return {
         **lists,
+        **jobs,
         "path.object_type": ["calls", "deals", schema["id"]],
         "path.schema_type": [schema["id"], schema["fullyQualifiedName"]],
         "path.association_identifier": [a["id"] for a in schema["associations"]],
@@ -384,11 +424,18 @@ def test_every_route_served_is_in_one_of_the_documents(spot: AdminServer) -> Non
 
 
 def served_operations() -> set[tuple[str, str]]:
-    """What the app routes, read from the app the server runs, less the schema's own pages."""
+    """What the app routes, read from the app the server runs, less the schema's own pages
+    and an export's download link (a signed file address, as HubSpot's, not an operation)."""
     from localspot.app import create_app
     from localspot.config import Settings
 
-    pages = ("/openapi.json", "/_localspot/openapi.json", "/docs", "/schema")
+    pages = (
+        "/openapi.json",
+        "/_localspot/openapi.json",
+        "/docs",
+        "/schema",
+        "/_localspot/exports/",
+    )
     return {
         (method, route.path_format)
         for route in create_app(Settings()).routes

@@ -49,9 +49,11 @@ OTHER_SCOPES = (
     "crm.lists.write",
     "cms.membership.access_groups.write",
     "timeline",
+    "crm.import",
+    "crm.export",
 )
-"""Scopes of APIs that are not object types' (the Owners, deal splits, Lists and Timeline
-events APIs)."""
+"""Scopes of APIs that are not object types' (the Owners, deal splits, Lists, Timeline
+events, Imports and Exports APIs)."""
 
 
 def all_scopes() -> list[str]:

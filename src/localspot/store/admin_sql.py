@@ -22,6 +22,7 @@ from localspot.store import (
     association_limits_sql,
     deal_splits_sql,
     definition_codec,
+    jobs_schema,
     list_memberships_sql,
     lists_sql,
     owners_sql,
@@ -86,6 +87,7 @@ def reset_portal(conn: Connection, portal_id: int, *, keep_custom_properties: bo
         conn.execute(delete(by_object).where(by_object.c.object_id.in_(_owned_ids(portal_id))))
     tables = [unique_values, index_queue, objects, owners, teams, owner_teams, deal_splits]
     tables += list(association_limits_sql.TABLES) + list(lists_sql.TABLES)
+    tables += list(jobs_schema.TABLES)
     extra = associations_table()
     tables += [extra] if extra is not None else []
     tables += [] if keep_custom_properties else [properties, property_groups, *schemas_sql.TABLES]

@@ -64,6 +64,7 @@ from localspot.store import (
 )
 from localspot.store.apps_store import AppsSqlStore
 from localspot.store.extensions_store import ExtensionsSqlStore
+from localspot.store.jobs_store import JobsSqlStore
 from localspot.store.list_fill_store import ListFillSqlStore
 from localspot.store.lists_store import ListsSqlStore
 from localspot.store.timeline_store import TimelineSqlStore
@@ -84,7 +85,14 @@ def _store_token(conn: Connection, portal_id: int, token: NewToken, now: int) ->
     )
 
 
-class SqlStore(ListsSqlStore, AppsSqlStore, ListFillSqlStore, TimelineSqlStore, ExtensionsSqlStore):
+class SqlStore(
+    ListsSqlStore,
+    AppsSqlStore,
+    ListFillSqlStore,
+    TimelineSqlStore,
+    ExtensionsSqlStore,
+    JobsSqlStore,
+):
     async def _read(self, work: Callable[[Connection], T]) -> T:
         raise NotImplementedError
 

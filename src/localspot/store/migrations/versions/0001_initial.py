@@ -42,6 +42,8 @@ LATER = frozenset(
         "timeline_events",
         "extension_settings",
         "crm_cards",
+        "jobs",
+        "import_errors",
     }
 )
 """Tables later revisions add: this revision keeps creating the schema as it first stood."""
