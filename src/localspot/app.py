@@ -59,6 +59,7 @@ from localspot.http.pipelines import PipelinesController
 from localspot.http.properties import PropertiesController
 from localspot.http.schemas import SchemasController
 from localspot.http.search import SearchController
+from localspot.http.webhook_sender import WebhookSender
 from localspot.http.webhooks import WebhookSettingsController, WebhookSubscriptionsController
 from localspot.store.counters import open_counters
 from localspot.store.open import open_store
@@ -160,10 +161,14 @@ def create_app(
             )
         indexer = asyncio.create_task(index_when_idle(lambda: app.state.store, activity))
         filler = asyncio.create_task(app.state.list_fills.run(app.state))
+        sender: WebhookSender = app.state.webhook_sender
+        app.state.store.outbox_listener = sender.wake
+        app.state.clock.on_move(sender.wake)
+        delivering = asyncio.create_task(sender.run(app.state.store))
         try:
             yield
         finally:
-            for task in (filler, indexer):
+            for task in (delivering, filler, indexer):
                 task.cancel()
                 with suppress(asyncio.CancelledError):
                     await task
@@ -229,6 +234,7 @@ def create_app(
         for path in WEBHOOK_PATHS
     ]
     app_clock = clock if isinstance(clock, ControllableClock) else ControllableClock(clock)
+    webhook_sender = WebhookSender(app_clock)
     app = Litestar(
         route_handlers=[
             healthz,
@@ -253,6 +259,7 @@ def create_app(
                 "faults": FaultRules(),
                 "journal": Journal.from_settings(settings),
                 "list_fills": ListFills(activity),
+                "webhook_sender": webhook_sender,
             }
         ),
         lifespan=[lifespan],

@@ -6,7 +6,8 @@ value types that cross them (``accounts_storage``, ``definitions_storage``,
 ``owners_storage``, ``pipelines_storage``, ``teams_storage``, ``merges_storage``,
 ``schemas_storage``, ``association_labels_storage``, ``deal_splits_storage``,
 ``association_limits_storage``, ``lists_storage``, ``list_memberships_storage``,
-``apps_storage``, ``webhooks_storage``, ``list_fill_storage``). A new capability adds a role
+``apps_storage``, ``webhooks_storage``, ``list_fill_storage``,
+``webhook_outbox_storage``). A new capability adds a role
 of its own and one line here.
 
 Rules every implementation of every role keeps:
@@ -42,6 +43,7 @@ from localspot.crm.records_storage import RecordsStorage
 from localspot.crm.schemas_storage import SchemasStorage
 from localspot.crm.search_storage import SearchIndexStorage
 from localspot.crm.teams_storage import TeamsStorage
+from localspot.crm.webhook_outbox_storage import WebhookOutboxStorage
 from localspot.crm.webhooks_storage import WebhooksStorage
 
 
@@ -70,6 +72,7 @@ class Store(
     AppsStorage,
     WebhooksStorage,
     ListFillStorage,
+    WebhookOutboxStorage,
     Protocol,
 ):
     async def close(self) -> None: ...

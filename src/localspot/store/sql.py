@@ -65,6 +65,7 @@ from localspot.store import (
 from localspot.store.apps_store import AppsSqlStore
 from localspot.store.list_fill_store import ListFillSqlStore
 from localspot.store.lists_store import ListsSqlStore
+from localspot.store.webhook_outbox_store import WebhookOutboxSqlStore
 
 T = TypeVar("T")
 
@@ -82,7 +83,7 @@ def _store_token(conn: Connection, portal_id: int, token: NewToken, now: int) ->
     )
 
 
-class SqlStore(ListsSqlStore, AppsSqlStore, ListFillSqlStore):
+class SqlStore(ListsSqlStore, AppsSqlStore, ListFillSqlStore, WebhookOutboxSqlStore):
     async def _read(self, work: Callable[[Connection], T]) -> T:
         raise NotImplementedError
 

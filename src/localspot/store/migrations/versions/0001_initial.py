@@ -38,6 +38,8 @@ LATER = frozenset(
         "webhook_settings",
         "webhook_subscriptions",
         "list_fills",
+        "webhook_outbox",
+        "webhook_deliveries",
     }
 )
 """Tables later revisions add: this revision keeps creating the schema as it first stood."""
