@@ -30,7 +30,9 @@ class Subscribed:
         return httpx.Client(base_url=self.base_url, params=params, timeout=30)
 
     def deliveries(self, **params: Any) -> list[dict[str, Any]]:
-        found = self.admin.get(f"/_localspot/portals/{self.portal_id}/webhooks/deliveries", params=params)
+        found = self.admin.get(
+            f"/_localspot/portals/{self.portal_id}/webhooks/deliveries", params=params
+        )
         assert found.status_code == 200, found.text
         results: list[dict[str, Any]] = found.json()["results"]
         return results
@@ -63,7 +65,10 @@ def subscribe(
         {},
     )
     with found.developer() as dev:
-        settings = {"targetUrl": target_url, "throttling": {"maxConcurrentRequests": max_concurrent}}
+        settings = {
+            "targetUrl": target_url,
+            "throttling": {"maxConcurrentRequests": max_concurrent},
+        }
         configured = dev.put(f"/webhooks/v3/{found.app_id}/settings", json=settings)
         assert configured.status_code == 200, configured.text
         for body in subscriptions:
