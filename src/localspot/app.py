@@ -164,11 +164,13 @@ def create_app(
         sender: WebhookSender = app.state.webhook_sender
         app.state.store.outbox_listener = sender.wake
         app.state.clock.on_move(sender.wake)
-        delivering = asyncio.create_task(sender.run(app.state.store))
+        tasks = [filler, indexer]
+        if settings.webhook_delivery:
+            tasks.append(asyncio.create_task(sender.run(app.state.store)))
         try:
             yield
         finally:
-            for task in (delivering, filler, indexer):
+            for task in reversed(tasks):
                 task.cancel()
                 with suppress(asyncio.CancelledError):
                     await task

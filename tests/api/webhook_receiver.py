@@ -25,6 +25,8 @@ class Received:
     path: str
     headers: dict[str, str]
     body: bytes
+    at: float = 0.0
+    """When it arrived (``time.monotonic()``)."""
 
     @property
     def events(self) -> list[dict[str, Any]]:
@@ -48,7 +50,9 @@ class Receiver:
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 length = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(length)
-                seen = Received("POST", self.path, dict(self.headers.items()), body)
+                seen = Received(
+                    "POST", self.path, dict(self.headers.items()), body, time.monotonic()
+                )
                 with receiver._changed:
                     receiver.requests.append(seen)
                     status = receiver.statuses.pop(0) if receiver.statuses else receiver.status
@@ -102,12 +106,17 @@ class Receiver:
                 self._changed.wait(left)
 
     def wait_for_events(self, count: int, timeout: float = 15) -> list[dict[str, Any]]:
-        self.wait_for(lambda found: sum(len(r.events) for r in found) >= count, timeout)
+        """Every event received, once ``count`` were (repeats of an event count once)."""
+        self.wait_for(lambda found: len(_ids(found)) >= count, timeout)
         return self.events()
 
     def events(self) -> list[dict[str, Any]]:
         with self._changed:
             return [e for r in self.requests for e in r.events]
+
+
+def _ids(found: list[Received]) -> set[int]:
+    return {int(e["eventId"]) for r in found for e in r.events}
 
 
 @contextmanager

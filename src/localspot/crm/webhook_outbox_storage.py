@@ -82,10 +82,13 @@ class WebhookOutboxStorage(Protocol):
         hold_ms: int,
         limit: int,
         skip_apps: Collection[int] = (),
+        finished: Sequence[DeliveryOutcome] = (),
     ) -> Sequence[OutboxRow]:
         """Up to ``limit`` rows due at ``now`` (the server's clock) that no sender holds,
-        oldest due first, held by ``holder`` for ``hold_ms`` of wall-clock time (one
-        transaction; rows another transaction is claiming are skipped, not waited for)."""
+        oldest due first, held by ``holder`` for ``hold_ms`` of wall-clock time; rows another
+        transaction is claiming are skipped, not waited for. ``finished``: the outcomes of
+        requests that ended since the last claim, written first (``finish_deliveries``), all
+        in one transaction."""
         ...
 
     async def release_outbox(self, holder: str, ids: Collection[int]) -> None:

@@ -47,11 +47,17 @@ from localspot.crm.webhook_outbox_storage import (
 )
 
 POLL_SECONDS = 0.5
+ROUND_SECONDS = 0.05
+"""At most one round (one transaction) this often while there is work: the writes of a
+busy server then put several transactions' events into each claim."""
 HOLD_MS = 60_000
 """How long a claimed row is this sender's: far more than a request may take (5 s)."""
 CLAIM_ROWS = 500
 USER_AGENT = f"localspot-webhooks/{__version__}"
 log = logging.getLogger("localspot.webhooks")
+logging.getLogger("httpx").setLevel(logging.WARNING)
+"""httpx logs every request at INFO: one line per webhook request is the server's log filled
+with its own deliveries (the admin API shows them)."""
 
 
 def _holder() -> str:
@@ -106,11 +112,15 @@ class WebhookSender:
             while True:
                 with suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+                started = time.monotonic()
                 self._wake.clear()
                 try:
-                    await self._round(store, client)
+                    busy = await self._round(store, client)
                 except Exception:  # rows stay held until their hold ends, then go again
                     log.exception("delivering webhook events failed")
+                    busy = True
+                if busy:
+                    await asyncio.sleep(max(0.0, started + ROUND_SECONDS - time.monotonic()))
         finally:
             await self._stop(store, client)
 
@@ -126,21 +136,34 @@ class WebhookSender:
         await client.aclose()
 
     async def _record(self, store: WebhookOutboxStorage) -> None:
-        finished, self._finished = self._finished, []
+        finished = self._take_finished()
         if finished:
             await store.finish_deliveries(self._holder, finished)
-            for outcome in finished:
-                self._held.difference_update(outcome.done)
-                self._held.difference_update(i for i, _ in outcome.retry)
 
-    async def _round(self, store: WebhookOutboxStorage, client: httpx.AsyncClient) -> None:
-        await self._record(store)
+    def _take_finished(self) -> list[DeliveryOutcome]:
+        finished, self._finished = self._finished, []
+        for outcome in finished:
+            self._held.difference_update(outcome.done)
+            self._held.difference_update(i for i, _ in outcome.retry)
+        return finished
+
+    async def _round(self, store: WebhookOutboxStorage, client: httpx.AsyncClient) -> bool:
+        """Record the requests that ended and claim what is due: whether anything was."""
         now = self._clock.now_ms()
-        due = await store.next_outbox_attempt()
-        if due is None or due > now:
-            return
+        if not self._finished:
+            due = await store.next_outbox_attempt()  # a read: an idle server writes nothing
+            if due is None or due > now:
+                return False
+        finished = self._take_finished()
         full = [a for a, n in self._in_flight.items() if n >= self._limits.get(a, 1)]
-        rows = await store.claim_outbox(now, self._holder, HOLD_MS, CLAIM_ROWS, full)
+        try:
+            rows = await store.claim_outbox(now, self._holder, HOLD_MS, CLAIM_ROWS, full, finished)
+        except BaseException:
+            self._finished[:0] = finished  # recorded with the next round (or at the stop)
+            for outcome in finished:
+                self._held.update(outcome.done)
+                self._held.update(i for i, _ in outcome.retry)
+            raise
         self._held.update(r.id for r in rows)
         unsent: list[int] = []
         for batch in rules.batches(rows):
@@ -158,6 +181,7 @@ class WebhookSender:
             self._held.difference_update(unsent)
         if len(rows) == CLAIM_ROWS:
             self._wake.set()  # more may be due
+        return bool(rows or finished)
 
     async def _deliver(self, client: httpx.AsyncClient, batch: rules.Batch) -> None:
         first = batch.first

@@ -226,6 +226,14 @@ _PG_TYPES: Final = {
     "attempts": "integer",
     "next_attempt_at": "bigint",
     "created_at": "bigint",
+    "attempted_at": "bigint",
+    "target_url": "text",
+    "headers": "text",
+    "status": "integer",
+    "latency_ms": "integer",
+    "error": "text",
+    "state": "text",
+    "next_retry_at": "bigint",
 }
 """The types of the columns ``insert_rows`` writes, for ``jsonb_to_recordset``."""
 

@@ -13,10 +13,9 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, func, or_, select
 
 from localspot.crm.webhook_outbox_storage import Delivery, DeliveryOutcome, OutboxRow
-from localspot.store.apps_schema import apps, webhook_settings
 from localspot.store.bulk import fetch, run_many
 from localspot.store.dialect import dialect_of
 from localspot.store.webhook_outbox_schema import webhook_deliveries, webhook_outbox
@@ -34,102 +33,116 @@ def claim(
     limit: int,
     skip_apps: Collection[int],
 ) -> list[OutboxRow]:
+    """One statement takes the rows (an ``UPDATE`` of the due rows' ids, chosen with
+    ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, ``RETURNING`` them); one more reads their
+    apps' settings and secrets."""
     dialect = dialect_of(conn)
     skipped = f" AND app_id NOT IN ({dialect.id_set})" if skip_apps else ""
-    params: list[Any] = [now, wall]
+    params: list[Any] = [wall + hold_ms, holder, now, wall]
     params += [dialect.id_list(skip_apps)] if skip_apps else []
-    due = fetch(
+    rows = fetch(
         conn,
-        "SELECT id FROM webhook_outbox WHERE next_attempt_at <= ?"
+        "UPDATE webhook_outbox SET held_until = ?, held_by = ? WHERE id IN"
+        " (SELECT id FROM webhook_outbox WHERE next_attempt_at <= ?"
         f" AND (held_until IS NULL OR held_until < ?){skipped}"
-        f" ORDER BY next_attempt_at, id LIMIT ?{dialect.skip_locked}",
+        f" ORDER BY next_attempt_at, id LIMIT ?{dialect.skip_locked})"
+        " RETURNING id, portal_id, app_id, events, event_count, attempts, next_attempt_at",
         [*params, limit],
     )
-    ids = [r.id for r in due]
-    if not ids:
+    if not rows:
         return []
-    conn.execute(
-        update(webhook_outbox)
-        .where(Q.id.in_(ids))
-        .values(held_until=wall + hold_ms, held_by=holder)
-    )
-    w, a = webhook_settings.c, apps.c
-    rows = conn.execute(
-        select(
-            Q.id,
-            Q.portal_id,
-            Q.app_id,
-            Q.events,
-            Q.event_count,
-            Q.attempts,
-            w.target_url,
-            w.max_concurrent_requests,
-            a.client_secret,
-        )
-        .select_from(webhook_outbox)
-        .join(apps, a.id == Q.app_id)
-        .outerjoin(webhook_settings, w.app_id == Q.app_id)
-        .where(Q.id.in_(ids))
-        .order_by(Q.next_attempt_at, Q.id)
-    )
+    apps_of = _apps(conn, {r.app_id for r in rows})
     found = [
         OutboxRow(
-            r.id,
-            r.portal_id,
-            r.app_id,
-            r.events,
-            r.event_count,
-            r.attempts,
-            r.target_url,
-            r.max_concurrent_requests or 1,
-            r.client_secret,
+            r.id, r.portal_id, r.app_id, r.events, r.event_count, r.attempts, *apps_of[r.app_id]
         )
-        for r in rows
+        for r in sorted(rows, key=lambda r: (r.next_attempt_at, r.id))
+        if r.app_id in apps_of
     ]
-    orphans = set(ids) - {r.id for r in found}  # the app is gone: nobody to send them to
+    orphans = [r.id for r in rows if r.app_id not in apps_of]  # the app is gone
     if orphans:
-        conn.execute(delete(webhook_outbox).where(Q.id.in_(sorted(orphans))))
+        dialect.delete_ids(conn, "webhook_outbox", "id", orphans)
     return found
+
+
+def _apps(conn: Connection, app_ids: Collection[int]) -> dict[int, tuple[str | None, int, str]]:
+    """Each app's target URL (None without settings), concurrency and client secret."""
+    dialect = dialect_of(conn)
+    rows = fetch(
+        conn,
+        "SELECT a.id, w.target_url, w.max_concurrent_requests, a.client_secret FROM apps a"
+        " LEFT JOIN webhook_settings w ON w.app_id = a.id"
+        f" WHERE a.id IN ({dialect.id_set})",
+        [dialect.id_list(app_ids)],
+    )
+    return {r.id: (r.target_url, r.max_concurrent_requests or 1, r.client_secret) for r in rows}
 
 
 def release(conn: Connection, holder: str, ids: Collection[int]) -> None:
     if ids:
-        conn.execute(
-            update(webhook_outbox)
-            .where(Q.id.in_(sorted(ids)), Q.held_by == holder)
-            .values(held_until=None, held_by=None)
+        dialect = dialect_of(conn)
+        fetch(
+            conn,
+            "UPDATE webhook_outbox SET held_until = NULL, held_by = NULL"
+            f" WHERE held_by = ? AND id IN ({dialect.id_set}) RETURNING id",
+            [holder, dialect.id_list(ids)],
         )
 
 
+DELIVERY_COLUMNS = (
+    "portal_id",
+    "app_id",
+    "attempted_at",
+    "target_url",
+    "events",
+    "event_count",
+    "headers",
+    "status",
+    "latency_ms",
+    "error",
+    "state",
+    "next_retry_at",
+)
+
+
 def finish(conn: Connection, holder: str, outcomes: Sequence[DeliveryOutcome]) -> None:
-    done = sorted(i for o in outcomes for i in o.done)
+    if not outcomes:
+        return
+    dialect = dialect_of(conn)
+    done = [i for o in outcomes for i in o.done]
     if done:
-        conn.execute(delete(webhook_outbox).where(Q.id.in_(done), Q.held_by == holder))
+        fetch(
+            conn,
+            f"DELETE FROM webhook_outbox WHERE held_by = ? AND id IN ({dialect.id_set})"
+            " RETURNING id",
+            [holder, dialect.id_list(done)],
+        )
     run_many(
         conn,
         "UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_at = ?,"
         " held_until = NULL, held_by = NULL WHERE id = ? AND held_by = ?",
         [(at, row_id, holder) for o in outcomes for row_id, at in o.retry],
     )
-    if outcomes:
-        conn.execute(insert(webhook_deliveries), [_row(o.delivery) for o in outcomes])
+    dialect.insert_rows(
+        conn, "webhook_deliveries", DELIVERY_COLUMNS, [_row(o.delivery) for o in outcomes]
+    )
 
 
-def _row(d: Delivery) -> dict[str, Any]:
-    return {
-        "portal_id": d.portal_id,
-        "app_id": d.app_id,
-        "attempted_at": d.attempted_at,
-        "target_url": d.target_url,
-        "events": d.body,
-        "event_count": d.event_count,
-        "headers": d.headers,
-        "status": d.status,
-        "latency_ms": d.latency_ms,
-        "error": d.error,
-        "state": d.state,
-        "next_retry_at": d.next_retry_at,
-    }
+def _row(d: Delivery) -> tuple[Any, ...]:
+    return (
+        d.portal_id,
+        d.app_id,
+        d.attempted_at,
+        d.target_url,
+        d.body,
+        d.event_count,
+        d.headers,
+        d.status,
+        d.latency_ms,
+        d.error,
+        d.state,
+        d.next_retry_at,
+    )
 
 
 def next_attempt(conn: Connection, wall: int) -> int | None:

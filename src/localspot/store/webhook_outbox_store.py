@@ -54,11 +54,15 @@ class WebhookOutboxSqlStore:
         hold_ms: int,
         limit: int,
         skip_apps: Collection[int] = (),
+        finished: Sequence[DeliveryOutcome] = (),
     ) -> Sequence[OutboxRow]:
         wall = wall_ms()
-        return await self._background_write(
-            lambda c: webhook_outbox_sql.claim(c, now, wall, holder, hold_ms, limit, skip_apps)
-        )
+
+        def work(conn: Connection) -> list[OutboxRow]:
+            webhook_outbox_sql.finish(conn, holder, finished)
+            return webhook_outbox_sql.claim(conn, now, wall, holder, hold_ms, limit, skip_apps)
+
+        return await self._background_write(work)
 
     async def release_outbox(self, holder: str, ids: Collection[int]) -> None:
         await self._background_write(lambda c: webhook_outbox_sql.release(c, holder, ids))
