@@ -107,22 +107,29 @@ def events(
         s = r.subscription
         by_key[(r.object_type, s.action, s.property_name)].append(s)
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    bases: dict[int, dict[str, Any]] = {}
     for h in happenings:
         for s in by_key.get((h.object_type, h.action, h.property_name), ()):
-            found[s.app_id].append(_event(s, h, portal_id, at))
+            base = bases.get(s.subscription_id)
+            if base is None:
+                base = bases[s.subscription_id] = _base(s, portal_id, at)
+            found[s.app_id].append(_event(base, s, h))
     return dict(found)
 
 
-def _event(s: ActiveSubscription, h: Happening, portal_id: int, at: int) -> dict[str, Any]:
-    event: dict[str, Any] = {
+def _base(s: ActiveSubscription, portal_id: int, at: int) -> dict[str, Any]:
+    """The fields every event of the subscription in this write shares."""
+    return {
         "subscriptionId": s.subscription_id,
         "portalId": portal_id,
         "appId": s.app_id,
         "occurredAt": at,
         "subscriptionType": s.event_type,
-        "objectId": h.object_id,
-        "changeSource": CHANGE_SOURCE,
     }
+
+
+def _event(base: dict[str, Any], s: ActiveSubscription, h: Happening) -> dict[str, Any]:
+    event = {**base, "objectId": h.object_id, "changeSource": CHANGE_SOURCE}
     generic = s.event_type.startswith(GENERIC + ".")
     if generic:
         event["objectTypeId"] = h.object_type

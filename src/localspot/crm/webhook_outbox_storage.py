@@ -32,7 +32,7 @@ class OutboxRow:
     portal_id: int
     app_id: int
     events: str
-    """A JSON array of the events, without ``eventId`` and ``attemptNumber``."""
+    """The events without ``eventId`` and ``attemptNumber``, one JSON object a line."""
     event_count: int
     attempts: int
     """Requests made so far: the next request's ``attemptNumber``."""

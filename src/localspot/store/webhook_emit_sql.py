@@ -63,7 +63,7 @@ def write_events(
 ) -> None:
     by_app = wh.events(reachable, happenings, portal_id, at)
     rows = [
-        (portal_id, app_id, orjson.dumps(part).decode(), len(part), 0, 0, at)
+        (portal_id, app_id, "\n".join(orjson.dumps(e).decode() for e in part), len(part), 0, 0, at)
         for app_id, found in sorted(by_app.items())
         for part in (found[i : i + EVENTS_PER_ROW] for i in range(0, len(found), EVENTS_PER_ROW))
     ]

@@ -36,11 +36,12 @@ webhook_outbox = Table(
     Index("ix_webhook_outbox_due", "next_attempt_at", "id"),
     Index("ix_webhook_outbox_portal", "portal_id"),
 )
-"""``events``: a JSON array of the events without ``eventId`` and ``attemptNumber`` (added
-when sent). ``attempts``: requests made so far (the next one's ``attemptNumber``).
-``next_attempt_at``: when the next attempt is due on the server's clock (0: at once, for a
-first attempt). ``held_until``/``held_by``: the sender that claimed the row, until when
-(wall-clock epoch ms), so that servers sharing a database send each row once."""
+"""``events``: the events without ``eventId`` and ``attemptNumber``, one JSON object a line
+(the sender adds both to each object's text without parsing it). ``attempts``: requests
+made so far (the next one's ``attemptNumber``). ``next_attempt_at``: when the next attempt
+is due on the server's clock (0: at once, for a first attempt). ``held_until``/``held_by``:
+the sender that claimed the row, until when (wall-clock epoch ms), so that servers sharing
+a database send each row once."""
 
 webhook_deliveries = Table(
     "webhook_deliveries",
