@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from admin_support import AdminServer
 from webhook_delivery_support import OBJECTS, Subscribed, subscribe
 from webhook_receiver import Receiver, assert_signed, receiving
 
-from conftest import Server, start_server, stop_server
+from conftest import Server, scratch_postgres, start_server, stop_server
 from localspot.crm.webhook_delivery import JITTER, MAX_RETRIES, RETRY_DELAYS_MS, TIMEOUT_SECONDS
 
 
@@ -52,18 +53,22 @@ def _admin(server: Server, token: str) -> AdminServer:
 def running(
     backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Running]:
-    if backend == "postgres":
-        database_url = request.getfixturevalue("postgres_url")
-    else:
-        database_url = "sqlite:///" + str(Path(tmp_path_factory.mktemp("hooks")) / "hooks.db")
-    token = secrets.token_urlsafe(16)
-    server = start_server(database_url, env={"LOCALSPOT_ADMIN_TOKEN": token})
-    found = Running(database_url, token, server, _admin(server, token))
-    try:
-        yield found
-    finally:
-        found.admin.close()
-        stop_server(found.server)
+    with ExitStack() as stack:
+        if backend == "postgres":
+            request.getfixturevalue("postgres_url")  # skips when there is no PostgreSQL
+            # a database of its own: the session's server would deliver its events too
+            database_url = stack.enter_context(scratch_postgres("localspot_hooks"))
+        else:
+            folder = Path(tmp_path_factory.mktemp("hooks"))
+            database_url = "sqlite:///" + str(folder / "hooks.db")
+        token = secrets.token_urlsafe(16)
+        server = start_server(database_url, env={"LOCALSPOT_ADMIN_TOKEN": token})
+        found = Running(database_url, token, server, _admin(server, token))
+        try:
+            yield found
+        finally:
+            found.admin.close()
+            stop_server(found.server)
 
 
 @pytest.fixture
@@ -120,6 +125,7 @@ def test_failed_requests_are_retried_on_the_clock_with_the_same_event_ids(
     )
     advance(admin, RETRY_DELAYS_MS[0])
     receiver.wait_for(lambda r: len(r) == 2)
+    wait_for_deliveries(s, lambda d: len(d) == 2)  # its retry is set from the clock
     advance(admin, RETRY_DELAYS_MS[1])
     receiver.wait_for(lambda r: len(r) == 3)
     attempts = [r.events[0] for r in receiver.requests]
