@@ -51,7 +51,10 @@ ROUND_SECONDS = 0.05
 busy server then put several transactions' events into each claim."""
 HOLD_MS = 60_000
 """How long a claimed row is this sender's: far more than a request may take (5 s)."""
-CLAIM_ROWS = 500
+CLAIM_ROWS = 25
+"""Rows claimed at once: a row of a batch write holds 100 events, one request's worth, so
+this covers the requests a few apps may have in flight; claiming hundreds meant reading
+megabytes of events only to let most of them go again."""
 USER_AGENT = f"localspot-webhooks/{__version__}"
 log = logging.getLogger("localspot.webhooks")
 logging.getLogger("httpx").setLevel(logging.WARNING)
