@@ -106,26 +106,35 @@ DELIVERY_COLUMNS = (
 
 
 def finish(conn: Connection, holder: str, outcomes: Sequence[DeliveryOutcome]) -> None:
+    """Only requests whose rows are still in the outbox, held by ``holder``, are recorded:
+    a portal reset (or deletion) while a request was in flight leaves no trace of it."""
     if not outcomes:
         return
     dialect = dialect_of(conn)
-    done = [i for o in outcomes for i in o.done]
-    if done:
-        fetch(
+    ids = [i for o in outcomes for i in (*o.done, *(r for r, _ in o.retry))]
+    kept = {
+        r.id
+        for r in fetch(
             conn,
-            f"DELETE FROM webhook_outbox WHERE held_by = ? AND id IN ({dialect.id_set})"
-            " RETURNING id",
-            [holder, dialect.id_list(done)],
+            f"SELECT id FROM webhook_outbox WHERE held_by = ? AND id IN ({dialect.id_set})",
+            [holder, dialect.id_list(ids)],
         )
+    }
+    done = [i for o in outcomes for i in o.done if i in kept]
+    if done:
+        dialect.delete_ids(conn, "webhook_outbox", "id", done)
     run_many(
         conn,
         "UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_at = ?,"
-        " held_until = NULL, held_by = NULL WHERE id = ? AND held_by = ?",
-        [(at, row_id, holder) for o in outcomes for row_id, at in o.retry],
+        " held_until = NULL, held_by = NULL WHERE id = ?",
+        [(at, row_id) for o in outcomes for row_id, at in o.retry if row_id in kept],
     )
-    dialect.insert_rows(
-        conn, "webhook_deliveries", DELIVERY_COLUMNS, [_row(o.delivery) for o in outcomes]
-    )
+    recorded = [
+        _row(o.delivery)
+        for o in outcomes
+        if any(i in kept for i in (*o.done, *(r for r, _ in o.retry)))
+    ]
+    dialect.insert_rows(conn, "webhook_deliveries", DELIVERY_COLUMNS, recorded)
 
 
 def _row(d: Delivery) -> tuple[Any, ...]:
