@@ -71,6 +71,7 @@ from localspot.http.timeline_templates import (
     TimelineTokensController,
 )
 from localspot.http.video_conferencing import VideoConferencingController
+from localspot.http.webhook_sender import WebhookSender
 from localspot.http.webhooks import WebhookSettingsController, WebhookSubscriptionsController
 from localspot.store.counters import open_counters
 from localspot.store.job_files import JobFiles, default_data_dir
@@ -195,10 +196,16 @@ def create_app(
         indexer = asyncio.create_task(index_when_idle(lambda: app.state.store, activity))
         filler = asyncio.create_task(app.state.list_fills.run(app.state))
         runner = asyncio.create_task(app.state.jobs.run(app.state))
+        sender: WebhookSender = app.state.webhook_sender
+        app.state.store.outbox_listener = sender.wake
+        app.state.clock.on_move(sender.wake)
+        tasks = [indexer, filler, runner]
+        if settings.webhook_delivery:
+            tasks.append(asyncio.create_task(sender.run(app.state.store)))
         try:
             yield
         finally:
-            for task in (runner, filler, indexer):
+            for task in reversed(tasks):
                 task.cancel()
                 with suppress(asyncio.CancelledError):
                     await task
@@ -299,6 +306,7 @@ def create_app(
     ]
     routers += [Router(path=path, route_handlers=[card_sample_response]) for path in CARD_PATHS]
     app_clock = clock if isinstance(clock, ControllableClock) else ControllableClock(clock)
+    webhook_sender = WebhookSender(app_clock)
     app = Litestar(
         route_handlers=[
             healthz,
@@ -326,6 +334,7 @@ def create_app(
                 "list_fills": ListFills(activity),
                 "jobs": JobRunner(activity),
                 "job_files": JobFiles(settings.data_dir or default_data_dir(settings.database_url)),
+                "webhook_sender": webhook_sender,
             }
         ),
         lifespan=[lifespan],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Protocol
 
 
@@ -39,6 +40,16 @@ class ControllableClock:
         self._base: Clock = base or SystemClock()
         self._offset_ms = 0
         self._frozen_at: int | None = None
+        self._listeners: list[Callable[[], None]] = []
+
+    def on_move(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` whenever the clock is moved, frozen or set going again (the
+        webhook sender looks for retries that became due)."""
+        self._listeners.append(listener)
+
+    def _moved(self) -> None:
+        for listener in self._listeners:
+            listener()
 
     def now_ms(self) -> int:
         if self._frozen_at is not None:
@@ -57,20 +68,24 @@ class ControllableClock:
     def freeze(self, at_ms: int | None = None) -> None:
         """Stand still at ``at_ms`` (default: now)."""
         self._frozen_at = self.now_ms() if at_ms is None else at_ms
+        self._moved()
 
     def unfreeze(self) -> None:
         """Run again from the frozen instant: the distance to the base clock is kept."""
         if self._frozen_at is not None:
             self._offset_ms = self._frozen_at - self._base.now_ms()
             self._frozen_at = None
+        self._moved()
 
     def advance(self, ms: int) -> None:
         if self._frozen_at is not None:
             self._frozen_at += ms
         else:
             self._offset_ms += ms
+        self._moved()
 
     def reset(self) -> None:
         """Back to the base clock's time, running."""
         self._offset_ms = 0
         self._frozen_at = None
+        self._moved()

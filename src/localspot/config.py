@@ -39,6 +39,11 @@ class Settings:
     rate_limits: bool = _setting(
         True, "Enforce HubSpot's rate limits (`--rate-limits on|off`); off for bulk loads."
     )
+    webhook_delivery: bool = _setting(
+        True,
+        "Deliver webhook events from this server (off: they wait in the outbox for a server"
+        " on the same database that delivers).",
+    )
     redis_url: str | None = _setting(
         None, "Redis for rate-limit counters shared by several processes (redis://host:port/db)."
     )

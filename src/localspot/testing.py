@@ -4,12 +4,13 @@ against a real localspot server.
 - ``localspot_server`` (session): ``localspot serve`` on a free loopback port, with a fresh
   SQLite database for the session and its own admin token;
 - ``localspot`` (function): a portal reset before each test (records, custom properties,
-  custom object types, owners, teams, lists and list folders, fault rules, journal, seeded
-  ids, the clock), with
+  custom object types, owners, teams, lists and list folders, undelivered webhook events
+  and deliveries, fault rules, journal, seeded ids, the clock), with
   ``base_url``, ``token``, a ready ``hubspot.Client`` (``.client``) and helpers:
-  ``.faults``, ``.time``, ``.journal``, ``.owners``, ``.teams``, ``.apps``, ``.snapshot()``,
-  ``.restore()``. The reset also uninstalls every developer app from the portal (apps live
-  outside portals, as at HubSpot, so those of earlier tests remain, installed nowhere).
+  ``.faults``, ``.time``, ``.journal``, ``.owners``, ``.teams``, ``.apps``, ``.webhooks``,
+  ``.snapshot()``, ``.restore()``. The reset also uninstalls every developer app from the
+  portal (apps live outside portals, as at HubSpot, so those of earlier tests remain,
+  installed nowhere).
 
 Fixture names are prefixed, so a project's own ``server`` or ``http`` fixtures are left
 alone. Importing this module starts nothing.
@@ -23,6 +24,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -33,6 +35,8 @@ import httpx
 import pytest
 
 STARTUP_SECONDS = 60
+POLL_SECONDS = 0.05
+"""Between two looks at the admin API while waiting for webhook events."""
 _FIELD_NAMES = {"body_contains": "bodyContains", "retry_after": "retryAfter"}
 _FIELD_NAMES |= {"latency_ms": "latencyMs"}
 
@@ -302,6 +306,99 @@ class Apps:
 
 
 @dataclass
+class Webhooks:
+    """Webhook delivery for the test's portal: set an app's target URL and subscriptions
+    (through the Webhooks API, with the app's developer API key), and see what the server
+    sent (``deliveries``, newest first) or wait for delivered events (``wait_for_events``,
+    oldest first). The portal's reset clears its undelivered events and deliveries."""
+
+    admin: httpx.Client
+    portal_id: int
+    base_url: str
+
+    def _developer(self, app: Mapping[str, Any]) -> httpx.Client:
+        params = {"hapikey": app["developerApiKey"]}
+        return httpx.Client(base_url=self.base_url, params=params, timeout=60)
+
+    def configure(
+        self, app: Mapping[str, Any], target_url: str, *, max_concurrent_requests: int = 10
+    ) -> None:
+        """The app's settings: where its events go (``http`` to a local receiver is fine)."""
+        body = {
+            "targetUrl": target_url,
+            "throttling": {"maxConcurrentRequests": max_concurrent_requests},
+        }
+        with self._developer(app) as client:
+            _checked(client.put(f"/webhooks/v3/{app['appId']}/settings", json=body))
+
+    def subscribe(
+        self,
+        app: Mapping[str, Any],
+        event_type: str,
+        *,
+        property_name: str | None = None,
+        object_type_id: str | None = None,
+        active: bool = True,
+    ) -> dict[str, Any]:
+        """An (active) subscription, as the Webhooks API answers it."""
+        body = {"eventType": event_type, "active": active}
+        body |= {"propertyName": property_name} if property_name else {}
+        body |= {"objectTypeId": object_type_id} if object_type_id else {}
+        with self._developer(app) as client:
+            made = _checked(client.post(f"/webhooks/v3/{app['appId']}/subscriptions", json=body))
+        created: dict[str, Any] = made.json()
+        return created
+
+    def deliveries(
+        self, *, state: str | None = None, app_id: int | None = None, limit: int = 100
+    ) -> list[dict[str, Any]]:
+        """Each request the server made for the portal's events, newest first: ``events``,
+        ``status``, ``state`` (delivered, retrying, failed), ``nextRetryAt``, ..."""
+        query = {"state": state, "appId": app_id, "limit": limit}
+        params = {k: v for k, v in query.items() if v is not None}
+        url = f"/portals/{self.portal_id}/webhooks/deliveries"
+        found: list[dict[str, Any]] = _checked(self.admin.get(url, params=params)).json()["results"]
+        return found
+
+    def wait_for_events(
+        self, count: int = 1, *, subscription_type: str | None = None, timeout: float = 10.0
+    ) -> list[dict[str, Any]]:
+        """The events delivered so far (one per ``eventId``, oldest first, of
+        ``subscription_type`` if given), once there are at least ``count``; polls the admin
+        API until ``timeout`` seconds have passed, then raises ``TimeoutError``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self._delivered(subscription_type)
+            if len(found) >= count:
+                return found
+            if time.monotonic() >= deadline:
+                raise TimeoutError(f"{len(found)} of {count} webhook events delivered")
+            time.sleep(POLL_SECONDS)
+
+    def wait_for_deliveries(
+        self, count: int = 1, *, state: str | None = None, timeout: float = 10.0
+    ) -> list[dict[str, Any]]:
+        """``deliveries(state=state)`` once it holds at least ``count`` requests (polls the
+        admin API until ``timeout`` seconds have passed, then raises ``TimeoutError``)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.deliveries(state=state, limit=max(count, 100))
+            if len(found) >= count:
+                return found
+            if time.monotonic() >= deadline:
+                raise TimeoutError(f"{len(found)} of {count} webhook deliveries made")
+            time.sleep(POLL_SECONDS)
+
+    def _delivered(self, subscription_type: str | None) -> list[dict[str, Any]]:
+        seen: dict[int, dict[str, Any]] = {}
+        for delivery in reversed(self.deliveries(state="delivered", limit=1000)):
+            for event in delivery["events"]:
+                if subscription_type in (None, event["subscriptionType"]):
+                    seen.setdefault(event["eventId"], event)
+        return list(seen.values())
+
+
+@dataclass
 class LocalSpot:
     """One test's view of its portal on the session's server."""
 
@@ -315,6 +412,7 @@ class LocalSpot:
     owners: Owners = field(init=False)
     teams: Teams = field(init=False)
     apps: Apps = field(init=False)
+    webhooks: Webhooks = field(init=False)
     _client: Any = field(default=None, init=False)
 
     def __post_init__(self) -> None:
@@ -324,6 +422,7 @@ class LocalSpot:
         self.owners = Owners(self.admin, self.portal_id)
         self.teams = Teams(self.admin, self.portal_id)
         self.apps = Apps(self.admin, self.portal_id, self.base_url)
+        self.webhooks = Webhooks(self.admin, self.portal_id, self.base_url)
 
     @property
     def client(self) -> Any:

@@ -7,8 +7,8 @@ value types that cross them (``accounts_storage``, ``definitions_storage``,
 ``schemas_storage``, ``association_labels_storage``, ``deal_splits_storage``,
 ``association_limits_storage``, ``lists_storage``, ``list_memberships_storage``,
 ``apps_storage``, ``webhooks_storage``, ``list_fill_storage``, ``timeline_storage``,
-``extension_settings_storage``, ``jobs_storage``). A new capability adds a role of its own
-and one line here.
+``extension_settings_storage``, ``jobs_storage``, ``webhook_outbox_storage``). A new
+capability adds a role of its own and one line here.
 
 Rules every implementation of every role keeps:
 
@@ -46,6 +46,7 @@ from localspot.crm.schemas_storage import SchemasStorage
 from localspot.crm.search_storage import SearchIndexStorage
 from localspot.crm.teams_storage import TeamsStorage
 from localspot.crm.timeline_storage import TimelineStorage
+from localspot.crm.webhook_outbox_storage import WebhookOutboxStorage
 from localspot.crm.webhooks_storage import WebhooksStorage
 
 
@@ -78,6 +79,7 @@ class Store(
     ExtensionSettingsStorage,
     JobsStorage,
     JobWritesStorage,
+    WebhookOutboxStorage,
     Protocol,
 ):
     async def close(self) -> None: ...

@@ -1,5 +1,6 @@
 """The admin API under ``/_localspot/``: what a test needs from a HubSpot double (reset,
-portals, owners, teams, developer apps, snapshots, seeded ids, time, faults, the journal),
+portals, owners, teams, developer apps, webhook deliveries, snapshots, seeded ids, time,
+faults, the journal),
 behind its own token.
 
 The admin token (``LOCALSPOT_ADMIN_TOKEN``, or the random one ``serve`` prints) is the only
@@ -25,6 +26,7 @@ from localspot.http.admin_owners import OwnersAdminController
 from localspot.http.admin_portals import PortalsController
 from localspot.http.admin_runtime import FaultsController, JournalController, TimeController
 from localspot.http.admin_teams import TeamsAdminController
+from localspot.http.admin_webhooks import WebhookDeliveriesController
 from localspot.http.auth import bearer_token
 from localspot.http.openapi_documents import ADMIN_SCHEME
 
@@ -54,6 +56,7 @@ def admin_router() -> Router:
             TeamsAdminController,
             AppsAdminController,
             JobsAdminController,
+            WebhookDeliveriesController,
             FaultsController,
             JournalController,
             TimeController,

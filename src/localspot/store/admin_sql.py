@@ -30,6 +30,7 @@ from localspot.store import (
     schemas_sql,
     teams_sql,
     timeline_sql,
+    webhook_outbox_schema,
 )
 from localspot.store.bulk import HistoryRow, json_map, run_many, write_history
 from localspot.store.dialect import dialect_of
@@ -88,6 +89,7 @@ def reset_portal(conn: Connection, portal_id: int, *, keep_custom_properties: bo
     tables = [unique_values, index_queue, objects, owners, teams, owner_teams, deal_splits]
     tables += list(association_limits_sql.TABLES) + list(lists_sql.TABLES)
     tables += list(jobs_schema.TABLES)
+    tables += list(webhook_outbox_schema.TABLES)  # undelivered events and deliveries
     extra = associations_table()
     tables += [extra] if extra is not None else []
     tables += [] if keep_custom_properties else [properties, property_groups, *schemas_sql.TABLES]

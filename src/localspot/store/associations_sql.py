@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 from localspot.crm.links_storage import Link, Unlink
 from localspot.store.bulk import fetch, marks, run_many
 from localspot.store.list_follow_sql import follow_links
+from localspot.store.webhook_emit_sql import links_added, links_removed
 
 _INSERT = (
     "INSERT INTO associations (portal_id, from_type, from_id, to_type, to_id, type_id, category)"
@@ -58,6 +59,7 @@ def add_links(conn: Connection, portal_id: int, links: Sequence[Link], at: int) 
     for link in links:
         both_live = (link.from_type, link.from_id) in live and (link.to_type, link.to_id) in live
         (kept if both_live else skipped).append(link)
+    links_added(conn, portal_id, kept, at)
     write_links(conn, portal_id, kept)
     follow_links(conn, portal_id, [(k.from_type, k.from_id, k.to_type) for k in kept], at)
     return skipped
@@ -96,6 +98,7 @@ def remove_links(conn: Connection, portal_id: int, removals: Sequence[Unlink], a
         if r.type_ids is not None
         for type_id in sorted(r.type_ids)
     ]
+    links_removed(conn, portal_id, removals, at)
     run_many(conn, f"{delete} AND to_id = ?", every_type)
     run_many(conn, f"{delete} AND to_id = ? AND type_id = ?", typed)
     follow_links(conn, portal_id, [(None, r.from_id, r.to_type) for r in removals], at)

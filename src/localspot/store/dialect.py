@@ -40,6 +40,9 @@ class Dialect(Protocol):
     share_lock: str
     """Appended to a ``SELECT`` whose rows no other transaction may change (or lock to
     change) until the transaction ends, while others may read and share-lock them."""
+    skip_locked: str
+    """Appended to a ``SELECT`` that claims rows for this transaction: rows another
+    transaction has locked are left out rather than waited for (a queue's claim)."""
     json_param: str
     """The placeholder of a JSON column's value given as text."""
     id_set: str
@@ -126,6 +129,7 @@ class SqliteDialect:
     batch_migrations = True
     row_lock = ""
     share_lock = ""
+    skip_locked = ""
     json_param = "?"
     id_set = "SELECT value AS id FROM json_each(?)"
     pair_set = (
@@ -216,6 +220,20 @@ _PG_TYPES: Final = {
     "list_id": "bigint",
     "record_id": "bigint",
     "added_at": "bigint",
+    "app_id": "bigint",
+    "events": "text",
+    "event_count": "integer",
+    "attempts": "integer",
+    "next_attempt_at": "bigint",
+    "created_at": "bigint",
+    "attempted_at": "bigint",
+    "target_url": "text",
+    "headers": "text",
+    "status": "integer",
+    "latency_ms": "integer",
+    "error": "text",
+    "state": "text",
+    "next_retry_at": "bigint",
 }
 """The types of the columns ``insert_rows`` writes, for ``jsonb_to_recordset``."""
 
@@ -269,6 +287,7 @@ class PostgresDialect:
     batch_migrations = False
     row_lock = " FOR UPDATE"
     share_lock = " FOR SHARE"
+    skip_locked = " FOR UPDATE SKIP LOCKED"
     json_param = "CAST(? AS JSONB)"
     id_set = "SELECT unnest(CAST(? AS bigint[])) AS id"
     pair_set = "SELECT a, b FROM unnest(CAST(? AS bigint[]), CAST(? AS bigint[])) AS p(a, b)"

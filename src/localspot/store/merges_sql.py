@@ -18,6 +18,7 @@ from localspot.store.schema import (
     unique_values,
 )
 from localspot.store.search_index import delete_index, enqueue
+from localspot.store.webhook_emit_sql import record_merged, record_purged
 
 DEALS = "0-3"
 """A deal merged away or purged takes its splits with it."""
@@ -131,6 +132,10 @@ def merge_records(
     enqueue(conn, portal_id, type_id, [primary])
     merged = read_records(conn, portal_id, type_id, [primary], archived=False, history_names=())
     follow(conn, portal_id, type_id, [merged[primary]], None, at)  # links moved to it too
+    before = found[primary].properties
+    moved = {n: v for n, v in merged[primary].properties.items() if before.get(n, "") != v}
+    moved |= {n: "" for n in before if n not in merged[primary].properties}
+    record_merged(conn, portal_id, type_id, (primary, other), moved, at)
     return MergeResult(merged[primary])
 
 
@@ -139,8 +144,10 @@ def purge_record(conn: Connection, portal_id: int, type_id: str, record_id: int,
     lists judge through association branches are judged again at ``at``."""
     o = objects.c
     scope = and_(o.portal_id == portal_id, o.object_type == type_id, o.id == record_id)
-    if conn.execute(select(o.id).where(scope)).first() is None:
+    found = conn.execute(select(o.id, o.archived).where(scope)).first()
+    if found is None:
         return False
+    record_purged(conn, portal_id, type_id, record_id, not found.archived, at)
     pending = linked_followers(conn, portal_id, type_id, [record_id], at)
     h = property_history.c
     conn.execute(delete(property_history).where(h.portal_id == portal_id, h.object_id == record_id))

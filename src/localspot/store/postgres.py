@@ -85,6 +85,7 @@ class PostgresStore(SqlStore):
     async def _write(self, work: Callable[[Connection], T]) -> T:
         result = await _run(self._engine.begin(), work)
         self._count_write()
+        self._after_write()
         return result
 
     def _count_write(self) -> None:

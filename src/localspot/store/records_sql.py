@@ -35,6 +35,7 @@ from localspot.store.list_follow_sql import follow, linked_followers, rejudge
 from localspot.store.list_memberships_sql import drop_records
 from localspot.store.schema import objects, property_history, unique_values
 from localspot.store.search_index import enqueue
+from localspot.store.webhook_emit_sql import records_archived, records_written
 
 _RECORD_COLUMNS = (
     objects.c.id,
@@ -222,6 +223,8 @@ def insert_records(
     another record are removed again before the transaction ends. DYNAMIC lists follow."""
     created, clashes = insert_unfollowed(conn, portal_id, type_id, records, at)
     follow(conn, portal_id, type_id, list(created.values()), None, at, created=True)
+    made = [(record, records[position].links) for position, record in created.items()]
+    records_written(conn, portal_id, type_id, made, {}, at)
     return created, clashes
 
 
@@ -312,7 +315,19 @@ def apply_updates(
     DYNAMIC lists follow."""
     result, changed = update_unfollowed(conn, portal_id, type_id, changes, at)
     follow(conn, portal_id, type_id, list(result.records.values()), changed, at)
+    records_written(conn, portal_id, type_id, [], changed_values(result.records, changed), at)
     return result
+
+
+def changed_values(
+    records: Mapping[int, Record], changed: Mapping[int, Collection[str]]
+) -> dict[int, dict[str, str]]:
+    """The new values of the properties each record really changed."""
+    return {
+        i: {n: records[i].properties.get(n, "") for n in names}
+        for i, names in changed.items()
+        if names and i in records
+    }
 
 
 def update_unfollowed(
@@ -378,4 +393,5 @@ def archive_records(
         conn.execute(delete(unique_values).where(unique_values.c.object_id.in_(archived)))
         enqueue(conn, portal_id, type_id, archived)
         drop_records(conn, portal_id, archived, at)
+        records_archived(conn, portal_id, type_id, archived, at)
         rejudge(conn, portal_id, linked_followers(conn, portal_id, type_id, archived, at), at)

@@ -68,6 +68,7 @@ from localspot.store.jobs_store import JobsSqlStore
 from localspot.store.list_fill_store import ListFillSqlStore
 from localspot.store.lists_store import ListsSqlStore
 from localspot.store.timeline_store import TimelineSqlStore
+from localspot.store.webhook_outbox_store import WebhookOutboxSqlStore
 
 T = TypeVar("T")
 
@@ -92,6 +93,7 @@ class SqlStore(
     TimelineSqlStore,
     ExtensionsSqlStore,
     JobsSqlStore,
+    WebhookOutboxSqlStore,
 ):
     async def _read(self, work: Callable[[Connection], T]) -> T:
         raise NotImplementedError

@@ -151,6 +151,7 @@ class SqliteStore(SqlStore):
         if checkpointer is None:
             result = self._run(work, immediate=True)
             self._refresh_statistics()
+            self._after_write()
             return result
         await self._take_write_lock(checkpointer)
         try:
@@ -159,6 +160,7 @@ class SqliteStore(SqlStore):
         finally:
             checkpointer.write_lock.release()
         checkpointer.written()
+        self._after_write()
         return result
 
     async def _take_write_lock(self, checkpointer: WalCheckpointer) -> None:

@@ -11,7 +11,13 @@ from sqlalchemy import Connection
 from localspot.crm.model import Record
 from localspot.crm.records_storage import NewRecord, RecordChange, UniqueClash
 from localspot.store.list_follow_sql import follow
-from localspot.store.records_sql import insert_unfollowed, resolve_unique, update_unfollowed
+from localspot.store.records_sql import (
+    changed_values,
+    insert_unfollowed,
+    resolve_unique,
+    update_unfollowed,
+)
+from localspot.store.webhook_emit_sql import records_written
 
 
 def upsert_records(
@@ -49,6 +55,9 @@ def upsert_records(
         elif holder in result.clashes:
             clashes[position] = result.clashes[holder]
     _follow_upserts(conn, (portal_id, type_id, at), records, created, changed)
+    fresh = [(records[p], items[p][1].links) for p, new in created.items() if new]
+    latest = {record.id: record for _, record in sorted(records.items())}
+    records_written(conn, portal_id, type_id, fresh, changed_values(latest, changed), at)
     return records, created, clashes
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import (
     update,
 )
 
+from localspot.crm.webhook_happenings import Reachable, Wanted
 from localspot.crm.webhooks_storage import (
     ActiveSubscription,
     NewSubscription,
@@ -220,5 +221,55 @@ def active_for(
     rows = sorted(conn.execute(statement, params), key=lambda r: int(r.id))
     return [
         ActiveSubscription(r.id, r.app_id, r.event_type, r.action, r.property_name or None)
+        for r in rows
+    ]
+
+
+def _deliverable(action_condition: Any) -> Any:
+    return (
+        select(S.id, S.app_id, S.event_type, S.action, S.property_name, S.object_type)
+        .join(app_installs, app_installs.c.app_id == S.app_id)
+        .join(webhook_settings, W.app_id == S.app_id)
+        .where(
+            app_installs.c.portal_id == bindparam("portal_id"),
+            S.object_type.in_(bindparam("object_types", expanding=True)),
+            action_condition,
+            S.active,
+        )
+    )
+
+
+_DELIVERABLE = union_all(
+    _deliverable(S.action.in_(bindparam("actions", expanding=True))),
+    _deliverable(
+        and_(
+            S.action == PROPERTY_CHANGE,
+            S.property_name.in_(bindparam("names", expanding=True)),
+        )
+    ),
+)
+"""The write path's lookup (``webhook_emit_sql``): like ``active_for``, for several object
+types at once, and only for apps with settings (a target URL): an app without one gets no
+events."""
+
+
+def deliverable_for(conn: Connection, portal_id: int, wanted: Wanted) -> list[Reachable]:
+    """The subscriptions a write's happenings can reach (one statement)."""
+    if not wanted.object_types or not wanted.actions:
+        return []
+    params = {
+        "portal_id": portal_id,
+        "object_types": sorted(wanted.object_types),
+        "actions": sorted(a for a in wanted.actions if a != PROPERTY_CHANGE) or [""],
+        "names": (
+            sorted(wanted.property_names) or [""] if PROPERTY_CHANGE in wanted.actions else [""]
+        ),
+    }
+    rows = sorted(conn.execute(_DELIVERABLE, params), key=lambda r: int(r.id))
+    return [
+        Reachable(
+            ActiveSubscription(r.id, r.app_id, r.event_type, r.action, r.property_name or None),
+            r.object_type,
+        )
         for r in rows
     ]

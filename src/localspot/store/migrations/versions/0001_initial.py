@@ -44,6 +44,8 @@ LATER = frozenset(
         "crm_cards",
         "jobs",
         "import_errors",
+        "webhook_outbox",
+        "webhook_deliveries",
     }
 )
 """Tables later revisions add: this revision keeps creating the schema as it first stood."""

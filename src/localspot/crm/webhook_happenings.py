@@ -1,0 +1,174 @@
+"""What a write did, as webhook events (hubspot-behaviour §17.5).
+
+A record write tells the store what happened to which records (``Happening``: created,
+a property changed, archived, merged, linked or unlinked, purged for privacy); the store
+looks up the subscriptions those happenings reach (one query) and this module turns each
+(happening, subscription) pair into the event HubSpot would send, as a plain dict. The
+event's ``eventId`` and ``attemptNumber`` are added when it is sent (they depend on the
+outbox row and the attempt).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from localspot.crm import association_types, object_types
+from localspot.crm.webhook_events import GENERIC, PROPERTY_CHANGE
+from localspot.crm.webhooks_storage import ActiveSubscription
+
+CREATION = "creation"
+DELETION = "deletion"
+MERGE = "merge"
+ASSOCIATION_CHANGE = "associationChange"
+PRIVACY_DELETION = "privacyDeletion"
+CHANGE_SOURCE = "API"
+"""What HubSpot names a change made through its API (``changeSource``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LinkChange:
+    """One direction of an association that was added or removed."""
+
+    to_type: str
+    to_id: int
+    type_id: int
+    category: str
+    removed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Happening:
+    """Something a write did to one record of ``object_type``."""
+
+    object_type: str
+    object_id: int
+    action: str
+    property_name: str | None = None
+    property_value: str | None = None
+    merged_ids: tuple[int, ...] = ()
+    properties_moved: int = 0
+    link: LinkChange | None = None
+
+
+def created(object_type: str, object_id: int, properties: Mapping[str, str]) -> list[Happening]:
+    """A new record: its creation, and a property change for each value it was given."""
+    found = [Happening(object_type, object_id, CREATION)]
+    found += changed(object_type, object_id, {n: v for n, v in properties.items() if v != ""})
+    return found
+
+
+def changed(object_type: str, object_id: int, values: Mapping[str, str]) -> list[Happening]:
+    """The values that really changed (the caller leaves out the unchanged ones)."""
+    return [
+        Happening(object_type, object_id, PROPERTY_CHANGE, name, value)
+        for name, value in sorted(values.items())
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """What a write's happenings can reach: the lookup's parameters."""
+
+    object_types: frozenset[str]
+    actions: frozenset[str]
+    property_names: frozenset[str]
+
+
+def wanted(happenings: Iterable[Happening]) -> Wanted:
+    types: set[str] = set()
+    actions: set[str] = set()
+    names: set[str] = set()
+    for h in happenings:
+        types.add(h.object_type)
+        actions.add(h.action)
+        if h.property_name is not None:
+            names.add(h.property_name)
+    return Wanted(frozenset(types), frozenset(actions), frozenset(names))
+
+
+@dataclass(frozen=True, slots=True)
+class Reachable:
+    """A subscription a write's happenings can reach, with the type it watches."""
+
+    subscription: ActiveSubscription
+    object_type: str
+
+
+def events(
+    reachable: Sequence[Reachable], happenings: Iterable[Happening], portal_id: int, at: int
+) -> dict[int, list[dict[str, Any]]]:
+    """Each app's events, in the order of the happenings."""
+    by_key: dict[tuple[str, str, str | None], list[ActiveSubscription]] = defaultdict(list)
+    for r in reachable:
+        s = r.subscription
+        by_key[(r.object_type, s.action, s.property_name)].append(s)
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    bases: dict[int, dict[str, Any]] = {}
+    for h in happenings:
+        for s in by_key.get((h.object_type, h.action, h.property_name), ()):
+            base = bases.get(s.subscription_id)
+            if base is None:
+                base = bases[s.subscription_id] = _base(s, portal_id, at)
+            found[s.app_id].append(_event(base, s, h))
+    return dict(found)
+
+
+def _base(s: ActiveSubscription, portal_id: int, at: int) -> dict[str, Any]:
+    """The fields every event of the subscription in this write shares."""
+    return {
+        "subscriptionId": s.subscription_id,
+        "portalId": portal_id,
+        "appId": s.app_id,
+        "occurredAt": at,
+        "subscriptionType": s.event_type,
+    }
+
+
+def _event(base: dict[str, Any], s: ActiveSubscription, h: Happening) -> dict[str, Any]:
+    event = {**base, "objectId": h.object_id, "changeSource": CHANGE_SOURCE}
+    generic = s.event_type.startswith(GENERIC + ".")
+    if generic:
+        event["objectTypeId"] = h.object_type
+    if h.action == PROPERTY_CHANGE:
+        event["propertyName"] = h.property_name
+        event["propertyValue"] = h.property_value
+    elif h.action == MERGE:
+        event["primaryObjectId"] = h.object_id
+        event["mergedObjectIds"] = list(h.merged_ids)
+        event["newObjectId"] = h.object_id
+        event["numberOfPropertiesMoved"] = h.properties_moved
+    elif h.link is not None:
+        event.update(_link_fields(h, h.link, generic))
+    return event
+
+
+def _link_fields(h: Happening, link: LinkChange, generic: bool) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "associationType": f"{_label(h.object_type)}_TO_{_label(link.to_type)}",
+        "fromObjectId": h.object_id,
+        "toObjectId": link.to_id,
+        "associationRemoved": link.removed,
+        "isPrimaryAssociation": link.type_id in _primary_type_ids(),
+    }
+    if generic:
+        fields["fromObjectTypeId"] = h.object_type
+        fields["toObjectTypeId"] = link.to_type
+        fields["associationTypeId"] = link.type_id
+        fields["associationCategory"] = link.category
+    return fields
+
+
+def _label(type_id: str) -> str:
+    """``CONTACT``, ``LINE_ITEM``...: the names of HubSpot's ``associationType`` values."""
+    found = object_types.builtin_key(type_id)
+    return found.error_label if found is not None else type_id.upper().replace("-", "_")
+
+
+@cache
+def _primary_type_ids() -> frozenset[int]:
+    """HubSpot's "Primary" association types (a contact's or deal's primary company...)."""
+    return frozenset(k.type_id for k in association_types.BUILTIN.kinds if k.label == "Primary")

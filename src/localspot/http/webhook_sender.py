@@ -1,0 +1,256 @@
+"""The webhook sender: a background task of ``localspot serve`` that delivers the outbox's
+events to each app's target URL (hubspot-behaviour §17.5, ``crm/webhook_delivery.py``).
+
+It claims due rows (``claim_outbox``), puts them into requests of one app and portal and
+at most 100 events, signs each (v1 and v3) and sends it with its own ``httpx.AsyncClient``
+(five-second timeout) while the app has fewer than ``maxConcurrentRequests`` requests in
+flight; rows of an app with no room left are let go and claimed again later. Outcomes are
+written back in one transaction per round: delivered and given-up rows leave the outbox,
+failed ones wait for their retry on the server's clock, and every request is kept for the
+admin API. Nothing here runs inside a CRM request: a slow or dead receiver never slows a
+write.
+
+It wakes when a write put events in the outbox (``SqlStore.outbox_listener``), when the
+clock moves (a test advancing to the next retry), when a request ends, and every
+``POLL_SECONDS`` (events written by another process, retries coming due on a running
+clock).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import socket
+import time
+import uuid
+from collections import defaultdict
+from contextlib import suppress
+
+import httpx
+import orjson
+
+from localspot import __version__
+from localspot.clock import ControllableClock
+from localspot.crm import webhook_delivery as rules
+from localspot.crm.webhook_outbox_storage import (
+    DELIVERED,
+    EVENTS_PER_ROW,
+    FAILED,
+    RETRYING,
+    Delivery,
+    DeliveryOutcome,
+    OutboxRow,
+    WebhookOutboxStorage,
+)
+
+POLL_SECONDS = 0.5
+ROUND_SECONDS = 0.05
+"""At most one round (one transaction) this often while there is work: the writes of a
+busy server then put several transactions' events into each claim."""
+HOLD_MS = 60_000
+"""How long a claimed row is this sender's: far more than a request may take (5 s)."""
+CLAIM_ROWS = 25
+"""Rows claimed at once: a row of a batch write holds 100 events, one request's worth, so
+this covers the requests a few apps may have in flight; claiming hundreds meant reading
+megabytes of events only to let most of them go again."""
+USER_AGENT = f"localspot-webhooks/{__version__}"
+log = logging.getLogger("localspot.webhooks")
+logging.getLogger("httpx").setLevel(logging.WARNING)
+"""httpx logs every request at INFO: one line per webhook request is the server's log filled
+with its own deliveries (the admin API shows them)."""
+
+
+def _holder() -> str:
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def request_body(rows: tuple[OutboxRow, ...]) -> bytes:
+    """The JSON array HubSpot posts: each event with its ``eventId`` (the row's id times 100
+    plus its place in the row: the same on every attempt) and ``attemptNumber``, written
+    into each stored object's text (no parse: this runs for every event delivered)."""
+    parts = [
+        f'{{"eventId":{row.id * EVENTS_PER_ROW + position},{text[1:-1]},'
+        f'"attemptNumber":{row.attempts}}}'
+        for row in rows
+        for position, text in enumerate(row.events.split("\n"))
+    ]
+    return f"[{','.join(parts)}]".encode()
+
+
+def signed_headers(url: str, secret: str, body: bytes) -> dict[str, str]:
+    timestamp = str(time.time_ns() // 1_000_000)
+    return {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "X-HubSpot-Signature": rules.sign_v1(secret, body),
+        "X-HubSpot-Signature-Version": rules.SIGNATURE_VERSION,
+        "X-HubSpot-Signature-v3": rules.sign_v3(secret, "POST", url, body, timestamp),
+        "X-HubSpot-Request-Timestamp": timestamp,
+    }
+
+
+class WebhookSender:
+    def __init__(self, clock: ControllableClock, seed: int | None = None) -> None:
+        self._clock = clock
+        self._holder = _holder()
+        self._wake = asyncio.Event()
+        self._wake.set()  # look at once when the server starts
+        self._in_flight: dict[int, int] = defaultdict(int)
+        self._limits: dict[int, int] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._held: set[int] = set()
+        self._finished: list[DeliveryOutcome] = []
+        self._rng = random.Random(seed)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self, store: WebhookOutboxStorage) -> None:
+        """Deliver until cancelled; then let go of what is claimed and record what ended."""
+        client = httpx.AsyncClient(timeout=rules.TIMEOUT_SECONDS, follow_redirects=False)
+        try:
+            while True:
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+                started = time.monotonic()
+                self._wake.clear()
+                try:
+                    busy = await self._round(store, client)
+                except Exception:  # rows stay held until their hold ends, then go again
+                    log.exception("delivering webhook events failed")
+                    busy = True
+                if busy:
+                    await asyncio.sleep(max(0.0, started + ROUND_SECONDS - time.monotonic()))
+        finally:
+            await self._stop(store, client)
+
+    async def _stop(self, store: WebhookOutboxStorage, client: httpx.AsyncClient) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        try:
+            await self._record(store)
+            await store.release_outbox(self._holder, sorted(self._held))
+        except Exception:
+            log.exception("letting go of webhook events failed")
+        await client.aclose()
+
+    async def _record(self, store: WebhookOutboxStorage) -> None:
+        finished = self._take_finished()
+        if finished:
+            await store.finish_deliveries(self._holder, finished)
+
+    def _take_finished(self) -> list[DeliveryOutcome]:
+        finished, self._finished = self._finished, []
+        for outcome in finished:
+            self._held.difference_update(outcome.done)
+            self._held.difference_update(i for i, _ in outcome.retry)
+        return finished
+
+    async def _round(self, store: WebhookOutboxStorage, client: httpx.AsyncClient) -> bool:
+        """Record the requests that ended and claim what is due: whether anything was."""
+        now = self._clock.now_ms()
+        if not self._finished:
+            due = await store.next_outbox_attempt()  # a read: an idle server writes nothing
+            if due is None or due > now:
+                return False
+        finished = self._take_finished()
+        full = [a for a, n in self._in_flight.items() if n >= self._limits.get(a, 1)]
+        try:
+            rows = await store.claim_outbox(now, self._holder, HOLD_MS, CLAIM_ROWS, full, finished)
+        except BaseException:
+            self._finished[:0] = finished  # recorded with the next round (or at the stop)
+            for outcome in finished:
+                self._held.update(outcome.done)
+                self._held.update(i for i, _ in outcome.retry)
+            raise
+        self._held.update(r.id for r in rows)
+        unsent: list[int] = []
+        for batch in rules.batches(rows):
+            app = batch.first.app_id
+            self._limits[app] = batch.first.max_concurrent_requests
+            if self._in_flight[app] >= self._limits[app]:
+                unsent += [r.id for r in batch.rows]
+                continue
+            self._in_flight[app] += 1
+            task = asyncio.create_task(self._deliver(client, batch))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        if unsent:
+            await store.release_outbox(self._holder, unsent)
+            self._held.difference_update(unsent)
+        if len(rows) == CLAIM_ROWS:
+            self._wake.set()  # more may be due
+        return bool(rows or finished)
+
+    async def _deliver(self, client: httpx.AsyncClient, batch: rules.Batch) -> None:
+        first = batch.first
+        try:
+            outcome = await self._attempt(client, batch)
+            self._finished.append(outcome)
+        finally:
+            self._in_flight[first.app_id] -= 1
+            self._wake.set()
+
+    async def _attempt(self, client: httpx.AsyncClient, batch: rules.Batch) -> DeliveryOutcome:
+        first = batch.first
+        body = request_body(batch.rows)
+        attempted_at = self._clock.now_ms()
+        url = first.target_url
+        if url is None:
+            gone = "The app has no target URL"
+            return self._outcome(batch, body, {}, attempted_at, None, 0, gone)
+        headers = signed_headers(url, first.client_secret, body)
+        started = time.perf_counter()
+        status: int | None = None
+        error: str | None = None
+        try:
+            response = await client.post(url, content=body, headers=headers)
+            status = response.status_code
+            if not rules.delivered(status):
+                error = f"The receiver answered {status}"
+        except httpx.TimeoutException:
+            error = f"No answer within {rules.TIMEOUT_SECONDS:g} seconds"
+        except httpx.HTTPError as failure:
+            error = f"Connection failed: {type(failure).__name__}: {failure}"
+        latency = int((time.perf_counter() - started) * 1000)
+        return self._outcome(batch, body, headers, attempted_at, status, latency, error)
+
+    def _outcome(
+        self,
+        batch: rules.Batch,
+        body: bytes,
+        headers: dict[str, str],
+        attempted_at: int,
+        status: int | None,
+        latency: int,
+        error: str | None,
+    ) -> DeliveryOutcome:
+        first = batch.first
+        done: list[int] = []
+        retry: list[tuple[int, int]] = []
+        now = self._clock.now_ms()
+        for row in batch.rows:
+            at = None if error is None else rules.retry_at(row.attempts + 1, now, self._rng)
+            if at is None or first.target_url is None:
+                done.append(row.id)
+            else:
+                retry.append((row.id, at))
+        state = DELIVERED if error is None else (RETRYING if retry else FAILED)
+        delivery = Delivery(
+            portal_id=first.portal_id,
+            app_id=first.app_id,
+            attempted_at=attempted_at,
+            target_url=first.target_url or "",
+            body=body.decode(),
+            event_count=batch.event_count,
+            headers=orjson.dumps(headers).decode(),
+            status=status,
+            latency_ms=latency,
+            error=error,
+            state=state,
+            next_retry_at=min((at for _, at in retry), default=None),
+        )
+        return DeliveryOutcome(delivery, tuple(done), tuple(retry))

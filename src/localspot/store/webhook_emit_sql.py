@@ -1,0 +1,246 @@
+"""Webhook events ride the write that causes them (hubspot-behaviour §17.5): the record and
+link writes call these functions inside their own transaction, so an event is in the
+outbox exactly when its change is committed.
+
+Each call makes one lookup (``webhooks_sql.deliverable_for``: the active subscriptions of
+the apps installed in the portal, with settings, for the write's object types, actions and
+changed properties) and, only when something is reached, builds the events
+(``crm/webhook_happenings.py``) and writes them with one multi-row insert: a row per app
+and 100 events. A portal without subscribed apps pays the lookup and nothing else.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Collection, Mapping, Sequence
+
+import orjson
+from sqlalchemy import Connection
+
+from localspot.crm import webhook_happenings as wh
+from localspot.crm.links_storage import Link, LinkTarget, Unlink
+from localspot.crm.model import Record
+from localspot.crm.webhook_events import PROPERTY_CHANGE
+from localspot.store.bulk import fetch
+from localspot.store.dialect import dialect_of
+from localspot.store.webhook_outbox_schema import EVENTS_PER_ROW
+from localspot.store.webhooks_sql import deliverable_for
+
+CONTACTS = "0-1"
+"""HubSpot offers ``privacyDeletion`` for contacts only."""
+OUTBOX_COLUMNS = (
+    "portal_id",
+    "app_id",
+    "events",
+    "event_count",
+    "attempts",
+    "next_attempt_at",
+    "created_at",
+)
+emitted = threading.Event()
+"""Set when a write put events in the outbox: the store wakes this process's sender after
+the write commits (``SqlStore._after_write``)."""
+
+
+def _emit(
+    conn: Connection,
+    portal_id: int,
+    want: wh.Wanted,
+    build: Callable[[], Sequence[wh.Happening]],
+    at: int,
+) -> None:
+    reachable = deliverable_for(conn, portal_id, want)
+    if reachable:
+        write_events(conn, portal_id, reachable, build(), at)
+
+
+def write_events(
+    conn: Connection,
+    portal_id: int,
+    reachable: Sequence[wh.Reachable],
+    happenings: Sequence[wh.Happening],
+    at: int,
+) -> None:
+    by_app = wh.events(reachable, happenings, portal_id, at)
+    rows = [
+        (portal_id, app_id, "\n".join(orjson.dumps(e).decode() for e in part), len(part), 0, 0, at)
+        for app_id, found in sorted(by_app.items())
+        for part in (found[i : i + EVENTS_PER_ROW] for i in range(0, len(found), EVENTS_PER_ROW))
+    ]
+    if rows:
+        dialect_of(conn).insert_rows(conn, "webhook_outbox", OUTBOX_COLUMNS, rows)
+        emitted.set()
+
+
+def records_written(
+    conn: Connection,
+    portal_id: int,
+    type_id: str,
+    created: Sequence[tuple[Record, Sequence[LinkTarget]]],
+    changed: Mapping[int, Mapping[str, str]],
+    at: int,
+) -> None:
+    """Records of ``type_id`` were created (with their inline associations) or had these
+    values changed (only values that really changed)."""
+    if not created and not any(changed.values()):
+        return
+    types, actions, names = {type_id}, set[str](), set[str]()
+    if created:
+        actions.add(wh.CREATION)
+        for record, links in created:
+            names.update(record.properties)
+            types.update(t.to_type for t in links)
+            if links:
+                actions.add(wh.ASSOCIATION_CHANGE)
+    for values in changed.values():
+        names.update(values)
+    if names:
+        actions.add(PROPERTY_CHANGE)
+    want = wh.Wanted(frozenset(types), frozenset(actions), frozenset(names))
+
+    def build() -> list[wh.Happening]:
+        found: list[wh.Happening] = []
+        for record, links in created:
+            found += wh.created(type_id, record.id, record.properties)
+            found += _inline(type_id, record.id, links)
+        for object_id, values in changed.items():
+            found += wh.changed(type_id, object_id, values)
+        return found
+
+    _emit(conn, portal_id, want, build, at)
+
+
+def _inline(type_id: str, object_id: int, links: Sequence[LinkTarget]) -> list[wh.Happening]:
+    found: list[wh.Happening] = []
+    for t in links:
+        ahead = wh.LinkChange(t.to_type, t.to_id, t.type_id, t.category, removed=False)
+        back = wh.LinkChange(type_id, object_id, t.reverse_type_id, t.category, removed=False)
+        found.append(wh.Happening(type_id, object_id, wh.ASSOCIATION_CHANGE, link=ahead))
+        found.append(wh.Happening(t.to_type, t.to_id, wh.ASSOCIATION_CHANGE, link=back))
+    return found
+
+
+def records_archived(
+    conn: Connection, portal_id: int, type_id: str, ids: Collection[int], at: int
+) -> None:
+    if not ids:
+        return
+    want = wh.Wanted(frozenset({type_id}), frozenset({wh.DELETION}), frozenset())
+    _emit(
+        conn,
+        portal_id,
+        want,
+        lambda: [wh.Happening(type_id, i, wh.DELETION) for i in sorted(ids)],
+        at,
+    )
+
+
+def record_merged(
+    conn: Connection,
+    portal_id: int,
+    type_id: str,
+    merge: tuple[int, int],
+    moved: Mapping[str, str],
+    at: int,
+) -> None:
+    """``merge``: (primary, merged-away); ``moved``: the primary's values that changed."""
+    primary, other = merge
+    actions = {wh.MERGE, PROPERTY_CHANGE} if moved else {wh.MERGE}
+    want = wh.Wanted(frozenset({type_id}), frozenset(actions), frozenset(moved))
+
+    def build() -> list[wh.Happening]:
+        merged = wh.Happening(
+            type_id, primary, wh.MERGE, merged_ids=(other,), properties_moved=len(moved)
+        )
+        return [merged, *wh.changed(type_id, primary, moved)]
+
+    _emit(conn, portal_id, want, build, at)
+
+
+def record_purged(
+    conn: Connection, portal_id: int, type_id: str, record_id: int, was_live: bool, at: int
+) -> None:
+    """A GDPR delete: a deletion (when the record was not archived already) and, for a
+    contact, a privacy deletion."""
+    actions = ({wh.DELETION} if was_live else set()) | (
+        {wh.PRIVACY_DELETION} if type_id == CONTACTS else set()
+    )
+    if not actions:
+        return
+    want = wh.Wanted(frozenset({type_id}), frozenset(actions), frozenset())
+    _emit(
+        conn,
+        portal_id,
+        want,
+        lambda: [wh.Happening(type_id, record_id, a) for a in sorted(actions)],
+        at,
+    )
+
+
+def _link_want(types: Collection[str]) -> wh.Wanted:
+    return wh.Wanted(frozenset(types), frozenset({wh.ASSOCIATION_CHANGE}), frozenset())
+
+
+def _stored_links(
+    conn: Connection, portal_id: int, from_ids: Collection[int]
+) -> list[tuple[str, int, str, int, int, str]]:
+    """Every link from these records: (from type, from id, to type, to id, type, category)."""
+    dialect = dialect_of(conn)
+    rows = fetch(
+        conn,
+        "SELECT from_type, from_id, to_type, to_id, type_id, category FROM associations"
+        f" WHERE portal_id = ? AND from_id IN ({dialect.id_set})",
+        [portal_id, dialect.id_list(from_ids)],
+    )
+    return [tuple(r) for r in rows]
+
+
+def links_added(conn: Connection, portal_id: int, links: Sequence[Link], at: int) -> None:
+    """Before the links are written: events for those that are new (a link that exists
+    stays as it is, and is no change)."""
+    if not links:
+        return
+    reachable = deliverable_for(conn, portal_id, _link_want({k.from_type for k in links}))
+    if not reachable:
+        return
+    stored = {
+        (f, to_type, to_id, kind)
+        for _, f, to_type, to_id, kind, _ in _stored_links(
+            conn, portal_id, {k.from_id for k in links}
+        )
+    }
+    happenings = [
+        wh.Happening(
+            k.from_type,
+            k.from_id,
+            wh.ASSOCIATION_CHANGE,
+            link=wh.LinkChange(k.to_type, k.to_id, k.type_id, k.category, removed=False),
+        )
+        for k in dict.fromkeys(links)
+        if (k.from_id, k.to_type, k.to_id, k.type_id) not in stored
+    ]
+    write_events(conn, portal_id, reachable, happenings, at)
+
+
+def links_removed(conn: Connection, portal_id: int, removals: Sequence[Unlink], at: int) -> None:
+    """Before the links are deleted: events for those that exist. The removals come in both
+    directions, so the far ends' types are the types of the records links go from."""
+    if not removals:
+        return
+    reachable = deliverable_for(conn, portal_id, _link_want({r.to_type for r in removals}))
+    if not reachable:
+        return
+    named: dict[tuple[int, str, int], set[int] | None] = {}
+    for r in removals:
+        key = (r.from_id, r.to_type, r.to_id)
+        kinds = named.get(key, set())
+        named[key] = None if r.type_ids is None or kinds is None else kinds | r.type_ids
+    happenings: list[wh.Happening] = []
+    for from_type, from_id, to_type, to_id, kind, category in _stored_links(
+        conn, portal_id, {r.from_id for r in removals}
+    ):
+        key = (from_id, to_type, to_id)
+        if key in named and (named[key] is None or kind in (named[key] or ())):
+            change = wh.LinkChange(to_type, to_id, kind, category, removed=True)
+            happenings.append(wh.Happening(from_type, from_id, wh.ASSOCIATION_CHANGE, link=change))
+    write_events(conn, portal_id, reachable, happenings, at)
