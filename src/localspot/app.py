@@ -59,6 +59,8 @@ from localspot.http.pipelines import PipelinesController
 from localspot.http.properties import PropertiesController
 from localspot.http.schemas import SchemasController
 from localspot.http.search import SearchController
+from localspot.http.ui import ui_routers
+from localspot.http.ui.session import SignInCode
 from localspot.http.webhooks import WebhookSettingsController, WebhookSubscriptionsController
 from localspot.store.counters import open_counters
 from localspot.store.open import open_store
@@ -237,6 +239,7 @@ def create_app(
             docs_page,
             *routers,
             admin_router(),
+            *ui_routers(),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         after_request=_add_correlation_id,
@@ -253,6 +256,7 @@ def create_app(
                 "faults": FaultRules(),
                 "journal": Journal.from_settings(settings),
                 "list_fills": ListFills(activity),
+                "ui_signin": SignInCode(settings.ui_signin_token),
             }
         ),
         lifespan=[lifespan],

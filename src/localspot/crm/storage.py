@@ -6,8 +6,8 @@ value types that cross them (``accounts_storage``, ``definitions_storage``,
 ``owners_storage``, ``pipelines_storage``, ``teams_storage``, ``merges_storage``,
 ``schemas_storage``, ``association_labels_storage``, ``deal_splits_storage``,
 ``association_limits_storage``, ``lists_storage``, ``list_memberships_storage``,
-``apps_storage``, ``webhooks_storage``, ``list_fill_storage``). A new capability adds a role
-of its own and one line here.
+``apps_storage``, ``webhooks_storage``, ``list_fill_storage``, ``inspector_storage``). A new
+capability adds a role of its own and one line here.
 
 Rules every implementation of every role keeps:
 
@@ -30,6 +30,7 @@ from localspot.crm.association_labels_storage import AssociationLabelsStorage
 from localspot.crm.association_limits_storage import AssociationLimitsStorage
 from localspot.crm.deal_splits_storage import DealSplitsStorage
 from localspot.crm.definitions_storage import DefinitionsStorage
+from localspot.crm.inspector_storage import InspectorStorage
 from localspot.crm.links_storage import LinksStorage
 from localspot.crm.list_fill_storage import ListFillStorage
 from localspot.crm.list_memberships_storage import ListMembershipsStorage
@@ -70,6 +71,7 @@ class Store(
     AppsStorage,
     WebhooksStorage,
     ListFillStorage,
+    InspectorStorage,
     Protocol,
 ):
     async def close(self) -> None: ...

@@ -63,6 +63,7 @@ from localspot.store import (
     upserts_sql,
 )
 from localspot.store.apps_store import AppsSqlStore
+from localspot.store.inspector_store import InspectorSqlStore
 from localspot.store.list_fill_store import ListFillSqlStore
 from localspot.store.lists_store import ListsSqlStore
 
@@ -82,7 +83,7 @@ def _store_token(conn: Connection, portal_id: int, token: NewToken, now: int) ->
     )
 
 
-class SqlStore(ListsSqlStore, AppsSqlStore, ListFillSqlStore):
+class SqlStore(ListsSqlStore, AppsSqlStore, ListFillSqlStore, InspectorSqlStore):
     async def _read(self, work: Callable[[Connection], T]) -> T:
         raise NotImplementedError
 
