@@ -8,7 +8,7 @@ inspector shows exactly what the API would answer.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -52,8 +52,15 @@ class TableView:
 
 
 @dataclass(frozen=True, slots=True)
+class Row:
+    id: int
+    values: Mapping[str, str | None]
+    """Each column's value as the API shows it (system properties included)."""
+
+
+@dataclass(frozen=True, slots=True)
 class TablePage:
-    records: tuple[Record, ...]
+    rows: tuple[Row, ...]
     columns: tuple[str, ...]
     """The requested columns that exist, in the order asked (defaults when none were)."""
     total: int | None
@@ -66,7 +73,7 @@ async def table_page(ctx: Ctx, view: TableView) -> TablePage:
     columns = tuple(c for c in view.columns if c in definitions.by_name)
     columns = columns or ctx.object_type.default_properties
     if not view.searches:
-        records, next_after, _ = await reads.list_page(
+        records, next_after, selection = await reads.list_page(
             ctx,
             after=view.after,
             limit=view.limit,
@@ -75,7 +82,7 @@ async def table_page(ctx: Ctx, view: TableView) -> TablePage:
             with_history=(),
         )
         following = None if next_after is None else str(next_after)
-        return TablePage(tuple(records), columns, None, following)
+        return TablePage(_rows(records, selection), columns, None, following)
     offset = int(view.after) if view.after and view.after.isdigit() else 0
     request = SearchRequest(
         groups=(view.filters,) if view.filters else (),
@@ -85,10 +92,14 @@ async def table_page(ctx: Ctx, view: TableView) -> TablePage:
         limit=view.limit,
         after=offset,
     )
-    page, _ = await search.run(ctx, request)
+    page, selection = await search.run(ctx, request)
     end = offset + view.limit
     further = str(end) if end < min(page.total, search.MAX_RESULTS) else None
-    return TablePage(tuple(page.records), columns, page.total, further)
+    return TablePage(_rows(page.records, selection), columns, page.total, further)
+
+
+def _rows(records: Sequence[Record], selection: reads.Selection) -> tuple[Row, ...]:
+    return tuple(Row(r.id, reads.visible_properties(r, selection)) for r in records)
 
 
 @dataclass(frozen=True, slots=True)
