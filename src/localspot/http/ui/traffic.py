@@ -44,7 +44,8 @@ def _path_glob(text: str) -> str | None:
 
 
 def _caller(text: str) -> str | None:
-    """A caller's short digest as shown, or a token (hashed here, never kept)."""
+    """A caller's short digest as shown, or a token (hashed here, never kept or shown). The
+    form's field is named ``token`` so that the access log blanks it (``redaction.py``)."""
     text = text.strip()
     if not text:
         return None
@@ -85,10 +86,11 @@ class TrafficController(Controller):
         method: str = "",
         path: str = "",
         status: str = "",
-        caller: str = "",
+        token: str = "",
     ) -> Response[str]:
+        caller = _caller(token) or ""  # shown and passed on as the digest, never the token
         entries = await self._entries(request, portal_id, method, path, status, caller)
-        query = urlencode({"method": method, "path": path, "status": status, "caller": caller})
+        query = urlencode({"method": method, "path": path, "status": status, "token": caller})
         return page(
             request,
             "journal.html",
@@ -96,7 +98,7 @@ class TrafficController(Controller):
             portal_id=portal_id,
             entries=entries,
             methods=METHODS,
-            filters={"method": method, "path": path, "status": status, "caller": caller},
+            filters={"method": method, "path": path, "status": status, "token": caller},
             rows_url=f"{UI_PATH}/portals/{portal_id}/journal/rows?{query}",
         )
 
@@ -108,10 +110,10 @@ class TrafficController(Controller):
         method: str = "",
         path: str = "",
         status: str = "",
-        caller: str = "",
+        token: str = "",
     ) -> Response[str]:
         """The table's rows alone: what the open page polls for."""
-        entries = await self._entries(request, portal_id, method, path, status, caller)
+        entries = await self._entries(request, portal_id, method, path, status, token)
         url = f"{request.url.path}?{request.url.query}"
         return page(
             request, "journal_rows.html", portal_id=portal_id, entries=entries, request_url=url
