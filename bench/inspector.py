@@ -115,6 +115,7 @@ def pages(portal: int, count: int) -> dict[str, tuple[str, dict[str, str]]]:
             {"fp": "firstname", "fo": "EQ", "fv": "First007", "sort": "lastname"},
         ),
         "sort by lastname, no filter": (table, {"sort": "lastname", "direction": "desc"}),
+        "sort by createdate, no filter": (table, {"sort": "createdate", "direction": "desc"}),
         "deep search page (offset 9,900)": (
             table,
             {"fp": "lifecyclestage", "fo": "EQ", "fv": "lead", "after": "9900", "limit": "100"},

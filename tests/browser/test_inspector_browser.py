@@ -149,9 +149,9 @@ def test_sign_in_browse_search_and_open_a_record(inspected: Inspected) -> None:
     expect(history.nth(0)).to_contain_text("t-42")
     expect(history.nth(1)).to_contain_text("Original")
     inspected.shot("record")
-    page.get_by_role("link", name=f"companies {company.id}").click()
+    page.get_by_role("link", name=f"company {company.id}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"company {company.id}")
-    expect(page.get_by_role("link", name=f"contacts {ids[0]}")).to_be_visible()
+    expect(page.get_by_role("link", name=f"contact {ids[0]}")).to_be_visible()
 
 
 def test_a_request_appears_in_the_journal_while_the_page_is_open(inspected: Inspected) -> None:
