@@ -100,6 +100,10 @@ def test_chosen_columns_are_shown(signed: Signed, contacts: list[str]) -> None:
     heads = re.findall(r'<th scope="col"[^>]*>\s*<a href="[^"]*">([a-z_]+)</a>', shown.text)
     assert heads[:2] == ["lastname", "hs_object_id"]
     assert f"<td>{contacts[0]}</td>" in shown.text
+    dated = signed.page("/records/contacts", columns=["createdate"])
+    assert re.search(r'<span title="[^"]*">createdate</span>', dated.text)  # no link: a full sort
+    narrowed = signed.page("/records/contacts", columns=["createdate"], q="P07")
+    assert re.search(r'<a href="[^"]*sort=createdate[^"]*">createdate</a>', narrowed.text)
 
 
 def test_a_refused_filter_is_a_page_with_the_api_message(

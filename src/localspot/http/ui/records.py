@@ -82,7 +82,7 @@ def _filter_rows(filters: tuple[FilterInput, ...]) -> list[tuple[str, str, str]]
 class RecordsController(Controller):
     path = "/"
 
-    @get("/", name="ui-home")
+    @get("/")
     async def home(self, request: Request[Any, Any, State]) -> Response[str]:
         store: InspectorStorage = request.app.state.store
         return page(request, "portals.html", portals=await store.portals(), portal_id=None)
