@@ -22,6 +22,9 @@ from localspot.crm.pipeline_defaults import PIPELINE_PROPERTIES
 from localspot.crm.properties import Definitions, load_definitions
 from localspot.crm.search import FilterInput, SearchRequest, SearchStorage
 
+COUNTED = search.MAX_RESULTS + 1
+"""Matches counted for the table: one past the pages search reaches says "more" (an exact
+count of a broad filter is most of its time at a million records)."""
 LINKS_SHOWN = 100
 """Linked records shown per type on a record's page (HubSpot's page size for links)."""
 
@@ -64,7 +67,13 @@ class TablePage:
     columns: tuple[str, ...]
     """The requested columns that exist, in the order asked (defaults when none were)."""
     total: int | None
-    """Search's total; None for keyset pages (counting a million records costs a scan)."""
+    """Search's total, at most ``COUNTED``; None for keyset pages (counting a million
+    records costs a scan)."""
+
+    @property
+    def more_than_counted(self) -> bool:
+        return self.total is not None and self.total >= COUNTED
+
     next_after: str | None
 
 
@@ -100,7 +109,7 @@ async def table_page(ctx: Ctx, view: TableView) -> TablePage:
         limit=view.limit,
         after=offset,
     )
-    page, selection = await search.run(ctx, request)
+    page, selection = await search.run(ctx, request, count_limit=COUNTED)
     end = offset + view.limit
     further = str(end) if end < min(page.total, search.MAX_RESULTS) else None
     return TablePage(_rows(page.records, selection), columns, page.total, further)
