@@ -16,6 +16,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
@@ -188,6 +189,9 @@ def start_server(
         "LOCALSPOT_DATABASE_URL": database_url,
         "LOCALSPOT_TOKEN": token,
         "LOCALSPOT_RATE_LIMITS": "off",  # the rate-limit tests turn them on for their servers
+        # Import and export files stay out of the working tree (PostgreSQL has no file beside
+        # which to keep them); a test that restarts a server passes its own, to keep them.
+        "LOCALSPOT_DATA_DIR": tempfile.mkdtemp(prefix="localspot-files-"),
         **(env or {}),
     }
     process = subprocess.Popen(

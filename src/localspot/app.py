@@ -33,11 +33,17 @@ from localspot.http.associations import (
 from localspot.http.associations_v3 import AssociationsV3Controller
 from localspot.http.auth import auth_guard
 from localspot.http.body_limits import body_limits_layer
+from localspot.http.calling import CallingSettingsController, CallRecordingsController
+from localspot.http.card_sample import card_sample_response
+from localspot.http.crm_cards import CrmCardsController
 from localspot.http.deal_splits import DealSplitsController
 from localspot.http.developer_auth import developer_guard
 from localspot.http.errors import CORRELATION_HEADER, EXCEPTION_HANDLERS, new_correlation_id
+from localspot.http.exports import ExportsController, download_export
 from localspot.http.faults import FaultRules, fault_layer
 from localspot.http.idle_indexing import Activity, activity_layer, index_when_idle
+from localspot.http.imports import ImportsController
+from localspot.http.jobs import JobRunner
 from localspot.http.journal import Journal, journal_layer
 from localspot.http.json_body import JsonRequest
 from localspot.http.limits import add_usage_headers, rate_limit_guard
@@ -59,10 +65,17 @@ from localspot.http.pipelines import PipelinesController
 from localspot.http.properties import PropertiesController
 from localspot.http.schemas import SchemasController
 from localspot.http.search import SearchController
+from localspot.http.timeline_events import TimelineEventsController
+from localspot.http.timeline_templates import (
+    TimelineTemplatesController,
+    TimelineTokensController,
+)
 from localspot.http.ui import ui_routers
 from localspot.http.ui.session import SignInCode
+from localspot.http.video_conferencing import VideoConferencingController
 from localspot.http.webhooks import WebhookSettingsController, WebhookSubscriptionsController
 from localspot.store.counters import open_counters
+from localspot.store.job_files import JobFiles, default_data_dir
 from localspot.store.open import open_store
 
 OPENAPI_MEDIA_TYPE = "application/vnd.oai.openapi+json"
@@ -74,6 +87,10 @@ VERSIONED_PATHS: tuple[tuple[str, type[Controller]], ...] = (
     ("/crm/pipelines/2026-03", PipelinesController),
     ("/crm-object-schemas/v3/schemas", SchemasController),
     ("/crm/v3/schemas", SchemasController),
+    ("/crm/v3/imports", ImportsController),
+    ("/crm/imports/2026-03", ImportsController),
+    ("/crm/v3/exports", ExportsController),
+    ("/crm/exports/2026-03", ExportsController),
 )
 """APIs served at more than one path (HubSpot's dated paths, the schemas alias): the same
 shapes at each."""
@@ -91,6 +108,23 @@ WEBHOOK_CONTROLLERS: list[type[Controller]] = [
     WebhookSettingsController,
     WebhookSubscriptionsController,
 ]
+TIMELINE_PATH = "/integrators/timeline/v3"
+"""The Timeline events API: templates and tokens behind the developer API key, events behind
+a portal's bearer token (HubSpot's dated ``2026-03`` timeline API is another API: app
+events of developer projects, compatibility.md)."""
+TIMELINE_DEVELOPER_CONTROLLERS: list[type[Controller]] = [
+    TimelineTemplatesController,
+    TimelineTokensController,
+]
+CALLING_PATHS = ("/crm/v3/extensions/calling", "/crm/extensions/calling/2026-03")
+CARD_PATHS = ("/crm/v3/extensions/cards-dev", "/crm/extensions/cards-dev/2026-03")
+VIDEO_PATHS = ("/crm/v3/extensions/videoconferencing", "/crm/extensions/videoconferencing/2026-03")
+EXTENSION_SETTINGS: tuple[tuple[str, type[Controller]], ...] = (
+    *((path, CallingSettingsController) for path in CALLING_PATHS),
+    *((path, CrmCardsController) for path in CARD_PATHS),
+    *((path, VideoConferencingController) for path in VIDEO_PATHS),
+)
+"""The CRM extensions' app settings and their dated paths, behind the developer API key."""
 ASSOCIATION_PATHS: tuple[tuple[str, list[type[Controller]]], ...] = (
     ("/crm/v3/objects", [ObjectAssociationsController]),
     ("/crm/v4/objects", [RecordAssociationsController]),
@@ -162,10 +196,11 @@ def create_app(
             )
         indexer = asyncio.create_task(index_when_idle(lambda: app.state.store, activity))
         filler = asyncio.create_task(app.state.list_fills.run(app.state))
+        runner = asyncio.create_task(app.state.jobs.run(app.state))
         try:
             yield
         finally:
-            for task in (filler, indexer):
+            for task in (runner, filler, indexer):
                 task.cancel()
                 with suppress(asyncio.CancelledError):
                     await task
@@ -230,6 +265,41 @@ def create_app(
         )
         for path in WEBHOOK_PATHS
     ]
+    routers.append(
+        Router(
+            path=TIMELINE_PATH,
+            route_handlers=list(TIMELINE_DEVELOPER_CONTROLLERS),
+            guards=[developer_guard],
+            security=[{DEVELOPER_SCHEME: []}],
+        )
+    )
+    routers.append(
+        Router(
+            path=TIMELINE_PATH,
+            route_handlers=[TimelineEventsController],
+            guards=[auth_guard, rate_limit_guard],
+            security=HUBSPOT_SECURITY,
+        )
+    )
+    routers += [
+        Router(
+            path=path,
+            route_handlers=[controller],
+            guards=[developer_guard],
+            security=[{DEVELOPER_SCHEME: []}],
+        )
+        for path, controller in EXTENSION_SETTINGS
+    ]
+    routers += [
+        Router(
+            path=path,
+            route_handlers=[CallRecordingsController],
+            guards=[auth_guard, rate_limit_guard],
+            security=HUBSPOT_SECURITY,
+        )
+        for path in CALLING_PATHS
+    ]
+    routers += [Router(path=path, route_handlers=[card_sample_response]) for path in CARD_PATHS]
     app_clock = clock if isinstance(clock, ControllableClock) else ControllableClock(clock)
     app = Litestar(
         route_handlers=[
@@ -237,6 +307,7 @@ def create_app(
             openapi_json,
             admin_openapi_json,
             docs_page,
+            download_export,
             *routers,
             admin_router(),
             *ui_routers(),
@@ -256,6 +327,8 @@ def create_app(
                 "faults": FaultRules(),
                 "journal": Journal.from_settings(settings),
                 "list_fills": ListFills(activity),
+                "jobs": JobRunner(activity),
+                "job_files": JobFiles(settings.data_dir or default_data_dir(settings.database_url)),
                 "ui_signin": SignInCode(settings.ui_signin_token),
             }
         ),
@@ -269,10 +342,26 @@ def create_app(
     # (faults and refused bodies included), body limits hold before the fault layer reads a
     # body, and a fault answers before anything else runs, as at HubSpot's edge.
     limited = body_limits_layer(
-        fault_layer(app.asgi_handler), settings.max_body_bytes, settings.body_timeout
+        fault_layer(app.asgi_handler),
+        settings.max_body_bytes,
+        settings.body_timeout,
+        upload_caps(settings),
     )
     app.asgi_handler = activity_layer(journal_layer(limited), activity)
     return app
+
+
+UPLOAD_SLACK = 1_000_000
+"""Bytes an import's body may carry beyond its file: the form's headers and its request."""
+
+
+def upload_caps(settings: Settings) -> list[tuple[str, str, int]]:
+    cap = settings.import_file_bytes + UPLOAD_SLACK
+    return [
+        ("POST", pattern, max(cap, settings.max_body_bytes))
+        for base in ("/crm/v3/imports", "/crm/imports/2026-03")
+        for pattern in (base, base + "/")
+    ]
 
 
 def app_from_env() -> Litestar:

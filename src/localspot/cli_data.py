@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +18,16 @@ from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 
 from localspot.clock import SystemClock
 from localspot.config import Settings, help_for
@@ -43,6 +53,8 @@ DatabaseUrl = Annotated[
 ]
 Portal = Annotated[int | None, typer.Option(help="Portal id (default: the first portal).")]
 PROGRESS_FROM_ROWS = 1000
+PLAIN_EVERY_S = 2.0
+"""Seconds between the plain progress lines written when stderr is not a terminal."""
 SHOWN_PROBLEMS = 50
 
 T = TypeVar("T")
@@ -79,11 +91,68 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+class RateColumn(ProgressColumn):
+    """Rows per second, as the bar has seen them."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("-- rows/s" if speed is None else f"{speed:,.0f} rows/s")
+
+
+class PlainProgress:
+    """Progress as plain lines on stderr (not a terminal: a log, a pipe, CI): one every
+    ``PLAIN_EVERY_S`` seconds with the rate and the time left, and one at the end."""
+
+    def __init__(self, total: int, label: str) -> None:
+        self.total, self.label = total, label
+        self.done = 0
+        self.started = self.shown = time.monotonic()
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        now = time.monotonic()
+        if now - self.shown >= PLAIN_EVERY_S and self.done < self.total:
+            self.shown = now
+            rate = self.done / max(now - self.started, 1e-9)
+            left = (self.total - self.done) / rate if rate else 0.0
+            typer.echo(
+                f"{self.label}: {self.done:,}/{self.total:,} rows ({rate:,.0f} rows/s,"
+                f" ETA {left:,.0f} s)",
+                err=True,
+            )
+
+    def finish(self) -> None:
+        elapsed = time.monotonic() - self.started
+        rate = self.done / max(elapsed, 1e-9)
+        typer.echo(
+            f"{self.label}: {self.done:,}/{self.total:,} rows in {elapsed:,.1f} s"
+            f" ({rate:,.0f} rows/s)",
+            err=True,
+        )
+
+
 @contextmanager
 def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr for long runs (shown on a terminal only)."""
+    """Progress on stderr for long runs: a bar with the rate and the time left on a
+    terminal, plain periodic lines otherwise."""
     console = Console(stderr=True)
-    with Progress(console=console, disable=total < PROGRESS_FROM_ROWS, transient=True) as bar:
+    if total < PROGRESS_FROM_ROWS:
+        yield lambda done: None
+        return
+    if not console.is_terminal:
+        plain = PlainProgress(total, label)
+        yield plain.advance
+        plain.finish()
+        return
+    columns = (
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task(label, total=total)
         yield lambda done: bar.advance(task, done)
 

@@ -83,6 +83,17 @@ class Settings:
         "Records a SNAPSHOT or DYNAMIC list's create (or filter update) request judges itself;"
         " a larger list answers PROCESSING and is filled in the background (0: always).",
     )
+    data_dir: str | None = _setting(
+        None,
+        "Directory for import uploads and export files (default: beside a SQLite database,"
+        " `<file>.files`; else ./localspot-files). Several servers of one database share it.",
+    )
+    import_file_bytes: int = _setting(
+        512 * 2**20, "Largest import file, in bytes (HubSpot: 512 MB); a larger one gets 429."
+    )
+    import_file_rows: int = _setting(
+        1_048_576, "Most rows of one import file (HubSpot: 1,048,576); more gets 429."
+    )
     sqlite_synchronous: str = _setting(
         "NORMAL",
         "SQLite synchronous pragma: NORMAL (durable with WAL) or FULL; OFF for throwaway data.",

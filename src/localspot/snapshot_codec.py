@@ -24,8 +24,10 @@ from localspot.crm.pipelines_storage import Pipeline, Stage
 from localspot.crm.portal_admin_storage import PortalDump, RecordDump
 from localspot.crm.schemas_storage import AssociationDefinition, CustomSchema
 from localspot.crm.teams_storage import Membership, Team
+from localspot.crm.timeline_storage import EventIFrame, TimelineEvent
 from localspot.wire import admin as w
 from localspot.wire import snapshot_lists as wl
+from localspot.wire import snapshot_timeline as wt
 
 
 def _record(record: RecordDump) -> w.SnapshotRecord:
@@ -107,6 +109,56 @@ def to_snapshot(dump: PortalDump) -> w.PortalSnapshot:
         lists=_lists(dump),
         list_folders=_folders(dump),
         installed_apps=sorted(dump.installed_apps),
+        timeline_events=[
+            _timeline_event(e)
+            for e in sorted(dump.timeline_events, key=lambda e: (e.template_id, e.id))
+        ],
+    )
+
+
+def _timeline_event(event: TimelineEvent) -> wt.SnapshotTimelineEvent:
+    frame = event.iframe
+    return wt.SnapshotTimelineEvent(
+        template_id=event.template_id,
+        id=event.id,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        tokens=dict(event.tokens),
+        timestamp=event.timestamp,
+        created_at=event.created_at,
+        extra_data=dict(event.extra_data) if event.extra_data is not None else None,
+        iframe=(
+            wt.SnapshotEventIFrame(
+                frame.link_label, frame.header_label, frame.url, frame.width, frame.height
+            )
+            if frame is not None
+            else None
+        ),
+        email=event.email,
+        utk=event.utk,
+        domain=event.domain,
+    )
+
+
+def _timeline_event_dump(event: wt.SnapshotTimelineEvent) -> TimelineEvent:
+    frame = event.iframe
+    return TimelineEvent(
+        template_id=event.template_id,
+        id=event.id,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        tokens=event.tokens,
+        timestamp=event.timestamp,
+        created_at=event.created_at,
+        extra_data=event.extra_data,
+        iframe=(
+            EventIFrame(frame.link_label, frame.header_label, frame.url, frame.width, frame.height)
+            if frame is not None
+            else None
+        ),
+        email=event.email,
+        utk=event.utk,
+        domain=event.domain,
     )
 
 
@@ -362,6 +414,7 @@ def from_snapshot(snapshot: w.PortalSnapshot) -> PortalDump:
         ),
         **_lists_dump(snapshot),
         installed_apps=tuple(snapshot.installed_apps),
+        timeline_events=tuple(_timeline_event_dump(e) for e in snapshot.timeline_events),
         id_seed=sequence.seed if sequence else None,
         next_id_position=sequence.next_position if sequence else 1,
     )

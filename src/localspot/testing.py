@@ -273,7 +273,7 @@ class Teams:
 class Apps:
     """Developer apps: ``create`` makes one installed in this test's portal and returns
     ``appId``, ``clientSecret`` and ``developerApiKey``; ``client(app)`` is a ``hubspot.Client``
-    whose Webhooks API calls carry the app's developer API key."""
+    whose Webhooks API and CRM extensions settings calls carry the app's developer API key."""
 
     admin: httpx.Client
     portal_id: int

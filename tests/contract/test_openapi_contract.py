@@ -176,6 +176,43 @@ def list_data(crm: httpx.Client, contact_id: str) -> dict[str, list[str]]:
     }
 
 
+def job_data(crm: httpx.Client, contact_id: str) -> dict[str, list[str]]:
+    """A finished import and a started export, for the Imports and Exports API routes."""
+    mapping = {"columnObjectTypeId": "0-1", "columnName": "Email", "propertyName": "email"}
+    request = {
+        "name": "Fuzz import",
+        "files": [
+            {
+                "fileName": "fuzz.csv",
+                "fileFormat": "CSV",
+                "fileImportPage": {"hasHeader": True, "columnMappings": [mapping]},
+            }
+        ],
+    }
+    started = crm.post(
+        "/crm/v3/imports",
+        data={"importRequest": json.dumps(request)},
+        files=[("files", ("fuzz.csv", b"Email\nimported@example.com\n", "text/csv"))],
+    )
+    assert started.status_code == 200, started.text
+    export = {
+        "exportType": "VIEW",
+        "exportName": "Fuzz export",
+        "format": "CSV",
+        "objectType": "CONTACT",
+        "objectProperties": ["email"],
+    }
+    exported = crm.post("/crm/v3/exports/export/async", json=export)
+    assert exported.status_code == 202, exported.text
+    export_id = exported.json()["id"]
+    return {
+        "path.import_id": [started.json()["id"]],
+        "path.task_id": [export_id],
+        "path.export_id": [export_id],
+        "body.listId": [],
+    }
+
+
 def hubspot_data(crm: httpx.Client) -> dict[str, list[str]]:
     """Records, a property, a group, an association and a custom object type the HubSpot
     run can find."""
@@ -205,8 +242,11 @@ def hubspot_data(crm: httpx.Client) -> dict[str, list[str]]:
     assert pipeline.status_code == 201, pipeline.text
     schema, car = custom_type(crm)
     lists = list_data(crm, contact_id)
+    jobs = job_data(crm, contact_id)
+    jobs["body.listId"] = lists["path.list_id"]
     return {
         **lists,
+        **jobs,
         "path.object_type": ["calls", "deals", schema["id"]],
         "path.schema_type": [schema["id"], schema["fullyQualifiedName"]],
         "path.association_identifier": [a["id"] for a in schema["associations"]],
@@ -222,6 +262,7 @@ def hubspot_data(crm: httpx.Client) -> dict[str, list[str]]:
         "body.inputs[*].from.id": calls,
         "body.inputs[*].to.id": [contact_id],
         "body.inputs[*].to[*].id": [contact_id],
+        "body.engagementId": [int(c) for c in calls],
     }
 
 
@@ -236,15 +277,80 @@ def webhook_data(spot: AdminServer, portal_id: int) -> tuple[dict[str, list[Any]
         assert dev.put(f"/webhooks/v3/{app_id}/settings", json=body).status_code == 200
         sub = dev.post(f"/webhooks/v3/{app_id}/subscriptions", json={"eventType": "deal.creation"})
         assert sub.status_code == 201, sub.text
+        card_id = extension_data(dev, app_id)
     sub_id = int(sub.json()["id"])
     bindings = {
         "path.app_id": [app_id],
         "path.subscription_id": [sub_id],
+        "path.card_id": [card_id],
         "body.inputs[*].id": [sub_id],
         "body.targetUrl": ["https://fuzz.example/h", "http://127.0.0.1:9/h"],
         "body.throttling.maxConcurrentRequests": [5, 10],
     }
     return bindings, key
+
+
+def timeline_data(
+    spot: AdminServer, app_id: int, key: str, crm: httpx.Client
+) -> dict[str, list[Any]]:
+    """An event template of the app (installed in the portal) with a token, and an event of
+    the portal on a contact, for the Timeline events API routes."""
+    token = {"name": "what", "label": "What", "type": "string"}
+    with httpx.Client(base_url=spot.base_url, params={"hapikey": key}) as dev:
+        template = dev.post(
+            f"/integrators/timeline/v3/{app_id}/event-templates",
+            json={"name": "Fuzz", "objectType": "contacts", "tokens": [token]},
+        )
+        assert template.status_code == 201, template.text
+    template_id = template.json()["id"]
+    event = crm.post(
+        "/integrators/timeline/v3/events",
+        json={"eventTemplateId": template_id, "email": "fuzz@example.com", "tokens": {}},
+    )
+    assert event.status_code == 201, event.text
+    return {
+        "path.event_template_id": [template_id],
+        "path.event_id": [event.json()["id"]],
+        "path.token_name": ["what"],
+        "body.eventTemplateId": [template_id],
+        "body.inputs[*].eventTemplateId": [template_id],
+        "body.objectId": [event.json()["objectId"]],
+        "body.inputs[*].objectId": [event.json()["objectId"]],
+        "body.objectType": ["contacts", "deals"],
+    }
+
+
+def extension_data(dev: httpx.Client, app_id: int) -> str:
+    """The app's calling, recording, channel connection and video conferencing settings and
+    a CRM card, for the CRM extensions' routes; the card's id."""
+    calling = f"/crm/v3/extensions/calling/{app_id}/settings"
+    made = [
+        dev.post(calling, json={"name": "Fuzz dialer", "url": "https://fuzz.example/w"}),
+        dev.post(
+            calling + "/recording", json={"urlToRetrieveAuthedRecording": "https://f.example"}
+        ),
+        dev.post(
+            calling + "/channel-connection", json={"isReady": True, "url": "https://f.example"}
+        ),
+        dev.put(
+            f"/crm/v3/extensions/videoconferencing/settings/{app_id}",
+            json={"createMeetingUrl": "https://fuzz.example/m"},
+        ),
+    ]
+    assert [answer.status_code for answer in made] == [200] * 4, [a.text for a in made]
+    fetch = {
+        "targetUrl": "https://fuzz.example/f",
+        "objectTypes": [{"name": "contacts", "propertiesToSend": ["email"]}],
+    }
+    card = {
+        "title": "Fuzz card",
+        "fetch": fetch,
+        "display": {"properties": []},
+        "actions": {"baseUrls": ["https://fuzz.example"]},
+    }
+    created = dev.post(f"/crm/v3/extensions/cards-dev/{app_id}", json=card)
+    assert created.status_code == 201, created.text
+    return str(created.json()["id"])
 
 
 def admin_data(spot: AdminServer) -> dict[str, list[Any]]:
@@ -318,11 +424,18 @@ def test_every_route_served_is_in_one_of_the_documents(spot: AdminServer) -> Non
 
 
 def served_operations() -> set[tuple[str, str]]:
-    """What the app routes, read from the app the server runs, less the schema's own pages."""
+    """What the app routes, read from the app the server runs, less the schema's own pages
+    and an export's download link (a signed file address, as HubSpot's, not an operation)."""
     from localspot.app import create_app
     from localspot.config import Settings
 
-    pages = ("/openapi.json", "/_localspot/openapi.json", "/docs", "/schema")
+    pages = (
+        "/openapi.json",
+        "/_localspot/openapi.json",
+        "/docs",
+        "/schema",
+        "/_localspot/exports/",
+    )
     return {
         (method, route.path_format)
         for route in create_app(Settings()).routes
@@ -348,6 +461,7 @@ def test_every_operation_conforms_to_the_schema(spot: AdminServer, tmp_path: Pat
     webhooks, hapikey = webhook_data(spot, portal_id)
     bindings = hubspot_data(crm)
     bindings["body.inputs[*].id"] += webhooks.pop("body.inputs[*].id")
+    bindings.update(timeline_data(spot, webhooks["path.app_id"][0], hapikey, crm))
     hubspot = config_file(
         tmp_path / "hubspot.toml", token, {**bindings, **webhooks}, HUBSPOT_EXAMPLES, hapikey
     )

@@ -48,8 +48,12 @@ OTHER_SCOPES = (
     "crm.lists.read",
     "crm.lists.write",
     "cms.membership.access_groups.write",
+    "timeline",
+    "crm.import",
+    "crm.export",
 )
-"""Scopes of APIs that are not object types' (the Owners, deal splits and Lists APIs)."""
+"""Scopes of APIs that are not object types' (the Owners, deal splits, Lists, Timeline
+events, Imports and Exports APIs)."""
 
 
 def all_scopes() -> list[str]:

@@ -324,9 +324,10 @@ def judge(
 ) -> tuple[set[int], set[int]]:
     """Of ``ids``, those in ``records`` (live, every property loaded), and those of them
     that belong to the list at ``now_ms``; ``linked`` is needed for association branches."""
-    tree, matches = followed.tree, list_filters.matches
+    tree = followed.tree
     judged = {i for i in ids if i in records}
     if not tree.associated_types:
-        return judged, {i for i in judged if matches(tree, records[i], now_ms)}
-    found = linked or {}
+        test = tree.test  # ``list_filters.matches`` without its call: judged in every write
+        return judged, {i for i in judged if test(records[i], now_ms, None)}
+    found, matches = linked or {}, list_filters.matches
     return judged, {i for i in judged if matches(tree, records[i], now_ms, linked_view(found, i))}

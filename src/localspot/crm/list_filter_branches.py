@@ -163,6 +163,11 @@ def _every(tests: Sequence[Test]) -> Test:
     ``matches`` call, bench/list_filters.py)."""
     if len(tests) == 1:
         return tests[0]
+    if len(tests) == 2:
+        first, second = tests
+        return lambda record, now, linked: (
+            first(record, now, linked) and second(record, now, linked)
+        )
 
     def test(record: Record, now: int, linked: LinkedRecords | None) -> bool:
         for each in tests:  # noqa: SIM110
@@ -176,6 +181,9 @@ def _every(tests: Sequence[Test]) -> Test:
 def _some(tests: Sequence[Test]) -> Test:
     if len(tests) == 1:
         return tests[0]
+    if len(tests) == 2:
+        first, second = tests
+        return lambda record, now, linked: first(record, now, linked) or second(record, now, linked)
 
     def test(record: Record, now: int, linked: LinkedRecords | None) -> bool:
         for each in tests:  # noqa: SIM110

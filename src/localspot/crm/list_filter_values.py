@@ -94,6 +94,10 @@ class Slot:
     definition: PropertyDefinition
     column: str | None
     read: Callable[[Record], Any]
+    plain: bool = False
+    """Whether ``read`` is the stored text as it is (empty as None): a test may then read
+    ``record.properties`` itself, one call fewer per record and filter (filters are judged
+    inside every write that can move a DYNAMIC list)."""
 
     def condition(self, operator: str, *values: float | str) -> Condition:
         numeric = self.definition.type in NUMERIC_TYPES
@@ -196,8 +200,9 @@ def slot_of(
     if kind in ("number", "bool", "date"):
         return Slot(name, definition, None, _number_reader(definition))
     if kind == "enumeration":
-        return Slot(name, definition, None, _options_reader(definition))
-    return Slot(name, definition, None, _text_reader(name))
+        plain = not is_multi(definition)
+        return Slot(name, definition, None, _options_reader(definition), plain)
+    return Slot(name, definition, None, _text_reader(name), True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,14 +251,19 @@ class Spec:
         self, check: Callable[[Any], bool], passing: Dnf | None, **fields: Any
     ) -> Compiled:
         """``compiled`` for a test of the value alone."""
-        read, include = self.slot.read, self.include
+        read, include, name = self.slot.read, self.include, self.slot.name
 
         def test(record: Record, now: int, linked: LinkedRecords | None) -> bool:
             value = read(record)
             return include if value is None else check(value)
 
+        def test_plain(record: Record, now: int, linked: LinkedRecords | None) -> bool:
+            value = record.properties.get(name)
+            return check(value) if value else include
+
         index = with_unknown(self.slot, passing, include)
-        return Compiled(self.wire(**fields), test, index, frozenset((self.slot.name,)))
+        chosen = test_plain if self.slot.plain else test
+        return Compiled(self.wire(**fields), chosen, index, frozenset((self.slot.name,)))
 
     def compiled(
         self,

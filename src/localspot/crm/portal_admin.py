@@ -113,6 +113,8 @@ def check_no_nul(dump: PortalDump) -> None:
         raise _nul_error("an owner field")
     if any("\x00" in team.name for team in dump.teams):
         raise _nul_error("a team name")
+    if any("\x00" in text for text in _strings(dump.timeline_events)):
+        raise _nul_error("a timeline event")
 
 
 def _nul_error(where: str) -> ValidationError:
@@ -238,6 +240,7 @@ def plan_restore(dump: PortalDump) -> PortalDump:
     _check_teams(dump)
     _check_schemas(dump)
     _check_lists(dump)
+    _repeats("Timeline events", [(e.template_id, e.id) for e in dump.timeline_events])
     definitions = _definitions(dump)
     records = tuple(_with_lookups(r, definitions[r.type_id]) for r in dump.records)
     return replace(dump, records=records)

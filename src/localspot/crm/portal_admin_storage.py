@@ -19,6 +19,7 @@ from localspot.crm.pipelines_storage import Pipeline
 from localspot.crm.records_storage import InsertResult, NewRecord
 from localspot.crm.schemas_storage import AssociationDefinition, CustomSchema
 from localspot.crm.teams_storage import Membership, Team
+from localspot.crm.timeline_storage import TimelineEvent
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,9 @@ class PortalDump:
     installed_apps: tuple[int, ...] = ()
     """The developer apps installed in the portal (the apps themselves live outside any
     portal); a restore installs those the server has and leaves the others out."""
+    timeline_events: tuple[TimelineEvent, ...] = ()
+    """The portal's timeline events; a restore leaves out those whose template (an app's,
+    outside any portal) the server lacks."""
     id_seed: int | None = None
     next_id_position: int = 1
     """Where the seeded id sequence continues (see ``set_id_seed``)."""
@@ -90,7 +94,8 @@ class RestoreResult:
 class PortalAdminStorage(Protocol):
     async def reset_portal(self, portal_id: int, *, keep_custom_properties: bool) -> bool:
         """Remove every record, history row, unique value, association, owner, team, deal
-        split, list, list folder, pipeline audit and app installation of the portal (and its
+        split, list, list folder, pipeline audit, timeline event and app installation of the
+        portal (and its
         custom properties, groups and custom object types with their association
         definitions, unless kept), and put back its default pipelines; False when there is
         no such portal."""

@@ -22,6 +22,8 @@ class NewRecord:
     source_id: str | None = None
     links: tuple[LinkTarget, ...] = ()
     """Inline associations, written with the record when it is created."""
+    source_type: str = "API"
+    """What the values' history names as their source (``IMPORT`` for an import's rows)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,7 @@ class RecordChange:
     values: Mapping[str, str]
     unique_names: frozenset[str] = frozenset()
     source_id: str | None = None
+    source_type: str = "API"
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,8 +6,9 @@ value types that cross them (``accounts_storage``, ``definitions_storage``,
 ``owners_storage``, ``pipelines_storage``, ``teams_storage``, ``merges_storage``,
 ``schemas_storage``, ``association_labels_storage``, ``deal_splits_storage``,
 ``association_limits_storage``, ``lists_storage``, ``list_memberships_storage``,
-``apps_storage``, ``webhooks_storage``, ``list_fill_storage``, ``inspector_storage``). A new
-capability adds a role of its own and one line here.
+``apps_storage``, ``webhooks_storage``, ``list_fill_storage``, ``timeline_storage``,
+``extension_settings_storage``, ``jobs_storage``, ``inspector_storage``). A new capability
+adds a role of its own and one line here.
 
 Rules every implementation of every role keeps:
 
@@ -30,7 +31,9 @@ from localspot.crm.association_labels_storage import AssociationLabelsStorage
 from localspot.crm.association_limits_storage import AssociationLimitsStorage
 from localspot.crm.deal_splits_storage import DealSplitsStorage
 from localspot.crm.definitions_storage import DefinitionsStorage
+from localspot.crm.extension_settings_storage import ExtensionSettingsStorage
 from localspot.crm.inspector_storage import InspectorStorage
+from localspot.crm.jobs_storage import JobsStorage, JobWritesStorage
 from localspot.crm.links_storage import LinksStorage
 from localspot.crm.list_fill_storage import ListFillStorage
 from localspot.crm.list_memberships_storage import ListMembershipsStorage
@@ -43,6 +46,7 @@ from localspot.crm.records_storage import RecordsStorage
 from localspot.crm.schemas_storage import SchemasStorage
 from localspot.crm.search_storage import SearchIndexStorage
 from localspot.crm.teams_storage import TeamsStorage
+from localspot.crm.timeline_storage import TimelineStorage
 from localspot.crm.webhooks_storage import WebhooksStorage
 
 
@@ -71,6 +75,10 @@ class Store(
     AppsStorage,
     WebhooksStorage,
     ListFillStorage,
+    TimelineStorage,
+    ExtensionSettingsStorage,
+    JobsStorage,
+    JobWritesStorage,
     InspectorStorage,
     Protocol,
 ):

@@ -7,12 +7,11 @@ key cannot learn which app ids exist).
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from localspot.crm import object_types, webhook_events
+from localspot.crm.app_urls import check_app_url
 from localspot.crm.apps import app_not_found
 from localspot.crm.batch_rules import check_batch_size, reject_duplicates
 from localspot.crm.errors import Conflict, ResourceNotFound, ValidationError
@@ -29,7 +28,6 @@ MAX_SUBSCRIPTIONS = 1000
 MAX_BATCH = 100
 MIN_CONCURRENT = 5
 MAX_CONCURRENT = 2**31 - 1
-MAX_URL = 2048
 MAX_ID = 2**31 - 1
 """HubSpot's app and subscription ids are int32: a larger one can name nothing."""
 
@@ -54,34 +52,9 @@ def check_app(key_app: int, path_app: int) -> None:
         raise app_not_found(path_app)
 
 
-def _local_host(host: str) -> bool:
-    """Loopback, private and link-local addresses, ``localhost`` and single-label names (a
-    container's service name): places a test's receiver listens on."""
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return host == "localhost" or host.endswith(".localhost") or "." not in host
-    return address.is_loopback or address.is_private or address.is_link_local
-
-
 def check_target_url(url: str) -> str:
     """An absolute https URL, or http to a local receiver (compatibility.md)."""
-    context = {"targetUrl": [url]}
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        _ = parts.port  # a port out of range raises
-    except ValueError:
-        raise ValidationError(f"Invalid target URL: {url}", context=context) from None
-    spaced = any(c.isspace() or c < " " or c == "\x7f" for c in url)
-    if spaced or len(url) > MAX_URL or not host or parts.scheme not in ("http", "https"):
-        raise ValidationError(f"Invalid target URL: {url}", context=context)
-    if parts.scheme == "http" and not _local_host(host):
-        raise ValidationError(
-            f"The target URL must use https (http only to a local receiver): {url}",
-            context=context,
-        )
-    return url
+    return check_app_url(url, "targetUrl", "target URL")
 
 
 def check_concurrency(value: int) -> int:

@@ -20,6 +20,7 @@ from litestar.handlers.base import BaseRouteHandler
 from localspot.crm.errors import InvalidAuthentication
 from localspot.http.admin_apps import AppsAdminController
 from localspot.http.admin_brake import AdminBrake
+from localspot.http.admin_jobs import JobsAdminController
 from localspot.http.admin_owners import OwnersAdminController
 from localspot.http.admin_portals import PortalsController
 from localspot.http.admin_runtime import FaultsController, JournalController, TimeController
@@ -52,6 +53,7 @@ def admin_router() -> Router:
             OwnersAdminController,
             TeamsAdminController,
             AppsAdminController,
+            JobsAdminController,
             FaultsController,
             JournalController,
             TimeController,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -51,8 +51,12 @@ class BodyTimeout(HubSpotError):
         )
 
 
-def body_cap(method: str, path: str, default: int) -> int:
-    for route_method, pattern, cap in LARGER_BODIES:
+Cap = tuple[str, str, int]
+"""(method, path pattern, bytes)."""
+
+
+def body_cap(method: str, path: str, default: int, larger: Sequence[Cap] = ()) -> int:
+    for route_method, pattern, cap in (*LARGER_BODIES, *larger):
         if method == route_method and fnmatchcase(path, pattern):
             return cap
     return default
@@ -108,14 +112,17 @@ class _LimitedBody:
         return message
 
 
-def body_limits_layer(app: ASGIApp, max_bytes: int, timeout: float) -> ASGIApp:
-    """ASGI middleware: HTTP request bodies over their cap get 413, slow ones 408."""
+def body_limits_layer(
+    app: ASGIApp, max_bytes: int, timeout: float, larger: Sequence[Cap] = ()
+) -> ASGIApp:
+    """ASGI middleware: HTTP request bodies over their cap get 413, slow ones 408.
+    ``larger``: routes whose cap depends on the settings (an import's upload)."""
 
     async def middleware(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
-        cap = body_cap(scope["method"], scope["path"], max_bytes)
+        cap = body_cap(scope["method"], scope["path"], max_bytes, larger)
         body = _LimitedBody(receive, cap, timeout)
         started = False
 

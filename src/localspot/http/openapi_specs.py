@@ -24,6 +24,20 @@ def error_responses() -> dict[int, ResponseSpec]:
     }
 
 
+def upload_error_responses() -> dict[int, ResponseSpec]:
+    """A start of an import or export: also a body that is no form (415, an import) and
+    HubSpot's limits on files and jobs (429)."""
+    extra = {
+        415: "The body is not multipart/form-data (VALIDATION_ERROR)",
+        429: "Over an import or export limit (RATE_LIMITS)",
+    }
+    specs = {
+        status: ResponseSpec(data_container=Error, description=text, generate_examples=False)
+        for status, text in extra.items()
+    }
+    return {**error_responses(), **specs}
+
+
 def admin_error_responses() -> dict[int, ResponseSpec]:
     """The admin API's: those of every route, plus the lockout after wrong admin tokens."""
     locked = ResponseSpec(

@@ -22,12 +22,14 @@ from localspot.store import (
     association_limits_sql,
     deal_splits_sql,
     definition_codec,
+    jobs_schema,
     list_memberships_sql,
     lists_sql,
     owners_sql,
     pipelines_sql,
     schemas_sql,
     teams_sql,
+    timeline_sql,
 )
 from localspot.store.bulk import HistoryRow, json_map, run_many, write_history
 from localspot.store.dialect import dialect_of
@@ -85,12 +87,14 @@ def reset_portal(conn: Connection, portal_id: int, *, keep_custom_properties: bo
         conn.execute(delete(by_object).where(by_object.c.object_id.in_(_owned_ids(portal_id))))
     tables = [unique_values, index_queue, objects, owners, teams, owner_teams, deal_splits]
     tables += list(association_limits_sql.TABLES) + list(lists_sql.TABLES)
+    tables += list(jobs_schema.TABLES)
     extra = associations_table()
     tables += [extra] if extra is not None else []
     tables += [] if keep_custom_properties else [properties, property_groups, *schemas_sql.TABLES]
     for table in tables:
         conn.execute(delete(table).where(table.c.portal_id == portal_id))
     apps_sql.uninstall_all(conn, portal_id)
+    timeline_sql.clear(conn, portal_id)
     pipelines_sql.clear(conn, portal_id)
     pipelines_sql.write_defaults(conn, portal_id)
     conn.execute(
@@ -212,6 +216,7 @@ def dump_portal(conn: Connection, portal_id: int) -> PortalDump | None:
         deal_splits=tuple(deal_splits_sql.all_splits(conn, portal_id)),
         **_lists_of(conn, portal_id),
         installed_apps=apps_sql.installed_apps(conn, portal_id),
+        timeline_events=tuple(timeline_sql.events_of(conn, portal_id)),
         id_seed=seeded.seed if seeded else None,
         next_id_position=seeded.next_position if seeded else 1,
     )
@@ -334,6 +339,7 @@ def restore_portal(conn: Connection, portal_id: int, dump: PortalDump) -> frozen
     deal_splits_sql.write_splits(conn, portal_id, dump.deal_splits)
     _write_lists(conn, portal_id, dump)
     apps_sql.reinstall(conn, portal_id, dump.installed_apps)
+    timeline_sql.write_events(conn, portal_id, dump.timeline_events)
     set_id_seed(conn, portal_id, dump.id_seed)
     if dump.id_seed is not None:
         run_many(

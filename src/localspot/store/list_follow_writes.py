@@ -7,7 +7,8 @@ members. The pairs that join (live records only) are inserted with ``ON CONFLICT
 NOTHING`` and those that leave deleted, both ``RETURNING`` what they really did, and each
 list's size and last-added/removed times move by that, so two writers racing on
 PostgreSQL never count a member twice. On PostgreSQL all of it is one statement
-(``Dialect.members_move``).
+(``Dialect.members_move``); on SQLite, whose one writer makes the computed pairs exact,
+plain rows (``_step_by_step``).
 """
 
 from __future__ import annotations
@@ -56,34 +57,25 @@ def _changes(verdicts: Verdicts, members: Mapping[int, set[int]]) -> tuple[Pairs
 def _step_by_step(
     conn: Connection, portal_id: int, joining: Pairs, leaving: Pairs, at: int
 ) -> None:
+    """SQLite's path: plain rows through ``executemany``. SQLite has one writer, and the
+    memberships ``joining`` and ``leaving`` were computed from were read inside this
+    write's own transaction, of live records only (``_judge`` judges live records), so
+    each pair really joins or leaves and the counts are the pairs' (a set-based statement
+    over a JSON parameter cost about five times as much per row, bench/README.md)."""
     dialect = dialect_of(conn)
-    list_ids = sorted({list_id for list_id, _ in joining + leaving})
-    if dialect.row_lock:
-        fetch(
-            conn,
-            f"SELECT id FROM lists WHERE portal_id = ? AND id IN ({dialect.id_set})"
-            f" ORDER BY id{dialect.row_lock}",
-            [portal_id, dialect.id_list(list_ids)],
-        )
-    added: Counter[int] = Counter()
-    removed: Counter[int] = Counter()
-    if joining:
-        inserted = fetch(
-            conn,
-            "INSERT INTO list_memberships (portal_id, list_id, record_id, added_at)"
-            f" SELECT ?, p.a, p.b, ? FROM ({dialect.pair_set}) p JOIN objects o ON o.id = p.b"
-            " WHERE o.archived = ? ON CONFLICT DO NOTHING RETURNING list_id",
-            [portal_id, at, *dialect.pair_params(joining), False],
-        )
-        added.update(r.list_id for r in inserted)
-    if leaving:
-        deleted = fetch(
-            conn,
-            "DELETE FROM list_memberships WHERE (portal_id, list_id, record_id) IN"
-            f" (SELECT ?, a, b FROM ({dialect.pair_set}) p) RETURNING list_id",
-            [portal_id, *dialect.pair_params(leaving)],
-        )
-        removed.update(r.list_id for r in deleted)
+    dialect.run_many(
+        conn,
+        "INSERT INTO list_memberships (portal_id, list_id, record_id, added_at)"
+        " VALUES (?, ?, ?, ?)",
+        [(portal_id, list_id, record_id, at) for list_id, record_id in joining],
+    )
+    dialect.run_many(
+        conn,
+        "DELETE FROM list_memberships WHERE portal_id = ? AND list_id = ? AND record_id = ?",
+        [(portal_id, list_id, record_id) for list_id, record_id in leaving],
+    )
+    added = Counter(list_id for list_id, _ in joining)
+    removed = Counter(list_id for list_id, _ in leaving)
     moved(conn, portal_id, {i: (added[i], removed[i]) for i in added.keys() | removed.keys()}, at)
 
 

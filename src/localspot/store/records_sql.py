@@ -202,10 +202,16 @@ def release_unique(
 
 
 def _history_rows(
-    portal_id: int, object_id: int, values: Mapping[str, str], at: int, source_id: str | None
+    portal_id: int,
+    object_id: int,
+    values: Mapping[str, str],
+    at: int,
+    source: tuple[str, str | None],
 ) -> list[HistoryRow]:
+    """``source``: (source type, source id), e.g. ``("API", trace)`` or ``("IMPORT", id)``."""
+    kind, source_id = source
     return [
-        (portal_id, object_id, name, value, at, "API", source_id) for name, value in values.items()
+        (portal_id, object_id, name, value, at, kind, source_id) for name, value in values.items()
     ]
 
 
@@ -253,7 +259,8 @@ def insert_unfollowed(
             clashes[position] = lost[object_id]
             continue
         created[position] = Record(object_id, dict(new.properties), at, at)
-        history += _history_rows(portal_id, object_id, new.properties, at, new.source_id)
+        source = (new.source_type, new.source_id)
+        history += _history_rows(portal_id, object_id, new.properties, at, source)
     write_history(conn, history)
     enqueue(conn, portal_id, type_id, [r.id for r in created.values()])
     write_links(conn, portal_id, _inline_links(type_id, records, ids, lost))
@@ -336,7 +343,8 @@ def update_unfollowed(
         merged = {**record.properties, **changed}
         updated[record.id] = Record(record.id, merged, record.created_at, at)
         names[record.id] = frozenset(changed)
-        history += _history_rows(portal_id, record.id, changed, at, change.source_id)
+        source = (change.source_type, change.source_id)
+        history += _history_rows(portal_id, record.id, changed, at, source)
         if changed:
             reindex.append(record.id)
     with pipelined(conn):

@@ -63,9 +63,12 @@ from localspot.store import (
     upserts_sql,
 )
 from localspot.store.apps_store import AppsSqlStore
+from localspot.store.extensions_store import ExtensionsSqlStore
 from localspot.store.inspector_store import InspectorSqlStore
+from localspot.store.jobs_store import JobsSqlStore
 from localspot.store.list_fill_store import ListFillSqlStore
 from localspot.store.lists_store import ListsSqlStore
+from localspot.store.timeline_store import TimelineSqlStore
 
 T = TypeVar("T")
 
@@ -83,7 +86,15 @@ def _store_token(conn: Connection, portal_id: int, token: NewToken, now: int) ->
     )
 
 
-class SqlStore(ListsSqlStore, AppsSqlStore, ListFillSqlStore, InspectorSqlStore):
+class SqlStore(
+    ListsSqlStore,
+    AppsSqlStore,
+    ListFillSqlStore,
+    TimelineSqlStore,
+    ExtensionsSqlStore,
+    JobsSqlStore,
+    InspectorSqlStore,
+):
     async def _read(self, work: Callable[[Connection], T]) -> T:
         raise NotImplementedError
 

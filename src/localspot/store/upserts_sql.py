@@ -39,7 +39,9 @@ def upsert_records(
                 clashes[position] = clash[0]
                 continue
             holder = clash[0].holder_id  # a concurrent writer created it since we looked
-        change = RecordChange(holder, new.properties, new.unique_names, new.source_id)
+        change = RecordChange(
+            holder, new.properties, new.unique_names, new.source_id, new.source_type
+        )
         result, names = update_unfollowed(conn, portal_id, type_id, [change], at)
         if holder in result.records:
             records[position], created[position] = result.records[holder], False

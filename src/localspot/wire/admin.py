@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from msgspec import Meta, Struct
 
 from localspot.wire.snapshot_lists import SnapshotList, SnapshotListFolder
+from localspot.wire.snapshot_timeline import SnapshotTimelineEvent
 
 SNAPSHOT_FORMAT = "localspot-snapshot/1"
 RecordKey = Annotated[int, Meta(ge=1, le=2**63 - 1)]
@@ -404,3 +405,5 @@ class PortalSnapshot(Struct, rename="camel"):
     """Both absent from snapshots taken before lists existed: none then."""
     installed_apps: list[int] = []
     """The ids of the developer apps installed in the portal (absent: none)."""
+    timeline_events: list[SnapshotTimelineEvent] = []
+    """The portal's timeline events (absent: none)."""

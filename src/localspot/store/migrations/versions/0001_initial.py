@@ -38,6 +38,12 @@ LATER = frozenset(
         "webhook_settings",
         "webhook_subscriptions",
         "list_fills",
+        "timeline_event_templates",
+        "timeline_events",
+        "extension_settings",
+        "crm_cards",
+        "jobs",
+        "import_errors",
     }
 )
 """Tables later revisions add: this revision keeps creating the schema as it first stood."""

@@ -1,0 +1,180 @@
+"""Import N contacts from one CSV through the Imports API, against the raw driver writing
+the same rows.
+
+The server (one process, rate limits off, on a fresh database) gets the file as one
+streamed multipart upload; the rate is the rows over the time from the start of the upload
+to the import's ``DONE``, and the server's peak RSS is read at the end. The baseline then
+writes the same contacts with plain SQL on a fresh database: the records' rows, their
+unique emails and one history row per value, in transactions of 2,000 rows (the import's
+slice), with the driver's ``executemany``.
+
+    .venv/bin/python bench/imports.py --db sqlite --rows 100000
+    .venv/bin/python bench/imports.py --db postgres --rows 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import orjson
+import psycopg
+from harness import fresh_database, running_server
+from psycopg.types.json import Jsonb
+
+SLICE = 2000
+COLUMNS = ["email", "firstname", "lastname", "lifecyclestage"]
+
+
+def write_csv(path: Path, rows: int) -> None:
+    with path.open("w", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["Email", "First", "Last", "Stage"])
+        for i in range(rows):
+            out.writerow([f"c{i}@example.com", f"First{i}", f"Last{i % 977}", "lead"])
+
+
+def contact(i: int) -> dict[str, str]:
+    return {
+        "email": f"c{i}@example.com",
+        "firstname": f"First{i}",
+        "lastname": f"Last{i % 977}",
+        "lifecyclestage": "lead",
+    }
+
+
+def through_api(kind: str, path: Path, rows: int) -> tuple[float, float]:
+    """(rows per second, peak RSS in MB)."""
+    mappings = [
+        {"columnObjectTypeId": "0-1", "columnName": n, "propertyName": p}
+        for n, p in zip(["Email", "First", "Last", "Stage"], COLUMNS, strict=True)
+    ]
+    request = {
+        "name": "bench",
+        "files": [
+            {
+                "fileName": path.name,
+                "fileFormat": "CSV",
+                "fileImportPage": {"hasHeader": True, "columnMappings": mappings},
+            }
+        ],
+    }
+    with fresh_database(kind) as url, running_server(url) as server:
+        headers = {"Authorization": f"Bearer {server.token}"}
+        with httpx.Client(base_url=server.base_url, headers=headers, timeout=600) as http:
+            started = time.perf_counter()
+            with path.open("rb") as handle:
+                response = http.post(
+                    "/crm/v3/imports",
+                    data={"importRequest": json.dumps(request)},
+                    files=[("files", (path.name, handle, "text/csv"))],
+                )
+            assert response.status_code == 200, response.text
+            import_id = response.json()["id"]
+            while True:
+                job = http.get(f"/crm/v3/imports/{import_id}").json()
+                if job["state"] in ("DONE", "FAILED", "CANCELED"):
+                    break
+                time.sleep(0.2)
+            elapsed = time.perf_counter() - started
+            assert job["state"] == "DONE", job
+            assert job["metadata"]["counters"]["CREATED_OBJECTS"] == rows, job
+            return rows / elapsed, server.peak_rss_mb()
+
+
+def _history(object_id: int, values: dict[str, str], at: int) -> list[tuple[object, ...]]:
+    return [(1, object_id, n, v, at, "IMPORT", "1") for n, v in values.items()]
+
+
+def sqlite_baseline(path: str, rows: int) -> float:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    at = int(time.time() * 1000)
+    started = time.perf_counter()
+    for start in range(0, rows, SLICE):
+        ids = range(start + 1, min(start + SLICE, rows) + 1)
+        maps = {i: contact(i - 1) for i in ids}
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany(
+            "INSERT INTO objects (id, portal_id, object_type, properties, created_at, updated_at,"
+            " archived) VALUES (?, 1, '0-1', ?, ?, ?, 0)",
+            [(i, orjson.dumps(m).decode(), at, at) for i, m in maps.items()],
+        )
+        conn.executemany(
+            "INSERT INTO unique_values (portal_id, object_type, name, value, object_id)"
+            " VALUES (1, '0-1', 'email', ?, ?)",
+            [(m["email"], i) for i, m in maps.items()],
+        )
+        conn.executemany(
+            "INSERT INTO property_history (portal_id, object_id, name, value, timestamp,"
+            " source_type, source_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [row for i, m in maps.items() for row in _history(i, m, at)],
+        )
+        conn.execute("COMMIT")
+    elapsed = time.perf_counter() - started
+    conn.close()
+    return rows / elapsed
+
+
+def postgres_baseline(url: str, rows: int) -> float:
+    at = int(time.time() * 1000)
+    started = time.perf_counter()
+    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as conn:
+        for start in range(0, rows, SLICE):
+            ids = range(start + 1, min(start + SLICE, rows) + 1)
+            maps = {i: contact(i - 1) for i in ids}
+            with conn.transaction(), conn.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO objects (id, portal_id, object_type, properties, created_at,"
+                    " updated_at, archived) VALUES (%s, 1, '0-1', %s, %s, %s, false)",
+                    [(i, Jsonb(m), at, at) for i, m in maps.items()],
+                )
+                cur.executemany(
+                    "INSERT INTO unique_values (portal_id, object_type, name, value, object_id)"
+                    " VALUES (1, '0-1', 'email', %s, %s)",
+                    [(m["email"], i) for i, m in maps.items()],
+                )
+                cur.executemany(
+                    "INSERT INTO property_history (portal_id, object_id, name, value, timestamp,"
+                    " source_type, source_id) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                    [row for i, m in maps.items() for row in _history(i, m, at)],
+                )
+    return rows / (time.perf_counter() - started)
+
+
+def baseline(kind: str, rows: int) -> float:
+    with fresh_database(kind) as url:
+        with running_server(url):  # the server migrates the schema (and makes portal 1)
+            pass
+        if kind == "sqlite":
+            return sqlite_baseline(url.removeprefix("sqlite:///"), rows)
+        return postgres_baseline(url, rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="localspot-bench-files-") as folder:
+        os.environ["LOCALSPOT_DATA_DIR"] = folder
+        path = Path(folder) / "contacts.csv"
+        write_csv(path, args.rows)
+        rate, rss = through_api(args.db, path, args.rows)
+        raw = baseline(args.db, args.rows)
+    print(
+        f"{args.db} {args.rows:,} contacts: import {rate:,.0f} rows/s, peak RSS {rss:.0f} MB;"
+        f" raw driver {raw:,.0f} rows/s; ratio {rate / raw:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""An event seen through its template (hubspot-behaviour §18.4): the detail as Markdown
+(``EventDetail``) and the header or detail as HTML (``render``).
+
+The template's Handlebars (``crm/handlebars.py``) gets the event's tokens by name, its
+``extraData``, and the event's own fields (``id``, ``objectId``, ``objectType``,
+``eventTemplateId``, ``timestamp``, ``email``, ``utk``, ``domain``); a name the event lacks
+renders nothing. Markdown becomes HTML through ``markdown-it-py`` (CommonMark; HTML written
+in the template itself is shown as text, values are escaped by Handlebars first).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from localspot.crm import handlebars
+from localspot.crm.property_types import format_datetime, parse_instant
+from localspot.crm.timeline_storage import EventTemplate, TimelineEvent
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+
+
+def _format_date(value: Any) -> str:
+    """``{{#formatDate x}}{{/formatDate}}``: an instant (epoch ms or ISO 8601) as ISO 8601."""
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, int | float):
+        return format_datetime(int(value))
+    instant = parse_instant(str(value))
+    return format_datetime(instant) if instant is not None else str(value)
+
+
+def context_of(event: TimelineEvent) -> dict[str, Any]:
+    own: dict[str, Any] = {
+        "id": event.id,
+        "eventTemplateId": str(event.template_id),
+        "objectId": str(event.object_id),
+        "objectType": event.object_type,
+        "timestamp": event.timestamp,
+        "email": event.email,
+        "utk": event.utk,
+        "domain": event.domain,
+        "extraData": dict(event.extra_data or {}),
+    }
+    return {**own, **event.tokens}
+
+
+def markdown_of(text: str | None, event: TimelineEvent) -> str:
+    """The template text with the event's values (Markdown); none: an empty string."""
+    if not text:
+        return ""
+    return handlebars.render(handlebars.parse(text), context_of(event), _format_date)
+
+
+def detail(template: EventTemplate, event: TimelineEvent) -> str:
+    return markdown_of(template.detail_template, event)
+
+
+def html(template: EventTemplate, event: TimelineEvent, *, detail: bool) -> str:
+    text = template.detail_template if detail else template.header_template
+    rendered: str = _MARKDOWN.render(markdown_of(text, event))
+    return rendered
