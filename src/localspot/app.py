@@ -70,6 +70,8 @@ from localspot.http.timeline_templates import (
     TimelineTemplatesController,
     TimelineTokensController,
 )
+from localspot.http.ui import ui_routers
+from localspot.http.ui.session import SignInCode
 from localspot.http.video_conferencing import VideoConferencingController
 from localspot.http.webhook_sender import WebhookSender
 from localspot.http.webhooks import WebhookSettingsController, WebhookSubscriptionsController
@@ -316,6 +318,7 @@ def create_app(
             download_export,
             *routers,
             admin_router(),
+            *ui_routers(),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         after_request=_add_correlation_id,
@@ -335,6 +338,7 @@ def create_app(
                 "jobs": JobRunner(activity),
                 "job_files": JobFiles(settings.data_dir or default_data_dir(settings.database_url)),
                 "webhook_sender": webhook_sender,
+                "ui_signin": SignInCode(settings.ui_signin_token),
             }
         ),
         lifespan=[lifespan],

@@ -80,6 +80,9 @@ def serve(
     asyncio.run(_prepare(settings))
     admin_token = _admin_token(settings)
     os.environ["LOCALSPOT_ADMIN_TOKEN"] = admin_token
+    signin = settings.ui_signin_token or secrets.token_urlsafe(24)
+    os.environ["LOCALSPOT_UI_SIGNIN_TOKEN"] = signin
+    typer.echo(f"Inspector: {cli_serve.inspector_url(settings.host, settings.port, signin)}")
     os.environ["LOCALSPOT_DATABASE_URL"] = settings.database_url
     os.environ["LOCALSPOT_RATE_LIMITS"] = "on" if settings.rate_limits else "off"
     uvicorn.run(

@@ -5,6 +5,7 @@ as one ``Error: ...`` line (see ``cli_errors.py``)."""
 from __future__ import annotations
 
 import socket
+from urllib.parse import quote
 
 from localspot.crm.errors import ValidationError
 
@@ -31,3 +32,11 @@ def check_can_listen(host: str, port: int) -> None:
     except OSError as error:
         reason = error.strerror or str(error)
         raise OSError(f"cannot listen on {host}:{port}: {reason}") from None
+
+
+def inspector_url(host: str, port: int, signin_code: str) -> str:
+    """The inspector's one-time sign-in link; a wildcard address is opened on loopback."""
+    shown = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}/_localspot/ui/signin?token={quote(signin_code, safe='')}"

@@ -60,6 +60,11 @@ class Settings:
     admin_token: str | None = _setting(
         None, "Bearer token of the admin API (/_localspot/); `serve` prints a random one if unset."
     )
+    ui_signin_token: str | None = _setting(
+        None,
+        "One-time code of the inspector's sign-in link; `serve` makes a random one each start"
+        " and prints the link (each server process takes it once).",
+    )
     journal_size: int = _setting(
         500, "Requests the journal keeps per portal, in each server process's memory (0: off)."
     )

@@ -8,6 +8,8 @@ The queries and index entries are built by the domain's own functions.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from localspot.crm.model import Record
 from localspot.crm.properties import load_definitions
 from localspot.crm.records_storage import NewRecord, RecordChange
@@ -100,6 +102,24 @@ def test_total_counts_every_match_and_the_page_holds_limit_records_in_creation_o
     assert (first.total, ids(first)) == (5, [made[0].id, made[1].id])
     last = search(store, run, portal, title_is("weekly"), limit=2, after=4)
     assert (last.total, ids(last)) == (5, [made[4].id])
+
+
+def test_a_count_limit_caps_total_and_leaves_the_page_alone(
+    store: Store, run: Run, portal: int
+) -> None:
+    made = create(store, run, portal, *(["capped"] * 6), hs_call_status="BUSY")
+    create(store, run, portal, "other")
+    definitions = run(load_definitions(store, portal, CALLS))
+    refresh(store, run, portal)
+    for groups in (((title_is("capped"),),), ((title_is("capped"),), (title_is("capped"),))):
+        request = SearchRequest(groups, None, None, (), 2, 2)
+        query = replace(build(definitions, request), count_limit=4)
+        page = run(store.search(portal, TYPE, query))
+        assert (page.total, ids(page)) == (4, [made[2].id, made[3].id])
+    exact = run(
+        store.search(portal, TYPE, build(definitions, SearchRequest((), None, None, (), 1, 0)))
+    )
+    assert exact.total == 7
 
 
 def test_a_sort_orders_by_the_property_with_valueless_records_last(

@@ -32,7 +32,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from localspot.crm.context import CrmContext
@@ -342,12 +342,13 @@ async def reindex(store: SearchStorage, portal_id: int | None) -> int:
 
 
 async def run(
-    ctx: CrmContext[SearchStorage], request: SearchRequest
+    ctx: CrmContext[SearchStorage], request: SearchRequest, count_limit: int | None = None
 ) -> tuple[SearchPage, Selection]:
     """One search: check, build, bring the index up to date with every write so far, then
-    one store call. Archived records never match."""
+    one store call. Archived records never match. ``count_limit`` caps ``total`` (the API
+    counts every match; the inspector needs no more than the pages it can reach)."""
     definitions = await load_definitions(ctx.store, ctx.portal_id, ctx.object_type)
-    query = build(definitions, request, ctx.types)
+    query = replace(build(definitions, request, ctx.types), count_limit=count_limit)
     selection = select(definitions, request.properties, ())
     await refresh_index(ctx, definitions)
     page = await ctx.store.search(ctx.portal_id, ctx.object_type.type_id, query)

@@ -61,6 +61,9 @@ class SearchQuery:
     sort: SortSpec | None
     limit: int
     offset: int
+    count_limit: int | None = None
+    """Count the matches only up to this many (``total`` is then at most it): a broad
+    filter's exact count is most of its time at a million records. The API counts all."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,8 @@ value types that cross them (``accounts_storage``, ``definitions_storage``,
 ``schemas_storage``, ``association_labels_storage``, ``deal_splits_storage``,
 ``association_limits_storage``, ``lists_storage``, ``list_memberships_storage``,
 ``apps_storage``, ``webhooks_storage``, ``list_fill_storage``, ``timeline_storage``,
-``extension_settings_storage``, ``jobs_storage``, ``webhook_outbox_storage``). A new
-capability adds a role of its own and one line here.
+``extension_settings_storage``, ``jobs_storage``, ``webhook_outbox_storage``,
+``inspector_storage``). A new capability adds a role of its own and one line here.
 
 Rules every implementation of every role keeps:
 
@@ -32,6 +32,7 @@ from localspot.crm.association_limits_storage import AssociationLimitsStorage
 from localspot.crm.deal_splits_storage import DealSplitsStorage
 from localspot.crm.definitions_storage import DefinitionsStorage
 from localspot.crm.extension_settings_storage import ExtensionSettingsStorage
+from localspot.crm.inspector_storage import InspectorStorage
 from localspot.crm.jobs_storage import JobsStorage, JobWritesStorage
 from localspot.crm.links_storage import LinksStorage
 from localspot.crm.list_fill_storage import ListFillStorage
@@ -80,6 +81,7 @@ class Store(
     JobsStorage,
     JobWritesStorage,
     WebhookOutboxStorage,
+    InspectorStorage,
     Protocol,
 ):
     async def close(self) -> None: ...

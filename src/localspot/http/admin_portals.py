@@ -32,6 +32,27 @@ def registry_of(request: Request[Any, Any, State]) -> TypeRegistry:
     return registry
 
 
+async def reset_portal(request: Request[Any, Any, State], portal_id: int, *, keep: bool) -> None:
+    """Empty the portal (the admin API's and the inspector's way)."""
+    try:
+        await portal_admin.reset(store_of(request), portal_id, keep_custom_properties=keep)
+    finally:
+        registry_of(request).invalidate(portal_id)
+
+
+async def snapshot_bytes(request: Request[Any, Any, State], portal_id: int) -> bytes:
+    return encode_snapshot(await portal_admin.snapshot(store_of(request), portal_id))
+
+
+async def restore_portal(
+    request: Request[Any, Any, State], portal_id: int, snapshot: w.PortalSnapshot
+) -> None:
+    try:
+        await portal_admin.restore(store_of(request), portal_id, from_snapshot(snapshot))
+    finally:
+        registry_of(request).invalidate(portal_id)
+
+
 class PortalsController(Controller):
     path = "/portals"
     tags = ["Admin"]
@@ -70,11 +91,7 @@ class PortalsController(Controller):
         portal_id: int,
         data: w.PortalResetRequest | None = None,
     ) -> None:
-        keep = data.keep_custom_properties if data else False
-        try:
-            await portal_admin.reset(store_of(request), portal_id, keep_custom_properties=keep)
-        finally:
-            registry_of(request).invalidate(portal_id)
+        await reset_portal(request, portal_id, keep=data.keep_custom_properties if data else False)
 
     @get(
         "/{portal_id:int}/snapshot",
@@ -82,8 +99,7 @@ class PortalsController(Controller):
         summary="The portal as JSON (byte-stable)",
     )
     async def snapshot(self, request: Request[Any, Any, State], portal_id: int) -> Response[bytes]:
-        dump = await portal_admin.snapshot(store_of(request), portal_id)
-        return Response(encode_snapshot(dump), media_type="application/json")
+        return Response(await snapshot_bytes(request, portal_id), media_type="application/json")
 
     @put(
         "/{portal_id:int}/snapshot",
@@ -95,10 +111,7 @@ class PortalsController(Controller):
     async def restore(
         self, request: Request[Any, Any, State], portal_id: int, data: w.PortalSnapshot
     ) -> None:
-        try:
-            await portal_admin.restore(store_of(request), portal_id, from_snapshot(data))
-        finally:
-            registry_of(request).invalidate(portal_id)
+        await restore_portal(request, portal_id, data)
 
     @put(
         "/{portal_id:int}/id-seed",

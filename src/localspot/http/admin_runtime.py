@@ -36,6 +36,19 @@ def journal_of(request: Request[Any, Any, State]) -> Journal:
     return journal
 
 
+async def add_fault(
+    request: Request[Any, Any, State], portal_id: int, spec: w.FaultRuleInput
+) -> w.FaultRule:
+    """Add a rule to an existing portal (the admin API's and the inspector's way)."""
+    await accounts.require_portal(store_of(request), portal_id)
+    return faults_of(request).add(portal_id, spec).as_wire()
+
+
+def remove_fault(request: Request[Any, Any, State], portal_id: int, rule_id: str) -> None:
+    if not faults_of(request).remove(portal_id, rule_id):
+        raise ResourceNotFound(f"Fault rule {rule_id} does not exist")
+
+
 class FaultsController(Controller):
     path = "/portals/{portal_id:int}/faults"
     tags = ["Admin"]
@@ -53,8 +66,7 @@ class FaultsController(Controller):
         portal_id: int,
         data: Annotated[w.FaultRuleInput, Body(examples=[RULE_EXAMPLE])],
     ) -> w.FaultRule:
-        await accounts.require_portal(store_of(request), portal_id)
-        return faults_of(request).add(portal_id, data).as_wire()
+        return await add_fault(request, portal_id, data)
 
     @delete("/", responses=ERRORS, summary="Remove every fault rule of the portal")
     async def clear_rules(self, request: Request[Any, Any, State], portal_id: int) -> None:
@@ -64,8 +76,7 @@ class FaultsController(Controller):
     async def delete_rule(
         self, request: Request[Any, Any, State], portal_id: int, rule_id: str
     ) -> None:
-        if not faults_of(request).remove(portal_id, rule_id):
-            raise ResourceNotFound(f"Fault rule {rule_id} does not exist")
+        remove_fault(request, portal_id, rule_id)
 
 
 class JournalController(Controller):
@@ -103,6 +114,22 @@ def time_state(clock: ControllableClock) -> w.TimeState:
     return w.TimeState(format_datetime(now), now, clock.frozen, clock.offset_ms)
 
 
+def freeze_clock(clock: ControllableClock, at: int | str | None) -> w.TimeState:
+    """Stop the clock at ``at`` (epoch ms or ISO-8601), or now."""
+    instant = parse_instant(str(at)) if at is not None else None
+    if at is not None and instant is None:
+        raise ValidationError(f"at must be epoch milliseconds or ISO-8601, not {at!r}")
+    clock.freeze(instant)
+    return time_state(clock)
+
+
+def advance_clock(clock: ControllableClock, ms: int) -> w.TimeState:
+    if parse_instant(str(clock.now_ms() + ms)) is None:
+        raise ValidationError(f"ms {ms} would move the clock outside years 1-9999")
+    clock.advance(ms)
+    return time_state(clock)
+
+
 class TimeController(Controller):
     """The server's clock: records' times, history and rate-limit windows all follow it."""
 
@@ -117,22 +144,13 @@ class TimeController(Controller):
     async def freeze(
         self, request: Request[Any, Any, State], data: w.TimeFreezeRequest | None = None
     ) -> w.TimeState:
-        at = data.at if data else None
-        instant = parse_instant(str(at)) if at is not None else None
-        if at is not None and instant is None:
-            raise ValidationError(f"at must be epoch milliseconds or ISO-8601, not {at!r}")
-        clock_of(request).freeze(instant)
-        return time_state(clock_of(request))
+        return freeze_clock(clock_of(request), data.at if data else None)
 
     @post("/advance", status_code=HTTP_200_OK, responses=ERRORS, summary="Move the clock")
     async def advance(
         self, request: Request[Any, Any, State], data: w.TimeAdvanceRequest
     ) -> w.TimeState:
-        clock = clock_of(request)
-        if parse_instant(str(clock.now_ms() + data.ms)) is None:
-            raise ValidationError(f"ms {data.ms} would move the clock outside years 1-9999")
-        clock.advance(data.ms)
-        return time_state(clock)
+        return advance_clock(clock_of(request), data.ms)
 
     @post("/unfreeze", status_code=HTTP_200_OK, responses=ERRORS, summary="Run from here")
     async def unfreeze(self, request: Request[Any, Any, State]) -> w.TimeState:

@@ -24,7 +24,10 @@ from localspot.http.errors import send_error
 
 ASGIApp = Callable[[Any, Any, Any], Awaitable[None]]
 Receive = Callable[[], Awaitable[Any]]
-LARGER_BODIES = (("PUT", "/_localspot/portals/*/snapshot", SNAPSHOT_BYTES),)
+LARGER_BODIES = (
+    ("PUT", "/_localspot/portals/*/snapshot", SNAPSHOT_BYTES),
+    ("POST", "/_localspot/ui/portals/*/control/snapshot", SNAPSHOT_BYTES),
+)
 """Routes that take more than ``max_body_bytes`` (each also says so to Litestar)."""
 
 

@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 
 from localspot.config import Settings
+from localspot.crm.accounts import hash_token
 from localspot.crm.property_types import format_datetime
 from localspot.http.errors import CORRELATION_HEADER
 from localspot.http.redaction import hold_request_secrets, redact_body, redact_query, scrub
@@ -54,6 +55,9 @@ class Recorded:
     """The caller's own secrets (its bearer token), for redacting the bodies when read.
     Bodies are redacted when the journal is read, not on every request: looking through a
     large body costs more than the rest of the journal's work on it, and it is read rarely."""
+    caller: str = ""
+    """Which token made the request, as the first characters of its SHA-256 (the digest the
+    store keeps), never the token itself; empty without one."""
 
     @property
     def size(self) -> int:
@@ -119,15 +123,30 @@ class Journal:
         path: str | None = None,
         method: str | None = None,
         status: int | None = None,
+        caller: str | None = None,
     ) -> list[Recorded]:
-        """Oldest first; ``path`` is a glob as in fault rules."""
+        """Oldest first; ``path`` is a glob as in fault rules, ``caller`` a token's
+        ``caller_of``."""
         return [
             e
             for e in self._by_portal.get(portal_id, {}).values()
             if (path is None or fnmatchcase(e.path, path))
             and (method is None or e.method == method.upper())
             and (status is None or e.status == status)
+            and (caller is None or e.caller == caller)
         ]
+
+    def entry(self, portal_id: int, entry_id: int) -> Recorded | None:
+        ring = self._by_portal.get(portal_id)
+        return ring.get(entry_id) if ring is not None else None
+
+
+CALLER_DIGITS = 12
+
+
+def caller_of(token: str | None) -> str:
+    """A token's name in the journal: the start of its SHA-256, as ``hash_token`` stores it."""
+    return hash_token(token)[:CALLER_DIGITS] if token else ""
 
 
 def _body(raw: bytes, truncated: bool) -> Any:
@@ -214,6 +233,7 @@ class _Exchange:
             request_truncated=self.request.truncated,
             response_truncated=self.response.truncated,
             secrets=secrets,
+            caller=caller_of(token),
         )
 
 

@@ -406,7 +406,8 @@ def search_ids(
     groups = plan(q)
     drivers = [order_atoms(conn, g.positives, scope) for g in groups]
     broad = is_broad(conn, groups, drivers, scope)
-    counted = matches(groups, drivers, scope, broad).subquery("c")
+    found = matches(groups, drivers, scope, broad)
+    counted = (found if q.count_limit is None else found.limit(q.count_limit)).subquery("c")
     total = int(conn.execute(select(func.count()).select_from(counted)).scalar_one())
     if total <= q.offset:
         return total, []

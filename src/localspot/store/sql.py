@@ -64,6 +64,7 @@ from localspot.store import (
 )
 from localspot.store.apps_store import AppsSqlStore
 from localspot.store.extensions_store import ExtensionsSqlStore
+from localspot.store.inspector_store import InspectorSqlStore
 from localspot.store.jobs_store import JobsSqlStore
 from localspot.store.list_fill_store import ListFillSqlStore
 from localspot.store.lists_store import ListsSqlStore
@@ -94,6 +95,7 @@ class SqlStore(
     ExtensionsSqlStore,
     JobsSqlStore,
     WebhookOutboxSqlStore,
+    InspectorSqlStore,
 ):
     async def _read(self, work: Callable[[Connection], T]) -> T:
         raise NotImplementedError

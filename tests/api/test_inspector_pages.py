@@ -1,0 +1,201 @@
+"""The inspector's pages and actions over HTTP, against the session's real server on each
+database: the records table (keyset pages, search, filters, sort, paging), the control
+actions (each one seen through the admin API: clock, snapshot download and upload, reset),
+and refused input shown as a page with the admin API's message."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from conftest import Server
+
+UI = "/_localspot/ui"
+ROW_ID = re.compile(r'<tr>\s*<td><a href="[^"]+/records/contacts/(\d+)">')
+
+
+@dataclass
+class Signed:
+    ui: httpx.Client
+    """A browser-like client holding the session cookie."""
+    admin: httpx.Client
+    crm: httpx.Client
+    portal_id: int
+    csrf: str
+
+    def page(self, page_path: str, **params: str | list[str]) -> httpx.Response:
+        answered = self.ui.get(f"{UI}/portals/{self.portal_id}{page_path}", params=params)
+        assert answered.status_code == 200, answered.text
+        return answered
+
+    def post(self, path: str, **form: str) -> httpx.Response:
+        data = {"csrf": self.csrf, **form}
+        return self.ui.post(f"{UI}/portals/{self.portal_id}{path}", data=data)
+
+
+@pytest.fixture(scope="module")
+def signed(server: Server) -> Iterator[Signed]:
+    bearer = {"Authorization": f"Bearer {server.admin_token}"}
+    with (
+        httpx.Client(base_url=server.base_url, timeout=30) as ui,
+        httpx.Client(base_url=server.base_url, headers=bearer, timeout=30) as admin,
+    ):
+        created = admin.post("/_localspot/portals", json={"withToken": True}).json()
+        crm_headers = {"Authorization": f"Bearer {created['token']}"}
+        with httpx.Client(base_url=server.base_url, headers=crm_headers, timeout=30) as crm:
+            ui.post(f"{UI}/signin", data={"token": server.admin_token})
+            home = ui.get(f"{UI}/")
+            csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', home.text)
+            assert csrf is not None
+            yield Signed(ui, admin, crm, int(created["id"]), csrf[1])
+
+
+@pytest.fixture(scope="module")
+def contacts(signed: Signed) -> list[str]:
+    inputs = [
+        {"properties": {"firstname": f"P{i:02d}", "lastname": "odd" if i % 2 else "even"}}
+        for i in range(30)
+    ]
+    made = signed.crm.post("/crm/v3/objects/contacts/batch/create", json={"inputs": inputs})
+    assert made.status_code == 201, made.text
+    return sorted((r["id"] for r in made.json()["results"]), key=int)
+
+
+def shown_ids(response: httpx.Response) -> list[str]:
+    return ROW_ID.findall(response.text)
+
+
+def test_the_unfiltered_table_pages_by_id(signed: Signed, contacts: list[str]) -> None:
+    first = signed.page("/records/contacts", limit="25")
+    assert shown_ids(first) == contacts[:25]
+    assert "All live records, by id" in first.text
+    after = re.search(r'href="([^"]*after=(\d+)[^"]*)" rel="next"', first.text)
+    assert after is not None
+    second = signed.page("/records/contacts", limit="25", after=after[2])
+    assert shown_ids(second) == contacts[25:]
+    assert 'rel="next"' not in second.text
+
+
+def test_search_filters_and_sorts_through_the_index(signed: Signed, contacts: list[str]) -> None:
+    odd = signed.page(
+        "/records/contacts", fp=["lastname"], fo=["EQ"], fv=["odd"], sort="firstname",
+        direction="desc", limit="25",
+    )  # fmt: skip
+    assert "15 matching (search index)" in odd.text
+    assert shown_ids(odd) == contacts[1::2][::-1]
+    found = signed.page("/records/contacts", q="P07")
+    assert shown_ids(found) == [contacts[7]]
+    listed = signed.page(
+        "/records/contacts", fp=["firstname"], fo=["IN"], fv=["p01, p02"]
+    )  # lower case, as HubSpot wants
+    assert shown_ids(listed) == contacts[1:3]
+
+
+def test_chosen_columns_are_shown(signed: Signed, contacts: list[str]) -> None:
+    shown = signed.page("/records/contacts", columns=["lastname", "hs_object_id"])
+    heads = re.findall(r'<th scope="col"[^>]*>\s*<a href="[^"]*">([a-z_]+)</a>', shown.text)
+    assert heads[:2] == ["lastname", "hs_object_id"]
+    assert f"<td>{contacts[0]}</td>" in shown.text
+    dated = signed.page("/records/contacts", columns=["createdate"])
+    assert re.search(r'<span title="[^"]*">createdate</span>', dated.text)  # no link: a full sort
+    narrowed = signed.page("/records/contacts", columns=["createdate"], q="P07")
+    assert re.search(r'<a href="[^"]*sort=createdate[^"]*">createdate</a>', narrowed.text)
+
+
+def test_a_refused_filter_is_a_page_with_the_api_message(
+    signed: Signed, contacts: list[str]
+) -> None:
+    refused = signed.ui.get(
+        f"{UI}/portals/{signed.portal_id}/records/contacts",
+        params={"fp": "nonexistent", "fo": "EQ", "fv": "x"},
+        headers={"accept": "text/html"},
+    )
+    assert refused.status_code == 400
+    assert refused.headers["content-type"].startswith("text/html")
+    assert "nonexistent" in refused.text
+
+
+def test_unknown_things_are_404_pages(signed: Signed) -> None:
+    html = {"accept": "text/html"}
+    missing = signed.ui.get(
+        f"{UI}/portals/{signed.portal_id}/records/contacts/999999", headers=html
+    )
+    assert missing.status_code == 404
+    assert "Object not found" in missing.text
+    nowhere = signed.ui.get(f"{UI}/portals/987654/records", headers=html)
+    assert nowhere.status_code == 404
+    assert "Portal 987654 does not exist" in nowhere.text
+
+
+def test_clock_actions_are_the_admin_apis(signed: Signed) -> None:
+    frozen = signed.post("/control/clock", action="freeze", at="2030-01-02T03:04:05Z")
+    assert frozen.status_code == 303
+    try:
+        state = signed.admin.get("/_localspot/time").json()
+        assert state["frozen"] is True
+        assert state["now"] == "2030-01-02T03:04:05.000Z"
+        signed.post("/control/clock", action="advance", amount="2", unit="hours")
+        assert signed.admin.get("/_localspot/time").json()["now"] == "2030-01-02T05:04:05.000Z"
+        refused = signed.post("/control/clock", action="freeze", at="not a time")
+        assert refused.status_code == 400
+        assert "at must be epoch milliseconds or ISO-8601" in refused.text
+    finally:
+        signed.post("/control/clock", action="reset")
+    assert signed.admin.get("/_localspot/time").json()["frozen"] is False
+
+
+def test_snapshot_download_upload_and_reset(signed: Signed, contacts: list[str]) -> None:
+    portal = signed.portal_id
+    downloaded = signed.page("/control/snapshot")
+    assert downloaded.headers["content-disposition"] == (
+        f'attachment; filename="portal-{portal}-snapshot.json"'
+    )
+    assert downloaded.content == signed.admin.get(f"/_localspot/portals/{portal}/snapshot").content
+
+    unconfirmed = signed.post("/control/reset", confirm="no")
+    assert unconfirmed.status_code == 400
+    assert signed.crm.get("/crm/v3/objects/contacts").json()["results"]
+    reset = signed.post("/control/reset", confirm=str(portal))
+    assert reset.status_code == 303
+    assert signed.crm.get("/crm/v3/objects/contacts").json()["results"] == []
+
+    files = {"snapshot": ("snap.json", downloaded.content, "application/json")}
+    restored = signed.ui.post(
+        f"{UI}/portals/{portal}/control/snapshot", data={"csrf": signed.csrf}, files=files
+    )
+    assert restored.status_code == 303, restored.text
+    assert restored.headers["location"].endswith("done=Snapshot%20snap.json%20restored.")
+    after = signed.admin.get(f"/_localspot/portals/{portal}/snapshot").content
+    assert after == downloaded.content
+
+    junk = {"snapshot": ("junk.json", b'{"format": 1}', "application/json")}
+    refused = signed.ui.post(
+        f"{UI}/portals/{portal}/control/snapshot", data={"csrf": signed.csrf}, files=junk
+    )
+    assert refused.status_code == 400
+    assert "Not a portal snapshot" in refused.text
+
+
+def test_the_journal_filters_by_token(signed: Signed, server: Server) -> None:
+    other = server.new_token("--portal", str(signed.portal_id))
+    signed.crm.get("/crm/v3/objects/companies")
+    httpx.get(
+        f"{server.base_url}/crm/v3/objects/deals",
+        headers={"Authorization": f"Bearer {other}"},
+        timeout=30,
+    )
+    by_token = signed.page("/journal", token=other)
+    assert "/crm/v3/objects/deals" in by_token.text
+    assert "/crm/v3/objects/companies" not in by_token.text
+    assert other not in by_token.text
+    caller = re.search(r"<td><code>([0-9a-f]{12})</code></td>", by_token.text)
+    assert caller is not None
+    by_caller = signed.page("/journal/rows", token=caller[1])
+    assert "/crm/v3/objects/deals" in by_caller.text
+    posts = signed.page("/journal", method="POST", status="2xx", path="batch/create")
+    assert "/crm/v3/objects/contacts/batch/create" in posts.text
+    assert "/crm/v3/objects/deals" not in posts.text
