@@ -103,12 +103,12 @@ def running_server(database_url: str, workers: int = 1) -> Iterator[RunningServe
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
     assert process.stderr is not None
-    started = 0
-    for line in process.stderr:
-        if "Application startup complete" in line:
-            started += 1
-            if started == workers:
-                break
+    started, listening = 0, False
+    for line in process.stderr:  # workers start apps; the socket listens once
+        started += "Application startup complete" in line
+        listening = listening or "Uvicorn running on" in line
+        if started == workers and listening:
+            break
     else:
         raise RuntimeError("server did not start")
     try:

@@ -29,6 +29,8 @@ import httpx
 import pytest
 from litestar.testing import TestClient
 
+from localspot.testing import serving
+
 POSTGRES_ADMIN_URL = os.environ.get(
     "LOCALSPOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
@@ -206,7 +208,7 @@ def start_server(
     seen: list[str] = [] if log is None else log
     for line in stream:  # blocks on the server's own log lines, not on a timer
         seen.append(line)
-        if "Application startup complete" in line:
+        if serving(seen):
             break
     else:
         raise RuntimeError("localspot serve exited early:\n" + "".join(seen))

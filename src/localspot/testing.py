@@ -92,6 +92,17 @@ class LocalspotServer:
             self.process.stderr.close()
 
 
+READY_LINES = ("Application startup complete", "Uvicorn running on")
+"""What uvicorn logs once the app has started and once its socket listens: the second
+comes after the first (the app's startup runs before the socket is bound), and only both
+mean a request will be answered."""
+
+
+def serving(log: list[str]) -> bool:
+    """Whether ``localspot serve``'s log so far says it answers requests."""
+    return all(any(ready in line for line in log) for ready in READY_LINES)
+
+
 def start_localspot(database_url: str, *, rate_limits: bool = False) -> LocalspotServer:
     """Start a server and return once uvicorn reports the app started (killed after
     ``STARTUP_SECONDS`` without that line)."""
@@ -117,7 +128,7 @@ def start_localspot(database_url: str, *, rate_limits: bool = False) -> Localspo
     try:
         for line in process.stderr:  # the server's own log, line by line: no polling
             seen.append(line)
-            if "Application startup complete" in line:
+            if serving(seen):
                 break
         else:
             raise RuntimeError("localspot serve did not start:\n" + "".join(seen))

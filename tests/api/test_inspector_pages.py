@@ -6,11 +6,13 @@ and refused input shown as a page with the admin API's message."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import httpx
 import pytest
+from webhook_receiver import receiving
 
 from conftest import Server
 
@@ -199,3 +201,39 @@ def test_the_journal_filters_by_token(signed: Signed, server: Server) -> None:
     posts = signed.page("/journal", method="POST", status="2xx", path="batch/create")
     assert "/crm/v3/objects/contacts/batch/create" in posts.text
     assert "/crm/v3/objects/deals" not in posts.text
+
+
+def test_the_deliveries_page_shows_each_webhook_delivery(signed: Signed, server: Server) -> None:
+    """A contact created in a portal whose app subscribes to ``contact.creation``: its
+    delivery to a real receiver is on the Traffic page, with the app, target, events, state
+    and the attempt's answer, once the admin API lists it as delivered."""
+    made = signed.admin.post(
+        "/_localspot/apps", json={"name": "UI hooks", "portalId": signed.portal_id}
+    )
+    assert made.status_code == 201, made.text
+    app_id, key = made.json()["appId"], made.json()["developerApiKey"]
+    with (
+        receiving() as receiver,
+        httpx.Client(base_url=server.base_url, params={"hapikey": key}, timeout=30) as dev,
+    ):
+        settings = {"targetUrl": receiver.url, "throttling": {"maxConcurrentRequests": 5}}
+        assert dev.put(f"/webhooks/v3/{app_id}/settings", json=settings).status_code == 200
+        body = {"eventType": "contact.creation", "active": True}
+        assert dev.post(f"/webhooks/v3/{app_id}/subscriptions", json=body).status_code == 201
+        created = signed.crm.post("/crm/v3/objects/contacts", json={"properties": {}})
+        assert created.status_code == 201, created.text
+        events = receiver.wait_for_events(1)
+        assert events[0]["objectId"] == int(created.json()["id"])
+        deliveries = f"/_localspot/portals/{signed.portal_id}/webhooks/deliveries"
+        deadline = time.monotonic() + 15
+        while not signed.admin.get(deliveries, params={"state": "delivered"}).json()["results"]:
+            assert time.monotonic() < deadline, "the delivery was never recorded"
+        shown = signed.page("/deliveries").text
+    uninstalled = signed.admin.delete(f"/_localspot/apps/{app_id}/portals/{signed.portal_id}")
+    assert uninstalled.status_code == 204, uninstalled.text
+    row = shown[shown.index("<tbody>") : shown.index("</tbody>")]
+    assert f"<td>{app_id}</td>" in row
+    assert receiver.url in row
+    assert "<td>1</td>" in row  # one event
+    assert "DELIVERED" in row
+    assert " · 200</li>" in row

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from conftest import free_port, localspot_command
+from localspot.testing import serving
 
 NOW = "2026-02-01T00:00:00Z"
 GOOD_ROWS = "hs_timestamp,hs_call_title,hs_call_duration\n2026-01-01T10:00:00Z,first,1500\n"
@@ -136,8 +137,10 @@ def test_serve_prints_a_generated_admin_token_that_opens_the_admin_api(tmp_path:
     try:
         assert process.stdout is not None and process.stderr is not None
         token = process.stdout.readline().strip().rsplit(" ", 1)[-1]
+        log: list[str] = []
         for line in process.stderr:  # uvicorn's own log says when it serves
-            if "Application startup complete" in line:
+            log.append(line)
+            if serving(log):
                 break
         headers = {"Authorization": f"Bearer {token}"}
         response = httpx.get(f"http://127.0.0.1:{port}/_localspot/time", headers=headers)

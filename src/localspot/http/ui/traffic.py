@@ -145,6 +145,5 @@ class TrafficController(Controller):
             "deliveries.html",
             section="traffic",
             portal_id=portal_id,
-            deliveries=list(found or ()),
-            available=found is not None,
+            deliveries=list(found),
         )
