@@ -2,17 +2,18 @@
 records and search's index from the command line. Registered by ``cli.py``; flags →
 Settings → one use case.
 
-Imports are all or nothing: every row is checked first (the API's own rules), then all are
-written in one transaction; a rejected row is reported with its line and reasons.
+A CSV import runs as an import of the Imports API (``cli_imports.py``): streamed in slices,
+valid rows written, failed rows reported with their line and reasons. Seeding is all or
+nothing: every generated row is checked first (the API's own rules), then all are written
+in one transaction.
 """
 
 from __future__ import annotations
 
 import asyncio
-import csv
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -29,6 +30,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from localspot.cli_imports import CsvImportResult, import_csv
 from localspot.clock import SystemClock
 from localspot.config import Settings, help_for
 from localspot.crm import (
@@ -44,7 +46,6 @@ from localspot.crm.errors import HubSpotError
 from localspot.crm.imports import ImportOutcome, import_rows
 from localspot.crm.property_types import parse_instant
 from localspot.crm.storage import Store
-from localspot.crm.type_registry import TypeRegistry
 from localspot.snapshot_codec import decode_snapshot, encode_snapshot
 from localspot.store.open import open_store
 
@@ -181,25 +182,44 @@ async def _restore(store: Store, path: Path, portal: int | None) -> int:
     return portal
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        rows = list(csv.reader(handle))
-    if not rows:
-        raise _fail(f"{path}: the file is empty (a header row of property names is needed)")
-    return [name.strip() for name in rows[0]], rows[1:]
+async def _import_csv(
+    store: Store, settings: Settings, path: Path, portal: int | None, type_name: str
+) -> int:
+    """A CSV of any of the portal's types, custom ones too (``2-<n>`` or their names), run
+    as an import of the Imports API (``cli_imports.py``)."""
+    with ExitStack() as stack:
+
+        def progress(total: int) -> Callable[[int], None]:
+            return stack.enter_context(_progress(total, f"importing {type_name}"))
+
+        result = await import_csv(
+            store, settings, path, portal, type_name, progress, SHOWN_PROBLEMS
+        )
+    _report_csv(result)
+    return result.portal_id
 
 
-async def _import_csv(store: Store, path: Path, portal: int | None, type_name: str) -> int:
-    """A CSV of any of the portal's types, custom ones too (``2-<n>`` or their names)."""
-    header, rows = _read_csv(path)
-    portal_id = await accounts.portal_or_default(store, portal)
-    await accounts.require_portal(store, portal_id)
-    _, object_type = await TypeRegistry(lambda: store).resolve(portal_id, type_name)
-    with _progress(len(rows), f"importing {object_type.name}") as advance:
-        now = SystemClock().now_ms()
-        outcome = await import_rows(store, now, portal_id, object_type, header, rows, advance)
-    _report(outcome, f"{object_type.name} into portal {portal_id}")
-    return portal_id
+def _report_csv(result: CsvImportResult) -> None:
+    what = f"{result.object_type.name} into portal {result.portal_id}"
+    if result.job is None:
+        for problem in result.header:
+            typer.echo(str(problem), err=True)
+        raise _fail(f"nothing imported: the header ({len(result.header)} problems)")
+    if result.job.state != "DONE":
+        reason = f": {result.job.failure}" if result.job.failure else ""
+        typer.echo(f"import {result.job.id} is {result.job.state}{reason}", err=True)
+    for error in result.failed:
+        typer.echo(
+            f"row {error.line_number}: {error.error_type}: {' '.join(error.message.split())}",
+            err=True,
+        )
+    hidden = result.errors - len(result.failed)
+    if hidden > 0:
+        typer.echo(f"... and {hidden} more", err=True)
+    failed = result.total_rows - result.created - int(result.job.counters.get("UPDATED_OBJECTS", 0))
+    typer.echo(f"imported {result.created} {what} (import {result.job.id})", err=True)
+    if failed or result.job.state != "DONE":
+        raise _fail(f"{failed} of {result.total_rows} rows failed ({result.errors} errors)")
 
 
 def _report(outcome: ImportOutcome, what: str) -> None:
@@ -229,8 +249,9 @@ def import_file(
     type_name: Annotated[str, typer.Option("--type", help="Object type of a .csv.")] = "calls",
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Import a snapshot or a CSV (header: property names; one record per row). Nothing is
-    written unless every row is valid. Prints the portal id on the last line."""
+    """Import a snapshot or a CSV (header: property names; one record per row). A CSV runs
+    as an import of the Imports API: valid rows are written, the rows that failed are
+    listed at the end (and the exit status is 1). Prints the portal id on the last line."""
     if not file.is_file():
         raise _fail(f"{file}: no such file", 2)
     suffix = file.suffix.lower()
@@ -240,7 +261,8 @@ def import_file(
     async def run(store: Store) -> int:
         if suffix == ".json":
             return await _restore(store, file, portal)
-        return await _import_csv(store, file, portal, type_name)
+        settings = Settings.from_env(database_url=database_url)
+        return await _import_csv(store, settings, file, portal, type_name)
 
     typer.echo(with_store(database_url, run, failure_prefix=f"{file}: "))
 

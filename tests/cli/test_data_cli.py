@@ -7,20 +7,27 @@ import json
 import os
 import sqlite3
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
-from conftest import free_port, localspot_command
+from conftest import free_port, localspot_command, postgres_available, scratch_postgres
 from localspot.testing import serving
 
 NOW = "2026-02-01T00:00:00Z"
 GOOD_ROWS = "hs_timestamp,hs_call_title,hs_call_duration\n2026-01-01T10:00:00Z,first,1500\n"
 
 
-def run(url: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def run(
+    url: str, *args: str, check: bool = True, data_dir: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "LOCALSPOT_DATABASE_URL": url}
+    if data_dir is not None:
+        env["LOCALSPOT_DATA_DIR"] = str(data_dir)
     return subprocess.run(
         localspot_command(*args), env=env, capture_output=True, text=True, timeout=120, check=check
     )
@@ -28,6 +35,17 @@ def run(url: str, *args: str, check: bool = True) -> subprocess.CompletedProcess
 
 def database(tmp_path: Path, name: str) -> str:
     return f"sqlite:///{tmp_path / name}"
+
+
+@contextmanager
+def fresh_database(kind: str, tmp_path: Path) -> Iterator[str]:
+    if kind == "sqlite":
+        yield database(tmp_path, "fresh.db")
+        return
+    if not postgres_available():
+        pytest.skip("no PostgreSQL server answers on 127.0.0.1:5432")
+    with scratch_postgres("localspot_cli") as url:
+        yield url
 
 
 def export(url: str, *args: str) -> str:
@@ -52,12 +70,13 @@ def test_csv_import_writes_every_row(tmp_path: Path) -> None:
     url, rows = database(tmp_path, "c.db"), tmp_path / "calls.csv"
     rows.write_text(GOOD_ROWS + "2026-01-02T11:00:00Z,second,\n")
     done = run(url, "import", str(rows))
-    assert "imported 2 calls" in done.stderr
+    assert "imported 2 calls into portal 1 (import 1)" in done.stderr
+    assert done.stdout.strip() == "1"
     titles = [r["properties"]["hs_call_title"] for r in records(export(url))]
     assert titles == ["first", "second"]
 
 
-def test_csv_import_with_bad_rows_reports_each_reason_and_writes_nothing(tmp_path: Path) -> None:
+def test_csv_import_writes_the_valid_rows_and_reports_each_failed_row(tmp_path: Path) -> None:
     url, rows = database(tmp_path, "d.db"), tmp_path / "bad.csv"
     rows.write_text(
         GOOD_ROWS
@@ -67,14 +86,42 @@ def test_csv_import_with_bad_rows_reports_each_reason_and_writes_nothing(tmp_pat
     )
     done = run(url, "import", str(rows), check=False)
     assert done.returncode == 1
+    assert done.stdout == ""
     problems = [line for line in done.stderr.splitlines() if line.startswith("row ")]
     assert problems == [
-        'row 3: REQUIRED_PROPERTY hs_timestamp: Property "hs_timestamp" is required',
-        "row 4: INVALID_INTEGER hs_call_duration: ten was not a valid number.",
-        "row 5: has 2 cells, the header 3",
+        'row 3: MISSING_REQUIRED_PROPERTY: Property "hs_timestamp" is required',
+        "row 4: COULD_NOT_PARSE_NUMBER: ten was not a valid number.",
+        "row 5: INCORRECT_NUMBER_OF_COLUMNS: The row has 2 columns; the file has 3",
     ]
-    assert "nothing imported" in done.stderr
-    assert records(export(url)) == []
+    assert done.stderr.splitlines()[-2:] == [
+        "imported 1 calls into portal 1 (import 1)",
+        "3 of 4 rows failed (3 errors)",
+    ]
+    assert [r["properties"]["hs_call_title"] for r in records(export(url))] == ["first"]
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_a_csv_larger_than_a_slice_streams_and_reports_failures_by_line(
+    kind: str, tmp_path: Path
+) -> None:
+    """5,000 rows: three slices of the import; rows 2,500 and 4,999 of the data fail."""
+    rows = tmp_path / "many.csv"
+    lines = ["hs_timestamp,hs_call_title,hs_call_duration"]
+    lines += [
+        f"2026-01-01T10:00:00Z,call {i},{'ten' if i in (2500, 4999) else i}" for i in range(1, 5001)
+    ]
+    rows.write_text("\n".join(lines) + "\n")
+    with fresh_database(kind, tmp_path) as url:
+        done = run(url, "import", str(rows), check=False, data_dir=tmp_path / "files")
+        exported = records(export(url))
+    assert done.returncode == 1
+    assert [line for line in done.stderr.splitlines() if line.startswith("row ")] == [
+        "row 2501: COULD_NOT_PARSE_NUMBER: ten was not a valid number.",
+        "row 5000: COULD_NOT_PARSE_NUMBER: ten was not a valid number.",
+    ]
+    assert done.stderr.splitlines()[-1] == "2 of 5000 rows failed (2 errors)"
+    titles = {r["properties"]["hs_call_title"] for r in exported}
+    assert len(titles) == 4998 and "call 2500" not in titles and "call 5000" in titles
 
 
 def test_csv_import_refuses_a_header_naming_an_unknown_property(tmp_path: Path) -> None:

@@ -166,8 +166,9 @@ class JobsStorage(Protocol):
         """``CANCELED`` when not finished yet; the job as it is afterwards."""
         ...
 
-    async def claim_job(self) -> JobClaim | None:
-        """An unfinished job nobody holds (queued, or cut short by a stop), now held."""
+    async def claim_job(self, job_id: int | None = None) -> JobClaim | None:
+        """An unfinished job nobody holds (queued, or cut short by a stop), now held; with
+        ``job_id``, that job only (the command line runs the import it started)."""
         ...
 
     async def release_job(self, claim: JobClaim) -> None: ...

@@ -76,6 +76,12 @@ class Dialect(Protocol):
     def run_many(self, conn: Connection, statement: str, params: Sequence[Sequence[Any]]) -> None:
         """One statement with ``?`` placeholders over many parameter rows."""
 
+    def insert_claims(
+        self, conn: Connection, portal_id: int, type_id: str, claims: Sequence[tuple[int, str, str]]
+    ) -> int:
+        """Each (object id, name, value) into ``unique_values`` unless the value is held
+        already (``ON CONFLICT DO NOTHING``); the number of rows inserted."""
+
     def insert_rows(
         self, conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
     ) -> None:
@@ -156,6 +162,18 @@ class SqliteDialect:
         driver = conn.connection.driver_connection
         assert driver is not None
         driver.executemany(statement, params)
+
+    def insert_claims(
+        self, conn: Connection, portal_id: int, type_id: str, claims: Sequence[tuple[int, str, str]]
+    ) -> int:
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        cursor = driver.executemany(
+            "INSERT INTO unique_values (portal_id, object_type, name, value, object_id)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [(portal_id, type_id, name, value, object_id) for object_id, name, value in claims],
+        )
+        return int(cursor.rowcount)  # executemany sums the rows each statement changed
 
     def insert_rows(
         self, conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
@@ -238,17 +256,18 @@ _PG_TYPES: Final = {
 """The types of the columns ``insert_rows`` writes, for ``jsonb_to_recordset``."""
 
 
-def _binary(conn: Connection, statement: str, params: Sequence[Any]) -> None:
+def _binary(conn: Connection, statement: str, params: Sequence[Any]) -> int:
     """One statement (``%s`` placeholders) with binary parameters on the psycopg
-    connection under ``conn``."""
+    connection under ``conn``; the number of rows it changed."""
     raw = conn.connection.driver_connection
     assert raw is not None
 
-    async def run() -> None:
+    async def run() -> int:
         async with raw.cursor(binary=True) as cursor:
             await cursor.execute(statement, params)
+            return int(cursor.rowcount)
 
-    await_only(run())
+    return await_only(run())
 
 
 @lru_cache(maxsize=64)
@@ -307,6 +326,22 @@ class PostgresDialect:
     def run_many(self, conn: Connection, statement: str, params: Sequence[Sequence[Any]]) -> None:
         if params:
             conn.exec_driver_sql(_pyformat(statement), [tuple(p) for p in params])
+
+    def insert_claims(
+        self, conn: Connection, portal_id: int, type_id: str, claims: Sequence[tuple[int, str, str]]
+    ) -> int:
+        """One statement, the claims as three array parameters (inserted in their order,
+        so the first of two claims of one value wins, as with one statement each)."""
+        statement = (
+            "INSERT INTO unique_values (portal_id, object_type, name, value, object_id)"
+            " SELECT %s, %s, c.name, c.value, c.object_id FROM unnest(%s::text[], %s::text[],"
+            " %s::bigint[]) WITH ORDINALITY AS c(name, value, object_id, n) ORDER BY c.n"
+            " ON CONFLICT DO NOTHING"
+        )
+        names = [name for _, name, _ in claims]
+        values = [value for _, _, value in claims]
+        ids = [object_id for object_id, _, _ in claims]
+        return _binary(conn, statement, (portal_id, type_id, names, values, ids))
 
     def insert_rows(
         self, conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]

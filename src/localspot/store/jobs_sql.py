@@ -144,9 +144,16 @@ def any_free(conn: Connection, now: int) -> bool:
     return bool(fetch(conn, f"SELECT 1{_FREE} LIMIT 1", [now]))
 
 
-def claim_job(conn: Connection, now: int, held_until: int) -> JobClaim | None:
-    """The oldest unfinished job nobody holds, now held until ``held_until``."""
-    free = fetch(conn, f"SELECT id, portal_id, kind{_FREE} ORDER BY id LIMIT 20", [now])
+def claim_job(
+    conn: Connection, now: int, held_until: int, job_id: int | None = None
+) -> JobClaim | None:
+    """The oldest unfinished job nobody holds (or job ``job_id``), held until ``held_until``."""
+    only = "" if job_id is None else " AND id = ?"
+    free = fetch(
+        conn,
+        f"SELECT id, portal_id, kind{_FREE}{only} ORDER BY id LIMIT 20",
+        [now] if job_id is None else [now, job_id],
+    )
     for row in free:
         taken = conn.exec_driver_sql(
             dialect_of(conn).sql(

@@ -64,12 +64,12 @@ class JobsSqlStore:
     async def cancel_job(self, portal_id: int, job_id: int, kind: str, at: int) -> Job | None:
         return await self._write(lambda c: jobs_sql.cancel_job(c, portal_id, job_id, kind, at))
 
-    async def claim_job(self) -> JobClaim | None:
+    async def claim_job(self, job_id: int | None = None) -> JobClaim | None:
         """A read first: the runner looks every few seconds, and mostly finds nothing."""
         now = wall_ms()
         if not await self._lookup(lambda c: jobs_sql.any_free(c, now)):
             return None
-        return await self._write(lambda c: jobs_sql.claim_job(c, now, now + HOLD_MS))
+        return await self._write(lambda c: jobs_sql.claim_job(c, now, now + HOLD_MS, job_id))
 
     async def release_job(self, claim: JobClaim) -> None:
         await self._write(lambda c: jobs_sql.release_job(c, claim.job_id))

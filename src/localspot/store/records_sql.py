@@ -157,12 +157,8 @@ def claim_all(
     """
     if not claims:
         return {}
-    run_many(
-        conn,
-        "INSERT INTO unique_values (portal_id, object_type, name, value, object_id)"
-        " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [(portal_id, type_id, name, value, object_id) for object_id, name, value in claims],
-    )
+    if dialect_of(conn).insert_claims(conn, portal_id, type_id, claims) == len(claims):
+        return {}  # every claim made a row of its own: no value was held by another
     holders: dict[tuple[str, str], int] = {}
     for name in {name for _, name, _ in claims}:
         values = [value for _, n, value in claims if n == name]
