@@ -52,7 +52,12 @@ def client_for(
 ) -> httpx.Client:
     if path.startswith("/_localspot"):
         return spot.admin
-    return developer[1] if path.startswith("/webhooks") else crm
+    return developer[1] if path in DEVELOPER_PATHS else crm
+
+
+DEVELOPER_PATHS: set[str] = set()
+"""The filled paths ``json_endpoints`` found that an app's developer API key opens (those of
+the Webhooks API and of the paths naming an app)."""
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +79,7 @@ def endpoints(
 
 def json_endpoints(spot: AdminServer, portal_id: int, app_id: str) -> list[tuple[str, str]]:
     """Every operation of both OpenAPI documents (the HubSpot API's and the admin API's) that
-    takes a body, with its path filled in."""
+    takes a JSON body, with its path filled in."""
     values = {
         "app_id": app_id,
         "subscription_id": "1",
@@ -90,6 +95,9 @@ def json_endpoints(spot: AdminServer, portal_id: int, app_id: str) -> list[tuple
         "team_id": "1",
         "schema_type": "2-1000001",
         "list_id": "1",
+        "event_template_id": "1",
+        "token_name": "what",
+        "card_id": "1",
     }
     documents = [
         spot.admin.get(url).json() for url in ("/openapi.json", "/_localspot/openapi.json")
@@ -98,9 +106,14 @@ def json_endpoints(spot: AdminServer, portal_id: int, app_id: str) -> list[tuple
     paths = [item for document in documents for item in document["paths"].items()]
     for path, operations in paths:
         for method, operation in operations.items():
-            if isinstance(operation, dict) and "requestBody" in operation:
-                filled = re.sub(r"\{(\w+)\}", lambda m: values[m[1]], path)
-                found.append((method.upper(), filled))
+            if not isinstance(operation, dict) or "requestBody" not in operation:
+                continue
+            if "application/json" not in operation["requestBody"].get("content", {}):
+                continue  # a multipart upload (imports)
+            filled = re.sub(r"\{(\w+)\}", lambda m: values[m[1]], path)
+            found.append((method.upper(), filled))
+            if path.startswith("/webhooks") or "{app_id}" in path:
+                DEVELOPER_PATHS.add(filled)
     return found
 
 

@@ -424,8 +424,9 @@ def test_every_route_served_is_in_one_of_the_documents(spot: AdminServer) -> Non
 
 
 def served_operations() -> set[tuple[str, str]]:
-    """What the app routes, read from the app the server runs, less the schema's own pages
-    and an export's download link (a signed file address, as HubSpot's, not an operation)."""
+    """What the app routes, read from the app the server runs, less the schema's own pages,
+    an export's download link (a signed file address, as HubSpot's, not an operation) and
+    the inspector's HTML pages (``tests/api/test_inspector_access.py`` covers each)."""
     from localspot.app import create_app
     from localspot.config import Settings
 
@@ -435,6 +436,7 @@ def served_operations() -> set[tuple[str, str]]:
         "/docs",
         "/schema",
         "/_localspot/exports/",
+        "/_localspot/ui",
     )
     return {
         (method, route.path_format)
