@@ -108,7 +108,9 @@ def test_csv_import_checks_deals_against_the_portals_pipelines(
         ["appointmentscheduled", "qualifiedtobuy", "presentationscheduled"]
         + ["decisionmakerboughtin", "contractsent", "closedwon", "closedlost"]
     )
-    expected = f"INVALID_OPTION dealstage: 10000002 was not one of the allowed options: [{allowed}]"
+    expected = (  # the Imports API's error type
+        f"INVALID_ENUMERATION_OPTION: 10000002 was not one of the allowed options: [{allowed}]"
+    )
     assert [line for line in refused.stderr.splitlines() if line.startswith("row ")] == [
         f"row 2: {expected}",
         f"row 3: {expected}",

@@ -112,9 +112,9 @@ def test_csv_import_refuses_owner_ids_that_are_not_live_owners(
     )
     problems = [line for line in fails(database_url, "import", str(rows)).splitlines()]
     assert [line for line in problems if line.startswith("row ")] == [
-        "row 3: INVALID_OWNER_ID hubspot_owner_id: 2 is not a valid owner id",
-        "row 4: INVALID_OWNER_ID hubspot_owner_id: 77 is not a valid owner id",
-    ]
+        "row 3: COULD_NOT_FIND_OWNER: 2 is not a valid owner id",
+        "row 4: COULD_NOT_FIND_OWNER: 77 is not a valid owner id",
+    ]  # the Imports API's error types; the valid row 2 was written
     rows.write_text("hs_timestamp,hubspot_owner_id\n2026-01-01T10:00:00Z,1\n")
     env = {**os.environ, "LOCALSPOT_DATABASE_URL": database_url}
     done = subprocess.run(
