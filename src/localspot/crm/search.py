@@ -53,12 +53,12 @@ from localspot.crm.search_storage import (
 )
 from localspot.crm.type_registry import BUILTIN_TYPES, PortalTypes, type_for_index
 
-OPERATORS = frozenset(
-    {
-        "EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN",
-        "HAS_PROPERTY", "NOT_HAS_PROPERTY", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN",
-    }
+OPERATOR_ORDER = (
+    "EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN",
+    "HAS_PROPERTY", "NOT_HAS_PROPERTY", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN",
 )  # fmt: skip
+"""Search's filter operators, in HubSpot's documented order (the inspector's choices)."""
+OPERATORS = frozenset(OPERATOR_ORDER)
 MAX_GROUPS, MAX_FILTERS_PER_GROUP, MAX_FILTERS = 5, 6, 18
 MAX_LIMIT, MAX_RESULTS, MAX_QUERY_LENGTH = 200, 10_000, 3_000
 MAX_TOKENS, MAX_TOKEN_LENGTH, MAX_QUERY_WORDS = 1_000, 100, 64

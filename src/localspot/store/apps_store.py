@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import TypeVar
-
-from sqlalchemy import Connection
 
 from localspot.crm.apps_storage import App, InstallOutcome, NewApp
 from localspot.crm.webhooks_storage import (
@@ -17,21 +15,13 @@ from localspot.crm.webhooks_storage import (
     WebhookSettings,
 )
 from localspot.store import apps_sql, webhooks_sql
+from localspot.store.runs import Runs
 
 T = TypeVar("T")
 
 
-class AppsSqlStore:
+class AppsSqlStore(Runs):
     """Mixed into ``SqlStore``, which says how a transaction runs."""
-
-    async def _read(self, work: Callable[[Connection], T]) -> T:
-        raise NotImplementedError
-
-    async def _lookup(self, work: Callable[[Connection], T]) -> T:
-        raise NotImplementedError
-
-    async def _write(self, work: Callable[[Connection], T]) -> T:
-        raise NotImplementedError
 
     async def create_app(self, new: NewApp, portal_id: int) -> App | None:
         return await self._write(lambda c: apps_sql.create_app(c, new, portal_id))

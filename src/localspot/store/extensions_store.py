@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
-
-from sqlalchemy import Connection
 
 from localspot.crm.extension_settings_storage import (
     Revise,
@@ -15,21 +13,13 @@ from localspot.crm.extension_settings_storage import (
     StoredSettings,
 )
 from localspot.store import extensions_sql
+from localspot.store.runs import Runs
 
 T = TypeVar("T")
 
 
-class ExtensionsSqlStore:
+class ExtensionsSqlStore(Runs):
     """Mixed into ``SqlStore``, which says how a transaction runs."""
-
-    async def _read(self, work: Callable[[Connection], T]) -> T:
-        raise NotImplementedError
-
-    async def _lookup(self, work: Callable[[Connection], T]) -> T:
-        raise NotImplementedError
-
-    async def _write(self, work: Callable[[Connection], T]) -> T:
-        raise NotImplementedError
 
     async def extension_settings(self, app_id: int, kind: SettingsKind) -> StoredSettings | None:
         return await self._lookup(lambda c: extensions_sql.settings_of(c, app_id, kind))

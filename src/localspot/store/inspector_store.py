@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TypeVar
-
-from sqlalchemy import Connection
 
 from localspot.crm.inspector_storage import PortalSummary
 from localspot.store import inspector_sql
+from localspot.store.runs import Runs
 
 T = TypeVar("T")
 
 
-class InspectorSqlStore:
+class InspectorSqlStore(Runs):
     """Mixed into ``SqlStore``, which says how a transaction runs."""
-
-    async def _read(self, work: Callable[[Connection], T]) -> T:
-        raise NotImplementedError
 
     async def portals(self) -> Sequence[PortalSummary]:
         return await self._read(inspector_sql.portals)

@@ -10,11 +10,9 @@ lets another process, or the next start, claim the job and go on from its positi
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import partial
 from typing import TypeVar
-
-from sqlalchemy import Connection
 
 from localspot.crm.jobs_storage import (
     ImportSlice,
@@ -26,6 +24,7 @@ from localspot.crm.jobs_storage import (
     StoredRowError,
 )
 from localspot.store import jobs_sql
+from localspot.store.runs import Runs
 
 T = TypeVar("T")
 HOLD_MS = 10_000
@@ -35,20 +34,8 @@ def wall_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-class JobsSqlStore:
+class JobsSqlStore(Runs):
     """Mixed into ``SqlStore``, which says how a transaction runs."""
-
-    async def _read(self, work: Callable[[Connection], T]) -> T:
-        raise NotImplementedError
-
-    async def _lookup(self, work: Callable[[Connection], T]) -> T:
-        raise NotImplementedError
-
-    async def _write(self, work: Callable[[Connection], T]) -> T:
-        raise NotImplementedError
-
-    async def _background_write(self, work: Callable[[Connection], T]) -> T:
-        raise NotImplementedError
 
     async def create_job(self, portal_id: int, new: NewJob, at: int) -> Job:
         return await self._write(lambda c: jobs_sql.create_job(c, portal_id, new, at))

@@ -15,14 +15,12 @@ was.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from functools import partial
 from typing import TypeVar
 
-from sqlalchemy import Connection
-
 from localspot.crm.list_fill_storage import FillClaim, FillSlice, Judge, SliceDone
 from localspot.store import list_fill_sql
+from localspot.store.runs import Runs
 
 T = TypeVar("T")
 HOLD_MS = 10_000
@@ -47,17 +45,8 @@ def next_limit(limit: int, judged: int, elapsed: float) -> int:
     return max(MIN_SLICE, min(MAX_SLICE, limit * 4, int(wanted)))
 
 
-class ListFillSqlStore:
+class ListFillSqlStore(Runs):
     """Mixed into ``SqlStore``, which says how a transaction runs."""
-
-    async def _lookup(self, work: Callable[[Connection], T]) -> T:
-        raise NotImplementedError
-
-    async def _write(self, work: Callable[[Connection], T]) -> T:
-        raise NotImplementedError
-
-    async def _background_write(self, work: Callable[[Connection], T]) -> T:
-        raise NotImplementedError
 
     async def fill_slice(self, portal_id: int, piece: FillSlice, judge: Judge) -> SliceDone:
         started = time.perf_counter()

@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import TypeVar
-
-from sqlalchemy import Connection
 
 from localspot.crm.list_memberships_storage import (
     MemberKey,
@@ -17,18 +15,13 @@ from localspot.crm.list_memberships_storage import (
 from localspot.crm.lists_storage import FolderRemoval, ListFolder, NameTaken, ObjectList
 from localspot.store import list_memberships_sql, lists_sql
 from localspot.store.list_fill_store import hold_until
+from localspot.store.runs import Runs
 
 T = TypeVar("T")
 
 
-class ListsSqlStore:
+class ListsSqlStore(Runs):
     """Mixed into ``SqlStore``, which says how a transaction runs."""
-
-    async def _read(self, work: Callable[[Connection], T]) -> T:
-        raise NotImplementedError
-
-    async def _write(self, work: Callable[[Connection], T]) -> T:
-        raise NotImplementedError
 
     async def lists_of(
         self, portal_id: int, ids: Collection[int] | None = None

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TypeVar
-
-from sqlalchemy import Connection
 
 from localspot.crm.timeline_storage import (
     EventsCreated,
@@ -14,21 +12,13 @@ from localspot.crm.timeline_storage import (
     TimelineEvent,
 )
 from localspot.store import timeline_sql
+from localspot.store.runs import Runs
 
 T = TypeVar("T")
 
 
-class TimelineSqlStore:
+class TimelineSqlStore(Runs):
     """Mixed into ``SqlStore``, which says how a transaction runs."""
-
-    async def _read(self, work: Callable[[Connection], T]) -> T:
-        raise NotImplementedError
-
-    async def _lookup(self, work: Callable[[Connection], T]) -> T:
-        raise NotImplementedError
-
-    async def _write(self, work: Callable[[Connection], T]) -> T:
-        raise NotImplementedError
 
     async def event_templates(self, app_id: int) -> Sequence[EventTemplate]:
         return await self._lookup(lambda c: timeline_sql.templates_of(c, app_id))

@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 
 from localspot.crm.webhook_outbox_storage import Delivery, DeliveryOutcome, OutboxRow
 from localspot.store import webhook_emit_sql, webhook_outbox_sql
+from localspot.store.runs import Runs
 
 T = TypeVar("T")
 
@@ -25,20 +26,11 @@ def wall_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-class WebhookOutboxSqlStore:
+class WebhookOutboxSqlStore(Runs):
     """Mixed into ``SqlStore``, which says how a transaction runs."""
 
     outbox_listener: Callable[[], None] | None = None
     """Called after a write that put events in the outbox commits (the sender's wake)."""
-
-    async def _read(self, work: Callable[[Connection], T]) -> T:
-        raise NotImplementedError
-
-    async def _lookup(self, work: Callable[[Connection], T]) -> T:
-        raise NotImplementedError
-
-    async def _background_write(self, work: Callable[[Connection], T]) -> T:
-        raise NotImplementedError
 
     def _after_write(self) -> None:
         """After every committed write: wake the sender when the write emitted events."""

@@ -12,27 +12,12 @@ from litestar.response import Redirect
 
 from localspot.crm import inspection
 from localspot.crm.inspector_storage import InspectorStorage
-from localspot.crm.search import FilterInput
+from localspot.crm.search import OPERATOR_ORDER, FilterInput
 from localspot.http.ui.portal_scope import portal_context, portal_types
 from localspot.http.ui.render import page
 from localspot.http.ui.session import UI_PATH
 
 PAGE_SIZES = (25, 50, 100)
-OPERATORS = (
-    "EQ",
-    "NEQ",
-    "LT",
-    "LTE",
-    "GT",
-    "GTE",
-    "BETWEEN",
-    "IN",
-    "NOT_IN",
-    "HAS_PROPERTY",
-    "NOT_HAS_PROPERTY",
-    "CONTAINS_TOKEN",
-    "NOT_CONTAINS_TOKEN",
-)
 LISTED = frozenset({"IN", "NOT_IN"})
 FILTER_ROWS = 3
 
@@ -137,7 +122,7 @@ class RecordsController(Controller):
             view=view,
             found=found,
             properties=every,
-            operators=OPERATORS,
+            operators=OPERATOR_ORDER,
             page_sizes=PAGE_SIZES,
             filter_rows=_filter_rows(filters),
             link=lambda **changes: _query_link(request, **changes),
