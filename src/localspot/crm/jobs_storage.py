@@ -5,7 +5,9 @@ database so that a restart resumes them (``crm/import_jobs.py``, ``crm/export_jo
 wall-clock milliseconds, renewed with every slice), canceled, finished. ``JobWritesStorage``
 is what a running job writes: an import's slice of rows (its records, links and row errors,
 and the job's new position, all in one transaction), an export's progress, and the errors
-endpoint's pages. The rules every role keeps are in ``crm/storage.py``.
+endpoint's pages. ``ExportReadsStorage`` is what an export of a whole object type reads:
+its records a page at a time, as plain rows. The rules every role keeps are in
+``crm/storage.py``.
 """
 
 from __future__ import annotations
@@ -192,6 +194,19 @@ class JobsStorage(Protocol):
 
     async def usage_since(self, portal_id: int, kind: str, since: int) -> tuple[int, int]:
         """(jobs, rows of their files) of ``kind`` the portal started since ``since``."""
+        ...
+
+
+ExportRow = tuple[int, Mapping[str, str], int, int]
+"""(id, properties, created_at, updated_at): what a row of an export's file is made of."""
+
+
+class ExportReadsStorage(Protocol):
+    async def export_rows(
+        self, portal_id: int, type_id: str, after: int, limit: int
+    ) -> Sequence[ExportRow]:
+        """Up to ``limit`` live records of the type with ids above ``after``, in id order:
+        plain rows, not ``Record`` objects (an export reads millions)."""
         ...
 
 

@@ -33,7 +33,7 @@ from localspot.crm.deal_splits_storage import DealSplitsStorage
 from localspot.crm.definitions_storage import DefinitionsStorage
 from localspot.crm.extension_settings_storage import ExtensionSettingsStorage
 from localspot.crm.inspector_storage import InspectorStorage
-from localspot.crm.jobs_storage import JobsStorage, JobWritesStorage
+from localspot.crm.jobs_storage import ExportReadsStorage, JobsStorage, JobWritesStorage
 from localspot.crm.links_storage import LinksStorage
 from localspot.crm.list_fill_storage import ListFillStorage
 from localspot.crm.list_memberships_storage import ListMembershipsStorage
@@ -80,6 +80,7 @@ class Store(
     ExtensionSettingsStorage,
     JobsStorage,
     JobWritesStorage,
+    ExportReadsStorage,
     WebhookOutboxStorage,
     InspectorStorage,
     Protocol,

@@ -15,6 +15,7 @@ from functools import partial
 from typing import TypeVar
 
 from localspot.crm.jobs_storage import (
+    ExportRow,
     ImportSlice,
     Job,
     JobClaim,
@@ -23,7 +24,7 @@ from localspot.crm.jobs_storage import (
     SliceWritten,
     StoredRowError,
 )
-from localspot.store import jobs_sql
+from localspot.store import export_reads_sql, jobs_sql
 from localspot.store.runs import Runs
 
 T = TypeVar("T")
@@ -106,6 +107,13 @@ class JobsSqlStore(Runs):
         held_until = wall_ms() + HOLD_MS
         return await self._write(
             lambda c: jobs_sql.export_progress(c, portal_id, job_id, position, held_until, at)
+        )
+
+    async def export_rows(
+        self, portal_id: int, type_id: str, after: int, limit: int
+    ) -> Sequence[ExportRow]:
+        return await self._long_read(
+            lambda c: export_reads_sql.export_rows(c, portal_id, type_id, after, limit)
         )
 
     async def job_errors(
