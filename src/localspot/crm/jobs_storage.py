@@ -96,9 +96,10 @@ class StoredRowError:
     error: RowError
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RowWrite:
-    """One record a row writes: a create (``record_id`` None) or the values of an update."""
+    """One record a row writes: a create (``record_id`` None) or the values of an update.
+    Not frozen, for ``NewRecord``'s reason: an import builds one per row."""
 
     row: int
     """The row's place in its slice (links and errors name rows by it)."""

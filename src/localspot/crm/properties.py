@@ -10,13 +10,13 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 
 from localspot.crm.definitions_storage import DefinitionsStorage
 from localspot.crm.errors import ErrorDetail, ValidationError
 from localspot.crm.model import ObjectType, PropertyDefinition, PropertyProblem
-from localspot.crm.property_types import normalize
+from localspot.crm.property_types import rule_for
 
 _TAG = re.compile(r"<[^>]*>")
 
@@ -27,9 +27,22 @@ class Definitions:
 
     object_type: ObjectType
     by_name: Mapping[str, PropertyDefinition]
+    checks: dict[str, ValueCheck] = field(default_factory=dict, compare=False, repr=False)
+    """Each name's ``ValueCheck``, made the first time a value of that name is checked."""
 
     def unique_names(self) -> frozenset[str]:
         return frozenset(n for n, d in self.by_name.items() if d.has_unique_value)
+
+    def check_for(self, name: str) -> ValueCheck:
+        check = self.checks.get(name)
+        if check is None:
+            check = self.checks[name] = _value_check(self.by_name.get(name), name)
+        return check
+
+
+ValueCheck = Callable[[str], "PropertyProblem | str"]
+"""One name's rule: a value's normalised form, ``""`` for ``""`` (it clears), or why the
+value (or the name) is refused."""
 
 
 def merged_definitions(
@@ -40,18 +53,22 @@ def merged_definitions(
     return Definitions(object_type, by_name)
 
 
-def _check_one(definition: PropertyDefinition | None, name: str, raw: str) -> PropertyProblem | str:
+def _value_check(definition: PropertyDefinition | None, name: str) -> ValueCheck:
+    """Decided once per name (batches and imports check the same few names again and again):
+    a name that can't be written is refused whatever its value."""
     if definition is None:
-        return PropertyProblem(name, "PROPERTY_DOESNT_EXIST", f'Property "{name}" does not exist')
+        missing = PropertyProblem(
+            name, "PROPERTY_DOESNT_EXIST", f'Property "{name}" does not exist'
+        )
+        return lambda raw: missing
     if definition.read_only_value or definition.calculated:
         message = f'"{name}" is a calculated property; its value cannot be set.'
-        return PropertyProblem(name, "READ_ONLY_VALUE", message)
-    if raw == "":
-        return ""
+        read_only = PropertyProblem(name, "READ_ONLY_VALUE", message)
+        return lambda raw: read_only
     if definition.type == "enumeration" and definition.extra.get("externalOptions"):
-        return raw
-    outcome: PropertyProblem | str = normalize(definition, raw)
-    return outcome
+        return lambda raw: raw
+    rule = rule_for(definition)
+    return lambda raw: rule(raw) if raw != "" else ""
 
 
 def check_values(
@@ -60,8 +77,10 @@ def check_values(
     """Normalise every value; ``""`` stays ``""`` (it clears). Problems list every bad name."""
     normalised: dict[str, str] = {}
     problems: list[PropertyProblem] = []
+    checks = definitions.checks
     for name, raw in values.items():
-        outcome = _check_one(definitions.by_name.get(name), name, raw)
+        check = checks.get(name) or definitions.check_for(name)
+        outcome = check(raw)
         if isinstance(outcome, PropertyProblem):
             problems.append(outcome)
         else:

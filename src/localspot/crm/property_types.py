@@ -34,8 +34,9 @@ Error codes and messages, with the evidence for each (captured HubSpot bodies):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from localspot.crm.model import PropertyDefinition, PropertyOption, PropertyProblem
 
@@ -202,6 +203,11 @@ _RULES = {
     "datetime": _datetime,
     "enumeration": _enumeration,
 }
+
+
+def rule_for(definition: PropertyDefinition) -> Callable[[str], str | PropertyProblem]:
+    """``normalize`` for one definition, its rule looked up once."""
+    return partial(_RULES.get(definition.type, _string), definition)
 
 
 def normalize(definition: PropertyDefinition, raw: str) -> str | PropertyProblem:

@@ -14,8 +14,12 @@ from localspot.crm.links_storage import LinkTarget
 from localspot.crm.model import Record
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NewRecord:
+    """A record to create. Not frozen, though nothing changes one: a frozen dataclass sets
+    each field through ``object.__setattr__`` (three times the cost of building it), and an
+    import builds one per row."""
+
     properties: Mapping[str, str]
     unique_names: frozenset[str] = frozenset()
     """Which of ``properties`` are unique-value properties (claimed in the unique index)."""

@@ -58,7 +58,7 @@ def _cell(value: Any) -> str:
 
 
 def _blank(row: Sequence[str]) -> bool:
-    return all(cell == "" for cell in row)
+    return not any(row)  # every cell an empty string
 
 
 def _csv_rows(handle: IO[str]) -> Iterator[list[str]]:
