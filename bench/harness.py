@@ -48,7 +48,6 @@ class RunningServer:
         workers = [p for p in peaks[1:] if p] or peaks[:1]
         return max(workers) / 1024
 
-
     def cpu_seconds(self) -> float:
         """CPU time (user and system) the server and its workers have used so far: a
         measure of work that other load on the machine does not inflate."""
