@@ -155,6 +155,49 @@ def test_a_view_without_filters_exports_every_live_record(http: httpx.Client) ->
     )
 
 
+def test_a_filtered_view_of_several_pages_exports_every_match_in_id_order(
+    http: httpx.Client,
+) -> None:
+    """More matches than one page of the export (1,000), between records that don't match
+    and records archived after they were written."""
+    ids: list[str] = []
+    for batch in range(23):
+        stages = ["lead" if (batch * 100 + i) % 3 else "customer" for i in range(100)]
+        made = _contacts(
+            http,
+            [
+                {"email": f"p{batch}-{i}@example.com", "lifecyclestage": s}
+                for i, s in enumerate(stages)
+            ],
+        )
+        ids += made
+    archived = ids[10:2000:97]
+    gone = http.post(
+        "/crm/v3/objects/contacts/batch/archive", json={"inputs": [{"id": i} for i in archived]}
+    )
+    assert gone.status_code == 204
+    body = {
+        "exportType": "VIEW",
+        "exportName": "Leads",
+        "format": "CSV",
+        "objectType": "0-1",
+        "objectProperties": ["lifecyclestage"],
+        "exportInternalValuesOptions": ["NAMES"],
+        "publicCrmSearchRequest": {
+            "filterGroups": [
+                {"filters": [{"propertyName": "lifecyclestage", "operator": "EQ", "value": "lead"}]}
+            ]
+        },
+    }
+    started = http.post("/crm/v3/exports/export/async", json=body)
+    assert started.status_code == 202, started.text
+    status = export_done(http, started.json()["id"])
+    rows = csv_rows(_download(status["result"]).content)
+    leads = [i for n, i in enumerate(ids) if n % 3 and i not in set(archived)]
+    assert len(leads) > 1000
+    assert rows == [["Record ID", "lifecyclestage"]] + [[i, "Lead"] for i in leads]
+
+
 def test_bad_export_requests_get_hubspot_errors(http: httpx.Client) -> None:
     base = {
         "exportName": "x",

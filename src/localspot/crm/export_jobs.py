@@ -236,15 +236,25 @@ class _Run:
             key = (0, page.members[-1].record_id)
 
     async def _matches(self, definitions: Definitions) -> AsyncIterator[Sequence[ExportRow]]:
+        """The search's matches: in id order by keyset pages, or by offset pages in the
+        order of its sorts when it has any."""
         assert self.request.search is not None
         principal = Principal(self.portal_id, frozenset())
         ctx = CrmContext(self.store, self.ctx.clock, principal, self.request.object_type)
         await refresh_index(ctx, definitions)
-        query = build(definitions, self.request.search, self.ctx.types)
+        query = replace(build(definitions, self.request.search, self.ctx.types), limit=PAGE)
+        if query.sort is None:
+            after: int | None = 0
+            while after is not None:
+                rows, after = await self.store.export_matches(
+                    self.portal_id, self.type_id, query, after
+                )
+                yield rows
+            return
         offset = 0
         while True:
             page = await self.store.search(
-                self.portal_id, self.type_id, replace(query, limit=PAGE, offset=offset)
+                self.portal_id, self.type_id, replace(query, offset=offset)
             )
             yield [_as_row(r) for r in page.records]
             offset += len(page.records)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Final, Protocol
 
 from localspot.crm.records_storage import NewRecord, UniqueClash
+from localspot.crm.search_storage import SearchQuery
 
 IMPORT: Final = "IMPORT"
 EXPORT: Final = "EXPORT"
@@ -208,6 +209,13 @@ class ExportReadsStorage(Protocol):
     ) -> Sequence[ExportRow]:
         """Up to ``limit`` live records of the type with ids above ``after``, in id order:
         plain rows, not ``Record`` objects (an export reads millions)."""
+        ...
+
+    async def export_matches(
+        self, portal_id: int, type_id: str, query: SearchQuery, after: int
+    ) -> tuple[Sequence[ExportRow], int | None]:
+        """The rows of the next ``query.limit`` matches with ids above ``after`` (in id
+        order, the query's sort aside), and the id to go on after (None: no more)."""
         ...
 
 

@@ -24,6 +24,7 @@ from localspot.crm.jobs_storage import (
     SliceWritten,
     StoredRowError,
 )
+from localspot.crm.search_storage import SearchQuery
 from localspot.store import export_reads_sql, jobs_sql
 from localspot.store.runs import Runs
 
@@ -114,6 +115,13 @@ class JobsSqlStore(Runs):
     ) -> Sequence[ExportRow]:
         return await self._long_read(
             lambda c: export_reads_sql.export_rows(c, portal_id, type_id, after, limit)
+        )
+
+    async def export_matches(
+        self, portal_id: int, type_id: str, query: SearchQuery, after: int
+    ) -> tuple[Sequence[ExportRow], int | None]:
+        return await self._long_read(
+            lambda c: export_reads_sql.export_matches(c, portal_id, type_id, query, after)
         )
 
     async def job_errors(

@@ -23,7 +23,7 @@ is read in index order and nothing is sorted.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import (
@@ -396,6 +396,23 @@ def matching_ids(
     planned = plan(query)
     drivers = [order_atoms(conn, g.positives, scope) for g in planned]
     return matches(planned, drivers, scope, is_broad(conn, planned, drivers, scope))
+
+
+LAST_ID = 2**63 - 1
+
+
+def ids_after(
+    conn: Connection, portal_id: int, type_id: str, q: SearchQuery, after: int
+) -> list[int]:
+    """Up to ``q.limit`` matches with ids above ``after``, in id order, ``q.sort`` aside: a
+    keyset page for a reader of every match (an export), which an offset would make read
+    all the pages before each page again, and count them all each time."""
+    scope = Scope(portal_id, type_id, (after, LAST_ID))
+    groups = plan(q)
+    drivers = [order_atoms(conn, g.positives, scope) for g in groups]
+    broad = is_broad(conn, groups, drivers, scope)
+    statement = page_statement(replace(q, sort=None), groups, drivers, scope, broad)
+    return [int(row[0]) for row in conn.execute(statement.limit(q.limit))]
 
 
 def search_ids(
