@@ -16,7 +16,8 @@ import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from typing import Any, Final, Protocol
 
@@ -205,7 +206,7 @@ class _Run:
         self.store: Any = ctx.store
         self.portal_id, self.type_id = ctx.portal_id, request.object_type.type_id
 
-    async def pages(self, definitions: Definitions) -> AsyncIterator[Sequence[ExportRow]]:
+    async def pages(self, definitions: Definitions) -> AsyncGenerator[Sequence[ExportRow]]:
         if self.request.list_id is not None:
             async for page in self._members():
                 yield page
@@ -273,22 +274,34 @@ class _Run:
         return found
 
     async def write(self, writer: ExportWriter) -> str:
+        """The file, a page at a time; the next page is read while one is written."""
         definitions = await load_definitions(self.store, self.portal_id, self.request.object_type)
         check_properties(self.request, definitions)
         cells = [_cell(self.request, definitions, name) for name in self.request.properties]
         await asyncio.to_thread(writer.write_rows, [_header(self.request, definitions)])
+        pages = self.pages(definitions)
+        ahead = asyncio.ensure_future(anext(pages, None))
         count = reported = 0
-        async for rows in self.pages(definitions):
-            linked = await self._linked(rows)
-            await asyncio.to_thread(self._write_page, writer, cells, rows, linked)
-            count += len(rows)
-            if count - reported < PROGRESS_ROWS and len(rows) == PAGE:
-                continue
-            reported = count
-            now = self.ctx.clock.now_ms()
-            state = await self.ctx.store.export_progress(self.portal_id, self.job.id, count, now)
-            if state != PROCESSING:
-                return state or "CANCELED"
+        try:
+            while (rows := await ahead) is not None:
+                ahead = asyncio.ensure_future(anext(pages, None))
+                linked = await self._linked(rows)
+                await asyncio.to_thread(self._write_page, writer, cells, rows, linked)
+                count += len(rows)
+                if count - reported < PROGRESS_ROWS and len(rows) == PAGE:
+                    continue
+                reported = count
+                now = self.ctx.clock.now_ms()
+                state = await self.ctx.store.export_progress(
+                    self.portal_id, self.job.id, count, now
+                )
+                if state != PROCESSING:
+                    return state or "CANCELED"
+        finally:
+            ahead.cancel()
+            with suppress(asyncio.CancelledError, StopAsyncIteration):
+                await ahead
+            await pages.aclose()
         return COMPLETE
 
     def _write_page(

@@ -73,6 +73,11 @@ class Dialect(Protocol):
         """A statement with ``?`` placeholders in the driver's own parameter style; each
         distinct text is rendered once and cached."""
 
+    def tuples(self, conn: Connection, statement: str, params: Sequence[Any]) -> list[Any]:
+        """The rows of one read (``?`` placeholders) as the driver's own tuples, without
+        SQLAlchemy's row objects around them: for reads of many rows (exports)."""
+        ...
+
     def run_many(self, conn: Connection, statement: str, params: Sequence[Sequence[Any]]) -> None:
         """One statement with ``?`` placeholders over many parameter rows."""
 
@@ -153,6 +158,11 @@ class SqliteDialect:
 
     def sql(self, text: str) -> str:
         return text
+
+    def tuples(self, conn: Connection, statement: str, params: Sequence[Any]) -> list[Any]:
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        return list(driver.execute(statement, params).fetchall())
 
     def run_many(self, conn: Connection, statement: str, params: Sequence[Sequence[Any]]) -> None:
         """Straight to the driver: SQLAlchemy's execution context around each
@@ -322,6 +332,9 @@ class PostgresDialect:
 
     def sql(self, text: str) -> str:
         return _pyformat(text)
+
+    def tuples(self, conn: Connection, statement: str, params: Sequence[Any]) -> list[Any]:
+        return list(conn.exec_driver_sql(_pyformat(statement), tuple(params)).all())
 
     def run_many(self, conn: Connection, statement: str, params: Sequence[Sequence[Any]]) -> None:
         if params:

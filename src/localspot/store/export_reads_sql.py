@@ -22,10 +22,10 @@ _PAGE = (
 def export_rows(
     conn: Connection, portal_id: int, type_id: str, after: int, limit: int
 ) -> list[ExportRow]:
-    result = conn.exec_driver_sql(
-        dialect_of(conn).sql(_PAGE), (portal_id, type_id, False, after, limit)
-    )
-    return [(row[0], json_map(row[1]), row[2], row[3]) for row in result]
+    found = dialect_of(conn).tuples(conn, _PAGE, (portal_id, type_id, False, after, limit))
+    return [
+        (i, json_map(properties), created, updated) for i, properties, created, updated in found
+    ]
 
 
 def export_matches(
@@ -37,12 +37,11 @@ def export_matches(
     if not ids:
         return [], None
     dialect = dialect_of(conn)
-    result = conn.exec_driver_sql(
-        dialect.sql(
-            "SELECT id, properties, created_at, updated_at FROM objects WHERE portal_id = ?"
-            f" AND object_type = ? AND archived = ? AND id IN ({dialect.id_set}) ORDER BY id"
-        ),
+    found = dialect.tuples(
+        conn,
+        "SELECT id, properties, created_at, updated_at FROM objects WHERE portal_id = ?"
+        f" AND object_type = ? AND archived = ? AND id IN ({dialect.id_set}) ORDER BY id",
         (portal_id, type_id, False, dialect.id_list(ids)),
     )
-    rows: list[ExportRow] = [(row[0], json_map(row[1]), row[2], row[3]) for row in result]
+    rows: list[ExportRow] = [(i, json_map(p), made, changed) for i, p, made, changed in found]
     return rows, (ids[-1] if len(ids) == query.limit else None)
