@@ -20,7 +20,7 @@ from localspot.crm import pipeline_properties, type_rules
 from localspot.crm.batch_rules import parse_record_id
 from localspot.crm.context import CrmContext, RecordUseCaseStorage
 from localspot.crm.import_requests import FilePlan, ForeignKey, TypeColumns
-from localspot.crm.import_values import cell_value
+from localspot.crm.import_values import cell_reader
 from localspot.crm.job_files_storage import XLSX
 from localspot.crm.jobs_storage import RowError, RowLink, RowWrite
 from localspot.crm.model import PropertyProblem
@@ -165,12 +165,16 @@ class _TypeSlice:
     def read(self, rows: Sequence[int]) -> None:
         by_name = self.columns.definitions.by_name
         fmt = self.piece.date_format
+        readers = [
+            (column, name, cell_reader(by_name.get(name), fmt))
+            for column, name in self.columns.values
+        ]
         for row in rows:
             cells = self.piece.rows[row]
             values = {
-                name: cell_value(by_name.get(name), cells[column], fmt)
-                for column, name in self.columns.values
-                if cells[column].strip() != ""
+                name: read(cells[column])
+                for column, name, read in readers
+                if not cells[column].isspace() and cells[column]
             }
             given_id = self._cell(row, self.columns.record_id_column)
             if values or given_id:
@@ -251,7 +255,7 @@ class _TypeSlice:
         checked = await add_owner_problems(ctx.store, ctx.portal_id, definitions, checked)
         for row, (values, problems) in zip(rows, checked, strict=True):
             target = self.targets[row]
-            target.values = {n: v for n, v in values.items() if v != ""}
+            target.values = values if "" not in values.values() else _set_only(values)
             target.problems += [self.errors.problem(row, self.type_id, p) for p in problems]
 
     async def _current(
@@ -295,6 +299,10 @@ class _TypeSlice:
                 *zip(updates, changed, strict=True),
             ]
         ]
+
+
+def _set_only(values: Mapping[str, str]) -> dict[str, str]:
+    return {n: v for n, v in values.items() if v != ""}
 
 
 def _pair_links(

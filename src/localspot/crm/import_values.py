@@ -6,7 +6,9 @@ Anything else passes unchanged, so a cell the API would refuse gets the API's pr
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 from localspot.crm.model import PropertyDefinition
 
@@ -62,11 +64,13 @@ def _option(definition: PropertyDefinition, text: str) -> str:
     return ";".join(chosen)
 
 
-def cell_value(definition: PropertyDefinition | None, text: str, date_format: str) -> str:
+def cell_reader(definition: PropertyDefinition | None, date_format: str) -> Callable[[str], str]:
+    """How a column's cells are read: dates in the import's format, enumeration options by
+    value or label, anything else as it is; decided once per slice, not per cell."""
     if definition is None:
-        return text
+        return str
     if definition.type in ("date", "datetime"):
-        return _dated(text, date_format)
+        return partial(_dated, date_format=date_format)
     if definition.type == "enumeration" and definition.options:
-        return _option(definition, text)
-    return text
+        return partial(_option, definition)
+    return str

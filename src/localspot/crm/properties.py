@@ -108,10 +108,13 @@ def missing_required(
 ) -> tuple[PropertyProblem, ...]:
     """Required names with no value; a name that already has a problem (say an unknown
     pipeline stage) is reported for that problem only, as HubSpot does."""
+    required = definitions.object_type.required_on_create
+    if not required:
+        return ()
     reported = {p.name for p in problems}
     return tuple(
         PropertyProblem(name, "REQUIRED_PROPERTY", f'Property "{name}" is required')
-        for name in definitions.object_type.required_on_create
+        for name in required
         if values.get(name, "") == "" and name not in reported
     )
 
