@@ -59,6 +59,7 @@ class StoredList:
     id: int
     object_type: str
     filters_key: Any
+    deleted_at: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
