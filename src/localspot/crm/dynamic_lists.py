@@ -54,7 +54,8 @@ DefinitionKey = tuple[str, str]
 
 @dataclass(frozen=True, slots=True)
 class StoredList:
-    """A DYNAMIC list as a write reads it: ``filters_key`` identifies its filter text."""
+    """A DYNAMIC list as a write reads it: ``filters_key`` identifies its filter text;
+    ``deleted_at`` is None while it is live."""
 
     id: int
     object_type: str

@@ -4,8 +4,9 @@ caller's transaction.
 List, legacy list and folder ids are numbered per portal (the portal's highest plus one),
 as owners' are; the writes that number or name lists serialize on the portal first, and a
 partial unique index on the lower-case name of live lists backs the name check. Every
-write of a list's row renews the portal's list token (``list_versions``), which tells
-record writes whether the lists they follow are still the ones a process read.
+write of a list's definition (``create_list``, ``save_list``, ``write_lists``) renews the
+portal's list token (``list_versions``), which tells record writes whether the lists they
+follow are still the ones a process read.
 """
 
 from __future__ import annotations
