@@ -5,7 +5,7 @@ A ``Select`` gives the records of a set that pass a filter; it decides exactly a
 filter's ``Test`` does record by record, and runs each filter on exactly the records the
 record-by-record evaluation would reach: an AND passes on to each part only the records
 every part before it passed, an OR only those no part before it passed. What it saves is
-the calls of the branches' own tests around every filter's (about half of a write's
+the calls of the branches' own tests around every filter's (about a third of a write's
 judging time with 20 lists, bench/README.md). Branches reading associated records have no
 ``Select`` (their tests need each record's linked records).
 """
@@ -44,9 +44,10 @@ def every(selects: Sequence[Select]) -> Select:
     filter most records fail first). That changes the work, not the verdicts: the records
     an AND passes are those each part passes, whatever the order, as each part decides on
     a record alone. A segment's filter on a property the writes leave alone (an email
-    domain, a region) then spares its other filters most records (about a fifth of the
-    filters run, bench/README.md). The counts are per process and only ever order parts:
-    two threads updating them at once can at worst order them less well."""
+    domain, a region) then spares its other filters most records (a fifth fewer filters
+    run with the benchmark's narrow lists, bench/README.md). The counts are per process
+    and only ever order parts: two threads updating them at once can at worst order them
+    less well."""
     if len(selects) == 1:
         return selects[0]
     judged = [0] * len(selects)
