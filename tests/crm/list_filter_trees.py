@@ -63,7 +63,13 @@ def record(record_id: int = 1, created: int = AT, **properties: str) -> Record:
 
 
 def passes(flt: dict[str, Any], now: int = AT, **properties: str) -> bool:
-    return matches(parse(root(flt)), record(**properties), now)
+    """Whether a record passes ``flt``, judged alone and, the same, as a set of one (the
+    way writes judge DYNAMIC lists)."""
+    tree, one = parse(root(flt)), record(**properties)
+    verdict = matches(tree, one, now)
+    assert tree.select is not None
+    assert (one.id in tree.select({one.id: one}, {one.id}, now)) is verdict
+    return verdict
 
 
 def refused(raw: Any) -> tuple[str, dict[str, list[str]]]:

@@ -14,10 +14,12 @@ from typing import Any
 import pytest
 
 from localspot.crm.links_storage import Link, Unlink
+from localspot.crm.list_rules import RESTORE_WINDOW_MS
 from localspot.crm.lists_storage import ObjectList
 from localspot.crm.model import PropertyDefinition
 from localspot.crm.records_storage import NewRecord, RecordChange
 from localspot.crm.storage import Store
+from localspot.store import list_follow_reads
 
 from .conftest import AT, Run
 from .test_list_memberships_contract import page_ids
@@ -323,3 +325,44 @@ def test_concurrent_writes_on_postgresql_keep_every_size_exact(
     for list_id in (paris, rome):
         members, size, _, _ = shown(store, run, portal, list_id)
         assert size == len(members)
+
+
+def test_each_change_of_the_lists_is_followed_by_the_next_write(
+    store: Store, run: Run, portal: int
+) -> None:
+    """A process keeps the lists it read under the portal's list token: every change of
+    them renews it, so the next write follows the lists as they are now."""
+    cities = listed(store, run, portal, "Cities", IN_PARIS)
+    paris = made(store, run, portal, CONTACTS, {"city": "Paris"})
+    snapshot = run(store.dump_portal(portal))
+    assert snapshot is not None
+    found = run(store.lists_of(portal, [cities]))[0]
+    run(store.save_list(portal, dataclasses.replace(found, filter_branch=branch(city_is("Rome")))))
+    rome = made(store, run, portal, CONTACTS, {"city": "Rome"}, {"city": "Paris"})
+    assert page_ids(store, run, portal, cities) == [*paris, rome[0]]
+    gone = dataclasses.replace(run(store.lists_of(portal, [cities]))[0], deleted_at=AT - 1)
+    run(store.save_list(portal, gone))
+    later = AT + RESTORE_WINDOW_MS
+    run(store.insert_records(portal, CONTACTS, [NewRecord({"city": "Rome"})], later))
+    back = dataclasses.replace(gone, deleted_at=None)
+    run(store.save_list(portal, back))
+    (again,) = made(store, run, portal, CONTACTS, {"city": "Rome"})
+    assert page_ids(store, run, portal, cities) == [*paris, rome[0], again]
+    run(store.restore_portal(portal, snapshot))  # the Paris filters again
+    made(store, run, portal, CONTACTS, {"city": "Rome"})
+    (one,) = made(store, run, portal, CONTACTS, {"city": "Paris"})
+    assert page_ids(store, run, portal, cities) == [*paris, one]
+    run(store.reset_portal(portal, keep_custom_properties=False))
+    made(store, run, portal, CONTACTS, {"city": "Paris"})  # no list follows it
+    assert listed(store, run, portal, "Cities", None, kind="MANUAL") == cities
+    assert page_ids(store, run, portal, cities) == []
+
+
+def test_moving_members_keeps_the_lists_a_process_read(store: Store, run: Run, portal: int) -> None:
+    cities = listed(store, run, portal, "Cities", IN_PARIS)
+    (one,) = made(store, run, portal, CONTACTS, {"city": "Paris"})
+    kept = list_follow_reads._kept[portal]
+    update(store, run, portal, AT + 1, **{f"c{one}": "Rome"})
+    update(store, run, portal, AT + 2, **{f"c{one}": "Paris"})
+    assert shown(store, run, portal, cities)[:2] == ([one], 1)
+    assert list_follow_reads._kept[portal] is kept  # not read again

@@ -16,9 +16,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from localspot.crm import list_filter_sets
 from localspot.crm.errors import HubSpotError
 from localspot.crm.list_filter_dnf import FALSE, TRUE, Dnf, both, either, negated
 from localspot.crm.list_filter_operations import BUILDERS, FAMILIES, HISTORY_OPERATORS
+from localspot.crm.list_filter_sets import Select
 from localspot.crm.list_filter_times import DATE_BUILDERS, DATE_FAMILY
 from localspot.crm.list_filter_values import (
     Compiled,
@@ -80,6 +82,8 @@ class Node:
     wire: dict[str, Any]
     test: Test
     index: Dnf | None
+    select: Select | None
+    """``test`` over a set of records; None when it reads associated records."""
 
 
 @dataclass
@@ -203,13 +207,19 @@ def _combine(kind: str, filters: list[Compiled], branches: list[Node]) -> Node:
     tests = [p.test for p in parts]
     indexes = [p.index for p in parts]
     wire = _wire(kind, parts, {})
+    selects = [f.selects() for f in filters] + [b.select for b in branches if b.select]
+    whole = len(selects) == len(parts)  # no part reads associated records
     if kind == "OR":
-        return Node(wire, _some(tests), either(*indexes))
+        select = list_filter_sets.some(selects) if whole else None
+        return Node(wire, _some(tests), either(*indexes), select)
+    select = list_filter_sets.every(selects) if whole else None
     if kind == "AND":
-        return Node(wire, _every(tests), both(*indexes))
+        return Node(wire, _every(tests), both(*indexes), select)
     if kind == "NOT_ALL":
-        return Node(wire, _not(_every(tests)), negated(both(*indexes)))
-    return Node(wire, _not(_some(tests)), negated(either(*indexes)))
+        select = None if select is None else list_filter_sets.negated(select)
+        return Node(wire, _not(_every(tests)), negated(both(*indexes)), select)
+    select = list_filter_sets.negated(list_filter_sets.some(selects)) if whole else None
+    return Node(wire, _not(_some(tests)), negated(either(*indexes)), select)
 
 
 def _text(raw: Mapping[str, Any], key: str, where: str, allowed: Sequence[str] = ()) -> str:
@@ -262,7 +272,7 @@ def _association(raw: Mapping[str, Any], filters: list[Any], scope: Scope, depth
         "objectTypeId": type_id,
         "operator": operator,
     }
-    return Node(_wire("ASSOCIATION", compiled, extra), passes, None)
+    return Node(_wire("ASSOCIATION", compiled, extra), passes, None, None)
 
 
 def _filter(raw: Any, scope: Scope) -> Compiled:
@@ -327,7 +337,7 @@ def _property(raw: Mapping[str, Any], scope: Scope) -> Compiled:
         scope.reads |= compiled.reads
     scope.uses_time = scope.uses_time or compiled.uses_time
     wire = {"filterType": "PROPERTY", "operation": compiled.wire, "property": slot.name}
-    return Compiled(wire, compiled.test, compiled.index, compiled.reads, compiled.uses_time)
+    return replace(compiled, wire=wire)
 
 
 def _flag(spec: Spec, key: str, value: Any) -> bool:

@@ -21,8 +21,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from localspot.crm import list_filter_sets
 from localspot.crm.errors import HubSpotError, ValidationError
 from localspot.crm.list_filter_dnf import Dnf, both, either, single, unknown
+from localspot.crm.list_filter_sets import Select
 from localspot.crm.model import PropertyDefinition, Record
 from localspot.crm.property_types import DAY_MS, sort_key
 from localspot.crm.search import NUMERIC_TYPES, is_multi
@@ -69,13 +71,19 @@ def system_columns(object_type_id: str) -> Mapping[str, str]:
 @dataclass(frozen=True, slots=True)
 class Compiled:
     """One filter, ready: ``test`` decides, ``wire`` is its echo, ``index`` the exact
-    search-index groups (None when there are none), ``reads`` the properties it reads."""
+    search-index groups (None when there are none), ``reads`` the properties it reads,
+    ``select`` the same test over a set of records (None: ``test`` record by record)."""
 
     wire: dict[str, Any]
     test: Test
     index: Dnf | None
     reads: frozenset[str]
     uses_time: bool = False
+    select: Select | None = None
+
+    def selects(self) -> Select:
+        """``test`` over a set of records (``crm/list_filter_sets.py``)."""
+        return list_filter_sets.each(self.test) if self.select is None else self.select
 
 
 def family(definition: PropertyDefinition) -> str:
@@ -98,6 +106,9 @@ class Slot:
     """Whether ``read`` is the stored text as it is (empty as None): a test may then read
     ``record.properties`` itself, one call fewer per record and filter (filters are judged
     inside every write that can move a DYNAMIC list)."""
+    parse: Callable[[str], Any] | None = None
+    """When ``read`` is this applied to the stored text (when not empty): a test of many
+    records may then call it itself."""
 
     def condition(self, operator: str, *values: float | str) -> Condition:
         numeric = self.definition.type in NUMERIC_TYPES
@@ -142,25 +153,31 @@ def _canonical_instant(raw: str) -> float | None:
     return None
 
 
-def _number_reader(definition: PropertyDefinition) -> Callable[[Record], float | None]:
-    """A number, a date or datetime (epoch ms) or a flag (1/0), as search indexes it."""
-    name = definition.name
+def _number_parser(definition: PropertyDefinition) -> Callable[[str], float | None]:
+    """A stored (non-empty) number, date or datetime (epoch ms) or flag (1/0) as search
+    indexes it; None when it does not read as one."""
     kind = definition.type
+    if kind == "number":
+        return _number
+    if kind == "bool":
+        return _FLAGS.get
 
-    def by_sort_key(raw: str) -> float | None:
+    def instant(raw: str) -> float | None:
+        found = _canonical_instant(raw)
+        if found is not None:
+            return found
         key = sort_key(definition, raw)
         return float(key) if isinstance(key, int | float) else None
 
+    return instant
+
+
+def _number_reader(
+    name: str, parse: Callable[[str], float | None]
+) -> Callable[[Record], float | None]:
     def read(record: Record) -> float | None:
         raw = record.properties.get(name)
-        if not raw:
-            return None
-        if kind == "number":
-            return _number(raw)
-        if kind == "bool":
-            return _FLAGS.get(raw)
-        found = _canonical_instant(raw)
-        return by_sort_key(raw) if found is None else found
+        return parse(raw) if raw else None
 
     return read
 
@@ -198,7 +215,8 @@ def slot_of(
         return Slot(name, definition, column, _column_reader(column))
     kind = family(definition)
     if kind in ("number", "bool", "date"):
-        return Slot(name, definition, None, _number_reader(definition))
+        parse = _number_parser(definition)
+        return Slot(name, definition, None, _number_reader(name, parse), parse=parse)
     if kind == "enumeration":
         plain = not is_multi(definition)
         return Slot(name, definition, None, _options_reader(definition), plain)
@@ -262,8 +280,15 @@ class Spec:
             return check(value) if value else include
 
         index = with_unknown(self.slot, passing, include)
-        chosen = test_plain if self.slot.plain else test
-        return Compiled(self.wire(**fields), chosen, index, frozenset((self.slot.name,)))
+        parse = self.slot.parse
+        if self.slot.plain:
+            chosen, select = test_plain, list_filter_sets.plain_value(name, check, include)
+        elif parse is not None:
+            chosen, select = test, list_filter_sets.parsed_value(name, parse, check, include)
+        else:
+            chosen, select = test, list_filter_sets.read_value(read, check, include)
+        names = frozenset((self.slot.name,))
+        return Compiled(self.wire(**fields), chosen, index, names, select=select)
 
     def compiled(
         self,
@@ -279,7 +304,8 @@ class Spec:
         test = known_or(self.slot.read, predicate, self.include)
         names = frozenset((self.slot.name, *reads))
         index = None if uses_time else with_unknown(self.slot, passing, self.include)
-        return Compiled(self.wire(**fields), test, index, names, uses_time)
+        select = list_filter_sets.read_value_at(self.slot.read, predicate, self.include)
+        return Compiled(self.wire(**fields), test, index, names, uses_time, select)
 
 
 def known_or(read: Callable[[Record], Any], predicate: Predicate, include: bool) -> Test:

@@ -23,6 +23,7 @@ from typing import Any
 
 from localspot.crm.list_filter_branches import Scope, branch
 from localspot.crm.list_filter_dnf import Group, to_search
+from localspot.crm.list_filter_sets import Select
 from localspot.crm.list_filter_values import LinkedRecords, Test, invalid, system_columns
 from localspot.crm.model import PropertyDefinition, Record
 from localspot.crm.search_storage import Condition
@@ -53,6 +54,9 @@ class FilterTree:
     wire: Mapping[str, Any] = field(default_factory=dict, repr=False, hash=False)
     test: Test = field(default=_never, repr=False, compare=False)
     groups: tuple[Group, ...] | None = field(default=None, repr=False)
+    select: Select | None = field(default=None, repr=False, compare=False)
+    """``test`` over a set of records at once (``list_filter_sets``); None when the tree
+    reads associated records."""
 
     def to_wire(self) -> dict[str, Any]:
         """The branch as HubSpot echoes it back in responses (a fresh copy)."""
@@ -87,6 +91,7 @@ def parse_filter_branch(
         wire=root.wire,
         test=root.test,
         groups=groups,
+        select=root.select,
     )
 
 

@@ -35,6 +35,7 @@ from localspot.store import (
 from localspot.store.bulk import HistoryRow, json_map, run_many, write_history
 from localspot.store.dialect import dialect_of
 from localspot.store.id_sequences import SEEDED_BASE, taken
+from localspot.store.list_versions import renew
 from localspot.store.records_sql import insert_records
 from localspot.store.schema import (
     deal_splits,
@@ -95,6 +96,7 @@ def reset_portal(conn: Connection, portal_id: int, *, keep_custom_properties: bo
     tables += [] if keep_custom_properties else [properties, property_groups, *schemas_sql.TABLES]
     for table in tables:
         conn.execute(delete(table).where(table.c.portal_id == portal_id))
+    renew(conn, portal_id)  # its lists are gone
     apps_sql.uninstall_all(conn, portal_id)
     timeline_sql.clear(conn, portal_id)
     pipelines_sql.clear(conn, portal_id)

@@ -1,13 +1,17 @@
 """What a write reads before DYNAMIC lists follow it (``list_follow_sql``): the portal's
 DYNAMIC lists with their filters parsed, in one query.
 
-That query (``UNION ALL`` of up to three parts) reads each DYNAMIC list's id, type and a key
-of its filter text (``Dialect.json_digest``), the keys of the custom definitions the
-portal's cached filters depend on, and, for a write of known records, their memberships
-(only when the portal has a DYNAMIC list, which an ``EXISTS`` decides first). A portal
-without DYNAMIC lists pays that one indexed query. The filter text and the definitions are
-read again, and the filters parsed (``crm/dynamic_lists.py``), only for lists the process
-has not parsed with these keys before.
+That query (``UNION ALL`` of up to four parts) reads the portal's list token
+(``list_versions``), the keys of the custom definitions the portal's cached filters
+depend on, for a write of known records their memberships (only when the portal has a
+DYNAMIC list, which an ``EXISTS`` decides first), and, unless the process holds the
+portal's lists under a token, each DYNAMIC list's id, type, deletion time and a key of its
+filter text (``Dialect.json_digest``). While the token read is the one held, the held lists
+are the stored ones; when it is not, a second query reads the lists with their token (one
+statement: the lists are those of that token). A portal without DYNAMIC lists pays the one
+indexed query. The filter text and the definitions are read again, and the filters parsed
+(``crm/dynamic_lists.py``), only for lists the process has not parsed with these keys
+before.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from localspot.crm import dynamic_lists
-from localspot.crm.dynamic_lists import DefinitionKey, Filters, Followed, StoredList
+from localspot.crm.dynamic_lists import CACHE_SIZE, DefinitionKey, Filters, Followed, StoredList
 from localspot.crm.list_rules import DYNAMIC, RESTORE_WINDOW_MS
 from localspot.crm.model import PropertyDefinition
 from localspot.store import definition_codec
@@ -30,6 +34,21 @@ from localspot.store.dialect import dialect_of
 _FOLLOWED = "portal_id = ? AND processing_type = ? AND (deleted_at IS NULL OR deleted_at > ?)"
 """A DYNAMIC list that follows writes: live, or deleted but still restorable (a restored
 list comes back with the members it would have had)."""
+_TOKEN = (
+    "SELECT 3 AS kind, token AS n1, CAST(NULL AS BIGINT) AS n2, CAST(NULL AS TEXT) AS t1,"
+    " CAST(NULL AS TEXT) AS t2, CAST(NULL AS TEXT) AS t3 FROM list_versions WHERE portal_id = ?"
+)
+"""The first part of the query: its columns type the others' (PostgreSQL's ``UNION``)."""
+_LISTS = (
+    "SELECT 0, id, deleted_at, object_type, NULL, {digest} FROM lists"
+    " WHERE portal_id = ? AND processing_type = ?"
+)
+"""Every DYNAMIC list of the portal, deleted ones too (whether one still follows depends
+on the time of each write, ``_follows``)."""
+
+Kept = tuple[int, tuple[StoredList, ...]]
+_kept: dict[int, Kept] = {}
+"""Per portal, the DYNAMIC lists this process read and the token they were read with."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,16 +61,14 @@ class Followers:
 
 
 def _parts(
-    conn: Connection, portal_id: int, at: int, record_ids: Collection[int]
+    conn: Connection, portal_id: int, at: int, record_ids: Collection[int], *, with_lists: bool
 ) -> tuple[str, list[Any], frozenset[DefinitionKey]]:
     dialect = dialect_of(conn)
-    followed = [portal_id, DYNAMIC, at - RESTORE_WINDOW_MS]
-    parts = [
-        "SELECT 0 AS kind, id AS n1, CAST(NULL AS BIGINT) AS n2, object_type AS t1,"
-        f" CAST(NULL AS TEXT) AS t2, {dialect.json_digest.format('filter_branch')} AS t3"
-        f" FROM lists WHERE {_FOLLOWED}"
-    ]
-    params: list[Any] = list(followed)
+    parts: list[str] = [_TOKEN]
+    params: list[Any] = [portal_id]
+    if with_lists:
+        parts.append(_LISTS.format(digest=dialect.json_digest.format("filter_branch")))
+        params += [portal_id, DYNAMIC]
     keys = dynamic_lists.depended_on(portal_id)
     if keys:
         names = sorted({name for _, name in keys})
@@ -67,8 +84,37 @@ def _parts(
             f" WHERE portal_id = ? AND record_id IN ({dialect.id_set})"
             f" AND EXISTS (SELECT 1 FROM lists WHERE {_FOLLOWED})"
         )
-        params += [portal_id, dialect.id_list(record_ids), *followed]
+        params += [portal_id, dialect.id_list(record_ids), portal_id, DYNAMIC]
+        params.append(at - RESTORE_WINDOW_MS)
     return " UNION ALL ".join(parts), params, keys
+
+
+def _lists_with_token(conn: Connection, portal_id: int) -> tuple[list[StoredList], int | None]:
+    """The DYNAMIC lists and the token they go with, read in one statement."""
+    lists = _LISTS.format(digest=dialect_of(conn).json_digest.format("filter_branch"))
+    params = [portal_id, portal_id, DYNAMIC]
+    stored: list[StoredList] = []
+    token = None
+    for kind, n1, n2, t1, _t2, t3 in fetch(conn, f"{_TOKEN} UNION ALL {lists}", params):
+        if kind == 0:
+            stored.append(StoredList(n1, t1, t3, n2))
+        elif kind == 3:
+            token = n1
+    return stored, token
+
+
+def _keep(portal_id: int, token: int | None, stored: list[StoredList]) -> None:
+    if token is None:  # no token yet: nothing tells when the lists change
+        _kept.pop(portal_id, None)
+        return
+    if len(_kept) >= CACHE_SIZE:
+        _kept.clear()
+    _kept[portal_id] = (token, tuple(sorted(stored, key=lambda s: s.id)))
+
+
+def _follows(stored: StoredList, at: int) -> bool:
+    """The list follows a write at ``at`` (``_FOLLOWED``)."""
+    return stored.deleted_at is None or stored.deleted_at > at - RESTORE_WINDOW_MS
 
 
 def _custom(
@@ -109,18 +155,29 @@ def followers(
     """The portal's DYNAMIC lists with their filters parsed (from the cache when the filter
     text and the definitions it names are the ones parsed before), and the memberships of
     ``record_ids`` when asked for."""
-    statement, params, read = _parts(conn, portal_id, at, record_ids)
-    stored: list[StoredList] = []
+    kept = _kept.get(portal_id)
+    statement, params, read = _parts(conn, portal_id, at, record_ids, with_lists=kept is None)
+    fresh: list[StoredList] = []
+    token = None
     definitions: dict[DefinitionKey, Any] = {}
     members: dict[int, set[int]] = defaultdict(set)
     for kind, n1, n2, t1, t2, t3 in fetch(conn, statement, params):
         if kind == 0:
-            stored.append(StoredList(n1, t1, t3))
+            fresh.append(StoredList(n1, t1, t3, n2))
         elif kind == 1:
             definitions[(t1, t2)] = t3
-        else:
+        elif kind == 2:
             members[n1].add(n2)
-    stored.sort(key=lambda s: s.id)
+        else:
+            token = n1
+    if kept is None:
+        _keep(portal_id, token, fresh)
+    elif token is None or token != kept[0]:
+        fresh, token = _lists_with_token(conn, portal_id)
+        _keep(portal_id, token, fresh)
+    else:
+        fresh = list(kept[1])
+    stored = sorted((s for s in fresh if _follows(s, at)), key=lambda s: s.id)
     known = {s.id: dynamic_lists.cached(portal_id, s) for s in stored}
     stale = [
         s

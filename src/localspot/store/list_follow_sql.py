@@ -4,9 +4,9 @@ they queue the search index, the link writes ``follow_links``, archive and purge
 ``linked_followers`` and ``rejudge``; ``crm/dynamic_lists.py`` parses the filters and
 judges, this module reads and writes.
 
-What a write reads first is in ``list_follow_reads`` (one query: the lists, the keys of
-their filters and definitions, the written records' memberships), what it writes in
-``list_follow_writes``.
+What a write reads first is in ``list_follow_reads`` (one query: the portal's list token,
+the lists unless the process holds them under that token, the keys of their definitions,
+the written records' memberships), what it writes in ``list_follow_writes``.
 """
 
 from __future__ import annotations

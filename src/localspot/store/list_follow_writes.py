@@ -48,9 +48,9 @@ def _changes(verdicts: Verdicts, members: Mapping[int, set[int]]) -> tuple[Pairs
     joining: Pairs = []
     leaving: Pairs = []
     for list_id, (judged, belong) in verdicts.items():
-        now = members.get(list_id, set())
-        joining += [(list_id, i) for i in sorted(belong - now)]
-        leaving += [(list_id, i) for i in sorted((judged - belong) & now)]
+        now = members.get(list_id, ())  # few: the list's members among the judged records
+        joining += [(list_id, i) for i in sorted(belong.difference(now))]
+        leaving += [(list_id, i) for i in sorted(i for i in now if i in judged and i not in belong)]
     return joining, leaving
 
 

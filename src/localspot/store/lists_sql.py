@@ -3,7 +3,10 @@ caller's transaction.
 
 List, legacy list and folder ids are numbered per portal (the portal's highest plus one),
 as owners' are; the writes that number or name lists serialize on the portal first, and a
-partial unique index on the lower-case name of live lists backs the name check.
+partial unique index on the lower-case name of live lists backs the name check. Every
+write of a list's definition (``create_list``, ``save_list``, ``write_lists``) renews the
+portal's list token (``list_versions``), which tells record writes whether the lists they
+follow are still the ones a process read.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from localspot.store.bulk import json_map
 from localspot.store.dialect import dialect_of
 from localspot.store.list_fill_sql import DYNAMIC, PROCESSING, start_fill
 from localspot.store.list_memberships_sql import replace_members
+from localspot.store.list_versions import renew
 from localspot.store.schema import list_fills, list_folders, list_memberships, lists
 
 TABLES: tuple[Table, ...] = (list_fills, list_memberships, lists, list_folders)
@@ -151,6 +155,7 @@ def create_list(
     legacy_id = _next(conn, L.legacy_id, portal_id, lists) if with_legacy_id else None
     row = _row(portal_id, new)
     conn.execute(insert(lists), {**row, "id": list_id, "legacy_id": legacy_id, "size": 0})
+    renew(conn, portal_id)
     if members:
         replace_members(conn, portal_id, list_id, new.object_type, members, new.created_at)
     if new.processing_status == PROCESSING:
@@ -186,6 +191,7 @@ def save_list(
         .where(L.portal_id == portal_id, L.id == changed.id)
         .values(**_definition(changed), **status)
     )
+    renew(conn, portal_id)
     if members is not None:
         replace_members(
             conn, portal_id, changed.id, current.object_type, members, changed.updated_at
@@ -293,6 +299,7 @@ def write_lists(
     rows = [{**_row(portal_id, x), "size": sizes.get(x.id, 0)} for x in saved]
     if rows:
         conn.execute(insert(lists), rows)
+        renew(conn, portal_id)
     for x in saved:
         if x.processing_status == PROCESSING:
             start_fill(conn, portal_id, x.id, x.version, None, refill=x.processing_type == DYNAMIC)

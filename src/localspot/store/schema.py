@@ -376,6 +376,18 @@ in the transaction of every membership change, so reading it costs no count.
 ``ix_lists_kind`` finds the DYNAMIC lists of a type, which a record write re-evaluates.
 Added by migration 0008."""
 
+list_versions = Table(
+    "list_versions",
+    metadata,
+    Column("portal_id", RecordId, primary_key=True),
+    Column("token", BigInteger, nullable=False),
+)
+"""A token of a portal's DYNAMIC lists as writes follow them (``store/list_versions.py``):
+a fresh random number whenever a list is created, changed, deleted, restored or written by
+a snapshot restore, and when a reset removes them. A process keeps the lists it read under
+the token it read with them, and a write reads only the token while it is the same. No
+row: the portal's lists are read on every write. Added by migration 0015."""
+
 list_folders = Table(
     "list_folders",
     metadata,

@@ -46,6 +46,7 @@ LATER = frozenset(
         "import_errors",
         "webhook_outbox",
         "webhook_deliveries",
+        "list_versions",
     }
 )
 """Tables later revisions add: this revision keeps creating the schema as it first stood."""

@@ -1,0 +1,110 @@
+"""Filters judged over a set of records at once (``list_filter_sets``) decide as each
+record judged alone does, whatever order an AND's parts come to run in."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from localspot.crm.list_filter_sets import REORDER_EVERY
+from localspot.crm.list_filters import FilterTree, matches
+from localspot.crm.model import Record
+
+from .list_filter_trees import AT, DAY, at, number, options, parse, prop, record, seen, text
+
+NAMES = ("John", "Jane", "", "JOHN", "Ada")
+SCORES = ("", "5", "12.5", "n/a", "700", "-3")
+TIERS = ("", "gold", "Silver", "bronze")
+TAGS = ("", "gold", "gold;bronze", ";", "Silver;bronze")
+
+
+def _and(*filters: dict[str, Any], branches: tuple[dict[str, Any], ...] = ()) -> dict[str, Any]:
+    return {"filterBranchType": "AND", "filters": list(filters), "filterBranches": list(branches)}
+
+
+TREE = {
+    "filterBranchType": "OR",
+    "filters": [],
+    "filterBranches": [
+        _and(
+            text("STARTS_WITH", "j"),
+            number("IS_GREATER_THAN", 10),
+            options("tier", "IS_NONE_OF", "bronze"),
+        ),
+        _and(
+            options("tags", "IS_ANY_OF", "bronze"),
+            branches=(
+                {"filterBranchType": "NOT_ANY", "filters": [number("IS_LESS_THAN", 0)]},
+                {
+                    "filterBranchType": "NOT_ALL",
+                    "filters": [
+                        prop("firstname", "ALL_PROPERTY", "IS_KNOWN"),
+                        seen("ROLLING_DATE_RANGE", "IS_LESS_THAN_X_DAYS_AGO", numberOfDays=2),
+                    ],
+                },
+            ),
+        ),
+        _and(
+            prop("lastname", "ALL_PROPERTY", "IS_UNKNOWN"),
+            prop("score", "NUMBER", "IS_NOT_EQUAL_TO", value=5, includeObjectsWithNoValueSet=True),
+            prop("vip", "BOOL", "IS_EQUAL_TO", value=True),
+        ),
+    ],
+}
+
+
+def _records(rng: random.Random, count: int) -> dict[int, Record]:
+    found = {}
+    for i in range(1, count + 1):
+        values = {
+            "firstname": rng.choice(NAMES),
+            "score": rng.choice(SCORES),
+            "tier": rng.choice(TIERS),
+            "tags": rng.choice(TAGS),
+            "vip": rng.choice(("true", "false", "")),
+            "seen": rng.choice(("", at(AT - DAY), at(AT - 5 * DAY), "soon")),
+        }
+        if rng.random() < 0.5:
+            values["lastname"] = "Lee"
+        found[i] = record(i, **{k: v for k, v in values.items() if v or rng.random() < 0.5})
+    return found
+
+
+def _one_by_one(tree: FilterTree, records: dict[int, Record], ids: set[int]) -> set[int]:
+    return {i for i in ids if matches(tree, records[i], AT)}
+
+
+def test_a_set_of_records_passes_as_each_record_alone_does() -> None:
+    rng = random.Random(5)
+    tree = parse(TREE)
+    assert tree.select is not None
+    records = _records(rng, 300)
+    for _ in range(3 * REORDER_EVERY):  # long enough for the ANDs to reorder their parts
+        ids = set(rng.sample(sorted(records), rng.randint(0, 60)))
+        assert set(tree.select(records, ids, AT)) == _one_by_one(tree, records, ids)
+    passing = _one_by_one(tree, records, set(records))
+    assert 0 < len(passing) < len(records)  # the tree tells records apart
+
+
+def test_the_set_given_is_left_as_it_was() -> None:
+    tree = parse(TREE)
+    assert tree.select is not None
+    records = _records(random.Random(9), 40)
+    ids = set(records)
+    for _ in range(REORDER_EVERY + 1):
+        tree.select(records, ids, AT)
+    assert ids == set(records)
+
+
+def test_a_tree_reading_associated_records_has_no_set_form() -> None:
+    association = {
+        "filterBranchType": "ASSOCIATION",
+        "objectTypeId": "0-3",
+        "operator": "IN_LIST",
+        "associationTypeId": 4,
+        "associationCategory": "HUBSPOT_DEFINED",
+        "filters": [prop("amount", "NUMBER", "IS_GREATER_THAN", value=1000)],
+        "filterBranches": [],
+    }
+    tree = parse({"filterBranchType": "OR", "filterBranches": [_and(branches=(association,))]})
+    assert tree.select is None
