@@ -2,13 +2,13 @@
 events to each app's target URL (hubspot-behaviour §17.5, ``crm/webhook_delivery.py``).
 
 It claims due rows (``claim_outbox``), puts them into requests of one app and portal and
-at most 100 events, signs each (v1 and v3) and sends it with its own ``httpx.AsyncClient``
-(five-second timeout) while the app has fewer than ``maxConcurrentRequests`` requests in
-flight; rows of an app with no room left are let go and claimed again later. Outcomes are
-written back in one transaction per round: delivered and given-up rows leave the outbox,
-failed ones wait for their retry on the server's clock, and every request is kept for the
-admin API. Nothing here runs inside a CRM request: a slow or dead receiver never slows a
-write.
+at most 100 events, signs each (v1 and v3) and sends it with its own ``WebhookClient``
+(five-second timeout, kept-alive connections) while the app has fewer than
+``maxConcurrentRequests`` requests in flight; rows of an app with no room left are let go
+and claimed again later. Outcomes are written back in one transaction per round:
+delivered and given-up rows leave the outbox, failed ones wait for their retry on the
+server's clock, and every request is kept for the admin API. Nothing here runs inside a
+CRM request: a slow or dead receiver never slows a write.
 
 It wakes when a write put events in the outbox (``SqlStore.outbox_listener``), when the
 clock moves (a test advancing to the next retry), when a request ends, and every
@@ -28,7 +28,6 @@ import uuid
 from collections import defaultdict
 from contextlib import suppress
 
-import httpx
 import orjson
 
 from localspot import __version__
@@ -44,6 +43,7 @@ from localspot.crm.webhook_outbox_storage import (
     OutboxRow,
     WebhookOutboxStorage,
 )
+from localspot.http.webhook_client import ConnectionFailed, WebhookClient
 
 POLL_SECONDS = 0.5
 ROUND_SECONDS = 0.05
@@ -57,9 +57,6 @@ this covers the requests a few apps may have in flight; claiming hundreds meant 
 megabytes of events only to let most of them go again."""
 USER_AGENT = f"localspot-webhooks/{__version__}"
 log = logging.getLogger("localspot.webhooks")
-logging.getLogger("httpx").setLevel(logging.WARNING)
-"""httpx logs every request at INFO: one line per webhook request is the server's log filled
-with its own deliveries (the admin API shows them)."""
 
 
 def _holder() -> str:
@@ -109,7 +106,7 @@ class WebhookSender:
 
     async def run(self, store: WebhookOutboxStorage) -> None:
         """Deliver until cancelled; then let go of what is claimed and record what ended."""
-        client = httpx.AsyncClient(timeout=rules.TIMEOUT_SECONDS, follow_redirects=False)
+        client = WebhookClient(rules.TIMEOUT_SECONDS)
         try:
             while True:
                 with suppress(TimeoutError):
@@ -126,7 +123,7 @@ class WebhookSender:
         finally:
             await self._stop(store, client)
 
-    async def _stop(self, store: WebhookOutboxStorage, client: httpx.AsyncClient) -> None:
+    async def _stop(self, store: WebhookOutboxStorage, client: WebhookClient) -> None:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -149,7 +146,7 @@ class WebhookSender:
             self._held.difference_update(i for i, _ in outcome.retry)
         return finished
 
-    async def _round(self, store: WebhookOutboxStorage, client: httpx.AsyncClient) -> bool:
+    async def _round(self, store: WebhookOutboxStorage, client: WebhookClient) -> bool:
         """Record the requests that ended and claim what is due: whether anything was."""
         now = self._clock.now_ms()
         if not self._finished:
@@ -185,7 +182,7 @@ class WebhookSender:
             self._wake.set()  # more may be due
         return bool(rows or finished)
 
-    async def _deliver(self, client: httpx.AsyncClient, batch: rules.Batch) -> None:
+    async def _deliver(self, client: WebhookClient, batch: rules.Batch) -> None:
         first = batch.first
         try:
             outcome = await self._attempt(client, batch)
@@ -194,7 +191,7 @@ class WebhookSender:
             self._in_flight[first.app_id] -= 1
             self._wake.set()
 
-    async def _attempt(self, client: httpx.AsyncClient, batch: rules.Batch) -> DeliveryOutcome:
+    async def _attempt(self, client: WebhookClient, batch: rules.Batch) -> DeliveryOutcome:
         first = batch.first
         body = request_body(batch.rows)
         attempted_at = self._clock.now_ms()
@@ -207,14 +204,13 @@ class WebhookSender:
         status: int | None = None
         error: str | None = None
         try:
-            response = await client.post(url, content=body, headers=headers)
-            status = response.status_code
+            status = await client.post(url, body, headers)
             if not rules.delivered(status):
                 error = f"The receiver answered {status}"
-        except httpx.TimeoutException:
+        except TimeoutError:
             error = f"No answer within {rules.TIMEOUT_SECONDS:g} seconds"
-        except httpx.HTTPError as failure:
-            error = f"Connection failed: {type(failure).__name__}: {failure}"
+        except ConnectionFailed as failure:
+            error = f"Connection failed: {failure}"
         latency = int((time.perf_counter() - started) * 1000)
         return self._outcome(batch, body, headers, attempted_at, status, latency, error)
 
