@@ -52,9 +52,10 @@ busy server then put several transactions' events into each claim."""
 HOLD_MS = 60_000
 """How long a claimed row is this sender's: far more than a request may take (5 s)."""
 CLAIM_ROWS = 25
-"""Rows claimed at once: a row of a batch write holds 100 events, one request's worth, so
-this covers the requests a few apps may have in flight; claiming hundreds meant reading
-megabytes of events only to let most of them go again."""
+"""The most rows claimed at once (fewer when the apps seen have less room for requests): a
+row of a batch write holds 100 events, one request's worth, so this covers the requests a
+few apps may have in flight; claiming hundreds meant reading megabytes of events only to
+let most of them go again."""
 USER_AGENT = f"localspot-webhooks/{__version__}"
 log = logging.getLogger("localspot.webhooks")
 
@@ -155,8 +156,10 @@ class WebhookSender:
                 return False
         finished = self._take_finished()
         full = [a for a, n in self._in_flight.items() if n >= self._limits.get(a, 1)]
+        room = self._room()
+        limit = min(CLAIM_ROWS, room) if room else CLAIM_ROWS
         try:
-            rows = await store.claim_outbox(now, self._holder, HOLD_MS, CLAIM_ROWS, full, finished)
+            rows = await store.claim_outbox(now, self._holder, HOLD_MS, limit, full, finished)
         except BaseException:
             self._finished[:0] = finished  # recorded with the next round (or at the stop)
             for outcome in finished:
@@ -178,9 +181,16 @@ class WebhookSender:
         if unsent:
             await store.release_outbox(self._holder, unsent)
             self._held.difference_update(unsent)
-        if len(rows) == CLAIM_ROWS:
+        if len(rows) == limit and self._room():
             self._wake.set()  # more may be due
         return bool(rows or finished)
+
+    def _room(self) -> int:
+        """Requests the apps seen so far may still start: about the rows worth claiming (a
+        row holds up to a request's events). A row claimed for an app without room is let
+        go again, which rewrites it twice for nothing. 0: every app seen is full (the claim
+        skips them), or none was seen yet."""
+        return sum(max(0, n - self._in_flight[a]) for a, n in self._limits.items())
 
     async def _deliver(self, client: WebhookClient, batch: rules.Batch) -> None:
         first = batch.first
