@@ -47,8 +47,8 @@ def target_of(url: str) -> Target:
     path = quote(parts.path or "/", safe=_PATH_SAFE)
     if parts.query:
         path += "?" + quote(parts.query, safe=_PATH_SAFE)
-    written = parts.netloc.rpartition("@")[2]
-    host_header = written if written.isascii() else written.encode("idna").decode()
+    named = f"[{host}]" if ":" in host else host  # an IPv6 address
+    host_header = named if parts.port is None else f"{named}:{parts.port}"
     return Target(secure, host, port, host_header, path)
 
 
