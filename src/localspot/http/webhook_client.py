@@ -11,6 +11,7 @@ read (to reuse the connection) and dropped; redirects are not followed.
 from __future__ import annotations
 
 import asyncio
+import socket
 import ssl
 import time
 from collections.abc import Mapping
@@ -24,8 +25,18 @@ MAX_HEAD = 64 * 1024
 _PATH_SAFE = "/%:@!$&'()*+,;=?~-._"
 
 
+CONNECT, READ, PROTOCOL = "ConnectError", "ReadError", "RemoteProtocolError"
+"""The kinds of failure a delivery's error names (the names the sender's errors have always
+had): no connection, a connection that broke, an answer that is not one."""
+
+
 class ConnectionFailed(Exception):
-    """No answer: the connection could not be made, broke, or the answer was not HTTP."""
+    """No answer: the connection could not be made, broke, or the answer was not HTTP.
+    Its text is the kind and what happened: ``ConnectError: All connection attempts
+    failed``."""
+
+    def __init__(self, kind: str, what: str) -> None:
+        super().__init__(f"{kind}: {what}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +132,9 @@ class WebhookClient:
         except OSError as failure:
             if isinstance(failure, TimeoutError):
                 raise
-            raise ConnectionFailed(_described(failure)) from failure
+            named = isinstance(failure, socket.gaierror | ssl.SSLError)  # else every address failed
+            what = str(failure) if named else "All connection attempts failed"
+            raise ConnectionFailed(CONNECT, what) from failure
         return _Connection(reader, writer)
 
     def _context(self) -> ssl.SSLContext:
@@ -138,14 +151,14 @@ class WebhookClient:
             await connection.writer.drain()
             status, kept = await _answer(connection.reader)
         except asyncio.IncompleteReadError as failure:
-            said = "without sending an answer" if not failure.partial else "in its answer"
-            raise ConnectionFailed(f"The receiver closed the connection {said}") from None
+            said = "without sending a response" if not failure.partial else "in its response"
+            raise ConnectionFailed(PROTOCOL, f"Server disconnected {said}.") from None
         except asyncio.LimitOverrunError:
-            raise ConnectionFailed("The answer's headers are too long") from None
+            raise ConnectionFailed(PROTOCOL, "The response's headers are too long") from None
         except OSError as failure:
             if isinstance(failure, TimeoutError):
                 raise
-            raise ConnectionFailed(_described(failure)) from failure
+            raise ConnectionFailed(READ, str(failure)) from failure
         finally:
             if kept:
                 connection.idle_since = time.monotonic()
@@ -178,7 +191,7 @@ async def _answer(reader: asyncio.StreamReader) -> tuple[int, bool]:
         version, _, remainder = status_line.partition(" ")
         code = remainder[:3]
         if not version.startswith("HTTP/1.") or not code.isdigit():
-            raise ConnectionFailed(f"The receiver's answer is not HTTP/1.x: {status_line[:80]!r}")
+            raise ConnectionFailed(PROTOCOL, f"Not an HTTP/1.x response: {status_line[:80]!r}")
         status = int(code)
         if status >= 200:
             break
@@ -196,7 +209,7 @@ async def _answer(reader: asyncio.StreamReader) -> tuple[int, bool]:
     elif "content-length" in fields:
         length = fields["content-length"]
         if not length.isdigit():
-            raise ConnectionFailed(f"The answer's Content-Length is not a number: {length!r}")
+            raise ConnectionFailed(PROTOCOL, f"Content-Length is not a number: {length!r}")
         await reader.readexactly(int(length))
     else:  # the body ends with the connection
         await reader.read()
@@ -211,13 +224,11 @@ async def _skip_chunks(reader: asyncio.StreamReader) -> None:
         try:
             size = int(size_text, 16)
         except ValueError:
-            raise ConnectionFailed(f"A chunk's size is not a number: {size_text[:20]!r}") from None
+            raise ConnectionFailed(
+                PROTOCOL, f"A chunk's size is not a number: {size_text[:20]!r}"
+            ) from None
         if size == 0:
             while await reader.readuntil(b"\r\n") != b"\r\n":  # trailer fields
                 pass
             return
         await reader.readexactly(size + 2)
-
-
-def _described(failure: BaseException) -> str:
-    return f"{type(failure).__name__}: {failure}"
