@@ -4,11 +4,13 @@ events to each app's target URL (hubspot-behaviour §17.5, ``crm/webhook_deliver
 It claims due rows (``claim_outbox``), puts them into requests of one app and portal and
 at most 100 events, signs each (v1 and v3) and sends it with its own ``WebhookClient``
 (five-second timeout, kept-alive connections) while the app has fewer than
-``maxConcurrentRequests`` requests in flight; rows of an app with no room left are let go
-and claimed again later. Outcomes are written back in one transaction per round:
-delivered and given-up rows leave the outbox, failed ones wait for their retry on the
-server's clock, and every request is kept for the admin API. Nothing here runs inside a
-CRM request: a slow or dead receiver never slows a write.
+``maxConcurrentRequests`` requests in flight, else queues it for the app's next free slot
+(as many again at most: a queued request starts within a request's time, well inside the
+rows' hold); rows of an app with no room left are let go and claimed again later.
+Outcomes are written back in one transaction per round: delivered and given-up rows leave
+the outbox, failed ones wait for their retry on the server's clock, and every request is
+kept for the admin API. Nothing here runs inside a CRM request: a slow or dead receiver
+never slows a write.
 
 It wakes when a write put events in the outbox (``SqlStore.outbox_listener``), when the
 clock moves (a test advancing to the next retry), when a request ends, and every
@@ -25,7 +27,7 @@ import random
 import socket
 import time
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
 from contextlib import suppress
 
 import orjson
@@ -97,6 +99,8 @@ class WebhookSender:
         self._wake.set()  # look at once when the server starts
         self._in_flight: dict[int, int] = defaultdict(int)
         self._limits: dict[int, int] = {}
+        self._queued: dict[int, deque[rules.Batch]] = defaultdict(deque)
+        self._stopping = False
         self._tasks: set[asyncio.Task[None]] = set()
         self._held: set[int] = set()
         self._finished: list[DeliveryOutcome] = []
@@ -125,6 +129,7 @@ class WebhookSender:
             await self._stop(store, client)
 
     async def _stop(self, store: WebhookOutboxStorage, client: WebhookClient) -> None:
+        self._stopping = True  # queued requests stay unsent: their rows are let go below
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -155,7 +160,7 @@ class WebhookSender:
             if due is None or due > now:
                 return False
         finished = self._take_finished()
-        full = [a for a, n in self._in_flight.items() if n >= self._limits.get(a, 1)]
+        full = [a for a in self._limits if self._free(a) <= 0]
         room = self._room()
         limit = min(CLAIM_ROWS, room) if room else CLAIM_ROWS
         try:
@@ -170,14 +175,13 @@ class WebhookSender:
         unsent: list[int] = []
         for batch in rules.batches(rows):
             app = batch.first.app_id
-            self._limits[app] = batch.first.max_concurrent_requests
-            if self._in_flight[app] >= self._limits[app]:
+            limit_of_app = self._limits[app] = batch.first.max_concurrent_requests
+            if self._in_flight[app] < limit_of_app:
+                self._start(client, batch)
+            elif len(self._queued[app]) < limit_of_app:
+                self._queued[app].append(batch)
+            else:
                 unsent += [r.id for r in batch.rows]
-                continue
-            self._in_flight[app] += 1
-            task = asyncio.create_task(self._deliver(client, batch))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
         if unsent:
             await store.release_outbox(self._holder, unsent)
             self._held.difference_update(unsent)
@@ -185,20 +189,36 @@ class WebhookSender:
             self._wake.set()  # more may be due
         return bool(rows or finished)
 
+    def _free(self, app: int) -> int:
+        """Requests the app may still start or queue: as many as its limit in flight and as
+        many again waiting for a free slot."""
+        return 2 * self._limits[app] - self._in_flight[app] - len(self._queued[app])
+
     def _room(self) -> int:
-        """Requests the apps seen so far may still start: about the rows worth claiming (a
-        row holds up to a request's events). A row claimed for an app without room is let
-        go again, which rewrites it twice for nothing. 0: every app seen is full (the claim
-        skips them), or none was seen yet."""
-        return sum(max(0, n - self._in_flight[a]) for a, n in self._limits.items())
+        """Requests the apps seen so far may still start or queue: about the rows worth
+        claiming (a row holds up to a request's events). A row claimed for an app without
+        room is let go again, which writes it twice for nothing. 0: every app seen is full
+        (the claim skips them), or none was seen yet."""
+        return sum(max(0, self._free(a)) for a in self._limits)
+
+    def _start(self, client: WebhookClient, batch: rules.Batch) -> None:
+        self._in_flight[batch.first.app_id] += 1
+        task = asyncio.create_task(self._deliver(client, batch))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _deliver(self, client: WebhookClient, batch: rules.Batch) -> None:
-        first = batch.first
+        """Send one request; when it ends, the app's next queued request takes its slot at
+        once (no round in between: a round comes at most every ``ROUND_SECONDS``)."""
+        app = batch.first.app_id
         try:
             outcome = await self._attempt(client, batch)
             self._finished.append(outcome)
         finally:
-            self._in_flight[first.app_id] -= 1
+            self._in_flight[app] -= 1
+            queued = self._queued[app]
+            if queued and not self._stopping and self._in_flight[app] < self._limits[app]:
+                self._start(client, queued.popleft())
             self._wake.set()
 
     async def _attempt(self, client: WebhookClient, batch: rules.Batch) -> DeliveryOutcome:
