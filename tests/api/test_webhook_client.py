@@ -6,8 +6,12 @@ each exercised for real."""
 from __future__ import annotations
 
 import asyncio
+import shutil
+import ssl
+import subprocess
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -221,6 +225,33 @@ def test_a_refused_connection_is_a_failed_connection() -> None:
             await client.post(f"http://127.0.0.1:{port}/", b"[]", HEADERS)
 
     asyncio.run(main())
+
+
+def test_an_https_receiver_whose_certificate_is_not_trusted_is_refused(tmp_path: Path) -> None:
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-keyout", str(key), "-out", str(cert), "-subj", "/CN=localhost"],
+        check=True,
+        capture_output=True,
+    )
+    scripted = Scripted([NO_CONTENT])
+
+    async def main() -> None:
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        tls.load_cert_chain(cert, key)
+        server = await asyncio.start_server(scripted.handle, "127.0.0.1", 0, ssl=tls)
+        port = server.sockets[0].getsockname()[1]
+        client = WebhookClient(5)
+        with pytest.raises(ConnectionFailed, match="^ConnectError: .*CERTIFICATE_VERIFY_FAILED"):
+            await client.post(f"https://localhost:{port}/hooks", b"[]", HEADERS)
+        server.close()
+        await server.wait_closed()
+
+    asyncio.run(main())
+    assert scripted.requests == []
 
 
 def test_targets() -> None:

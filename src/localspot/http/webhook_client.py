@@ -139,7 +139,7 @@ class WebhookClient:
 
     def _context(self) -> ssl.SSLContext:
         if self._tls is None:
-            self._tls = ssl.create_default_context()
+            self._tls = ssl.create_default_context(cafile=_trusted_roots())
         return self._tls
 
     async def _exchange(self, target: Target, connection: _Connection, request: bytes) -> int:
@@ -232,3 +232,14 @@ async def _skip_chunks(reader: asyncio.StreamReader) -> None:
                 pass
             return
         await reader.readexactly(size + 2)
+
+
+def _trusted_roots() -> str | None:
+    """The certificate authorities an https receiver's certificate is checked against:
+    certifi's bundle where it is installed (the roots the sender trusted when it used
+    httpx), else the system's."""
+    try:
+        import certifi
+    except ImportError:
+        return None
+    return certifi.where()
