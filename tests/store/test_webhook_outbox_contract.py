@@ -125,3 +125,26 @@ def test_a_reset_clears_the_outbox_and_an_uninstalled_app_gets_nothing(
         run(store.uninstall_app(app_id, portal))
         run(store.insert_records(portal, "0-1", [NewRecord({})], AT))
         assert run(store.next_outbox_attempt()) is None
+
+
+def test_a_claim_whose_hold_ended_is_taken_over(fresh_store: FreshStore) -> None:
+    with fresh_store() as opened:
+        store, run = opened.store, opened.run
+        portal, _ = subscribed(store, run, CREATED)
+        run(store.insert_records(portal, "0-1", [NewRecord({})], AT))
+        (row,) = run(store.claim_outbox(AT, "one", -1, 10))  # ended at once: a crashed sender
+        assert run(store.next_outbox_attempt()) == 0
+        (again,) = run(store.claim_outbox(AT, "two", HOLD, 10))
+        assert again.id == row.id
+        assert run(store.claim_outbox(AT, "three", HOLD, 10)) == []
+        assert run(store.next_outbox_attempt()) is None  # held
+        late = DeliveryOutcome(delivery(row, "delivered"), (row.id,), ())
+        run(store.finish_deliveries("one", [late]))
+        assert run(store.webhook_deliveries(portal)) == []  # "one" held it no more
+        run(
+            store.finish_deliveries(
+                "two", [DeliveryOutcome(delivery(again, "failed"), (row.id,), ())]
+            )
+        )
+        assert [d.state for d in run(store.webhook_deliveries(portal))] == ["failed"]
+        assert run(store.claim_outbox(AT, "three", HOLD, 10)) == []  # gone from the outbox

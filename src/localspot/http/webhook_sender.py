@@ -2,13 +2,15 @@
 events to each app's target URL (hubspot-behaviour §17.5, ``crm/webhook_delivery.py``).
 
 It claims due rows (``claim_outbox``), puts them into requests of one app and portal and
-at most 100 events, signs each (v1 and v3) and sends it with its own ``httpx.AsyncClient``
-(five-second timeout) while the app has fewer than ``maxConcurrentRequests`` requests in
-flight; rows of an app with no room left are let go and claimed again later. Outcomes are
-written back in one transaction per round: delivered and given-up rows leave the outbox,
-failed ones wait for their retry on the server's clock, and every request is kept for the
-admin API. Nothing here runs inside a CRM request: a slow or dead receiver never slows a
-write.
+at most 100 events, signs each (v1 and v3) and sends it with its own ``WebhookClient``
+(five-second timeout, kept-alive connections) while the app has fewer than
+``maxConcurrentRequests`` requests in flight, else queues it for the app's next free slot
+(as many again at most: a queued request starts within a request's time, well inside the
+rows' hold); rows of an app with no room left are let go and claimed again later.
+Outcomes are written back in one transaction per round: delivered and given-up rows leave
+the outbox, failed ones wait for their retry on the server's clock, and every request is
+kept for the admin API. Nothing here runs inside a CRM request: a slow or dead receiver
+never slows a write.
 
 It wakes when a write put events in the outbox (``SqlStore.outbox_listener``), when the
 clock moves (a test advancing to the next retry), when a request ends, and every
@@ -25,10 +27,9 @@ import random
 import socket
 import time
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
 from contextlib import suppress
 
-import httpx
 import orjson
 
 from localspot import __version__
@@ -44,6 +45,7 @@ from localspot.crm.webhook_outbox_storage import (
     OutboxRow,
     WebhookOutboxStorage,
 )
+from localspot.http.webhook_client import ConnectionFailed, WebhookClient
 
 POLL_SECONDS = 0.5
 ROUND_SECONDS = 0.05
@@ -52,14 +54,12 @@ busy server then put several transactions' events into each claim."""
 HOLD_MS = 60_000
 """How long a claimed row is this sender's: far more than a request may take (5 s)."""
 CLAIM_ROWS = 25
-"""Rows claimed at once: a row of a batch write holds 100 events, one request's worth, so
-this covers the requests a few apps may have in flight; claiming hundreds meant reading
-megabytes of events only to let most of them go again."""
+"""The most rows claimed at once (fewer when the apps seen have less room for requests): a
+row of a batch write holds 100 events, one request's worth, so this covers the requests a
+few apps may have in flight; claiming hundreds meant reading megabytes of events only to
+let most of them go again."""
 USER_AGENT = f"localspot-webhooks/{__version__}"
 log = logging.getLogger("localspot.webhooks")
-logging.getLogger("httpx").setLevel(logging.WARNING)
-"""httpx logs every request at INFO: one line per webhook request is the server's log filled
-with its own deliveries (the admin API shows them)."""
 
 
 def _holder() -> str:
@@ -99,6 +99,8 @@ class WebhookSender:
         self._wake.set()  # look at once when the server starts
         self._in_flight: dict[int, int] = defaultdict(int)
         self._limits: dict[int, int] = {}
+        self._queued: dict[int, deque[rules.Batch]] = defaultdict(deque)
+        self._stopping = False
         self._tasks: set[asyncio.Task[None]] = set()
         self._held: set[int] = set()
         self._finished: list[DeliveryOutcome] = []
@@ -109,7 +111,7 @@ class WebhookSender:
 
     async def run(self, store: WebhookOutboxStorage) -> None:
         """Deliver until cancelled; then let go of what is claimed and record what ended."""
-        client = httpx.AsyncClient(timeout=rules.TIMEOUT_SECONDS, follow_redirects=False)
+        client = WebhookClient(rules.TIMEOUT_SECONDS)
         try:
             while True:
                 with suppress(TimeoutError):
@@ -126,7 +128,8 @@ class WebhookSender:
         finally:
             await self._stop(store, client)
 
-    async def _stop(self, store: WebhookOutboxStorage, client: httpx.AsyncClient) -> None:
+    async def _stop(self, store: WebhookOutboxStorage, client: WebhookClient) -> None:
+        self._stopping = True  # queued requests stay unsent: their rows are let go below
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -149,7 +152,7 @@ class WebhookSender:
             self._held.difference_update(i for i, _ in outcome.retry)
         return finished
 
-    async def _round(self, store: WebhookOutboxStorage, client: httpx.AsyncClient) -> bool:
+    async def _round(self, store: WebhookOutboxStorage, client: WebhookClient) -> bool:
         """Record the requests that ended and claim what is due: whether anything was."""
         now = self._clock.now_ms()
         if not self._finished:
@@ -157,9 +160,11 @@ class WebhookSender:
             if due is None or due > now:
                 return False
         finished = self._take_finished()
-        full = [a for a, n in self._in_flight.items() if n >= self._limits.get(a, 1)]
+        full = [a for a in self._limits if self._free(a) <= 0]
+        room = self._room()
+        limit = min(CLAIM_ROWS, room) if room else CLAIM_ROWS
         try:
-            rows = await store.claim_outbox(now, self._holder, HOLD_MS, CLAIM_ROWS, full, finished)
+            rows = await store.claim_outbox(now, self._holder, HOLD_MS, limit, full, finished)
         except BaseException:
             self._finished[:0] = finished  # recorded with the next round (or at the stop)
             for outcome in finished:
@@ -170,31 +175,53 @@ class WebhookSender:
         unsent: list[int] = []
         for batch in rules.batches(rows):
             app = batch.first.app_id
-            self._limits[app] = batch.first.max_concurrent_requests
-            if self._in_flight[app] >= self._limits[app]:
+            limit_of_app = self._limits[app] = batch.first.max_concurrent_requests
+            if self._in_flight[app] < limit_of_app:
+                self._start(client, batch)
+            elif len(self._queued[app]) < limit_of_app:
+                self._queued[app].append(batch)
+            else:
                 unsent += [r.id for r in batch.rows]
-                continue
-            self._in_flight[app] += 1
-            task = asyncio.create_task(self._deliver(client, batch))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
         if unsent:
             await store.release_outbox(self._holder, unsent)
             self._held.difference_update(unsent)
-        if len(rows) == CLAIM_ROWS:
+        if len(rows) == limit and self._room():
             self._wake.set()  # more may be due
         return bool(rows or finished)
 
-    async def _deliver(self, client: httpx.AsyncClient, batch: rules.Batch) -> None:
-        first = batch.first
+    def _free(self, app: int) -> int:
+        """Requests the app may still start or queue: as many as its limit in flight and as
+        many again waiting for a free slot."""
+        return 2 * self._limits[app] - self._in_flight[app] - len(self._queued[app])
+
+    def _room(self) -> int:
+        """Requests the apps seen so far may still start or queue: about the rows worth
+        claiming (a row holds up to a request's events). A row claimed for an app without
+        room is let go again, which writes it twice for nothing. 0: every app seen is full
+        (the claim skips them), or none was seen yet."""
+        return sum(max(0, self._free(a)) for a in self._limits)
+
+    def _start(self, client: WebhookClient, batch: rules.Batch) -> None:
+        self._in_flight[batch.first.app_id] += 1
+        task = asyncio.create_task(self._deliver(client, batch))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _deliver(self, client: WebhookClient, batch: rules.Batch) -> None:
+        """Send one request; when it ends, the app's next queued request takes its slot at
+        once (no round in between: a round comes at most every ``ROUND_SECONDS``)."""
+        app = batch.first.app_id
         try:
             outcome = await self._attempt(client, batch)
             self._finished.append(outcome)
         finally:
-            self._in_flight[first.app_id] -= 1
+            self._in_flight[app] -= 1
+            queued = self._queued[app]
+            if queued and not self._stopping and self._in_flight[app] < self._limits[app]:
+                self._start(client, queued.popleft())
             self._wake.set()
 
-    async def _attempt(self, client: httpx.AsyncClient, batch: rules.Batch) -> DeliveryOutcome:
+    async def _attempt(self, client: WebhookClient, batch: rules.Batch) -> DeliveryOutcome:
         first = batch.first
         body = request_body(batch.rows)
         attempted_at = self._clock.now_ms()
@@ -207,14 +234,13 @@ class WebhookSender:
         status: int | None = None
         error: str | None = None
         try:
-            response = await client.post(url, content=body, headers=headers)
-            status = response.status_code
+            status = await client.post(url, body, headers)
             if not rules.delivered(status):
                 error = f"The receiver answered {status}"
-        except httpx.TimeoutException:
+        except TimeoutError:
             error = f"No answer within {rules.TIMEOUT_SECONDS:g} seconds"
-        except httpx.HTTPError as failure:
-            error = f"Connection failed: {type(failure).__name__}: {failure}"
+        except ConnectionFailed as failure:
+            error = f"Connection failed: {failure}"
         latency = int((time.perf_counter() - started) * 1000)
         return self._outcome(batch, body, headers, attempted_at, status, latency, error)
 

@@ -1,4 +1,5 @@
-"""The tables of webhook delivery, on the shared ``schema.metadata``. Added by migration 0011.
+"""The tables of webhook delivery, on the shared ``schema.metadata``. Added by migration 0011;
+``webhook_claims`` by 0015, which took the holds out of the outbox's rows.
 
 ``webhook_outbox`` holds the events no request has delivered yet, written in the same
 transaction as the change that caused them (``store/webhook_emit_sql.py``), so a server that
@@ -6,6 +7,10 @@ stops or crashes loses none. A row is one app's events of one write in one porta
 100, the most one delivery request carries); an event's ``eventId`` is the row's id times
 100 plus its position in the row, so it never changes between attempts. A row leaves the
 outbox when its events are delivered or given up on.
+
+``webhook_claims`` says which sender holds a row and until when, apart from the row: on
+SQLite an ``UPDATE`` rewrites the whole row, and an outbox row carries up to 100 events'
+text, which a claim and a release would otherwise write twice for every delivery.
 
 ``webhook_deliveries`` is what each delivery request did (the admin API's deliveries), a row
 per request. Both tables carry a ``portal_id``: a portal's reset and deletion take them.
@@ -18,7 +23,7 @@ from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, Text
 from localspot.crm.webhook_outbox_storage import EVENTS_PER_ROW
 from localspot.store.schema import RecordId, metadata
 
-__all__ = ["EVENTS_PER_ROW", "TABLES", "webhook_deliveries", "webhook_outbox"]
+__all__ = ["EVENTS_PER_ROW", "TABLES", "webhook_claims", "webhook_deliveries", "webhook_outbox"]
 
 webhook_outbox = Table(
     "webhook_outbox",
@@ -30,8 +35,6 @@ webhook_outbox = Table(
     Column("event_count", Integer, nullable=False),
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("next_attempt_at", BigInteger, nullable=False, server_default="0"),
-    Column("held_until", BigInteger, nullable=True),
-    Column("held_by", String(64), nullable=True),
     Column("created_at", BigInteger, nullable=False),
     Index("ix_webhook_outbox_due", "next_attempt_at", "id"),
     Index("ix_webhook_outbox_portal", "portal_id"),
@@ -39,9 +42,19 @@ webhook_outbox = Table(
 """``events``: the events without ``eventId`` and ``attemptNumber``, one JSON object a line
 (the sender adds both to each object's text without parsing it). ``attempts``: requests
 made so far (the next one's ``attemptNumber``). ``next_attempt_at``: when the next attempt
-is due on the server's clock (0: at once, for a first attempt). ``held_until``/``held_by``:
-the sender that claimed the row, until when (wall-clock epoch ms), so that servers sharing
-a database send each row once."""
+is due on the server's clock (0: at once, for a first attempt)."""
+
+webhook_claims = Table(
+    "webhook_claims",
+    metadata,
+    Column("outbox_id", RecordId, primary_key=True, autoincrement=False),
+    Column("portal_id", RecordId, nullable=False),
+    Column("held_by", String(64), nullable=False),
+    Column("held_until", BigInteger, nullable=False),
+)
+"""The sender that claimed an outbox row (``held_by``) and until when (wall-clock epoch ms),
+so that servers sharing a database send each row once. A row without a claim, or whose
+claim has ended, is free; the primary key lets one claim in at a time."""
 
 webhook_deliveries = Table(
     "webhook_deliveries",
@@ -65,4 +78,4 @@ webhook_deliveries = Table(
 status (NULL: none, see ``error``), the latency, and the outcome: ``delivered``,
 ``retrying`` (at ``next_retry_at`` on the server's clock) or ``failed`` (given up)."""
 
-TABLES = (webhook_outbox, webhook_deliveries)
+TABLES = (webhook_outbox, webhook_claims, webhook_deliveries)

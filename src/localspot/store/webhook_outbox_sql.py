@@ -3,9 +3,10 @@ admin API shows. Plain functions of a ``Connection``, for both databases.
 
 A claim is one transaction: the due rows nobody holds, oldest due first, locked with
 ``FOR UPDATE SKIP LOCKED`` on PostgreSQL (another server's claim in flight is skipped, not
-waited for), then marked held by this sender until a wall-clock time. A sender that stops
-lets go of its rows; one that crashes holds them until the hold ends, when another claims
-them again (at least once, with the same event ids).
+waited for), get a claim (``webhook_claims``: this sender until a wall-clock time; the
+rows themselves, events and all, are not written). A sender that stops lets go of its
+rows; one that crashes holds them until the hold ends, when another claims them again (at
+least once, with the same event ids).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, func, select
 
 from localspot.crm.webhook_outbox_storage import Delivery, DeliveryOutcome, OutboxRow
 from localspot.store.bulk import fetch, run_many
@@ -33,49 +34,61 @@ def claim(
     limit: int,
     skip_apps: Collection[int],
 ) -> list[OutboxRow]:
-    """One statement takes the rows (an ``UPDATE`` of the due rows' ids, chosen with
-    ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, ``RETURNING`` them); one more reads their
-    apps' settings and secrets."""
+    """One statement takes the rows (an ``INSERT`` of claims for the due rows' ids, chosen
+    with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL; a claim that ended is taken over, one
+    another transaction just made is not), one reads them with their apps' settings and
+    secrets."""
     dialect = dialect_of(conn)
-    skipped = f" AND app_id NOT IN ({dialect.id_set})" if skip_apps else ""
-    params: list[Any] = [wall + hold_ms, holder, now, wall]
+    skipped = f" AND o.app_id NOT IN ({dialect.id_set})" if skip_apps else ""
+    params: list[Any] = [holder, wall + hold_ms, now]
     params += [dialect.id_list(skip_apps)] if skip_apps else []
+    claimed = fetch(
+        conn,
+        "INSERT INTO webhook_claims (outbox_id, portal_id, held_by, held_until)"
+        " SELECT o.id, o.portal_id, ?, ? FROM webhook_outbox o WHERE o.next_attempt_at <= ?"
+        f"{skipped} AND {_UNHELD} ORDER BY o.next_attempt_at, o.id LIMIT ?{dialect.skip_locked}"
+        " ON CONFLICT (outbox_id) DO UPDATE SET held_by = excluded.held_by,"
+        " held_until = excluded.held_until WHERE webhook_claims.held_until < ?"
+        " RETURNING outbox_id",
+        [*params, wall, limit, wall],
+    )
+    if not claimed:
+        return []
     rows = fetch(
         conn,
-        "UPDATE webhook_outbox SET held_until = ?, held_by = ? WHERE id IN"
-        " (SELECT id FROM webhook_outbox WHERE next_attempt_at <= ?"
-        f" AND (held_until IS NULL OR held_until < ?){skipped}"
-        f" ORDER BY next_attempt_at, id LIMIT ?{dialect.skip_locked})"
-        " RETURNING id, portal_id, app_id, events, event_count, attempts, next_attempt_at",
-        [*params, limit],
+        "SELECT o.id, o.portal_id, o.app_id, o.events, o.event_count, o.attempts,"
+        " o.next_attempt_at, a.id AS installed, w.target_url, w.max_concurrent_requests,"
+        " a.client_secret FROM webhook_outbox o LEFT JOIN apps a ON a.id = o.app_id"
+        " LEFT JOIN webhook_settings w ON w.app_id = o.app_id"
+        f" WHERE o.id IN ({dialect.id_set})",
+        [dialect.id_list([r.outbox_id for r in claimed])],
     )
-    if not rows:
-        return []
-    apps_of = _apps(conn, {r.app_id for r in rows})
     found = [
         OutboxRow(
-            r.id, r.portal_id, r.app_id, r.events, r.event_count, r.attempts, *apps_of[r.app_id]
+            r.id,
+            r.portal_id,
+            r.app_id,
+            r.events,
+            r.event_count,
+            r.attempts,
+            r.target_url,  # None: the app's settings were cleared
+            r.max_concurrent_requests or 1,
+            r.client_secret,
         )
         for r in sorted(rows, key=lambda r: (r.next_attempt_at, r.id))
-        if r.app_id in apps_of
+        if r.installed is not None
     ]
-    orphans = [r.id for r in rows if r.app_id not in apps_of]  # the app is gone
+    orphans = [r.id for r in rows if r.installed is None]  # the app is gone
     if orphans:
         dialect.delete_ids(conn, "webhook_outbox", "id", orphans)
+        dialect.delete_ids(conn, "webhook_claims", "outbox_id", orphans)
     return found
 
 
-def _apps(conn: Connection, app_ids: Collection[int]) -> dict[int, tuple[str | None, int, str]]:
-    """Each app's target URL (None without settings), concurrency and client secret."""
-    dialect = dialect_of(conn)
-    rows = fetch(
-        conn,
-        "SELECT a.id, w.target_url, w.max_concurrent_requests, a.client_secret FROM apps a"
-        " LEFT JOIN webhook_settings w ON w.app_id = a.id"
-        f" WHERE a.id IN ({dialect.id_set})",
-        [dialect.id_list(app_ids)],
-    )
-    return {r.id: (r.target_url, r.max_concurrent_requests or 1, r.client_secret) for r in rows}
+_UNHELD = (
+    "NOT EXISTS (SELECT 1 FROM webhook_claims c WHERE c.outbox_id = o.id AND c.held_until >= ?)"
+)
+"""The outbox row ``o`` has no claim that holds at the wall-clock time given."""
 
 
 def release(conn: Connection, holder: str, ids: Collection[int]) -> None:
@@ -83,8 +96,8 @@ def release(conn: Connection, holder: str, ids: Collection[int]) -> None:
         dialect = dialect_of(conn)
         fetch(
             conn,
-            "UPDATE webhook_outbox SET held_until = NULL, held_by = NULL"
-            f" WHERE held_by = ? AND id IN ({dialect.id_set}) RETURNING id",
+            "DELETE FROM webhook_claims"
+            f" WHERE held_by = ? AND outbox_id IN ({dialect.id_set}) RETURNING outbox_id",
             [holder, dialect.id_list(ids)],
         )
 
@@ -113,10 +126,11 @@ def finish(conn: Connection, holder: str, outcomes: Sequence[DeliveryOutcome]) -
     dialect = dialect_of(conn)
     ids = [i for o in outcomes for i in (*o.done, *(r for r, _ in o.retry))]
     kept = {
-        r.id
+        r.outbox_id
         for r in fetch(
             conn,
-            f"SELECT id FROM webhook_outbox WHERE held_by = ? AND id IN ({dialect.id_set})",
+            "DELETE FROM webhook_claims"
+            f" WHERE held_by = ? AND outbox_id IN ({dialect.id_set}) RETURNING outbox_id",
             [holder, dialect.id_list(ids)],
         )
     }
@@ -125,8 +139,7 @@ def finish(conn: Connection, holder: str, outcomes: Sequence[DeliveryOutcome]) -
         dialect.delete_ids(conn, "webhook_outbox", "id", done)
     run_many(
         conn,
-        "UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_at = ?,"
-        " held_until = NULL, held_by = NULL WHERE id = ?",
+        "UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?",
         [(at, row_id) for o in outcomes for row_id, at in o.retry if row_id in kept],
     )
     recorded = [
@@ -155,10 +168,15 @@ def _row(d: Delivery) -> tuple[Any, ...]:
 
 
 def next_attempt(conn: Connection, wall: int) -> int | None:
-    found = conn.execute(
-        select(func.min(Q.next_attempt_at)).where(or_(Q.held_until.is_(None), Q.held_until < wall))
-    ).scalar()
-    return int(found) if found is not None else None
+    """The first due time of a row no sender holds (the due index, in order, up to the
+    first such row)."""
+    found = fetch(
+        conn,
+        f"SELECT o.next_attempt_at FROM webhook_outbox o WHERE {_UNHELD}"
+        " ORDER BY o.next_attempt_at, o.id LIMIT 1",
+        [wall],
+    )
+    return int(found[0].next_attempt_at) if found else None
 
 
 def deliveries(

@@ -45,6 +45,7 @@ LATER = frozenset(
         "jobs",
         "import_errors",
         "webhook_outbox",
+        "webhook_claims",
         "webhook_deliveries",
         "list_versions",
     }

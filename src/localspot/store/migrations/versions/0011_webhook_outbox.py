@@ -7,7 +7,10 @@ Revises: 0010
 
 from alembic import op
 
-from localspot.store.webhook_outbox_schema import TABLES
+from localspot.store.webhook_outbox_schema import webhook_deliveries, webhook_outbox
+
+TABLES = (webhook_outbox, webhook_deliveries)
+"""The outbox is created as it stands now; 0015 drops the holds it had then, if present."""
 
 revision = "0011"
 down_revision = "0010"
