@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from localspot.http.webhook_client import ConnectionFailed, WebhookClient, target_of
+from localspot.http.webhook_client import ConnectionFailed, WebhookClient
 
 NO_CONTENT = b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n"
 HEADERS = {"Content-Type": "application/json", "X-Test": "yes"}
@@ -223,6 +223,7 @@ def test_a_refused_connection_is_a_failed_connection() -> None:
             ConnectionFailed, match="^ConnectError: All connection attempts failed$"
         ):
             await client.post(f"http://127.0.0.1:{port}/", b"[]", HEADERS)
+        await client.aclose()
 
     asyncio.run(main())
 
@@ -247,23 +248,9 @@ def test_an_https_receiver_whose_certificate_is_not_trusted_is_refused(tmp_path:
         client = WebhookClient(5)
         with pytest.raises(ConnectionFailed, match="^ConnectError: .*CERTIFICATE_VERIFY_FAILED"):
             await client.post(f"https://localhost:{port}/hooks", b"[]", HEADERS)
+        await client.aclose()
         server.close()
         await server.wait_closed()
 
     asyncio.run(main())
     assert scripted.requests == []
-
-
-def test_targets() -> None:
-    plain = target_of("http://localhost/")
-    assert (plain.secure, plain.host, plain.port, plain.host_header, plain.path) == (
-        False,
-        "localhost",
-        80,
-        "localhost",
-        "/",
-    )
-    secure = target_of("https://user@bücher.example:8443/a b/%C3%A9?q=ü")
-    assert (secure.secure, secure.host, secure.port) == (True, "xn--bcher-kva.example", 8443)
-    assert secure.host_header == "xn--bcher-kva.example:8443"
-    assert secure.path == "/a%20b/%C3%A9?q=%C3%BC"

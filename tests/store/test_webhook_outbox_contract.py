@@ -148,3 +148,23 @@ def test_a_claim_whose_hold_ended_is_taken_over(fresh_store: FreshStore) -> None
         )
         assert [d.state for d in run(store.webhook_deliveries(portal))] == ["failed"]
         assert run(store.claim_outbox(AT, "three", HOLD, 10)) == []  # gone from the outbox
+
+
+def test_an_emptied_outbox_never_gives_a_row_id_again(fresh_store: FreshStore) -> None:
+    """An event's ``eventId`` comes from its row's id: a receiver that drops repeated ids
+    would drop the events of a row that got a delivered row's id."""
+    with fresh_store() as opened:
+        store, run = opened.store, opened.run
+        portal, _ = subscribed(store, run, CREATED)
+        seen: list[int] = []
+        for round_ in range(3):
+            run(store.insert_records(portal, "0-1", [NewRecord({"city": str(round_)})], AT))
+            (row,) = run(store.claim_outbox(AT, "one", HOLD, 10))
+            run(
+                store.finish_deliveries(
+                    "one", [DeliveryOutcome(delivery(row, "delivered"), (row.id,), ())]
+                )
+            )
+            assert run(store.next_outbox_attempt()) is None  # the outbox is empty again
+            seen.append(row.id)
+        assert seen == sorted(set(seen)) and len(seen) == 3

@@ -1,12 +1,14 @@
 """The tables of webhook delivery, on the shared ``schema.metadata``. Added by migration 0011;
-``webhook_claims`` by 0015, which took the holds out of the outbox's rows.
+``webhook_claims`` by 0016, which took the holds out of the outbox's rows.
 
 ``webhook_outbox`` holds the events no request has delivered yet, written in the same
 transaction as the change that caused them (``store/webhook_emit_sql.py``), so a server that
 stops or crashes loses none. A row is one app's events of one write in one portal (at most
 100, the most one delivery request carries); an event's ``eventId`` is the row's id times
-100 plus its position in the row, so it never changes between attempts. A row leaves the
-outbox when its events are delivered or given up on.
+100 plus its position in the row, so it never changes between attempts; ids are never used
+twice (SQLite's ``AUTOINCREMENT``, migration 0017: without it SQLite gives an emptied table's
+next row the id of a deleted one, and a receiver that drops repeated ``eventId``s would
+drop new events). A row leaves the outbox when its events are delivered or given up on.
 
 ``webhook_claims`` says which sender holds a row and until when, apart from the row: on
 SQLite an ``UPDATE`` rewrites the whole row, and an outbox row carries up to 100 events'
@@ -38,6 +40,7 @@ webhook_outbox = Table(
     Column("created_at", BigInteger, nullable=False),
     Index("ix_webhook_outbox_due", "next_attempt_at", "id"),
     Index("ix_webhook_outbox_portal", "portal_id"),
+    sqlite_autoincrement=True,
 )
 """``events``: the events without ``eventId`` and ``attemptNumber``, one JSON object a line
 (the sender adds both to each object's text without parsing it). ``attempts``: requests

@@ -2,8 +2,8 @@
 ``localspot.store.webhook_outbox_schema``, the holds of 0011's ``webhook_outbox`` moved
 into it and that table's ``held_until`` and ``held_by`` columns dropped.
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 """
 
 import sqlalchemy as sa
@@ -11,8 +11,8 @@ from alembic import op
 
 from localspot.store.webhook_outbox_schema import webhook_claims
 
-revision = "0015"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 HOLDS = ("held_until", "held_by")
