@@ -34,6 +34,9 @@ class Dialect(Protocol):
 
     batch_migrations: bool
     """Alembic alters tables by copying them (``render_as_batch``): SQLite's ALTER is small."""
+    reuses_deleted_ids: bool
+    """A table's next id may be a deleted row's (SQLite's rowid after the highest rows went)
+    unless the table says ``AUTOINCREMENT``; PostgreSQL's sequences never go back."""
     row_lock: str
     """Appended to a ``SELECT`` that locks its rows until the transaction ends; SQLite's
     single writer holds the whole database already."""
@@ -138,6 +141,7 @@ def _values_insert(table: str, columns: tuple[str, ...]) -> str:
 
 class SqliteDialect:
     batch_migrations = True
+    reuses_deleted_ids = True
     row_lock = ""
     share_lock = ""
     skip_locked = ""
@@ -314,6 +318,7 @@ pairs, time, time, portal."""
 
 class PostgresDialect:
     batch_migrations = False
+    reuses_deleted_ids = False
     row_lock = " FOR UPDATE"
     share_lock = " FOR SHARE"
     skip_locked = " FOR UPDATE SKIP LOCKED"

@@ -9,6 +9,8 @@ Revises: 0016
 
 from alembic import op
 
+from localspot.store.dialect import dialect_of
+
 revision = "0017"
 down_revision = "0016"
 branch_labels = None
@@ -16,7 +18,7 @@ depends_on = None
 
 
 def _recreate(autoincrement: bool) -> None:
-    if op.get_bind().dialect.name != "sqlite":
+    if not dialect_of(op.get_bind()).reuses_deleted_ids:
         return
     with op.batch_alter_table(
         "webhook_outbox", recreate="always", table_kwargs={"sqlite_autoincrement": autoincrement}
