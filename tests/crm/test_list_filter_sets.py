@@ -10,7 +10,19 @@ from localspot.crm.list_filter_sets import REORDER_EVERY
 from localspot.crm.list_filters import FilterTree, matches
 from localspot.crm.model import Record
 
-from .list_filter_trees import AT, DAY, at, number, options, parse, prop, record, seen, text
+from .list_filter_trees import (
+    AT,
+    DAY,
+    association,
+    at,
+    number,
+    options,
+    parse,
+    prop,
+    record,
+    seen,
+    text,
+)
 
 NAMES = ("John", "Jane", "", "JOHN", "Ada")
 SCORES = ("", "5", "12.5", "n/a", "700", "-3")
@@ -97,14 +109,5 @@ def test_the_set_given_is_left_as_it_was() -> None:
 
 
 def test_a_tree_reading_associated_records_has_no_set_form() -> None:
-    association = {
-        "filterBranchType": "ASSOCIATION",
-        "objectTypeId": "0-3",
-        "operator": "IN_LIST",
-        "associationTypeId": 4,
-        "associationCategory": "HUBSPOT_DEFINED",
-        "filters": [prop("amount", "NUMBER", "IS_GREATER_THAN", value=1000)],
-        "filterBranches": [],
-    }
-    tree = parse({"filterBranchType": "OR", "filterBranches": [_and(branches=(association,))]})
+    tree = parse({"filterBranchType": "OR", "filterBranches": [_and(branches=(association(),))]})
     assert tree.select is None

@@ -378,6 +378,16 @@ def is_broad(
     return all(not atoms or estimate(conn, atoms[0], scope) >= ESTIMATE_CAP for atoms in drivers)
 
 
+def _planned(
+    conn: Connection, q: SearchQuery, scope: Scope
+) -> tuple[list[Group], list[list[Atom]], bool]:
+    """The query's groups, each group's atoms in the order they are driven, and whether
+    every group is broad (one pass over the records)."""
+    groups = plan(q)
+    drivers = [order_atoms(conn, g.positives, scope) for g in groups]
+    return groups, drivers, is_broad(conn, groups, drivers, scope)
+
+
 def matching_ids(
     conn: Connection,
     portal_id: int,
@@ -393,9 +403,8 @@ def matching_ids(
     judges those itself."""
     query = SearchQuery(tuple(tuple(g) for g in groups), (), (), None, 0, 0)
     scope = Scope(portal_id, type_id, ids)
-    planned = plan(query)
-    drivers = [order_atoms(conn, g.positives, scope) for g in planned]
-    return matches(planned, drivers, scope, is_broad(conn, planned, drivers, scope))
+    planned, drivers, broad = _planned(conn, query, scope)
+    return matches(planned, drivers, scope, broad)
 
 
 LAST_ID = 2**63 - 1
@@ -408,9 +417,7 @@ def ids_after(
     keyset page for a reader of every match (an export), which an offset would make read
     all the pages before each page again, and count them all each time."""
     scope = Scope(portal_id, type_id, (after, LAST_ID))
-    groups = plan(q)
-    drivers = [order_atoms(conn, g.positives, scope) for g in groups]
-    broad = is_broad(conn, groups, drivers, scope)
+    groups, drivers, broad = _planned(conn, q, scope)
     statement = page_statement(replace(q, sort=None), groups, drivers, scope, broad)
     return [int(row[0]) for row in conn.execute(statement.limit(q.limit))]
 
@@ -420,9 +427,7 @@ def search_ids(
 ) -> tuple[int, list[int]]:
     """(total, ids of the requested page in order)."""
     scope = Scope(portal_id, type_id)
-    groups = plan(q)
-    drivers = [order_atoms(conn, g.positives, scope) for g in groups]
-    broad = is_broad(conn, groups, drivers, scope)
+    groups, drivers, broad = _planned(conn, q, scope)
     found = matches(groups, drivers, scope, broad)
     counted = (found if q.count_limit is None else found.limit(q.count_limit)).subquery("c")
     total = int(conn.execute(select(func.count()).select_from(counted)).scalar_one())
