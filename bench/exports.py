@@ -27,20 +27,12 @@ import httpx
 import orjson
 import psycopg
 from harness import fresh_database, running_server
+from imports import contact  # the same contacts the import benchmark writes
 from psycopg.types.json import Jsonb
 
 PROPERTIES = ["email", "firstname", "lastname", "lifecyclestage"]
 LOAD_SLICE = 10_000
 STAGE_LABELS = {"lead": "Lead"}
-
-
-def contact(i: int) -> dict[str, str]:
-    return {
-        "email": f"c{i}@example.com",
-        "firstname": f"First{i}",
-        "lastname": f"Last{i % 977}",
-        "lifecyclestage": "lead",
-    }
 
 
 def load(url: str, rows: int) -> None:
