@@ -1,7 +1,7 @@
 """The webhook sender's HTTP client: a ``POST`` with a body, the answer's status.
 
-The sender makes a request for every 100 events or so from the server's own process, so
-each request's CPU is taken from the CRM requests being served. ``aiohttp`` (its HTTP
+The delivery process (``webhook_worker.py``) makes a request for every 100 events or so,
+and its CPU is a core the server's requests may need. ``aiohttp`` (its HTTP
 parser is compiled) spends a fraction of what ``httpx`` did on one (on this machine, a
 30 KB body to a local receiver: 150-270 µs of CPU against 1.0-1.2 ms). Connections are
 kept open between requests (idle ones closed after ``IDLE_SECONDS``); an answer's body is

@@ -2,11 +2,13 @@
 events to each app's target URL (hubspot-behaviour §17.5, ``crm/webhook_delivery.py``).
 
 It claims due rows (``claim_outbox``), puts them into requests of one app and portal and
-at most 100 events, signs each (v1 and v3) and sends it with its own ``WebhookClient``
-(five-second timeout, kept-alive connections) while the app has fewer than
-``maxConcurrentRequests`` requests in flight, else queues it for the app's next free slot
-(as many again at most: a queued request starts within a request's time, well inside the
-rows' hold); rows of an app with no room left are let go and claimed again later.
+at most 100 events, and hands each to its delivery process (``webhook_worker.py``, which
+signs it, v1 and v3, and sends it: five-second timeout, kept-alive connections) while the
+app has fewer than ``maxConcurrentRequests`` requests in flight, else queues it for the
+app's next free slot (``QUEUED_PER_SLOT`` per slot at most: a queued request starts within
+a few requests' time, well inside the rows' hold); rows of an app with no room left are
+let go and claimed again later. The HTTP work runs in that process, not in the server's:
+it took the server's interpreter lock from the CRM requests being served.
 Outcomes are written back in one transaction per round: delivered and given-up rows leave
 the outbox, failed ones wait for their retry on the server's clock, and every request is
 kept for the admin API. Nothing here runs inside a CRM request: a slow or dead receiver
@@ -32,7 +34,6 @@ from contextlib import suppress
 
 import orjson
 
-from localspot import __version__
 from localspot.clock import ControllableClock
 from localspot.crm import webhook_delivery as rules
 from localspot.crm.webhook_outbox_storage import (
@@ -45,7 +46,7 @@ from localspot.crm.webhook_outbox_storage import (
     OutboxRow,
     WebhookOutboxStorage,
 )
-from localspot.http.webhook_client import ConnectionFailed, WebhookClient
+from localspot.http.webhook_worker_link import DeliveryWorker
 
 POLL_SECONDS = 0.5
 ROUND_SECONDS = 0.05
@@ -53,12 +54,16 @@ ROUND_SECONDS = 0.05
 busy server then put several transactions' events into each claim."""
 HOLD_MS = 60_000
 """How long a claimed row is this sender's: far more than a request may take (5 s)."""
-CLAIM_ROWS = 25
+QUEUED_PER_SLOT = 3
+"""Requests an app may have waiting for a free slot, per slot (``maxConcurrentRequests``):
+rows are claimed in rounds (at most one every ``ROUND_SECONDS``), and with one request
+queued per slot an app with 10 slots was sent at most about 23,000 events a second while
+batch updates wrote 31,000 (bench/README.md); the outbox then grew without end."""
+CLAIM_ROWS = 50
 """The most rows claimed at once (fewer when the apps seen have less room for requests): a
 row of a batch write holds 100 events, one request's worth, so this covers the requests a
 few apps may have in flight; claiming hundreds meant reading megabytes of events only to
 let most of them go again."""
-USER_AGENT = f"localspot-webhooks/{__version__}"
 log = logging.getLogger("localspot.webhooks")
 
 
@@ -77,18 +82,6 @@ def request_body(rows: tuple[OutboxRow, ...]) -> bytes:
         for position, text in enumerate(row.events.split("\n"))
     ]
     return f"[{','.join(parts)}]".encode()
-
-
-def signed_headers(url: str, secret: str, body: bytes) -> dict[str, str]:
-    timestamp = str(time.time_ns() // 1_000_000)
-    return {
-        "Content-Type": "application/json",
-        "User-Agent": USER_AGENT,
-        "X-HubSpot-Signature": rules.sign_v1(secret, body),
-        "X-HubSpot-Signature-Version": rules.SIGNATURE_VERSION,
-        "X-HubSpot-Signature-v3": rules.sign_v3(secret, "POST", url, body, timestamp),
-        "X-HubSpot-Request-Timestamp": timestamp,
-    }
 
 
 class WebhookSender:
@@ -111,7 +104,7 @@ class WebhookSender:
 
     async def run(self, store: WebhookOutboxStorage) -> None:
         """Deliver until cancelled; then let go of what is claimed and record what ended."""
-        client = WebhookClient(rules.TIMEOUT_SECONDS)
+        client = DeliveryWorker()
         try:
             while True:
                 with suppress(TimeoutError):
@@ -128,7 +121,7 @@ class WebhookSender:
         finally:
             await self._stop(store, client)
 
-    async def _stop(self, store: WebhookOutboxStorage, client: WebhookClient) -> None:
+    async def _stop(self, store: WebhookOutboxStorage, client: DeliveryWorker) -> None:
         self._stopping = True  # queued requests stay unsent: their rows are let go below
         for task in self._tasks:
             task.cancel()
@@ -152,7 +145,7 @@ class WebhookSender:
             self._held.difference_update(i for i, _ in outcome.retry)
         return finished
 
-    async def _round(self, store: WebhookOutboxStorage, client: WebhookClient) -> bool:
+    async def _round(self, store: WebhookOutboxStorage, client: DeliveryWorker) -> bool:
         """Record the requests that ended and claim what is due: whether anything was."""
         now = self._clock.now_ms()
         if not self._finished:
@@ -178,7 +171,7 @@ class WebhookSender:
             limit_of_app = self._limits[app] = batch.first.max_concurrent_requests
             if self._in_flight[app] < limit_of_app:
                 self._start(client, batch)
-            elif len(self._queued[app]) < limit_of_app:
+            elif len(self._queued[app]) < QUEUED_PER_SLOT * limit_of_app:
                 self._queued[app].append(batch)
             else:
                 unsent += [r.id for r in batch.rows]
@@ -190,9 +183,13 @@ class WebhookSender:
         return bool(rows or finished)
 
     def _free(self, app: int) -> int:
-        """Requests the app may still start or queue: as many as its limit in flight and as
-        many again waiting for a free slot."""
-        return 2 * self._limits[app] - self._in_flight[app] - len(self._queued[app])
+        """Requests the app may still start or queue: as many as its limit in flight and
+        ``QUEUED_PER_SLOT`` times as many waiting for a free slot."""
+        return (
+            (1 + QUEUED_PER_SLOT) * self._limits[app]
+            - self._in_flight[app]
+            - len(self._queued[app])
+        )
 
     def _room(self) -> int:
         """Requests the apps seen so far may still start or queue: about the rows worth
@@ -201,13 +198,13 @@ class WebhookSender:
         (the claim skips them), or none was seen yet."""
         return sum(max(0, self._free(a)) for a in self._limits)
 
-    def _start(self, client: WebhookClient, batch: rules.Batch) -> None:
+    def _start(self, client: DeliveryWorker, batch: rules.Batch) -> None:
         self._in_flight[batch.first.app_id] += 1
         task = asyncio.create_task(self._deliver(client, batch))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _deliver(self, client: WebhookClient, batch: rules.Batch) -> None:
+    async def _deliver(self, client: DeliveryWorker, batch: rules.Batch) -> None:
         """Send one request; when it ends, the app's next queued request takes its slot at
         once (no round in between: a round comes at most every ``ROUND_SECONDS``)."""
         app = batch.first.app_id
@@ -221,7 +218,7 @@ class WebhookSender:
                 self._start(client, queued.popleft())
             self._wake.set()
 
-    async def _attempt(self, client: WebhookClient, batch: rules.Batch) -> DeliveryOutcome:
+    async def _attempt(self, client: DeliveryWorker, batch: rules.Batch) -> DeliveryOutcome:
         first = batch.first
         body = request_body(batch.rows)
         attempted_at = self._clock.now_ms()
@@ -229,20 +226,13 @@ class WebhookSender:
         if url is None:
             gone = "The app has no target URL"
             return self._outcome(batch, body, {}, attempted_at, None, 0, gone)
-        headers = signed_headers(url, first.client_secret, body)
         started = time.perf_counter()
-        status: int | None = None
-        error: str | None = None
-        try:
-            status = await client.post(url, body, headers)
-            if not rules.delivered(status):
-                error = f"The receiver answered {status}"
-        except TimeoutError:
-            error = f"No answer within {rules.TIMEOUT_SECONDS:g} seconds"
-        except ConnectionFailed as failure:
-            error = f"Connection failed: {failure}"
+        posted = await client.post(url, first.client_secret, body)
         latency = int((time.perf_counter() - started) * 1000)
-        return self._outcome(batch, body, headers, attempted_at, status, latency, error)
+        status, error = posted.status, posted.error
+        if status is not None and not rules.delivered(status):
+            error = f"The receiver answered {status}"
+        return self._outcome(batch, body, posted.headers, attempted_at, status, latency, error)
 
     def _outcome(
         self,

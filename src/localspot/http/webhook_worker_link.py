@@ -1,0 +1,148 @@
+"""The sender's end of its delivery process (``webhook_worker.py``): hands it a request,
+awaits the answer.
+
+The process is started on the first request and again on the first request after it
+ended; requests go to it over a socket pair and each awaits its answer by job number. A
+request whose answer never comes (the process died, or hangs past the request's own
+timeout by ``GRACE_SECONDS``) is a failed attempt, tried again on the retry schedule like
+any other: delivery is at-least-once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import sys
+from contextlib import suppress
+from dataclasses import dataclass, field
+from itertools import count
+
+import orjson
+
+from localspot.crm import webhook_delivery as rules
+from localspot.http.webhook_worker import ANSWER_HEAD, REQUEST_HEAD
+
+GRACE_SECONDS = 5.0
+"""How long past the request's timeout an answer is awaited from the process."""
+STOP_SECONDS = 5.0
+"""How long the process is given to end once its socket is closed, before it is killed."""
+log = logging.getLogger("localspot.webhooks")
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """What became of one request: the headers sent, the receiver's status (None: no
+    answer), why there was none."""
+
+    headers: dict[str, str]
+    status: int | None
+    error: str | None
+
+
+NO_PROCESS = "the delivery process could not start"
+LOST = Posted({}, None, "Connection failed: ReadError: the delivery process stopped")
+
+
+@dataclass
+class _Running:
+    process: asyncio.subprocess.Process
+    writer: asyncio.StreamWriter
+    reader: asyncio.Task[None]
+    waiting: dict[int, asyncio.Future[Posted]] = field(default_factory=dict)
+
+
+class DeliveryWorker:
+    """One delivery process for one sender, used on one event loop."""
+
+    def __init__(self) -> None:
+        self._running: _Running | None = None
+        self._starting = asyncio.Lock()
+        self._jobs = count(1)
+
+    @property
+    def pid(self) -> int | None:
+        """The delivery process's id while one runs."""
+        running = self._running
+        return None if running is None or running.reader.done() else running.process.pid
+
+    async def post(self, url: str, secret: str, body: bytes) -> Posted:
+        try:
+            running = await self._started()
+        except OSError as failure:  # no process could be started: a failed attempt
+            log.error("the webhook delivery process could not start: %s", failure)
+            return Posted({}, None, f"Connection failed: ConnectError: {NO_PROCESS}")
+        job = next(self._jobs)
+        answer: asyncio.Future[Posted] = asyncio.get_running_loop().create_future()
+        running.waiting[job] = answer
+        meta = orjson.dumps([job, url, secret])
+        running.writer.writelines([REQUEST_HEAD.pack(len(meta), len(body)), meta, body])
+        try:
+            return await asyncio.wait_for(answer, rules.TIMEOUT_SECONDS + GRACE_SECONDS)
+        except TimeoutError:
+            return LOST
+        finally:
+            running.waiting.pop(job, None)
+
+    async def _started(self) -> _Running:
+        async with self._starting:
+            if self._running is not None and self._running.reader.done():
+                await self.aclose()  # it ended: its socket closed, the process reaped
+            if self._running is None:
+                self._running = await self._start()
+            return self._running
+
+    async def _start(self) -> _Running:
+        ours, theirs = socket.socketpair()
+        try:
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "localspot.http.webhook_worker",
+                str(theirs.fileno()),
+                pass_fds=(theirs.fileno(),),
+                stdin=asyncio.subprocess.DEVNULL,
+            )
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        reader, writer = await asyncio.open_connection(sock=ours)
+        waiting: dict[int, asyncio.Future[Posted]] = {}
+        task = asyncio.create_task(self._read(reader, waiting))
+        return _Running(process, writer, task, waiting)
+
+    @staticmethod
+    async def _read(
+        reader: asyncio.StreamReader, waiting: dict[int, asyncio.Future[Posted]]
+    ) -> None:
+        """Hand each answer to its request until the process's end closes; then every
+        request still waiting is lost."""
+        try:
+            while True:
+                (length,) = ANSWER_HEAD.unpack(await reader.readexactly(ANSWER_HEAD.size))
+                job, headers, status, error = orjson.loads(await reader.readexactly(length))
+                answer = waiting.get(job)
+                if answer is not None and not answer.done():
+                    answer.set_result(Posted(headers, status, error))
+        except (asyncio.IncompleteReadError, ConnectionError):
+            log.warning("the webhook delivery process stopped")
+        finally:
+            for answer in waiting.values():
+                if not answer.done():
+                    answer.set_result(LOST)
+
+    async def aclose(self) -> None:
+        running, self._running = self._running, None
+        if running is None:
+            return
+        running.writer.close()
+        try:
+            await asyncio.wait_for(running.process.wait(), STOP_SECONDS)
+        except TimeoutError:
+            running.process.kill()
+            await running.process.wait()
+        running.reader.cancel()
+        with suppress(asyncio.CancelledError):
+            await running.reader
