@@ -75,6 +75,7 @@ from localspot.http.ui import ui_routers
 from localspot.http.ui.session import SignInCode
 from localspot.http.video_conferencing import VideoConferencingController
 from localspot.http.webhook_sender import WebhookSender
+from localspot.http.webhook_worker_link import poster_for
 from localspot.http.webhooks import WebhookSettingsController, WebhookSubscriptionsController
 from localspot.store.counters import open_counters
 from localspot.store.job_files import JobFiles, default_data_dir
@@ -309,7 +310,7 @@ def create_app(
     ]
     routers += [Router(path=path, route_handlers=[card_sample_response]) for path in CARD_PATHS]
     app_clock = clock if isinstance(clock, ControllableClock) else ControllableClock(clock)
-    webhook_sender = WebhookSender(app_clock)
+    webhook_sender = WebhookSender(app_clock, lambda: poster_for(settings.workers))
     app = Litestar(
         route_handlers=[
             healthz,

@@ -85,6 +85,7 @@ def serve(
     typer.echo(f"Inspector: {cli_serve.inspector_url(settings.host, settings.port, signin)}")
     os.environ["LOCALSPOT_DATABASE_URL"] = settings.database_url
     os.environ["LOCALSPOT_RATE_LIMITS"] = "on" if settings.rate_limits else "off"
+    os.environ["LOCALSPOT_WORKERS"] = str(settings.workers)  # where webhooks are sent from
     uvicorn.run(
         "localspot.app:app_from_env",
         factory=True,

@@ -1,6 +1,7 @@
-"""The webhook sender's delivery process (``http/webhook_worker.py``), driven through its
-link (``http/webhook_worker_link.py``): a real child process posting to real receivers on
-127.0.0.1, killed for real."""
+"""Where the webhook sender's requests are signed and sent: its delivery process
+(``http/webhook_worker.py``, driven through ``http/webhook_worker_link.py``: a real child
+process posting to real receivers on 127.0.0.1, killed for real) or inline
+(``http/webhook_posting.py``)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,12 @@ import hmac
 import os
 import signal
 from collections.abc import Awaitable, Callable
+from typing import Any
 
-from localspot.http.webhook_worker_link import LOST, DeliveryWorker
+import pytest
+
+from localspot.http.webhook_posting import InlinePoster, Poster
+from localspot.http.webhook_worker_link import LOST, DeliveryWorker, poster_for
 
 BODY = b'[{"eventId":100,"subscriptionType":"contact.creation","attemptNumber":0}]'
 SECRET = "the-client-secret"
@@ -49,11 +54,15 @@ class Receiver:
             writer.close()
 
 
-def run(receiver: Receiver, test: Callable[[str, DeliveryWorker], Awaitable[None]]) -> None:
+def run(
+    receiver: Receiver,
+    test: Callable[[str, DeliveryWorker], Awaitable[None]],
+    poster: Callable[[], Poster] = DeliveryWorker,
+) -> None:
     async def main() -> None:
         server = await asyncio.start_server(receiver.handle, "127.0.0.1", 0)
         url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/hooks?portal=1"
-        worker = DeliveryWorker()
+        worker: Any = poster()
         try:
             await asyncio.wait_for(test(url, worker), 30)
         finally:
@@ -63,7 +72,10 @@ def run(receiver: Receiver, test: Callable[[str, DeliveryWorker], Awaitable[None
     asyncio.run(main())
 
 
-def test_a_request_goes_out_signed_and_its_status_and_headers_come_back() -> None:
+@pytest.mark.parametrize("poster", [DeliveryWorker, InlinePoster], ids=["process", "inline"])
+def test_a_request_goes_out_signed_and_its_status_and_headers_come_back(
+    poster: Callable[[], Poster],
+) -> None:
     receiver = Receiver()
 
     async def test(url: str, worker: DeliveryWorker) -> None:
@@ -83,7 +95,7 @@ def test_a_request_goes_out_signed_and_its_status_and_headers_come_back() -> Non
             if k.startswith(("x-hubspot", "content-type", "user-agent"))
         }
 
-    run(receiver, test)
+    run(receiver, test, poster)
 
 
 def test_a_receiver_that_is_not_there_is_a_connection_failure() -> None:
@@ -130,3 +142,11 @@ def test_closing_the_link_ends_the_process() -> None:
         raise AssertionError(f"the delivery process {pid} is still running")
 
     run(Receiver(), test)
+
+
+def test_a_server_of_as_many_processes_as_cores_sends_inline() -> None:
+    cores = os.cpu_count() or 1
+    assert isinstance(poster_for(cores), InlinePoster)
+    assert isinstance(poster_for(cores + 1), InlinePoster)
+    one = poster_for(1)
+    assert isinstance(one, DeliveryWorker if cores > 1 else InlinePoster)

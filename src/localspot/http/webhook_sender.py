@@ -30,6 +30,7 @@ import socket
 import time
 import uuid
 from collections import defaultdict, deque
+from collections.abc import Callable
 from contextlib import suppress
 
 import orjson
@@ -46,7 +47,7 @@ from localspot.crm.webhook_outbox_storage import (
     OutboxRow,
     WebhookOutboxStorage,
 )
-from localspot.http.webhook_worker_link import DeliveryWorker
+from localspot.http.webhook_posting import Poster
 
 POLL_SECONDS = 0.5
 ROUND_SECONDS = 0.05
@@ -85,8 +86,14 @@ def request_body(rows: tuple[OutboxRow, ...]) -> bytes:
 
 
 class WebhookSender:
-    def __init__(self, clock: ControllableClock, seed: int | None = None) -> None:
+    def __init__(
+        self,
+        clock: ControllableClock,
+        poster: Callable[[], Poster],
+        seed: int | None = None,
+    ) -> None:
         self._clock = clock
+        self._poster = poster
         self._holder = _holder()
         self._wake = asyncio.Event()
         self._wake.set()  # look at once when the server starts
@@ -104,7 +111,7 @@ class WebhookSender:
 
     async def run(self, store: WebhookOutboxStorage) -> None:
         """Deliver until cancelled; then let go of what is claimed and record what ended."""
-        client = DeliveryWorker()
+        client = self._poster()
         try:
             while True:
                 with suppress(TimeoutError):
@@ -121,7 +128,7 @@ class WebhookSender:
         finally:
             await self._stop(store, client)
 
-    async def _stop(self, store: WebhookOutboxStorage, client: DeliveryWorker) -> None:
+    async def _stop(self, store: WebhookOutboxStorage, client: Poster) -> None:
         self._stopping = True  # queued requests stay unsent: their rows are let go below
         for task in self._tasks:
             task.cancel()
@@ -145,7 +152,7 @@ class WebhookSender:
             self._held.difference_update(i for i, _ in outcome.retry)
         return finished
 
-    async def _round(self, store: WebhookOutboxStorage, client: DeliveryWorker) -> bool:
+    async def _round(self, store: WebhookOutboxStorage, client: Poster) -> bool:
         """Record the requests that ended and claim what is due: whether anything was."""
         now = self._clock.now_ms()
         if not self._finished:
@@ -198,13 +205,13 @@ class WebhookSender:
         (the claim skips them), or none was seen yet."""
         return sum(max(0, self._free(a)) for a in self._limits)
 
-    def _start(self, client: DeliveryWorker, batch: rules.Batch) -> None:
+    def _start(self, client: Poster, batch: rules.Batch) -> None:
         self._in_flight[batch.first.app_id] += 1
         task = asyncio.create_task(self._deliver(client, batch))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _deliver(self, client: DeliveryWorker, batch: rules.Batch) -> None:
+    async def _deliver(self, client: Poster, batch: rules.Batch) -> None:
         """Send one request; when it ends, the app's next queued request takes its slot at
         once (no round in between: a round comes at most every ``ROUND_SECONDS``)."""
         app = batch.first.app_id
@@ -218,7 +225,7 @@ class WebhookSender:
                 self._start(client, queued.popleft())
             self._wake.set()
 
-    async def _attempt(self, client: DeliveryWorker, batch: rules.Batch) -> DeliveryOutcome:
+    async def _attempt(self, client: Poster, batch: rules.Batch) -> DeliveryOutcome:
         first = batch.first
         body = request_body(batch.rows)
         attempted_at = self._clock.now_ms()

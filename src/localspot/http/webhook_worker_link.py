@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import socket
 import sys
 from contextlib import suppress
@@ -21,6 +22,7 @@ from itertools import count
 import orjson
 
 from localspot.crm import webhook_delivery as rules
+from localspot.http.webhook_posting import InlinePoster, Posted, Poster
 from localspot.http.webhook_worker import ANSWER_HEAD, REQUEST_HEAD
 
 GRACE_SECONDS = 5.0
@@ -28,16 +30,6 @@ GRACE_SECONDS = 5.0
 STOP_SECONDS = 5.0
 """How long the process is given to end once its socket is closed, before it is killed."""
 log = logging.getLogger("localspot.webhooks")
-
-
-@dataclass(frozen=True, slots=True)
-class Posted:
-    """What became of one request: the headers sent, the receiver's status (None: no
-    answer), why there was none."""
-
-    headers: dict[str, str]
-    status: int | None
-    error: str | None
 
 
 NO_PROCESS = "the delivery process could not start"
@@ -146,3 +138,11 @@ class DeliveryWorker:
         running.reader.cancel()
         with suppress(asyncio.CancelledError):
             await running.reader
+
+
+def poster_for(server_processes: int) -> Poster:
+    """A delivery process when the server's processes leave a core free, else inline
+    (``webhook_posting.py``)."""
+    if server_processes < (os.cpu_count() or 1):
+        return DeliveryWorker()
+    return InlinePoster()
