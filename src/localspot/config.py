@@ -91,7 +91,8 @@ class Settings:
     data_dir: str | None = _setting(
         None,
         "Directory for import uploads and export files (default: beside a SQLite database,"
-        " `<file>.files`; else ./localspot-files). Several servers of one database share it.",
+        " `<file>.files`; else ./localspot-files/<database name>). Several servers of one"
+        " database share it.",
     )
     import_file_bytes: int = _setting(
         512 * 2**20, "Largest import file, in bytes (HubSpot: 512 MB); a larger one gets 429."

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import secrets
 import shutil
 import zipfile
@@ -26,6 +27,7 @@ from typing import IO, Any
 
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
+from sqlalchemy.engine import make_url
 
 from localspot.crm.job_files_storage import (
     CSV,
@@ -302,8 +304,12 @@ class JobFiles:
 
 
 def default_data_dir(database_url: str) -> str:
-    """Beside a SQLite database file (``<file>.files``); else ``localspot-files`` here."""
+    """Beside a SQLite database file (``<file>.files``); else ``localspot-files/<database>``
+    here. Servers of one database share it; those of another database, whose portals and
+    jobs are numbered alike, must never meet its files (an upload of job 1 of one database
+    replaced another's)."""
     prefix = "sqlite:///"
     if database_url.startswith(prefix) and ":memory:" not in database_url:
         return database_url[len(prefix) :].split("?", 1)[0] + ".files"
-    return "localspot-files"
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", make_url(database_url).database or "default")
+    return os.path.join("localspot-files", name.replace(".", "_") if name in (".", "..") else name)
