@@ -16,7 +16,7 @@ import os
 import socket
 import sys
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import count
 
 import orjson
@@ -41,7 +41,7 @@ class _Running:
     process: asyncio.subprocess.Process
     writer: asyncio.StreamWriter
     reader: asyncio.Task[None]
-    waiting: dict[int, asyncio.Future[Posted]] = field(default_factory=dict)
+    waiting: dict[int, asyncio.Future[Posted]]
 
 
 class DeliveryWorker:
@@ -129,15 +129,15 @@ class DeliveryWorker:
         running, self._running = self._running, None
         if running is None:
             return
+        running.reader.cancel()  # first: the process ending now is no news to log
+        with suppress(asyncio.CancelledError):
+            await running.reader
         running.writer.close()
         try:
             await asyncio.wait_for(running.process.wait(), STOP_SECONDS)
         except TimeoutError:
             running.process.kill()
             await running.process.wait()
-        running.reader.cancel()
-        with suppress(asyncio.CancelledError):
-            await running.reader
 
 
 def poster_for(server_processes: int) -> Poster:
