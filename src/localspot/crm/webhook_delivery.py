@@ -58,23 +58,25 @@ class Batch:
 
 
 def batches(rows: Sequence[OutboxRow]) -> list[Batch]:
-    """The claimed rows as requests: by app and portal, in the order claimed, each request
-    filled up to 100 events (a row is never split: it holds at most 100)."""
-    found: list[Batch] = []
-    open_ones: dict[tuple[int, int], list[OutboxRow]] = {}
+    """The claimed rows as requests: by app and portal, each row in the first request of
+    its app and portal with room for it (up to 100 events; a row is never split: it holds
+    at most 100), requests in the order they were begun. A write's events fill rows of 100
+    and a last, shorter one: with the rows simply in claimed order each such tail went
+    alone (85 events a request on bench/webhooks.py's writes); first fit puts the tails of
+    several writes together, and every request costs the sender, the delivery process and
+    the receiver the same whatever its size. HubSpot gives no order between requests."""
+    found: list[list[OutboxRow]] = []
+    open_ones: dict[tuple[int, int], list[list[OutboxRow]]] = {}
     for row in rows:
-        key = (row.app_id, row.portal_id)
-        current = open_ones.get(key)
-        if current is not None and sum(r.event_count for r in current) + row.event_count > (
-            MAX_EVENTS_PER_REQUEST
-        ):
-            found.append(Batch(tuple(current)))
-            current = None
-        if current is None:
-            current = open_ones[key] = []
-        current.append(row)
-    found += [Batch(tuple(rows)) for rows in open_ones.values()]
-    return found
+        candidates = open_ones.setdefault((row.app_id, row.portal_id), [])
+        for batch in candidates:
+            if sum(r.event_count for r in batch) + row.event_count <= MAX_EVENTS_PER_REQUEST:
+                batch.append(row)
+                break
+        else:
+            found.append([row])
+            candidates.append(found[-1])
+    return [Batch(tuple(batch)) for batch in found]
 
 
 def delivered(status: int) -> bool:

@@ -100,27 +100,28 @@ class Reachable:
     object_type: str
 
 
-def events(
+def reached(
     reachable: Sequence[Reachable], happenings: Iterable[Happening], portal_id: int, at: int
-) -> dict[int, list[dict[str, Any]]]:
-    """Each app's events, in the order of the happenings."""
-    by_key: dict[tuple[str, str, str | None], list[_Target]] = defaultdict(list)
+) -> dict[int, list[tuple[Target, Happening]]]:
+    """Each app's (subscription reached, happening) pairs, in the order of the happenings:
+    one event each (``event``)."""
+    by_key: dict[tuple[str, str, str | None], list[Target]] = defaultdict(list)
     for r in reachable:
         s = r.subscription
         generic = s.event_type.startswith(GENERIC + ".")
-        target = _Target(s.app_id, _base(s, portal_id, at), generic)
+        target = Target(s.app_id, _base(s, portal_id, at), generic)
         by_key[(r.object_type, s.action, s.property_name)].append(target)
-    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    found: dict[int, list[tuple[Target, Happening]]] = defaultdict(list)
     for h in happenings:
         for t in by_key.get((h.object_type, h.action, h.property_name), ()):
-            found[t.app_id].append(_event(t.base, t.generic, h))
+            found[t.app_id].append((t, h))
     return dict(found)
 
 
 @dataclass(frozen=True, slots=True)
-class _Target:
-    """A subscription reached: its app, the fields its events share, whether it is one of
-    the generic ``object.*`` types."""
+class Target:
+    """A subscription reached: its app, the fields its events share (in HubSpot's order,
+    first in every event), whether it is one of the generic ``object.*`` types."""
 
     app_id: int
     base: dict[str, Any]
@@ -138,9 +139,12 @@ def _base(s: ActiveSubscription, portal_id: int, at: int) -> dict[str, Any]:
     }
 
 
-def _event(base: dict[str, Any], generic: bool, h: Happening) -> dict[str, Any]:
-    event = {**base, "objectId": h.object_id, "changeSource": CHANGE_SOURCE}
-    if generic:
+def event(target: Target, h: Happening) -> dict[str, Any]:
+    """The event HubSpot sends for a happening that reached a subscription, without
+    ``eventId`` and ``attemptNumber``: the shared fields, ``objectId``, ``changeSource``,
+    then the fields of its kind."""
+    event = {**target.base, "objectId": h.object_id, "changeSource": CHANGE_SOURCE}
+    if target.generic:
         event["objectTypeId"] = h.object_type
     if h.action == PROPERTY_CHANGE:
         event["propertyName"] = h.property_name
@@ -151,7 +155,7 @@ def _event(base: dict[str, Any], generic: bool, h: Happening) -> dict[str, Any]:
         event["newObjectId"] = h.object_id
         event["numberOfPropertiesMoved"] = h.properties_moved
     elif h.link is not None:
-        event.update(_link_fields(h, h.link, generic))
+        event.update(_link_fields(h, h.link, target.generic))
     return event
 
 
