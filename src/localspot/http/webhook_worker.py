@@ -63,23 +63,37 @@ async def post(
         return headers, None, f"Connection failed: {failure}"
 
 
+class _Answers:
+    """Answers to write back when the event loop's current turn ends: the requests that
+    end in one turn wake the server once."""
+
+    def __init__(self, writer: asyncio.StreamWriter) -> None:
+        self._writer = writer
+        self._waiting: list[bytes] = []
+
+    def send(self, answer: bytes) -> None:
+        if not self._waiting:
+            asyncio.get_running_loop().call_soon(self._flush)
+        self._waiting += (ANSWER_HEAD.pack(len(answer)), answer)
+
+    def _flush(self) -> None:
+        frames, self._waiting = self._waiting, []
+        if not self._writer.is_closing():
+            self._writer.writelines(frames)
+
+
 async def _answer(
-    client: WebhookClient,
-    writer: asyncio.StreamWriter,
-    job: int,
-    url: str,
-    secret: str,
-    body: bytes,
+    client: WebhookClient, answers: _Answers, job: int, url: str, secret: str, body: bytes
 ) -> None:
     headers, status, error = await post(client, url, secret, body)
-    answer = orjson.dumps([job, headers, status, error])
-    writer.write(ANSWER_HEAD.pack(len(answer)) + answer)
+    answers.send(orjson.dumps([job, headers, status, error]))
 
 
 async def serve(sock: socket.socket) -> None:
     """Take requests from ``sock`` until the other end closes it."""
     reader, writer = await asyncio.open_connection(sock=sock)
     client = WebhookClient(rules.TIMEOUT_SECONDS)
+    answers = _Answers(writer)
     tasks: set[asyncio.Task[None]] = set()
     try:
         while True:
@@ -91,7 +105,7 @@ async def serve(sock: socket.socket) -> None:
                 body = await reader.readexactly(body_length)
             except (asyncio.IncompleteReadError, ConnectionError):
                 return
-            task = asyncio.create_task(_answer(client, writer, job, url, secret, body))
+            task = asyncio.create_task(_answer(client, answers, job, url, secret, body))
             tasks.add(task)
             task.add_done_callback(tasks.discard)
     finally:
