@@ -10,11 +10,18 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import replace
 
 from localspot.crm.apps_storage import NewApp
 from localspot.crm.records_storage import NewRecord, RecordChange
 from localspot.crm.storage import Store
-from localspot.crm.webhook_outbox_storage import Delivery, DeliveryOutcome, OutboxRow
+from localspot.crm.webhook_outbox_storage import (
+    DELIVERIES_KEPT,
+    PRUNE_EVERY,
+    Delivery,
+    DeliveryOutcome,
+    OutboxRow,
+)
 from localspot.crm.webhooks_storage import NewSubscription
 
 from .conftest import AT, FreshStore, Run
@@ -168,3 +175,47 @@ def test_an_emptied_outbox_never_gives_a_row_id_again(fresh_store: FreshStore) -
             assert run(store.next_outbox_attempt()) is None  # the outbox is empty again
             seen.append(row.id)
         assert seen == sorted(set(seen)) and len(seen) == 3
+
+
+def test_each_portal_keeps_its_newest_deliveries(fresh_store: FreshStore) -> None:
+    """Every request's body is kept for the admin API: under steady load they would fill
+    the disk, so each portal keeps its newest 1000, pruned when the deliveries' ids pass a
+    multiple of 100."""
+    assert (DELIVERIES_KEPT, PRUNE_EVERY) == (1000, 100)
+    with fresh_store() as opened:
+        store, run = opened.store, opened.run
+        busy, _ = subscribed(store, run, CREATED)
+        quiet, _ = subscribed(store, run, CREATED)
+        run(store.insert_records(busy, "0-1", [NewRecord({})], AT))
+        run(store.insert_records(quiet, "0-1", [NewRecord({})], AT))
+        made = 0
+
+        def record(portal: int, count: int) -> None:
+            """``count`` requests of the portal's row, numbered by ``attempted_at``."""
+            nonlocal made
+            claimed = run(store.claim_outbox(AT, "one", HOLD, 10))
+            (row,) = [r for r in claimed if r.portal_id == portal]
+            retried = DeliveryOutcome(delivery(row, "retrying"), (), ((row.id, AT),))
+            run(
+                store.finish_deliveries(
+                    "one",
+                    [
+                        replace(retried, delivery=replace(retried.delivery, attempted_at=at))
+                        for at in range(made, made + count)
+                    ],
+                )
+            )
+            made += count
+            run(store.release_outbox("one", [r.id for r in claimed if r.id != row.id]))
+
+        def kept(portal: int) -> list[int]:
+            return sorted(d.attempted_at for d in run(store.webhook_deliveries(portal, limit=5000)))
+
+        record(busy, 1150)  # ids 1-1150
+        assert kept(busy) == list(range(150, 1150))
+        record(quiet, 5)  # ids 1151-1155: no multiple of 100 passed, nothing looked at
+        record(busy, 5)  # 1156-1160
+        assert kept(busy) == list(range(150, 1150)) + list(range(1155, 1160))
+        record(busy, 100)  # 1161-1260
+        assert kept(busy) == list(range(255, 1150)) + list(range(1155, 1260))
+        assert kept(quiet) == list(range(1150, 1155))

@@ -5,8 +5,8 @@ the store do that themselves, ``store/webhook_emit_sql.py``). The sender claims 
 attempt is due (``claim_outbox``: held for a while by one sender, so servers sharing a
 database deliver each row once), sends them and reports each request's outcome
 (``finish_deliveries``: delivered and given-up rows leave the outbox, the others wait for
-their next attempt; the request itself is kept for the admin API). The rules every role
-keeps are in ``crm/storage.py``.
+their next attempt; the request itself is kept for the admin API, the newest
+``DELIVERIES_KEPT`` of each portal). The rules every role keeps are in ``crm/storage.py``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,13 @@ STATES = (DELIVERED, RETRYING, FAILED)
 EVENTS_PER_ROW = 100
 """An outbox row holds at most this many events (HubSpot's most in one request), and an
 event's ``eventId`` is its row's id times this plus its position in the row."""
+DELIVERIES_KEPT = 1000
+"""A portal's delivery requests kept for the admin API (its largest page); older ones are
+pruned as new ones are recorded. Each keeps its body (up to 100 events), so a receiver
+under steady load would otherwise grow the database by megabytes a second."""
+PRUNE_EVERY = 100
+"""Pruning is looked at when the deliveries' ids pass a multiple of this, so a portal holds
+at most about this many more than ``DELIVERIES_KEPT``."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,13 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from localspot.crm.webhook_outbox_storage import Delivery, DeliveryOutcome, OutboxRow
+from localspot.crm.webhook_outbox_storage import (
+    DELIVERIES_KEPT,
+    PRUNE_EVERY,
+    Delivery,
+    DeliveryOutcome,
+    OutboxRow,
+)
 from localspot.store.bulk import fetch, run_many
 from localspot.store.dialect import dialect_of
 from localspot.store.webhook_outbox_schema import webhook_deliveries, webhook_outbox
@@ -148,6 +154,24 @@ def finish(conn: Connection, holder: str, outcomes: Sequence[DeliveryOutcome]) -
         if any(i in kept for i in (*o.done, *(r for r, _ in o.retry)))
     ]
     dialect.insert_rows(conn, "webhook_deliveries", DELIVERY_COLUMNS, recorded)
+    if recorded:
+        _prune(conn, {row[0] for row in recorded}, len(recorded))
+
+
+def _prune(conn: Connection, portal_ids: Collection[int], recorded: int) -> None:
+    """Keep the newest ``DELIVERIES_KEPT`` requests of the portals just recorded, when the
+    deliveries' ids (one sequence for all portals) just passed a multiple of
+    ``PRUNE_EVERY``: on most rounds this is one read of the primary key's end."""
+    (last,) = fetch(conn, "SELECT max(id) FROM webhook_deliveries", [])[0]
+    if last // PRUNE_EVERY == (last - recorded) // PRUNE_EVERY:
+        return
+    run_many(
+        conn,
+        "DELETE FROM webhook_deliveries WHERE portal_id = ? AND id <= ("
+        "SELECT id FROM webhook_deliveries WHERE portal_id = ?"
+        " ORDER BY id DESC LIMIT 1 OFFSET ?)",
+        [(portal_id, portal_id, DELIVERIES_KEPT) for portal_id in sorted(portal_ids)],
+    )
 
 
 def _row(d: Delivery) -> tuple[Any, ...]:
