@@ -31,7 +31,7 @@ import orjson
 sys.path.insert(0, str(Path(__file__).parent))
 
 from batch_update import LoadPlan, drive, http_client  # noqa: E402
-from harness import RunningServer, fresh_database, running_server, summary_ms  # noqa: E402
+from harness import RunningServer, fresh_database, indexed_after, running_server, summary_ms  # noqa: E402
 from workload import CITIES, TIERS, contact_batches  # noqa: E402
 
 CONTACTS = "/crm/v3/objects/contacts"
@@ -214,6 +214,7 @@ def run(args: argparse.Namespace) -> None:
         made_in = make_lists(server, listed, args.lists)
         print(f"20 DYNAMIC lists ({args.lists}) made and filled in {made_in:.1f} s")
         print(f"list sizes: {sizes(server, listed)}")
+        print(f"search's index caught up after {indexed_after(url):.1f} s")
         ratios = []
         for n in range(args.rounds):
 

@@ -11,10 +11,12 @@ import multiprocessing
 import os
 import secrets
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -38,8 +40,10 @@ class RunningServer:
     process: subprocess.Popen[str]
 
     def worker_pids(self) -> list[int]:
-        """The processes serving requests: uvicorn's workers, or the server itself."""
-        return _children(self.process.pid) or [self.process.pid]
+        """The processes serving requests: uvicorn's workers, or the server itself (whose
+        only children are then webhook delivery processes)."""
+        workers = [pid for pid in _children(self.process.pid) if not _delivers(pid)]
+        return workers or [self.process.pid]
 
     def peak_rss_mb(self) -> float:
         """Peak resident memory of the server and its worker processes (VmHWM)."""
@@ -53,6 +57,11 @@ class RunningServer:
         measure of work that other load on the machine does not inflate."""
         pids = [self.process.pid, *_children(self.process.pid)]
         return sum(_cpu_seconds(pid) for pid in pids)
+
+    def cpu_split(self) -> tuple[float, float]:
+        """``cpu_seconds`` as (the server's own process, its child processes)."""
+        children = _children(self.process.pid)
+        return _cpu_seconds(self.process.pid), sum(_cpu_seconds(pid) for pid in children)
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -68,6 +77,13 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
+def _delivers(pid: int) -> bool:
+    try:
+        return b"webhook_worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except FileNotFoundError:
+        return False
+
+
 def _vm_hwm_kb(pid: int) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -76,6 +92,28 @@ def _vm_hwm_kb(pid: int) -> int:
     except FileNotFoundError:
         return 0
     return 0
+
+
+def query(url: str, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+    """One statement (``?`` placeholders) on the database, with the raw driver."""
+    if url.startswith("sqlite"):
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+            return list(conn.execute(sql, params).fetchall())
+    with psycopg.connect(url) as pg:
+        return list(pg.execute(sql.replace("?", "%s"), params).fetchall())
+
+
+def indexed_after(url: str, limit: float = 600.0) -> float:
+    """Seconds until the server has indexed every record written so far (its index queue
+    is empty; polled every 100 ms, at most ``limit``). A run that starts before would
+    index records that were never indexed, which costs less than reindexing them as in
+    a steady state, and more on whichever side of a comparison comes later."""
+    started = time.perf_counter()
+    while query(url, "SELECT COUNT(*) FROM index_queue")[0][0]:
+        if time.perf_counter() - started > limit:
+            raise TimeoutError(f"records still waiting to be indexed after {limit:.0f} s")
+        time.sleep(0.1)
+    return time.perf_counter() - started
 
 
 def free_port() -> int:

@@ -49,7 +49,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from harness import fresh_database, percentile, running_server  # noqa: E402
+from harness import fresh_database, percentile, query, running_server  # noqa: E402
 
 from localspot.crm import object_types, sample_data  # noqa: E402
 
@@ -211,14 +211,6 @@ def serve(url: str, repeat: int) -> tuple[dict[str, dict[str, Any]], int]:
 def api_portal(url: str) -> int:
     rows = query(url, "SELECT portal_id FROM lists ORDER BY id LIMIT 1")
     return int(rows[0][0])
-
-
-def query(url: str, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
-    if url.startswith("sqlite"):
-        with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-            return list(conn.execute(sql, params).fetchall())
-    with psycopg.connect(url) as pg:
-        return list(pg.execute(sql.replace("?", "%s"), params).fetchall())
 
 
 INDEX_INSERT = (

@@ -37,7 +37,14 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from batch_update import LoadPlan, drive, profile  # noqa: E402
 from dynamic_lists import cli, load  # noqa: E402
-from harness import RunningServer, free_port, fresh_database, running_server, summary_ms  # noqa: E402
+from harness import (  # noqa: E402
+    RunningServer,
+    free_port,
+    fresh_database,
+    indexed_after,
+    running_server,
+    summary_ms,
+)
 from workload import CONTACT_CHANGEABLE  # noqa: E402
 
 CONTACTS = "/crm/v3/objects/contacts"
@@ -152,10 +159,17 @@ def rate(
                  requests="contacts")
         for c in range(args.clients)
     ]  # fmt: skip
+    own, children = server.cpu_split()
     result = drive(plans)
+    own, children = (a - b for a, b in zip(server.cpu_split(), (own, children), strict=True))
     written = result["written"] / result["elapsed"]
     statuses = result["statuses"]
     print(f"  {written:,.0f} records/s; {summary_ms(result['latencies'])}; statuses {statuses}")
+    requests = sum(statuses.values())
+    print(
+        f"  CPU a request: server {1000 * own / requests:.2f} ms,"
+        f" its child processes {1000 * children / requests:.2f} ms"
+    )
     return float(written)
 
 
@@ -202,6 +216,7 @@ def run(args: argparse.Namespace) -> None:
             print(f"loaded {len(ids)} contacts (app): {len(ids) / seconds:,.0f} records/s")
             subscribe(server, portal, receiver_url)
             print(f"subscribed to contact.propertyChange of {', '.join(WATCHED)}")
+            print(f"search's index caught up after {indexed_after(url):.1f} s")
             ratios = []
             for n in range(args.rounds):
 
