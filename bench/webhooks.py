@@ -128,7 +128,8 @@ def backlog(engine: sa.Engine) -> int:
 
 
 def requests_made(engine: sa.Engine) -> str:
-    """The deliveries so far: requests, events per request, latency (mean, max)."""
+    """The deliveries kept (the portal's newest 1,000 or so): events per request, latency
+    (mean, max)."""
     with engine.connect() as conn:
         row = conn.execute(
             sa.text(
@@ -138,7 +139,8 @@ def requests_made(engine: sa.Engine) -> str:
         ).one()
     count, events, mean, most = row
     return (
-        f"{count:,} requests, {events or 0:.0f} events each, {mean or 0:.0f} ms mean, {most} ms max"
+        f"the newest {count:,} kept: {events or 0:.0f} events each, {mean or 0:.0f} ms mean,"
+        f" {most} ms max"
     )
 
 
