@@ -31,7 +31,14 @@ import orjson
 sys.path.insert(0, str(Path(__file__).parent))
 
 from batch_update import LoadPlan, drive, http_client  # noqa: E402
-from harness import RunningServer, fresh_database, indexed_after, running_server, summary_ms  # noqa: E402
+from harness import (  # noqa: E402
+    RunningServer,
+    fresh_database,
+    in_turn,
+    indexed_after,
+    running_server,
+    summary_ms,
+)
 from workload import CITIES, TIERS, contact_batches  # noqa: E402
 
 CONTACTS = "/crm/v3/objects/contacts"
@@ -226,11 +233,7 @@ def run(args: argparse.Namespace) -> None:
                 print(f"round {n + 1}, with 20 DYNAMIC lists:")
                 return rate(server, listed, ids, args, 100 * n + 50)
 
-            if n % 2 == 0:
-                without, with_lists = without_lists(), listed_rate()
-            else:  # every other round the other way round: a drift over the run cancels
-                with_lists, without = listed_rate(), without_lists()
-            ratios.append(with_lists / without)
+            ratios.append(in_turn(n, without_lists, listed_rate))
             print(f"  ratio with / without: {ratios[-1]:.2f}")
         print(f"list sizes after the updates: {sizes(server, listed)}")
         spread = f"{min(ratios):.2f}-{max(ratios):.2f}"

@@ -55,8 +55,7 @@ class RunningServer:
     def cpu_seconds(self) -> float:
         """CPU time (user and system) the server and its workers have used so far: a
         measure of work that other load on the machine does not inflate."""
-        pids = [self.process.pid, *_children(self.process.pid)]
-        return sum(_cpu_seconds(pid) for pid in pids)
+        return sum(self.cpu_split())
 
     def cpu_split(self) -> tuple[float, float]:
         """``cpu_seconds`` as (the server's own process, its child processes)."""
@@ -114,6 +113,17 @@ def indexed_after(url: str, limit: float = 600.0) -> float:
             raise TimeoutError(f"records still waiting to be indexed after {limit:.0f} s")
         time.sleep(0.1)
     return time.perf_counter() - started
+
+
+def in_turn(n: int, without: Callable[[], float], with_: Callable[[], float]) -> float:
+    """Round ``n`` of a comparison: both rates, the one without first in even rounds and
+    last in odd ones, so that a drift over the run weighs on both sides alike; returns
+    the ratio with / without."""
+    if n % 2 == 0:
+        base, rate = without(), with_()
+    else:
+        rate, base = with_(), without()
+    return rate / base
 
 
 def free_port() -> int:

@@ -41,6 +41,7 @@ from harness import (  # noqa: E402
     RunningServer,
     free_port,
     fresh_database,
+    in_turn,
     indexed_after,
     running_server,
     summary_ms,
@@ -230,11 +231,7 @@ def run(args: argparse.Namespace) -> None:
                     print(f"round {n + 1}, every updated property subscribed:")
                     return subscribed_rate(server, engine, hooked, ids, args, receiver_url, n)
 
-                if n % 2 == 0:
-                    without, hooked_rate = without_hooks(), with_hooks()
-                else:  # every other round the other way round: a drift over the run cancels
-                    hooked_rate, without = with_hooks(), without_hooks()
-                ratios.append(hooked_rate / without)
+                ratios.append(in_turn(n, without_hooks, with_hooks))
                 print(f"  ratio with / without: {ratios[-1]:.2f}")
             spread = f"{min(ratios):.2f}-{max(ratios):.2f}"
             print(f"ratio with events / without: median {statistics.median(ratios):.2f} ({spread})")
