@@ -26,6 +26,8 @@ from typing import Any, TypeVar
 
 import psycopg
 
+from localspot.store.postgres import QUIET_SECONDS
+
 T = TypeVar("T")
 POSTGRES_ADMIN_URL = os.environ.get(
     "LOCALSPOT_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -104,14 +106,17 @@ def query(url: str, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
 
 def indexed_after(url: str, limit: float = 600.0) -> float:
     """Seconds until the server has indexed every record written so far (its index queue
-    is empty; polled every 100 ms, at most ``limit``). A run that starts before would
-    index records that were never indexed, which costs less than reindexing them as in
-    a steady state, and more on whichever side of a comparison comes later."""
+    is empty; polled at most ``limit``). A run that starts before would index records
+    that were never indexed, which costs less than reindexing them as in a steady state,
+    and more on whichever side of a comparison comes later. On PostgreSQL the server
+    indexes only while no other session has been active for ``QUIET_SECONDS``, and this
+    poll is such a session: it polls less often than that."""
+    pause = 0.1 if url.startswith("sqlite") else 3 * QUIET_SECONDS
     started = time.perf_counter()
     while query(url, "SELECT COUNT(*) FROM index_queue")[0][0]:
         if time.perf_counter() - started > limit:
             raise TimeoutError(f"records still waiting to be indexed after {limit:.0f} s")
-        time.sleep(0.1)
+        time.sleep(pause)
     return time.perf_counter() - started
 
 

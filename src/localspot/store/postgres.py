@@ -33,6 +33,18 @@ SETTLE_POLL_SECONDS = 0.02
 log = logging.getLogger("localspot.store")
 
 
+IDLE_PROBE_MARK = "/* localspot: busy elsewhere? */"
+IDLE_PROBE = (
+    f"{IDLE_PROBE_MARK} SELECT EXISTS (SELECT 1 FROM pg_stat_activity"
+    " WHERE datname = current_database() AND backend_type = 'client backend'"
+    " AND application_name <> %s AND query NOT LIKE %s"
+    " AND (state <> 'idle' OR state_change > clock_timestamp() - make_interval(secs => %s)))"
+)
+"""``busy_elsewhere``'s question. A session whose last statement was this same question
+(another idle worker asking) is not busy: with it counted, two idle workers asking every
+``IDLE_SECONDS`` kept each other from ever indexing."""
+
+
 def application_name() -> str:
     """How this process's sessions are named in ``pg_stat_activity``."""
     return f"localspot {os.getpid()}"
@@ -110,14 +122,8 @@ class PostgresStore(SqlStore):
         background work waits. Judging by running statements alone let the idle indexer of
         a worker without requests work beside the other worker's load, and its locks on
         ``index_queue`` rows held that worker's batch updates back."""
-        sql = (
-            "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database()"
-            " AND backend_type = 'client backend' AND application_name <> %s"
-            " AND (state <> 'idle'"
-            "  OR state_change > clock_timestamp() - make_interval(secs => %s)))"
-        )
-        params = (application_name(), QUIET_SECONDS)
-        return bool(await self._lookup(lambda c: c.exec_driver_sql(sql, params).scalar()))
+        params = (application_name(), IDLE_PROBE_MARK + "%", QUIET_SECONDS)
+        return bool(await self._lookup(lambda c: c.exec_driver_sql(IDLE_PROBE, params).scalar()))
 
     async def settle(self, timeout: float) -> bool:
         """Polls ``pg_stat_activity`` for the database's client sessions (of any process) in
