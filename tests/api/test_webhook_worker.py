@@ -16,9 +16,12 @@ from typing import Any
 
 import pytest
 
+from localspot.crm.webhook_event_lines import CarriedRow, carried_text
 from localspot.http.webhook_posting import InlinePoster, Poster
 from localspot.http.webhook_worker_link import LOST, DeliveryWorker, poster_for
 
+CARRIED = carried_text([CarriedRow(1, 0, 2, 3, 4, '{"subscriptionType":"contact.creation"}')])
+"""The rows a request carries: the poster makes the body from them."""
 BODY = b'[{"eventId":100,"subscriptionType":"contact.creation","attemptNumber":0}]'
 SECRET = "the-client-secret"
 
@@ -79,7 +82,7 @@ def test_a_request_goes_out_signed_and_its_status_and_headers_come_back(
     receiver = Receiver()
 
     async def test(url: str, worker: DeliveryWorker) -> None:
-        posted = await worker.post(url, SECRET, BODY)
+        posted = await worker.post(url, SECRET, CARRIED)
         assert (posted.status, posted.error) == (204, None)
         [(sent, body)] = receiver.requests
         assert body == BODY
@@ -101,7 +104,7 @@ def test_a_request_goes_out_signed_and_its_status_and_headers_come_back(
 def test_a_receiver_that_is_not_there_is_a_connection_failure() -> None:
     async def test(url: str, worker: DeliveryWorker) -> None:
         closed = url.replace(url.split(":")[2].split("/")[0], "1")  # port 1: nobody listens
-        posted = await worker.post(closed, SECRET, BODY)
+        posted = await worker.post(closed, SECRET, CARRIED)
         assert posted.status is None
         assert posted.error == "Connection failed: ConnectError: All connection attempts failed"
         assert posted.headers["X-HubSpot-Signature-Version"] == "v1"
@@ -113,7 +116,7 @@ def test_a_killed_process_loses_its_requests_and_the_next_request_starts_another
     receiver = Receiver(hang=True)
 
     async def test(url: str, worker: DeliveryWorker) -> None:
-        waiting = asyncio.create_task(worker.post(url, SECRET, BODY))
+        waiting = asyncio.create_task(worker.post(url, SECRET, CARRIED))
         await receiver.got_one.wait()
         first = worker.pid
         assert first is not None
@@ -121,7 +124,7 @@ def test_a_killed_process_loses_its_requests_and_the_next_request_starts_another
         assert await waiting == LOST
         receiver.hang = False
         receiver.release.set()
-        posted = await worker.post(url, SECRET, BODY)
+        posted = await worker.post(url, SECRET, CARRIED)
         assert (posted.status, posted.error) == (204, None)
         assert worker.pid not in (None, first)
 
@@ -130,7 +133,7 @@ def test_a_killed_process_loses_its_requests_and_the_next_request_starts_another
 
 def test_closing_the_link_ends_the_process() -> None:
     async def test(url: str, worker: DeliveryWorker) -> None:
-        assert (await worker.post(url, SECRET, BODY)).status == 204
+        assert (await worker.post(url, SECRET, CARRIED)).status == 204
         pid = worker.pid
         assert pid is not None
         await worker.aclose()

@@ -8,7 +8,7 @@ from localspot.crm.webhook_outbox_storage import OutboxRow
 
 
 def _row(row_id: int, events: int, app: int = 1, portal: int = 10) -> OutboxRow:
-    return OutboxRow(row_id, portal, app, "{}", events, 0, "http://127.0.0.1/h", 10, "s")
+    return OutboxRow(row_id, portal, app, "{}", events, 0, 1, "http://127.0.0.1/h", 10, "s")
 
 
 def _shape(rows: list[OutboxRow]) -> list[list[int]]:

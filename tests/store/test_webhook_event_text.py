@@ -1,11 +1,13 @@
-"""The outbox's event texts, written straight into a subscription's shared text for the
-common kinds, are exactly what serialising each event's dict writes, for every kind."""
+"""The outbox's event lines (short for the common kinds, full for the others) make, in the
+request body, exactly what serialising each event's dict writes, for every kind."""
 
 from __future__ import annotations
 
 import orjson
 
 from localspot.crm import webhook_happenings as wh
+from localspot.crm.webhook_event_lines import CarriedRow, body_text, carried_text, request_body
+from localspot.crm.webhook_outbox_storage import Delivery
 from localspot.store.webhook_emit_sql import _texts
 
 BASE = {
@@ -28,10 +30,42 @@ HAPPENINGS = [
 ]
 
 
-def test_every_kind_of_event_reads_as_its_dict_would() -> None:
+def test_every_kind_of_event_is_sent_as_its_dict_would_be() -> None:
     plain = wh.Target(3, BASE, generic=False)
     generic = wh.Target(3, {**BASE, "subscriptionType": "object.propertyChange"}, generic=True)
     pairs = [(t, h) for t in (plain, generic) for h in HAPPENINGS]
     texts = _texts(pairs)
-    assert texts == [orjson.dumps(wh.event(t, h)).decode() for t, h in pairs]
-    assert orjson.loads(texts[0])["propertyValue"] == 'v\n"\\x\u2028\U0001f600'
+    row = CarriedRow(7, 2, BASE["portalId"], BASE["appId"], BASE["occurredAt"], "\n".join(texts))
+    expected = [
+        {"eventId": 700 + n, **wh.event(t, h), "attemptNumber": 2} for n, (t, h) in enumerate(pairs)
+    ]
+    assert request_body([row]) == orjson.dumps(expected)  # the same keys in the same order
+    assert orjson.loads(request_body([row]))[0]["propertyValue"] == 'v\n"\\x\u2028\U0001f600'
+    assert texts[1] == "1\tcontact.propertyChange\t6"  # the plain kinds' lines are short
+    assert texts[len(HAPPENINGS)].startswith("{")  # a generic subscription's are full
+
+
+def test_the_rows_a_request_carried_are_kept_and_read_back_as_its_body() -> None:
+    rows = [
+        CarriedRow(1, 0, 2, 3, 4, "5\tcontact.creation\t6"),
+        CarriedRow(2, 1, 2, 3, 5, '{"a":1}'),
+    ]
+    kept = carried_text(rows)
+    assert body_text(kept) == request_body(rows).decode()
+    assert orjson.loads(body_text(kept)) == [
+        {
+            "eventId": 100,
+            "subscriptionId": 5,
+            "portalId": 2,
+            "appId": 3,
+            "occurredAt": 4,
+            "subscriptionType": "contact.creation",
+            "objectId": 6,
+            "changeSource": "API",
+            "attemptNumber": 0,
+        },
+        {"eventId": 200, "a": 1, "attemptNumber": 1},
+    ]
+    earlier = '[{"eventId":100,"attemptNumber":0}]'  # kept whole before rows were kept
+    kept_whole = Delivery(2, 3, 4, "http://x", earlier, 1, "{}", 204, 1, None, "delivered", None)
+    assert kept_whole.body == earlier

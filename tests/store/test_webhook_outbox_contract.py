@@ -15,6 +15,7 @@ from dataclasses import replace
 from localspot.crm.apps_storage import NewApp
 from localspot.crm.records_storage import NewRecord, RecordChange
 from localspot.crm.storage import Store
+from localspot.crm.webhook_event_lines import CarriedRow, request_body
 from localspot.crm.webhook_outbox_storage import (
     DELIVERIES_KEPT,
     PRUNE_EVERY,
@@ -43,7 +44,11 @@ def subscribed(store: Store, run: Run, *subscriptions: NewSubscription) -> tuple
 
 
 def events_of(rows: list[OutboxRow]) -> list[dict[str, object]]:
-    return [json.loads(line) for row in rows for line in row.events.split("\n")]
+    """The events as a request of the rows would carry them."""
+    carried = [
+        CarriedRow(r.id, r.attempts, r.portal_id, r.app_id, r.occurred_at, r.events) for r in rows
+    ]
+    return list(json.loads(request_body(carried)))
 
 
 def delivery(row: OutboxRow, state: str) -> Delivery:

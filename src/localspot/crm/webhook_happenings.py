@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any
 
 from localspot.crm import association_types, object_types
+from localspot.crm.webhook_event_lines import CHANGE_SOURCE
 from localspot.crm.webhook_events import GENERIC, PROPERTY_CHANGE
 from localspot.crm.webhooks_storage import ActiveSubscription
 
@@ -25,8 +26,6 @@ DELETION = "deletion"
 MERGE = "merge"
 ASSOCIATION_CHANGE = "associationChange"
 PRIVACY_DELETION = "privacyDeletion"
-CHANGE_SOURCE = "API"
-"""What HubSpot names a change made through its API (``changeSource``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,13 +15,12 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from localspot.crm.webhook_event_lines import body_text
+
 DELIVERED = "delivered"
 RETRYING = "retrying"
 FAILED = "failed"
 STATES = (DELIVERED, RETRYING, FAILED)
-EVENTS_PER_ROW = 100
-"""An outbox row holds at most this many events (HubSpot's most in one request), and an
-event's ``eventId`` is its row's id times this plus its position in the row."""
 DELIVERIES_KEPT = 1000
 """A portal's delivery requests kept for the admin API (its largest page); older ones are
 pruned as new ones are recorded. Each keeps its body (up to 100 events), so a receiver
@@ -39,10 +38,12 @@ class OutboxRow:
     portal_id: int
     app_id: int
     events: str
-    """The events without ``eventId`` and ``attemptNumber``, one JSON object a line."""
+    """The events, a line each (``crm/webhook_event_lines.py``)."""
     event_count: int
     attempts: int
     """Requests made so far: the next request's ``attemptNumber``."""
+    occurred_at: int
+    """When the write that caused the events was made (their ``occurredAt``)."""
     target_url: str | None
     """None: the app's settings were cleared since the events were written."""
     max_concurrent_requests: int
@@ -57,8 +58,9 @@ class Delivery:
     app_id: int
     attempted_at: int
     target_url: str
-    body: str
-    """The request's JSON body, as sent."""
+    carried: str
+    """The outbox rows the request carried (``webhook_event_lines.carried_text``), from
+    which its body was made; or, for requests kept before rows were, the body itself."""
     event_count: int
     headers: str
     """The request's headers as a JSON object."""
@@ -69,6 +71,11 @@ class Delivery:
     next_retry_at: int | None
     id: int = 0
     """Given by the store."""
+
+    @property
+    def body(self) -> str:
+        """The request's JSON body, as sent."""
+        return body_text(self.carried)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from typing import Protocol
 
 from localspot.crm import webhook_delivery as rules
 from localspot.http.webhook_client import WebhookClient
-from localspot.http.webhook_worker import post
+from localspot.http.webhook_worker import body_of, post
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +33,9 @@ class Posted:
 
 
 class Poster(Protocol):
-    async def post(self, url: str, secret: str, body: bytes) -> Posted: ...
+    async def post(self, url: str, secret: str, carried: str) -> Posted:
+        """Send the request of the rows ``carried`` (``webhook_event_lines.carried_text``)."""
+        ...
 
     async def aclose(self) -> None: ...
 
@@ -44,8 +46,8 @@ class InlinePoster:
     def __init__(self) -> None:
         self._client = WebhookClient(rules.TIMEOUT_SECONDS)
 
-    async def post(self, url: str, secret: str, body: bytes) -> Posted:
-        return Posted(*await post(self._client, url, secret, body))
+    async def post(self, url: str, secret: str, carried: str) -> Posted:
+        return Posted(*await post(self._client, url, secret, body_of(carried.encode())))
 
     async def aclose(self) -> None:
         await self._client.aclose()

@@ -37,9 +37,9 @@ import orjson
 
 from localspot.clock import ControllableClock
 from localspot.crm import webhook_delivery as rules
+from localspot.crm import webhook_event_lines as lines
 from localspot.crm.webhook_outbox_storage import (
     DELIVERED,
-    EVENTS_PER_ROW,
     FAILED,
     RETRYING,
     Delivery,
@@ -72,17 +72,15 @@ def _holder() -> str:
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def request_body(rows: tuple[OutboxRow, ...]) -> bytes:
-    """The JSON array HubSpot posts: each event with its ``eventId`` (the row's id times 100
-    plus its place in the row: the same on every attempt) and ``attemptNumber``, written
-    into each stored object's text (no parse: this runs for every event delivered)."""
-    parts = [
-        f'{{"eventId":{row.id * EVENTS_PER_ROW + position},{text[1:-1]},'
-        f'"attemptNumber":{row.attempts}}}'
-        for row in rows
-        for position, text in enumerate(row.events.split("\n"))
-    ]
-    return f"[{','.join(parts)}]".encode()
+def carried(rows: tuple[OutboxRow, ...]) -> str:
+    """The rows as a request carries them (``webhook_event_lines.carried_text``): the
+    delivery process makes the body from them, the deliveries log keeps them."""
+    return lines.carried_text(
+        [
+            lines.CarriedRow(r.id, r.attempts, r.portal_id, r.app_id, r.occurred_at, r.events)
+            for r in rows
+        ]
+    )
 
 
 class WebhookSender:
@@ -227,24 +225,24 @@ class WebhookSender:
 
     async def _attempt(self, client: Poster, batch: rules.Batch) -> DeliveryOutcome:
         first = batch.first
-        body = request_body(batch.rows)
+        sent = carried(batch.rows)
         attempted_at = self._clock.now_ms()
         url = first.target_url
         if url is None:
             gone = "The app has no target URL"
-            return self._outcome(batch, body, {}, attempted_at, None, 0, gone)
+            return self._outcome(batch, sent, {}, attempted_at, None, 0, gone)
         started = time.perf_counter()
-        posted = await client.post(url, first.client_secret, body)
+        posted = await client.post(url, first.client_secret, sent)
         latency = int((time.perf_counter() - started) * 1000)
         status, error = posted.status, posted.error
         if status is not None and not rules.delivered(status):
             error = f"The receiver answered {status}"
-        return self._outcome(batch, body, posted.headers, attempted_at, status, latency, error)
+        return self._outcome(batch, sent, posted.headers, attempted_at, status, latency, error)
 
     def _outcome(
         self,
         batch: rules.Batch,
-        body: bytes,
+        sent: str,
         headers: dict[str, str],
         attempted_at: int,
         status: int | None,
@@ -267,7 +265,7 @@ class WebhookSender:
             app_id=first.app_id,
             attempted_at=attempted_at,
             target_url=first.target_url or "",
-            body=body.decode(),
+            carried=sent,
             event_count=batch.event_count,
             headers=orjson.dumps(headers).decode(),
             status=status,

@@ -8,11 +8,14 @@ this process, started by it on a socket pair (``webhook_worker_link.py``), does 
 the machine's other core.
 
 Each request comes as a frame: two big-endian lengths, then ``[job, url, secret]`` as JSON
-and the body's bytes. Each answer goes back as one length and ``[job, headers, status,
-error]``: the headers sent (for the deliveries log), the receiver's status (None when there
-was none) and, when there was no answer, why. The process ends when the sender's end of
-the socket closes (the server stopping, or dying): requests still in flight are dropped,
-and the sender records them as failed attempts to be tried again.
+and the outbox rows it carries (``webhook_event_lines.carried_text``), from which this
+process makes the body: the rows' short event lines are about a quarter of the body, and the
+server neither builds the body nor writes it to this process. Each answer goes back as
+one length and ``[job, headers, status, error]``: the headers sent (for the deliveries
+log), the receiver's status (None when there was none) and, when there was no answer,
+why. The process ends when the sender's end of the socket closes (the server stopping, or
+dying): requests still in flight are dropped, and the sender records them as failed
+attempts to be tried again.
 
 Run as ``python -m localspot.http.webhook_worker FD``, FD being its end of the socket pair.
 """
@@ -29,10 +32,11 @@ import orjson
 
 from localspot import __version__
 from localspot.crm import webhook_delivery as rules
+from localspot.crm import webhook_event_lines as lines
 from localspot.http.webhook_client import ConnectionFailed, WebhookClient
 
 REQUEST_HEAD = struct.Struct(">II")
-"""A request frame's head: the lengths of its JSON part and of its body."""
+"""A request frame's head: the lengths of its JSON part and of its rows."""
 ANSWER_HEAD = struct.Struct(">I")
 """An answer frame's head: the length of its JSON."""
 USER_AGENT = f"localspot-webhooks/{__version__}"
@@ -48,6 +52,11 @@ def signed_headers(url: str, secret: str, body: bytes) -> dict[str, str]:
         "X-HubSpot-Signature-v3": rules.sign_v3(secret, "POST", url, body, timestamp),
         "X-HubSpot-Request-Timestamp": timestamp,
     }
+
+
+def body_of(carried: bytes) -> bytes:
+    """The request body of the rows a request carries."""
+    return lines.request_body(lines.carried_from(orjson.loads(carried)))
 
 
 async def post(
@@ -98,11 +107,11 @@ async def serve(sock: socket.socket) -> None:
     try:
         while True:
             try:
-                meta_length, body_length = REQUEST_HEAD.unpack(
+                meta_length, rows_length = REQUEST_HEAD.unpack(
                     await reader.readexactly(REQUEST_HEAD.size)
                 )
                 job, url, secret = orjson.loads(await reader.readexactly(meta_length))
-                body = await reader.readexactly(body_length)
+                body = body_of(await reader.readexactly(rows_length))
             except (asyncio.IncompleteReadError, ConnectionError):
                 return
             task = asyncio.create_task(_answer(client, answers, job, url, secret, body))

@@ -73,7 +73,7 @@ class DeliveryWorker:
         running = self._running
         return None if running is None or running.reader.done() else running.process.pid
 
-    async def post(self, url: str, secret: str, body: bytes) -> Posted:
+    async def post(self, url: str, secret: str, carried: str) -> Posted:
         try:
             running = await self._started()
         except OSError as failure:  # no process could be started: a failed attempt
@@ -83,7 +83,8 @@ class DeliveryWorker:
         answer: asyncio.Future[Posted] = asyncio.get_running_loop().create_future()
         running.waiting[job] = answer
         meta = orjson.dumps([job, url, secret])
-        running.send(REQUEST_HEAD.pack(len(meta), len(body)), meta, body)
+        rows = carried.encode()
+        running.send(REQUEST_HEAD.pack(len(meta), len(rows)), meta, rows)
         try:
             return await asyncio.wait_for(answer, rules.TIMEOUT_SECONDS + GRACE_SECONDS)
         except TimeoutError:

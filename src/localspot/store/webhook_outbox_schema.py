@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, Text
 
-from localspot.crm.webhook_outbox_storage import EVENTS_PER_ROW
+from localspot.crm.webhook_event_lines import EVENTS_PER_ROW
 from localspot.store.schema import RecordId, metadata
 
 __all__ = ["EVENTS_PER_ROW", "TABLES", "webhook_claims", "webhook_deliveries", "webhook_outbox"]

@@ -63,9 +63,9 @@ def claim(
     rows = fetch(
         conn,
         "SELECT o.id, o.portal_id, o.app_id, o.events, o.event_count, o.attempts,"
-        " o.next_attempt_at, a.id AS installed, w.target_url, w.max_concurrent_requests,"
-        " a.client_secret FROM webhook_outbox o LEFT JOIN apps a ON a.id = o.app_id"
-        " LEFT JOIN webhook_settings w ON w.app_id = o.app_id"
+        " o.created_at, o.next_attempt_at, a.id AS installed, w.target_url,"
+        " w.max_concurrent_requests, a.client_secret FROM webhook_outbox o"
+        " LEFT JOIN apps a ON a.id = o.app_id LEFT JOIN webhook_settings w ON w.app_id = o.app_id"
         f" WHERE o.id IN ({dialect.id_set})",
         [dialect.id_list([r.outbox_id for r in claimed])],
     )
@@ -77,6 +77,7 @@ def claim(
             r.events,
             r.event_count,
             r.attempts,
+            r.created_at,
             r.target_url,  # None: the app's settings were cleared
             r.max_concurrent_requests or 1,
             r.client_secret,
@@ -180,7 +181,7 @@ def _row(d: Delivery) -> tuple[Any, ...]:
         d.app_id,
         d.attempted_at,
         d.target_url,
-        d.body,
+        d.carried,
         d.event_count,
         d.headers,
         d.status,
@@ -218,7 +219,7 @@ def deliveries(
             app_id=r.app_id,
             attempted_at=r.attempted_at,
             target_url=r.target_url,
-            body=r.events,
+            carried=r.events,
             event_count=r.event_count,
             headers=r.headers,
             status=r.status,

@@ -1,0 +1,104 @@
+"""An outbox row's events as text, one line each, and the request body made from them.
+
+A line is one of two kinds:
+
+- **Short**, for the plain events of a write (a property change, creation, deletion or
+  privacy deletion seen by a subscription that is not one of the generic ``object.*``
+  types: nearly every event of a batch write): the fields that differ from event to
+  event, separated by tabs: ``subscriptionId``, ``subscriptionType``, ``objectId`` and,
+  for a property change, the property's name and value as JSON strings. The row holds
+  the rest: ``portalId`` and ``appId`` are its columns, ``occurredAt`` its time, and a
+  plain event's ``changeSource`` is always ``CHANGE_SOURCE``.
+- **Full**, for every other event: its JSON object without ``eventId`` and
+  ``attemptNumber`` (which depend on the row and the attempt).
+
+A short line is about a quarter of its event as sent (52 bytes against 240 for a
+property change of the bench's contacts), and the text of a write's events goes
+through the database's log several times (written to the outbox, read back when claimed,
+handed to the delivery process, kept in the deliveries log, deleted twice): batch update
+with every changed property subscribed spent measurably less on it (bench/README.md,
+"Short event lines"). JSON strings hold no raw tab or line break, so neither kind of line
+is ambiguous; a full line starts with ``{``. The store writes the lines
+(``store/webhook_emit_sql.py``); the delivery process makes the body from them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+EVENTS_PER_ROW = 100
+"""An outbox row holds at most this many events (HubSpot's most in one request), and an
+event's ``eventId`` is its row's id times this plus its position in the row."""
+CHANGE_SOURCE = "API"
+"""What HubSpot names a change made through its API (``changeSource``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CarriedRow:
+    """One outbox row's events as a request carries them."""
+
+    row_id: int
+    attempts: int
+    """Requests made before this one: its events' ``attemptNumber``."""
+    portal_id: int
+    app_id: int
+    occurred_at: int
+    events: str
+
+    def as_list(self) -> list[int | str]:
+        return [
+            self.row_id,
+            self.attempts,
+            self.portal_id,
+            self.app_id,
+            self.occurred_at,
+            self.events,
+        ]
+
+
+def carried_from(items: Iterable[Sequence[int | str]]) -> list[CarriedRow]:
+    """The rows back from ``CarriedRow.as_list`` lists (as JSON brought them)."""
+    return [
+        CarriedRow(int(i), int(a), int(p), int(app), int(at), str(text))
+        for i, a, p, app, at, text in items
+    ]
+
+
+def carried_text(rows: Sequence[CarriedRow]) -> str:
+    """The rows as the deliveries log keeps them (JSON; ``body_text`` makes the body)."""
+    return json.dumps([row.as_list() for row in rows], separators=(",", ":"))
+
+
+def body_text(kept: str) -> str:
+    """The request body of a kept delivery: rows kept by ``carried_text``, or (kept before
+    rows were) the body itself."""
+    if not kept.startswith("[["):
+        return kept
+    return request_body(carried_from(json.loads(kept))).decode()
+
+
+def request_body(rows: Sequence[CarriedRow]) -> bytes:
+    """The JSON array HubSpot posts: each event with its ``eventId`` (the row's id times 100
+    plus its place in the row: the same on every attempt) and ``attemptNumber``. Written as
+    text from the lines, without parsing: this runs for every event delivered."""
+    parts: list[str] = []
+    for row in rows:
+        shared = f'"portalId":{row.portal_id},"appId":{row.app_id},"occurredAt":{row.occurred_at}'
+        tail = f',"attemptNumber":{row.attempts}}}'
+        first = row.row_id * EVENTS_PER_ROW
+        for position, line in enumerate(row.events.split("\n")):
+            head = f'{{"eventId":{first + position},'
+            if line.startswith("{"):
+                parts.append(f"{head}{line[1:-1]}{tail}")
+                continue
+            fields = line.split("\t")
+            event = (
+                f'{head}"subscriptionId":{fields[0]},{shared},"subscriptionType":"{fields[1]}",'
+                f'"objectId":{fields[2]},"changeSource":"{CHANGE_SOURCE}"'
+            )
+            if len(fields) == 5:
+                event += f',"propertyName":{fields[3]},"propertyValue":{fields[4]}'
+            parts.append(event + tail)
+    return f"[{','.join(parts)}]".encode()
