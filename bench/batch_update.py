@@ -216,6 +216,7 @@ def profile(server: RunningServer, output: str | None, seconds: float) -> None:
             "record",
             "--idle",
             "--nonblocking",
+            "--threads",
             "-p",
             str(pid),
             "-d",

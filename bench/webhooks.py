@@ -156,6 +156,9 @@ def drained_after(engine: sa.Engine, limit: float = 300.0) -> float:
 def rate(
     server: RunningServer, token: str, ids: list[str], args: argparse.Namespace, seed: int
 ) -> float:
+    if args.profile:
+        side = "with" if token != server.token else "without"
+        profile(server, f"{args.profile}.{side}.{seed // 100}", args.seconds)
     per_client = int(args.seconds * 400 / args.clients) + 10
     plans = [
         LoadPlan(server.base_url, token, ids, per_client, seed + c, args.seconds, path=CONTACTS,
@@ -188,8 +191,6 @@ def subscribed_rate(
     """The rate with every updated property subscribed, and what the sender made of it."""
     before = received(receiver_url)
     started = time.perf_counter()
-    if args.profile:
-        profile(server, f"{args.profile}.{n}", args.seconds)
     found = rate(server, token, ids, args, 100 * n + 50)
     loaded = time.perf_counter() - started
     left = backlog(engine)
@@ -258,7 +259,7 @@ def main() -> None:
         default="on",
         help="off: the server writes the events but delivers none (the write path's cost alone)",
     )
-    parser.add_argument("--profile", help="py-spy's raw stacks of the subscribed runs here")
+    parser.add_argument("--profile", help="py-spy's raw stacks of each run here")
     args = parser.parse_args()
     os.environ["LOCALSPOT_WEBHOOK_DELIVERY"] = args.sender
     run(args)
