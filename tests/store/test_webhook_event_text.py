@@ -8,7 +8,8 @@ import orjson
 from localspot.crm import webhook_happenings as wh
 from localspot.crm.webhook_event_lines import CarriedRow, body_text, carried_text, request_body
 from localspot.crm.webhook_outbox_storage import Delivery
-from localspot.store.webhook_emit_sql import _texts
+from localspot.crm.webhooks_storage import ActiveSubscription
+from localspot.store.webhook_emit_sql import _change_lines, _texts
 
 BASE = {
     "subscriptionId": 1,
@@ -69,3 +70,22 @@ def test_the_rows_a_request_carried_are_kept_and_read_back_as_its_body() -> None
     earlier = '[{"eventId":100,"attemptNumber":0}]'  # kept whole before rows were kept
     kept_whole = Delivery(2, 3, 4, "http://x", earlier, 1, "{}", 204, 1, None, "delivered", None)
     assert kept_whole.body == earlier
+
+
+def test_a_plain_updates_lines_are_those_of_its_happenings() -> None:
+    """A batch update's lines are written straight from the changed values; they are the
+    lines its happenings would make, subscription by subscription, app by app."""
+    subscriptions = [
+        ActiveSubscription(11, 1, "contact.propertyChange", "propertyChange", "city"),
+        ActiveSubscription(12, 2, "contact.propertyChange", "propertyChange", "city"),
+        ActiveSubscription(13, 1, "object.propertyChange", "propertyChange", "city"),
+        ActiveSubscription(14, 2, "contact.propertyChange", "propertyChange", "zip"),
+        ActiveSubscription(15, 1, "contact.propertyChange", "propertyChange", "unwatched"),
+    ]
+    reachable = [wh.Reachable(s, "0-1") for s in subscriptions]
+    changed = {7: {"zip": "0150", "city": 'O"slo', "name": "x"}, 3: {"city": ""}}
+    happenings = [h for i, values in changed.items() for h in wh.changed("0-1", i, values)]
+    by_app = wh.reached(reachable, happenings, 2, 4)
+    made = _change_lines(reachable, "0-1", changed, 2, 4)
+    assert made == {app: _texts(pairs) for app, pairs in by_app.items()}
+    assert [len(found) for _, found in sorted(made.items())] == [4, 3]

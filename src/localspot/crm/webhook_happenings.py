@@ -104,17 +104,26 @@ def reached(
 ) -> dict[int, list[tuple[Target, Happening]]]:
     """Each app's (subscription reached, happening) pairs, in the order of the happenings:
     one event each (``event``)."""
+    by_key = targets(reachable, portal_id, at)
+    found: dict[int, list[tuple[Target, Happening]]] = defaultdict(list)
+    for h in happenings:
+        for t in by_key.get((h.object_type, h.action, h.property_name), ()):
+            found[t.app_id].append((t, h))
+    return dict(found)
+
+
+def targets(
+    reachable: Sequence[Reachable], portal_id: int, at: int
+) -> dict[tuple[str, str, str | None], list[Target]]:
+    """The subscriptions reached, by what they watch: (object type, action, property name
+    or None), each key's in the order of ``reachable``."""
     by_key: dict[tuple[str, str, str | None], list[Target]] = defaultdict(list)
     for r in reachable:
         s = r.subscription
         generic = s.event_type.startswith(GENERIC + ".")
         target = Target(s.app_id, _base(s, portal_id, at), generic)
         by_key[(r.object_type, s.action, s.property_name)].append(target)
-    found: dict[int, list[tuple[Target, Happening]]] = defaultdict(list)
-    for h in happenings:
-        for t in by_key.get((h.object_type, h.action, h.property_name), ()):
-            found[t.app_id].append((t, h))
-    return dict(found)
+    return by_key
 
 
 @dataclass(frozen=True, slots=True)
