@@ -23,8 +23,8 @@ FAILED = "failed"
 STATES = (DELIVERED, RETRYING, FAILED)
 DELIVERIES_KEPT = 1000
 """A portal's delivery requests kept for the admin API (its largest page); older ones are
-pruned as new ones are recorded. Each keeps its body (up to 100 events), so a receiver
-under steady load would otherwise grow the database by megabytes a second."""
+pruned as new ones are recorded. Each keeps the rows it carried (up to 100 events), so a
+receiver under steady load would otherwise grow the database by megabytes a second."""
 PRUNE_EVERY = 100
 """Pruning is looked at when the deliveries' ids pass a multiple of this, so a portal holds
 at most about this many more than ``DELIVERIES_KEPT``."""
