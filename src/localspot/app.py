@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import secrets
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager, suppress
@@ -74,6 +75,7 @@ from localspot.http.timeline_templates import (
 from localspot.http.ui import ui_routers
 from localspot.http.ui.session import SignInCode
 from localspot.http.video_conferencing import VideoConferencingController
+from localspot.http.webhook_election import SenderElection, lock_path, send_when_chosen
 from localspot.http.webhook_sender import WebhookSender
 from localspot.http.webhook_worker_link import poster_for
 from localspot.http.webhooks import WebhookSettingsController, WebhookSubscriptionsController
@@ -205,7 +207,9 @@ def create_app(
         app.state.clock.on_move(sender.wake)
         tasks = [indexer, filler, runner]
         if settings.webhook_delivery:
-            tasks.append(asyncio.create_task(sender.run(app.state.store)))
+            # a server's workers are children of its serve process: one of them sends
+            election = SenderElection(lock_path(os.getppid())) if settings.workers > 1 else None
+            tasks.append(asyncio.create_task(send_when_chosen(sender, app.state.store, election)))
         try:
             yield
         finally:

@@ -8,8 +8,9 @@ busy and leaves the other to such work, so there it goes to a process of its own
 SQLite the server then kept up with batch updates' events, at a higher rate of writes.
 When the server's processes are as many as the cores (several workers on PostgreSQL),
 no core is left over, and another process only adds the cost of handing requests across
-(batch update with delivery fell from 0.78 to 0.74 of its rate without): there each
-process sends its own (bench/README.md, "Delivery in a process of its own").
+(batch update with delivery fell from 0.78 to 0.74 of its rate without, with a sender in
+each worker): there the sending worker (``webhook_election.py``) sends on its own loop
+(bench/README.md, "Delivery in a process of its own").
 """
 
 from __future__ import annotations
