@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,8 +66,16 @@ def serve_with_admin(
         database_url = request.getfixturevalue("postgres_url")
     else:
         database_url = "sqlite:///" + str(Path(tmp_path_factory.mktemp("admin")) / "admin.db")
+    with admin_server(database_url, **env) as running:
+        yield running
+
+
+@contextmanager
+def admin_server(database_url: str, *extra: str, **env: str) -> Iterator[AdminServer]:
+    """A server of its own on ``database_url`` (``serve`` options ``extra``), with an admin
+    token."""
     admin_token = secrets.token_urlsafe(16)
-    server = start_server(database_url, env={"LOCALSPOT_ADMIN_TOKEN": admin_token, **env})
+    server = start_server(database_url, *extra, env={"LOCALSPOT_ADMIN_TOKEN": admin_token, **env})
     headers = {"Authorization": f"Bearer {admin_token}"}
     running = AdminServer(server, httpx.Client(base_url=server.base_url, headers=headers))
     try:

@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import fcntl
 import os
-import secrets
 import signal
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from admin_support import AdminServer
+from admin_support import AdminServer, admin_server
 from webhook_delivery_support import OBJECTS, Subscribed, subscribe
 from webhook_receiver import Receiver, receiving
 
-from conftest import scratch_postgres, start_server, stop_server
+from conftest import scratch_postgres
 from localspot.http.webhook_election import RETRY_SECONDS, lock_path
 
 
@@ -25,16 +24,8 @@ from localspot.http.webhook_election import RETRY_SECONDS, lock_path
 def two_workers(postgres_url: str) -> Iterator[AdminServer]:
     """A server of two workers on a database of its own (the session's server would
     deliver the events too)."""
-    token = secrets.token_urlsafe(16)
-    with scratch_postgres("localspot_one_sender") as url:
-        server = start_server(url, "--workers", "2", env={"LOCALSPOT_ADMIN_TOKEN": token})
-        headers = {"Authorization": f"Bearer {token}"}
-        admin = AdminServer(server, httpx.Client(base_url=server.base_url, headers=headers))
-        try:
-            yield admin
-        finally:
-            admin.close()
-            stop_server(server)
+    with scratch_postgres("localspot_one_sender") as url, admin_server(url, "--workers", "2") as s:
+        yield s
 
 
 @pytest.fixture
