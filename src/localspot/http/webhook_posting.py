@@ -48,7 +48,7 @@ class InlinePoster:
         self._client = WebhookClient(rules.TIMEOUT_SECONDS)
 
     async def post(self, url: str, secret: str, carried: str) -> Posted:
-        return Posted(*await post(self._client, url, secret, body_of(carried.encode())))
+        return Posted(*await post(self._client, url, secret, body_of(carried)))
 
     async def aclose(self) -> None:
         await self._client.aclose()

@@ -54,7 +54,7 @@ def signed_headers(url: str, secret: str, body: bytes) -> dict[str, str]:
     }
 
 
-def body_of(carried: bytes) -> bytes:
+def body_of(carried: bytes | str) -> bytes:
     """The request body of the rows a request carries."""
     return lines.request_body(lines.carried_from(orjson.loads(carried)))
 

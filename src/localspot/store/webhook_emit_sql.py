@@ -49,9 +49,22 @@ def _emit(
     build: Callable[[], Sequence[wh.Happening]],
     at: int,
 ) -> None:
+    _emit_lines(
+        conn, portal_id, want, lambda reachable: _lines(reachable, build(), portal_id, at), at
+    )
+
+
+def _emit_lines(
+    conn: Connection,
+    portal_id: int,
+    want: wh.Wanted,
+    lines_of: Callable[[Sequence[wh.Reachable]], Mapping[int, Sequence[str]]],
+    at: int,
+) -> None:
+    """The one lookup, and only when something is reached, each app's lines written."""
     reachable = deliverable_for(conn, portal_id, want)
     if reachable:
-        write_events(conn, portal_id, reachable, build(), at)
+        _write_lines(conn, portal_id, lines_of(reachable), at)
 
 
 def write_events(
@@ -61,8 +74,14 @@ def write_events(
     happenings: Sequence[wh.Happening],
     at: int,
 ) -> None:
+    _write_lines(conn, portal_id, _lines(reachable, happenings, portal_id, at), at)
+
+
+def _lines(
+    reachable: Sequence[wh.Reachable], happenings: Sequence[wh.Happening], portal_id: int, at: int
+) -> dict[int, list[str]]:
     by_app = wh.reached(reachable, happenings, portal_id, at)
-    _write_lines(conn, portal_id, {app: _texts(pairs) for app, pairs in by_app.items()}, at)
+    return {app: _texts(pairs) for app, pairs in by_app.items()}
 
 
 def _write_lines(
@@ -175,11 +194,9 @@ def records_written(
     want = wh.Wanted(frozenset(types), frozenset(actions), frozenset(names))
 
     if not created:  # a plain update: its lines straight from the values
-        reachable = deliverable_for(conn, portal_id, want)
-        if reachable:
-            _write_lines(
-                conn, portal_id, _change_lines(reachable, type_id, changed, portal_id, at), at
-            )
+        _emit_lines(
+            conn, portal_id, want, lambda r: _change_lines(r, type_id, changed, portal_id, at), at
+        )
         return
 
     def build() -> list[wh.Happening]:
