@@ -30,7 +30,7 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from batch_update import LoadPlan, drive, http_client  # noqa: E402
+from batch_update import LoadPlan, drive, http_client, profile  # noqa: E402
 from harness import (  # noqa: E402
     RunningServer,
     fresh_database,
@@ -188,6 +188,9 @@ def sizes(server: RunningServer, token: str) -> list[int]:
 def rate(
     server: RunningServer, token: str, ids: list[str], args: argparse.Namespace, seed: int
 ) -> float:
+    if args.profile:
+        side = "with" if token != server.token else "without"
+        profile(server, f"{args.profile}.{side}.{seed // 100}", args.seconds)
     per_client = int(args.seconds * 400 / args.clients) + 10
     plans = [
         LoadPlan(
@@ -255,6 +258,7 @@ def main() -> None:
         help="broad: 5-67%% of the contacts each (an update moves about 5 memberships a"
         " record); narrow: the same filters, each for a tenth of the contacts",
     )
+    parser.add_argument("--profile", help="py-spy's raw stacks of each run here")
     run(parser.parse_args())
 
 
