@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import orjson
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -150,32 +151,43 @@ def second_token(server: RunningServer) -> str:
     return cli(server.database_url, "tokens", "create", "--portal", portal)
 
 
-def load(server: RunningServer, token: str, count: int) -> tuple[list[str], float]:
-    """The contacts (the same in both portals), through batch create; ids by key."""
+def add_properties(http: httpx.Client) -> None:
+    """The bench's custom contact properties, in the client's portal."""
+    for definition in PROPERTIES:
+        body = {"groupName": "contactinformation", **definition}
+        http.post("/crm/v3/properties/contacts", json=body).raise_for_status()
+
+
+def create_contacts(http: httpx.Client, count: int) -> list[str]:
+    """The contacts (the same in every portal), through batch create; ids by key."""
     ids: list[str] = []
+    for batch in contact_batches(count):
+        response = http.post(f"{CONTACTS}/batch/create", content=orjson.dumps({"inputs": batch}))
+        response.raise_for_status()
+        by_key = {r["properties"]["bench_key"]: r["id"] for r in response.json()["results"]}
+        ids += [by_key[item["properties"]["bench_key"]] for item in batch]
+    return ids
+
+
+def create_lists(http: httpx.Client, kind: str) -> None:
+    """The 20 DYNAMIC lists, each filled from the portal's contacts as it is created."""
+    for n, branch in enumerate(LIST_SETS[kind]):
+        body = {"name": f"Bench {n}", "objectTypeId": "0-1", "processingType": "DYNAMIC"}
+        http.post(LISTS, json={**body, "filterBranch": branch}).raise_for_status()
+
+
+def load(server: RunningServer, token: str, count: int) -> tuple[list[str], float]:
+    """The properties and contacts; how long creating the contacts took."""
     with http_client(server.base_url, token) as http:
-        for definition in PROPERTIES:
-            body = {"groupName": "contactinformation", **definition}
-            http.post("/crm/v3/properties/contacts", json=body).raise_for_status()
+        add_properties(http)
         started = time.perf_counter()
-        for batch in contact_batches(count):
-            response = http.post(
-                f"{CONTACTS}/batch/create", content=orjson.dumps({"inputs": batch})
-            )
-            response.raise_for_status()
-            by_key = {r["properties"]["bench_key"]: r["id"] for r in response.json()["results"]}
-            ids += [by_key[item["properties"]["bench_key"]] for item in batch]
-        return ids, time.perf_counter() - started
+        return create_contacts(http, count), time.perf_counter() - started
 
 
 def make_lists(server: RunningServer, token: str, kind: str) -> float:
-    """The 20 DYNAMIC lists, each filled from the portal's contacts as it is created."""
     started = time.perf_counter()
     with http_client(server.base_url, token) as http:
-        for n, branch in enumerate(LIST_SETS[kind]):
-            body = {"name": f"Bench {n}", "objectTypeId": "0-1", "processingType": "DYNAMIC"}
-            made = http.post(LISTS, json={**body, "filterBranch": branch})
-            made.raise_for_status()
+        create_lists(http, kind)
     return time.perf_counter() - started
 
 

@@ -120,14 +120,22 @@ def indexed_after(url: str, limit: float = 600.0) -> float:
     return time.perf_counter() - started
 
 
-def in_turn(n: int, without: Callable[[], float], with_: Callable[[], float]) -> float:
-    """Round ``n`` of a comparison: both rates, the one without first in even rounds and
+def both_in_turn(
+    n: int, without: Callable[[], float], with_: Callable[[], float]
+) -> tuple[float, float]:
+    """Round ``n`` of a comparison: both measures, the one without first in even rounds and
     last in odd ones, so that a drift over the run weighs on both sides alike; returns
-    the ratio with / without."""
+    (without, with)."""
     if n % 2 == 0:
-        base, rate = without(), with_()
-    else:
-        rate, base = with_(), without()
+        base = without()
+        return base, with_()
+    other = with_()
+    return without(), other
+
+
+def in_turn(n: int, without: Callable[[], float], with_: Callable[[], float]) -> float:
+    """``both_in_turn`` for rates: the ratio with / without."""
+    base, rate = both_in_turn(n, without, with_)
     return rate / base
 
 

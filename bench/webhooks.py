@@ -106,20 +106,22 @@ def hooked_portal(server: RunningServer) -> tuple[str, str]:
     return portal, cli(server.database_url, "tokens", "create", "--portal", portal)
 
 
-def subscribe(server: RunningServer, portal: str, receiver_url: str) -> None:
-    """An app installed in the portal, subscribed to every watched property."""
-    shown = json.loads(cli(server.database_url, "apps", "create", "--portal", str(portal)))
+def subscribe_app(http: httpx.Client, database_url: str, portal: str, receiver_url: str) -> None:
+    """An app installed in the portal (``localspot apps create``), subscribed through
+    ``http`` to every watched property, sending to the receiver."""
+    shown = json.loads(cli(database_url, "apps", "create", "--portal", str(portal)))
     params = {"hapikey": shown["developerApiKey"]}
     base = f"/webhooks/v3/{shown['appId']}"
-    with httpx.Client(base_url=server.base_url, params=params, timeout=30) as dev:
-        settings = {
-            "targetUrl": f"{receiver_url}/hooks",
-            "throttling": {"maxConcurrentRequests": 10},
-        }
-        dev.put(f"{base}/settings", json=settings).raise_for_status()
-        for name in WATCHED:
-            body = {"eventType": "contact.propertyChange", "propertyName": name, "active": True}
-            dev.post(f"{base}/subscriptions", json=body).raise_for_status()
+    settings = {"targetUrl": f"{receiver_url}/hooks", "throttling": {"maxConcurrentRequests": 10}}
+    http.put(f"{base}/settings", json=settings, params=params).raise_for_status()
+    for name in WATCHED:
+        body = {"eventType": "contact.propertyChange", "propertyName": name, "active": True}
+        http.post(f"{base}/subscriptions", json=body, params=params).raise_for_status()
+
+
+def subscribe(server: RunningServer, portal: str, receiver_url: str) -> None:
+    with httpx.Client(base_url=server.base_url, timeout=30) as dev:
+        subscribe_app(dev, server.database_url, portal, receiver_url)
 
 
 def backlog(engine: sa.Engine) -> int:

@@ -38,10 +38,17 @@ from litestar.testing import TestClient
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from dynamic_lists import CONTACTS, LIST_SETS, LISTS, PROPERTIES, cli  # noqa: E402
-from harness import fresh_database, indexed_after  # noqa: E402
-from webhooks import WATCHED, received, start_receiver  # noqa: E402
-from workload import contact_batches, contact_update_requests  # noqa: E402
+from dynamic_lists import (  # noqa: E402
+    CONTACTS,
+    LIST_SETS,
+    LISTS,
+    add_properties,
+    create_contacts,
+    create_lists,
+)
+from harness import both_in_turn, fresh_database, indexed_after  # noqa: E402
+from webhooks import received, start_receiver, subscribe_app  # noqa: E402
+from workload import contact_update_requests  # noqa: E402
 
 from localspot.app import create_app  # noqa: E402
 from localspot.config import Settings  # noqa: E402
@@ -75,37 +82,8 @@ def as_portal(client: TestClient[Any], token: str) -> None:
 
 def load(client: TestClient[Any], token: str, count: int) -> list[str]:
     as_portal(client, token)
-    for definition in PROPERTIES:
-        body = {"groupName": "contactinformation", **definition}
-        assert client.post("/crm/v3/properties/contacts", json=body).status_code == 201
-    ids: list[str] = []
-    for batch in contact_batches(count):
-        made = client.post(f"{CONTACTS}/batch/create", content=orjson.dumps({"inputs": batch}))
-        by_key = {r["properties"]["bench_key"]: r["id"] for r in made.json()["results"]}
-        ids += [by_key[item["properties"]["bench_key"]] for item in batch]
-    return ids
-
-
-def make_lists(client: TestClient[Any], token: str, kind: str) -> None:
-    as_portal(client, token)
-    for n, branch in enumerate(LIST_SETS[kind]):
-        body = {"name": f"Bench {n}", "objectTypeId": "0-1", "processingType": "DYNAMIC"}
-        made = client.post(LISTS, json={**body, "filterBranch": branch})
-        assert made.status_code == 200, made.text
-
-
-def subscribe(client: TestClient[Any], url: str, portal: int, receiver_url: str) -> None:
-    """An app installed in the portal (``localspot apps create``), subscribed to every
-    property the updates change, sending to the receiver."""
-    shown = orjson.loads(cli(url, "apps", "create", "--portal", str(portal)))
-    params = {"hapikey": shown["developerApiKey"]}
-    base = f"/webhooks/v3/{shown['appId']}"
-    settings = {"targetUrl": f"{receiver_url}/hooks", "throttling": {"maxConcurrentRequests": 10}}
-    assert client.put(f"{base}/settings", json=settings, params=params).status_code == 200
-    for name in WATCHED:
-        body = {"eventType": "contact.propertyChange", "propertyName": name, "active": True}
-        made = client.post(f"{base}/subscriptions", json=body, params=params)
-        assert made.status_code == 201, made.text
+    add_properties(client)
+    return create_contacts(client, count)
 
 
 def filled(client: TestClient[Any], token: str, limit: float = 600.0) -> float:
@@ -154,16 +132,17 @@ def run(args: argparse.Namespace) -> None:
 def measure(args: argparse.Namespace, receiver_url: str | None) -> None:
     with fresh_database(args.db) as url:
         (_, plain), (portal, other) = tokens(url)
-        webhooks = args.side == "webhooks"
+        webhooks = receiver_url is not None
         settings = Settings(database_url=url, rate_limits=False, webhook_delivery=webhooks)
         with TestClient(create_app(settings)) as client:
             plain_ids = load(client, plain, args.records)
             other_ids = load(client, other, args.records)
             if receiver_url is not None:
-                subscribe(client, url, portal, receiver_url)
+                subscribe_app(client, url, str(portal), receiver_url)
                 side = "every changed property subscribed"
             else:
-                make_lists(client, other, args.lists)
+                as_portal(client, other)
+                create_lists(client, args.lists)
                 print(f"20 DYNAMIC lists ({args.lists}) filled after {filled(client, other):.1f} s")
                 side = f"20 {args.lists} DYNAMIC lists"
             print(f"search's index caught up after {indexed_after(url):.1f} s")
@@ -174,12 +153,11 @@ def measure(args: argparse.Namespace, receiver_url: str | None) -> None:
             block(client, other, with_side, args.block // 2)
             sides: list[tuple[float, float]] = []
             for n in range(args.rounds):
-                if n % 2 == 0:
-                    base = block(client, plain, without, args.block)
-                    cost = block(client, other, with_side, args.block)
-                else:
-                    cost = block(client, other, with_side, args.block)
-                    base = block(client, plain, without, args.block)
+                base, cost = both_in_turn(
+                    n,
+                    lambda: block(client, plain, without, args.block),
+                    lambda: block(client, other, with_side, args.block),
+                )
                 sides.append((base * 1000 / args.block, cost * 1000 / args.block))
     for n, (base, cost) in enumerate(sides):
         print(f"round {n + 1}: {base:.2f} ms plain, {cost:.2f} ms with, +{cost - base:.2f}")
