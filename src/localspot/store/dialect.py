@@ -23,7 +23,6 @@ from functools import lru_cache
 from typing import Any, Final, Protocol
 
 import orjson
-from psycopg.types.json import Jsonb
 from sqlalchemy import Connection, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.util import await_only
@@ -367,6 +366,8 @@ class PostgresDialect:
         """One statement; the rows travel as one JSONB document."""
         if not rows:
             return
+        from psycopg.types.json import Jsonb  # here: SQLite never loads psycopg
+
         document = Jsonb([dict(zip(columns, row, strict=True)) for row in rows])
         _binary(conn, _recordset_insert(table, tuple(columns)), [document])
 
@@ -378,6 +379,8 @@ class PostgresDialect:
             " FROM jsonb_to_recordset(%s) AS v(id bigint, p jsonb) WHERE o.id = v.id"
         )
         document = [{"id": object_id, "p": properties} for object_id, properties in rows]
+        from psycopg.types.json import Jsonb
+
         _binary(conn, statement, [at, Jsonb(document)])
 
     def enqueue(

@@ -25,8 +25,6 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy.engine import make_url
 
 from localspot.crm.job_files_storage import (
@@ -72,6 +70,8 @@ class _Workbook:
     and stored uploads have none)."""
 
     def __init__(self, path: Path) -> None:
+        import openpyxl  # here: most commands and servers never read or write XLSX
+
         self.handle = path.open("rb")
         try:
             self.book = openpyxl.load_workbook(self.handle, read_only=True, data_only=True)
@@ -85,6 +85,8 @@ class _Workbook:
 
 
 def _xlsx_rows(path: Path) -> tuple[_Workbook, Iterator[list[str]]]:
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         workbook = _Workbook(path)
         book = workbook.book
@@ -178,6 +180,8 @@ class _CsvExport:
 
 class _XlsxExport:
     def __init__(self, path: Path) -> None:
+        import openpyxl
+
         self.path, self.part = path, path.with_name(path.name + ".part")
         self._book = openpyxl.Workbook(write_only=True)
         self._sheet = self._book.create_sheet()
