@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from conftest import Server, run_cli
+from conftest import Server, run_cli_in_process
 
 INVALID_KEY: dict[str, Any] = {
     "message": (
@@ -59,11 +59,12 @@ class DevApp:
 
 
 def new_app(server: Server, name: str = "Test app", portal_id: int | None = None) -> DevApp:
-    """An app made by the real CLI, installed in ``portal_id`` (default: a new portal)."""
+    """An app made by ``localspot apps create`` run in this process (``run_cli_in_process``:
+    a second less than a new interpreter; the command itself is tested in
+    tests/cli/test_apps_cli.py), installed in ``portal_id`` (default: a new portal)."""
     portal = portal_id if portal_id is not None else server.new_portal()
-    shown = json.loads(
-        run_cli(server.database_url, "apps", "create", "--name", name, "--portal", str(portal))
-    )
+    made = ("apps", "create", "--name", name, "--portal", str(portal))
+    shown = json.loads(run_cli_in_process(server.database_url, *made))
     assert set(shown) == {"appId", "clientSecret", "developerApiKey"}
     return DevApp(shown["appId"], shown["clientSecret"], shown["developerApiKey"], portal)
 
