@@ -374,13 +374,13 @@ class PostgresDialect:
     def write_property_maps(
         self, conn: Connection, rows: Sequence[tuple[int, Any]], at: int
     ) -> None:
+        from psycopg.types.json import Jsonb
+
         statement = (
             "UPDATE objects AS o SET properties = v.p, updated_at = %s"
             " FROM jsonb_to_recordset(%s) AS v(id bigint, p jsonb) WHERE o.id = v.id"
         )
         document = [{"id": object_id, "p": properties} for object_id, properties in rows]
-        from psycopg.types.json import Jsonb
-
         _binary(conn, statement, [at, Jsonb(document)])
 
     def enqueue(
