@@ -39,9 +39,9 @@ from harness import (
 )  # noqa: E402
 from workload import (  # noqa: E402
     CUSTOM_PROPERTIES,
-    REQUESTS,
     UpdateRequest,
     create_batches,
+    update_bodies,
     update_requests,
 )
 
@@ -111,9 +111,7 @@ class LoadPlan:
 
 
 def _update_worker(plan: LoadPlan, signal: StartSignal) -> dict[str, Any]:
-    key_of = {record_id: f"key-{n}" for n, record_id in enumerate(plan.ids)}
-    requests = REQUESTS[plan.requests](plan.count, plan.ids, key_of, plan.seed)
-    bodies = [orjson.dumps({"inputs": r.inputs}) for r in requests]
+    bodies = update_bodies(plan.requests, plan.count, plan.ids, plan.seed)
     latencies: list[float] = []
     written = sent = 0
     statuses: dict[int, int] = {}

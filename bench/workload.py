@@ -10,6 +10,8 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 DIRECTIONS = ("INBOUND", "OUTBOUND")
 STATUSES = ("COMPLETED", "BUSY", "NO_ANSWER", "FAILED", "CANCELED", "IN_PROGRESS")
 TIERS = ("gold", "silver", "bronze")
@@ -145,3 +147,10 @@ def contact_update_requests(
 
 REQUESTS = {"calls": update_requests, "contacts": contact_update_requests}
 """The request generators a load process can be told to use, by name."""
+
+
+def update_bodies(kind: str, count: int, ids: list[str], seed: int) -> list[bytes]:
+    """``count`` batch-update bodies of the generator ``kind`` over ``ids`` (created in key
+    order: ``ids[n]`` holds ``key-n``)."""
+    key_of = {record_id: f"key-{n}" for n, record_id in enumerate(ids)}
+    return [orjson.dumps({"inputs": r.inputs}) for r in REQUESTS[kind](count, ids, key_of, seed)]

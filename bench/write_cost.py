@@ -33,7 +33,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import orjson
 from litestar.testing import TestClient
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -48,7 +47,7 @@ from dynamic_lists import (  # noqa: E402
 )
 from harness import both_in_turn, fresh_database, indexed_after  # noqa: E402
 from webhooks import received, start_receiver, subscribe_app  # noqa: E402
-from workload import contact_update_requests  # noqa: E402
+from workload import update_bodies  # noqa: E402
 
 from localspot.app import create_app  # noqa: E402
 from localspot.config import Settings  # noqa: E402
@@ -111,9 +110,7 @@ def block(client: TestClient[Any], token: str, bodies: Iterator[bytes], size: in
 
 
 def bodies_of(ids: list[str], count: int, seed: int) -> Iterator[bytes]:
-    key_of = {record_id: f"key-{n}" for n, record_id in enumerate(ids)}
-    requests = contact_update_requests(count, ids, key_of, seed)
-    return iter([orjson.dumps({"inputs": r.inputs}) for r in requests])
+    return iter(update_bodies("contacts", count, ids, seed))
 
 
 def run(args: argparse.Namespace) -> None:
