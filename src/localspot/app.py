@@ -49,6 +49,7 @@ from localspot.http.jobs import JobRunner
 from localspot.http.journal import Journal, journal_layer
 from localspot.http.json_body import JsonRequest
 from localspot.http.limits import add_usage_headers, rate_limit_guard
+from localspot.http.list_conversions import ListConversionsController
 from localspot.http.list_fills import ListFills
 from localspot.http.list_folders import ListFoldersController
 from localspot.http.list_members import ListMembershipsController
@@ -106,6 +107,7 @@ LIST_CONTROLLERS: list[type[Controller]] = [
     ListsController,
     ListMembershipsController,
     ListFoldersController,
+    ListConversionsController,
 ]
 WEBHOOK_PATHS = ("/webhooks/v3", "/webhooks/2026-03")
 """The Webhooks API and its dated path, behind the developer API key (``hapikey``)."""
@@ -205,6 +207,7 @@ def create_app(
         sender: WebhookSender = app.state.webhook_sender
         app.state.store.outbox_listener = sender.wake
         app.state.clock.on_move(sender.wake)
+        app.state.clock.on_move(app.state.list_fills.wake)
         tasks = [indexer, filler, runner]
         if settings.webhook_delivery:
             # a server's workers are children of its serve process: one of them sends

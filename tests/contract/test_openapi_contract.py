@@ -25,6 +25,7 @@ import httpx
 import pytest
 
 from api.admin_support import AdminServer, create_calls, serve_with_admin
+from api.list_support import DYNAMIC_BRANCH
 
 CHECKS = [
     "not_a_server_error",
@@ -150,20 +151,29 @@ def custom_type(crm: httpx.Client) -> tuple[dict[str, Any], str]:
 
 
 def list_data(crm: httpx.Client, contact_id: str) -> dict[str, list[str]]:
-    """A list holding the contact, an empty one, and a folder, for the Lists API routes."""
+    """A list holding the contact, an empty one, a DYNAMIC one (for scheduled conversions),
+    and a folder, for the Lists API routes."""
     made = []
     for name in ("Fuzz list", "Fuzz empty"):
         body = {"name": name, "objectTypeId": "0-1", "processingType": "MANUAL"}
         created = crm.post("/crm/v3/lists", json=body)
         assert created.status_code == 200, created.text
         made.append(created.json()["list"]["listId"])
+    dynamic = {
+        "name": "Fuzz dynamic",
+        "objectTypeId": "0-1",
+        "processingType": "DYNAMIC",
+        "filterBranch": DYNAMIC_BRANCH,
+    }
+    created = crm.post("/crm/v3/lists", json=dynamic)
+    assert created.status_code == 200, created.text
     added = crm.put(f"/crm/v3/lists/{made[0]}/memberships/add", json=[contact_id])
     assert added.status_code == 200, added.text
     folder = crm.post("/crm/v3/lists/folders", json={"name": "Fuzz folder"})
     assert folder.status_code == 200, folder.text
     folder_id = folder.json()["folder"]["id"]
     return {
-        "path.list_id": made,
+        "path.list_id": [*made, created.json()["list"]["listId"]],
         "path.source_list_id": made,
         "path.folder_id": [folder_id, "0"],
         "path.new_parent_folder_id": ["0", folder_id],

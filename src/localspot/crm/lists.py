@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from localspot.crm import list_conversion_rules as conversion_rules
 from localspot.crm import list_fill, list_filters
 from localspot.crm import list_rules as rules
 from localspot.crm.definitions_storage import DefinitionsStorage
@@ -154,11 +155,21 @@ async def create_list(
 
 
 async def _find(ctx: Ctx, raw_id: str, *, deleted: bool = False) -> ObjectList:
-    """The list ``raw_id`` names: a live one (or a deleted one, with ``deleted``)."""
+    """The list ``raw_id`` names: a live one (or a deleted one, with ``deleted``), converted
+    first when a scheduled conversion is due."""
     found = await ctx.store.lists_of(ctx.portal_id, [rules.parse_list_id(raw_id)])
     if not found or (found[0].deleted_at is not None) != deleted:
         raise rules.list_not_found(raw_id)
-    return found[0]
+    return await converted_if_due(ctx, found[0])
+
+
+async def converted_if_due(ctx: Ctx, found: ObjectList) -> ObjectList:
+    """``found``, converted to a static list when its scheduled conversion is due (the
+    background filler converts lists nobody reads, ``http/list_fills.py``)."""
+    due = conversion_rules.due_at(found)
+    if due is None or due > ctx.clock.now_ms():
+        return found
+    return await save(ctx, conversion_rules.converted(found, due))
 
 
 async def get_list(ctx: Ctx, raw_id: str) -> ObjectList:
@@ -178,7 +189,7 @@ async def get_lists(ctx: Ctx, raw_ids: Sequence[str]) -> list[ObjectList]:
         raise ValidationError(f"Invalid list id '{bad[0]}'", context={"listIds": bad})
     ids = set(rules.numeric_ids(wanted).values())
     found = await ctx.store.lists_of(ctx.portal_id, ids) if ids else []
-    return [x for x in found if x.deleted_at is None]
+    return [await converted_if_due(ctx, x) for x in found if x.deleted_at is None]
 
 
 async def get_by_name(ctx: Ctx, raw_type: str, name: str) -> ObjectList:
@@ -187,7 +198,7 @@ async def get_by_name(ctx: Ctx, raw_type: str, name: str) -> ObjectList:
     for found in await ctx.store.lists_of(ctx.portal_id):
         live = found.deleted_at is None and found.object_type == type_id
         if live and found.name.lower() == name.lower():
-            return found
+            return await converted_if_due(ctx, found)
     raise ResourceNotFound(
         f"No list of object type {type_id} is named '{name}'", context={"listName": [name]}
     )

@@ -71,6 +71,10 @@ class ListsStorage(Protocol):
         """The portal's lists (deleted ones too), by id; only ``ids`` when given."""
         ...
 
+    async def pending_conversions(self) -> Sequence[tuple[int, ObjectList]]:
+        """Every portal's live DYNAMIC lists with a conversion scheduled, as (portal, list)."""
+        ...
+
     async def create_list(
         self,
         portal_id: int,

@@ -7,6 +7,11 @@ stopped) and when another process stopped holding one (several workers on Postgr
 Fills run one after another; the event loop is free between slices. While one runs, the
 server does not count as idle (``idle_indexing.Activity``): a client waiting for a list to
 be ``COMPLETE`` goes first, search's idle-time indexing after.
+
+At each look it also converts the lists whose scheduled conversion came due
+(``crm/list_conversions.py``), so that a list nobody reads stops following writes within a
+poll of its time; a request that reads a list converts it first itself. Moving the server's
+clock wakes it.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import logging
 from contextlib import suppress
 from typing import Any
 
-from localspot.crm import lists
+from localspot.crm import list_conversions, lists
 from localspot.crm.list_rules import ListsContext
 from localspot.http.idle_indexing import Activity
 
@@ -31,7 +36,7 @@ class ListFills:
         self._wake.set()  # look at once when the server starts
 
     def wake(self) -> None:
-        """A fill was let go: claim it now rather than at the next look."""
+        """A fill was let go (or the clock moved): look now rather than at the next poll."""
         self._wake.set()
 
     async def run(self, state: Any) -> None:
@@ -44,6 +49,10 @@ class ListFills:
                 await self._fill_all(state)
             except Exception:  # the fill stays where it was: claimed again when its hold ends
                 log.exception("filling a list failed")
+            try:
+                await list_conversions.convert_due(state.store, state.clock)
+            except Exception:  # tried again at the next look
+                log.exception("converting a list failed")
 
     async def _fill_all(self, state: Any) -> None:
         while (claim := await state.store.claim_fill()) is not None:

@@ -12,6 +12,7 @@ from litestar import Request
 from litestar.datastructures import State
 
 from localspot.crm.errors import HubSpotError
+from localspot.crm.list_conversion_rules import REQUESTED_FIELDS
 from localspot.crm.list_folders import FolderNode
 from localspot.crm.list_members import member_token
 from localspot.crm.list_memberships_storage import Member, MemberPage, RecordListEntry
@@ -162,3 +163,14 @@ def public_folder(node: FolderNode) -> w.PublicListFolder:
 def mapping(pairs: Mapping[int, int] | Sequence[tuple[int, int]]) -> list[w.PublicMigrationMapping]:
     items = pairs.items() if isinstance(pairs, Mapping) else pairs
     return [w.PublicMigrationMapping(str(legacy), str(list_id)) for legacy, list_id in items]
+
+
+def conversion_response(found: ObjectList) -> w.PublicListConversionResponse:
+    """The list's scheduled conversion as asked, and when it took effect."""
+    kept = found.conversion
+    if kept is None:
+        return w.PublicListConversionResponse(str(found.id))
+    kind = kept["conversionType"]
+    fields = {name: kept[name] for name in REQUESTED_FIELDS[kind]}
+    requested = msgspec.convert({"conversionType": kind, **fields}, w.PublicListConversionTime)
+    return w.PublicListConversionResponse(str(found.id), _when(kept.get("convertedAt")), requested)

@@ -104,6 +104,17 @@ def lists_of(
     return [_list(row) for row in conn.execute(query)]
 
 
+def pending_conversions(conn: Connection) -> list[tuple[int, ObjectList]]:
+    """Every portal's live DYNAMIC lists that have a conversion scheduled (done ones too:
+    ``list_conversion_rules.due_at`` tells them apart)."""
+    query = (
+        select(lists)
+        .where(L.conversion.is_not(None), L.processing_type == DYNAMIC, L.deleted_at.is_(None))
+        .order_by(L.portal_id, L.id)
+    )
+    return [(row.portal_id, _list(row)) for row in conn.execute(query)]
+
+
 def _one(conn: Connection, portal_id: int, list_id: int) -> ObjectList | None:
     found = lists_of(conn, portal_id, [list_id])
     return found[0] if found else None

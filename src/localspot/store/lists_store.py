@@ -28,6 +28,9 @@ class ListsSqlStore(Runs):
     ) -> Sequence[ObjectList]:
         return await self._read(lambda c: lists_sql.lists_of(c, portal_id, ids))
 
+    async def pending_conversions(self) -> Sequence[tuple[int, ObjectList]]:
+        return await self._read(lists_sql.pending_conversions)
+
     async def create_list(
         self,
         portal_id: int,

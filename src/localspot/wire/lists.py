@@ -5,7 +5,7 @@ A filter branch is any JSON object on the wire: ``crm/list_filters.py`` judges i
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from msgspec import Meta, Struct, field
 
@@ -233,3 +233,31 @@ class PublicMigrationMapping(Struct, rename="camel"):
 class PublicBatchMigrationMapping(Struct, rename="camel"):
     legacy_list_ids_to_ids_mapping: list[PublicMigrationMapping]
     missing_legacy_list_ids: list[str]
+
+
+class PublicListConversionDate(
+    Struct, rename="camel", omit_defaults=True, tag_field="conversionType", tag="CONVERSION_DATE"
+):
+    """Convert on a day (at 00:00 UTC)."""
+
+    day: Int32
+    month: Int32
+    year: Int32
+
+
+class PublicListConversionInactivity(
+    Struct, rename="camel", omit_defaults=True, tag_field="conversionType", tag="INACTIVITY"
+):
+    """Convert once the memberships have not changed for ``offset`` ``timeUnit``s."""
+
+    offset: Int32
+    time_unit: Literal["DAY", "MONTH", "WEEK"]
+
+
+PublicListConversionTime = PublicListConversionDate | PublicListConversionInactivity
+
+
+class PublicListConversionResponse(Struct, rename="camel", omit_defaults=True):
+    list_id: str
+    converted_at: str | None = None
+    requested_conversion_time: PublicListConversionTime | None = None

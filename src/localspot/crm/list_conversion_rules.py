@@ -1,0 +1,108 @@
+"""Scheduled conversions of DYNAMIC lists to static ones (``schedule-conversion``,
+hubspot-behaviour §16.1): what a request may ask, when a list is due, and the list it
+becomes.
+
+A conversion is kept in the list's definition (``ObjectList.conversion``) as requested, with
+the time it was scheduled (``scheduledAt``) and, once done, the time it took effect
+(``convertedAt``). A list converts on the day asked (at 00:00 UTC) or once its memberships
+have not changed for the period asked; it becomes a SNAPSHOT list: its members stay, its
+filters are kept and no longer followed, and membership requests change it from then on.
+Choices where HubSpot is silent are in docs/compatibility.md ("Lists").
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from localspot.crm.errors import ValidationError
+from localspot.crm.lists_storage import ObjectList
+
+DATE, INACTIVITY = "CONVERSION_DATE", "INACTIVITY"
+TIME_UNITS = ("DAY", "WEEK", "MONTH")
+MAX_OFFSET = 1000
+"""The longest inactivity a request may ask, in its unit."""
+DAY_MS = 24 * 3600 * 1000
+REQUESTED_FIELDS = {DATE: ("day", "month", "year"), INACTIVITY: ("offset", "timeUnit")}
+"""The fields of each kind of request, echoed as ``requestedConversionTime``."""
+
+
+def _day(raw: Mapping[str, Any]) -> date:
+    try:
+        return date(int(raw["year"]), int(raw["month"]), int(raw["day"]))
+    except (ValueError, OverflowError):
+        raise ValidationError(
+            f"{raw['year']}-{raw['month']}-{raw['day']} (year-month-day) is not a date",
+            context={"day": [str(raw["day"])], "month": [str(raw["month"])]},
+        ) from None
+
+
+def _midnight(day: date) -> int:
+    return calendar.timegm(day.timetuple()) * 1000
+
+
+def requested(raw: Mapping[str, Any], now: int) -> dict[str, Any]:
+    """The conversion a request asks for, checked, as kept (``scheduledAt``: ``now``)."""
+    kind = raw["conversionType"]
+    fields = {name: raw[name] for name in REQUESTED_FIELDS[kind]}
+    if kind == DATE:
+        if _midnight(_day(raw)) <= now:
+            raise ValidationError(
+                "The conversion date must be a day after today (UTC): a list converts at"
+                " the start of the day asked",
+                context={"day": [str(raw["day"])], "month": [str(raw["month"])]},
+            )
+    elif not 1 <= raw["offset"] <= MAX_OFFSET:
+        raise ValidationError(
+            f"offset must be between 1 and {MAX_OFFSET}, got {raw['offset']}",
+            context={"offset": [str(raw["offset"])]},
+        )
+    return {"conversionType": kind, **fields, "scheduledAt": now}
+
+
+def _months_later(at: int, months: int) -> int:
+    """``at`` moved by calendar months (the day kept, or the month's last day)."""
+    start = datetime.fromtimestamp(at // 1000, UTC)
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    moved = start.replace(
+        year=year, month=month, day=min(start.day, calendar.monthrange(year, month)[1])
+    )
+    return calendar.timegm(moved.timetuple()) * 1000 + at % 1000
+
+
+def due_at(found: ObjectList) -> int | None:
+    """When the list's pending conversion takes effect (None: none pending, or the list is
+    not a live DYNAMIC list). Inactivity counts from the list's last membership change, or
+    from the scheduling when that came later."""
+    conversion = found.conversion
+    if (
+        conversion is None
+        or "convertedAt" in conversion
+        or found.processing_type != "DYNAMIC"
+        or found.deleted_at is not None
+    ):
+        return None
+    if conversion["conversionType"] == DATE:
+        return _midnight(_day(conversion))
+    quiet_since: int = max(
+        int(conversion["scheduledAt"]), found.last_added_at or 0, found.last_removed_at or 0
+    )
+    offset, unit = int(conversion["offset"]), conversion["timeUnit"]
+    if unit == "MONTH":
+        return _months_later(quiet_since, offset)
+    return quiet_since + offset * DAY_MS * (7 if unit == "WEEK" else 1)
+
+
+def converted(found: ObjectList, at: int) -> ObjectList:
+    """The list once its conversion took effect at ``at``."""
+    return dataclasses.replace(
+        found,
+        processing_type="SNAPSHOT",
+        conversion={**(found.conversion or {}), "convertedAt": at},
+        version=found.version + 1,
+        updated_at=max(found.updated_at, at),
+    )

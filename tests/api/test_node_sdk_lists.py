@@ -1,0 +1,36 @@
+"""The official Node SDK (`@hubspot/api-client`) schedules, reads and cancels a list's
+conversion to a static list through `crm.lists.listsApi` (the Python SDK has no such
+methods)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from test_node_sdk import node_sdk
+
+from conftest import start_server, stop_server
+
+__all__ = ["node_sdk"]
+
+
+def test_node_sdk_schedules_and_cancels_a_list_conversion(node_sdk: Path, tmp_path: Path) -> None:
+    server = start_server(f"sqlite:///{tmp_path / 'node-lists.db'}")
+    try:
+        env = {
+            **os.environ,
+            "LOCALSPOT_BASE_URL": server.base_url,
+            "LOCALSPOT_NODE_TOKEN": server.token,
+        }
+        done = subprocess.run(
+            ["node", "--test", "lists.test.mjs"],
+            cwd=node_sdk,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        stop_server(server)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
