@@ -14,6 +14,7 @@ from typing import Any
 
 import msgspec
 
+from localspot.crm import list_conversion_rules
 from localspot.crm.association_limits_storage import AssociationLimit
 from localspot.crm.deal_splits_storage import DealSplit
 from localspot.crm.errors import ValidationError
@@ -201,6 +202,8 @@ def _lists(dump: PortalDump) -> list[wl.SnapshotList]:
 
 
 def _list_dump(x: wl.SnapshotList) -> ObjectList:
+    if x.conversion is not None and not list_conversion_rules.well_formed(x.conversion):
+        raise ValidationError(f"Invalid snapshot: list {x.id} has a malformed conversion")
     return ObjectList(
         id=x.id,
         name=x.name,

@@ -178,3 +178,37 @@ def test_a_snapshot_whose_lists_do_not_hold_together_is_refused(
         errors=[],
     )
     assert snapshot(spot, portal_id) == data
+
+
+@pytest.mark.parametrize(
+    "conversion",
+    [
+        {"conversionType": "SOMEDAY", "scheduledAt": 1},
+        {"conversionType": "INACTIVITY", "offset": 2, "timeUnit": "YEAR", "scheduledAt": 1},
+        {
+            "conversionType": "CONVERSION_DATE",
+            "day": 30,
+            "month": 2,
+            "year": 2030,
+            "scheduledAt": 1,
+        },
+        {"conversionType": "CONVERSION_DATE", "day": 1, "month": 2, "year": 2030},
+    ],
+)
+def test_a_snapshot_with_a_malformed_list_conversion_is_refused(
+    spot: AdminServer, conversion: dict[str, Any]
+) -> None:
+    portal_id, crm = portal_with_lists(spot)
+    data = snapshot(spot, portal_id)
+    refused = restore(
+        spot, portal_id, broken(data, lambda s: s["lists"][0].update(conversion=conversion))
+    )
+    assert_hubspot_error(
+        refused,
+        400,
+        message="Invalid snapshot: list 1 has a malformed conversion",
+        category="VALIDATION_ERROR",
+        context={},
+        errors=[],
+    )
+    assert snapshot(spot, portal_id) == data

@@ -106,3 +106,25 @@ def converted(found: ObjectList, at: int) -> ObjectList:
         version=found.version + 1,
         updated_at=max(found.updated_at, at),
     )
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def well_formed(kept: Mapping[str, Any]) -> bool:
+    """Whether ``kept`` is a conversion as ``requested`` keeps it (a snapshot's, say)."""
+    kind = kept.get("conversionType")
+    if kind not in REQUESTED_FIELDS or not _is_int(kept.get("scheduledAt")):
+        return False
+    if "convertedAt" in kept and not _is_int(kept["convertedAt"]):
+        return False
+    if kind == INACTIVITY:
+        return _is_int(kept.get("offset")) and kept.get("timeUnit") in TIME_UNITS
+    if not all(_is_int(kept.get(name)) for name in REQUESTED_FIELDS[DATE]):
+        return False
+    try:
+        _day(kept)
+    except ValidationError:
+        return False
+    return True
