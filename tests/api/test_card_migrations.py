@@ -66,9 +66,8 @@ def done(legacy: int, app_card: int, portals: int, at: int) -> dict[str, Any]:
 def test_a_legacy_card_is_migrated_in_every_installed_portal(
     server: Server, dev: httpx.Client, app: DevApp
 ) -> None:
-    run_cli_in_process(
-        server.database_url, "apps", "install", str(app.app_id), "--portal", str(server.new_portal())
-    )
+    install = ("apps", "install", str(app.app_id), "--portal", str(server.new_portal()))
+    run_cli_in_process(server.database_url, *install)
     card = new_card(dev, app)
     answer = dev.post(migrate_path(app), json=migration(card, 7001, helpdeskAppCardId=7002))
     assert answer.status_code == 200, answer.text
