@@ -45,6 +45,7 @@ from localspot.http.exports import ExportsController, download_export
 from localspot.http.faults import FaultRules, fault_layer
 from localspot.http.idle_indexing import Activity, activity_layer, index_when_idle
 from localspot.http.imports import ImportsController
+from localspot.http.inbound_calls import InboundCallsController
 from localspot.http.jobs import JobRunner
 from localspot.http.journal import Journal, journal_layer
 from localspot.http.json_body import JsonRequest
@@ -309,7 +310,7 @@ def create_app(
     routers += [
         Router(
             path=path,
-            route_handlers=[CallRecordingsController],
+            route_handlers=[CallRecordingsController, InboundCallsController],
             guards=[auth_guard, rate_limit_guard],
             security=HUBSPOT_SECURITY,
         )

@@ -29,6 +29,7 @@ from localspot.crm.accounts_storage import AccountsStorage
 from localspot.crm.apps_storage import AppsStorage
 from localspot.crm.association_labels_storage import AssociationLabelsStorage
 from localspot.crm.association_limits_storage import AssociationLimitsStorage
+from localspot.crm.card_migrations_storage import CardMigrationsStorage
 from localspot.crm.deal_splits_storage import DealSplitsStorage
 from localspot.crm.definitions_storage import DefinitionsStorage
 from localspot.crm.extension_settings_storage import ExtensionSettingsStorage
@@ -78,6 +79,7 @@ class Store(
     ListFillStorage,
     TimelineStorage,
     ExtensionSettingsStorage,
+    CardMigrationsStorage,
     JobsStorage,
     JobWritesStorage,
     ExportReadsStorage,

@@ -8,17 +8,19 @@ from typing import Any
 import msgspec
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.datastructures import State
-from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from localspot.crm import card_migrations
 from localspot.crm import crm_cards as cards
 from localspot.crm.extension_settings_storage import StoredCard
 from localspot.crm.property_types import format_datetime
-from localspot.http.developer_auth import extension_call
+from localspot.http.developer_auth import extension_call, migration_call
 from localspot.http.openapi_specs import error_responses
 from localspot.wire import crm_cards as w
 
 CARDS = "/{app_id:int}"
 ONE = CARDS + "/{card_id:str}"
+MIGRATE = CARDS + "/views/migrate"
 INITIATING_USER = 0
 """The user behind a change: a developer API key has none."""
 
@@ -93,3 +95,27 @@ class CrmCardsController(Controller):
     )
     async def archive(self, request: Request[Any, Any, State], app_id: int, card_id: str) -> None:
         await cards.archive(extension_call(request), card_id)
+
+    @post(
+        MIGRATE,
+        status_code=HTTP_200_OK,
+        responses=error_responses(),
+        summary="Replace a legacy card by an app card in views",
+    )
+    async def migrate_views(
+        self, request: Request[Any, Any, State], app_id: int, data: w.CardMigrateViewsRequest
+    ) -> w.CardMigrateViewsResponse:
+        asked = card_migrations.MigrationRequest(
+            data.legacy_crm_card_id,
+            data.app_card_id,
+            data.helpdesk_app_card_id,
+            data.allow_duplicate_app_card_ids,
+        )
+        report = await card_migrations.migrate(migration_call(request), asked)
+        return w.CardMigrateViewsResponse(
+            message=report.message,
+            ended_at=report.ended_at,
+            remaining_portal_count=report.remaining_portals,
+            started_at=report.started_at,
+            total_portal_count=report.total_portals,
+        )

@@ -11,6 +11,7 @@ from litestar.handlers.base import BaseRouteHandler
 
 from localspot.clock import Clock
 from localspot.crm import apps, webhooks
+from localspot.crm.card_migrations import MigrationCall
 from localspot.crm.extension_settings import ExtensionCall
 
 KEY_PARAMETER = "hapikey"
@@ -39,3 +40,8 @@ def app_call(connection: ASGIConnection[Any, Any, Any, Any]) -> webhooks.AppCall
 def extension_call(connection: ASGIConnection[Any, Any, Any, Any]) -> ExtensionCall:
     """The same for the CRM extensions' settings."""
     return ExtensionCall(connection.app.state.store, connection.state.app_id, _now(connection))
+
+
+def migration_call(connection: ASGIConnection[Any, Any, Any, Any]) -> MigrationCall:
+    """The same for a CRM card migration."""
+    return MigrationCall(connection.app.state.store, connection.state.app_id, _now(connection))

@@ -63,6 +63,7 @@ from localspot.store import (
     upserts_sql,
 )
 from localspot.store.apps_store import AppsSqlStore
+from localspot.store.card_migrations_store import CardMigrationsSqlStore
 from localspot.store.extensions_store import ExtensionsSqlStore
 from localspot.store.inspector_store import InspectorSqlStore
 from localspot.store.jobs_store import JobsSqlStore
@@ -93,6 +94,7 @@ class SqlStore(
     ListFillSqlStore,
     TimelineSqlStore,
     ExtensionsSqlStore,
+    CardMigrationsSqlStore,
     JobsSqlStore,
     WebhookOutboxSqlStore,
     InspectorSqlStore,

@@ -3,9 +3,9 @@ schemas; the same at ``/crm/v3/extensions/cards-dev`` and the dated path."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from msgspec import Struct
+from msgspec import Meta, Struct
 
 DataType = Literal[
     "BOOLEAN", "CURRENCY", "DATE", "DATETIME", "EMAIL", "LINK", "NUMERIC", "STATUS", "STRING"
@@ -152,3 +152,22 @@ class IntegratorCardPayloadResponse(Struct, rename="camel", omit_defaults=True):
     response_version: Literal["v1", "v3"] | None = None
     sections: list[IntegratorObjectResult] | None = None
     top_level_actions: TopLevelActions | None = None
+
+
+CardId = Annotated[int, Meta(ge=1, le=2**63 - 1)]
+"""A card's id (int64; ids start at 1)."""
+
+
+class CardMigrateViewsRequest(Struct, rename="camel"):
+    allow_duplicate_app_card_ids: bool
+    app_card_id: CardId
+    legacy_crm_card_id: CardId
+    helpdesk_app_card_id: CardId | None = None
+
+
+class CardMigrateViewsResponse(Struct, rename="camel", omit_defaults=True):
+    message: str
+    ended_at: int | None = None
+    remaining_portal_count: int | None = None
+    started_at: int | None = None
+    total_portal_count: int | None = None

@@ -42,6 +42,7 @@ LATER = frozenset(
         "timeline_events",
         "extension_settings",
         "crm_cards",
+        "crm_card_migrations",
         "jobs",
         "import_errors",
         "webhook_outbox",
