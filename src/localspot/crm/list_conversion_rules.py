@@ -15,10 +15,11 @@ from __future__ import annotations
 import calendar
 import dataclasses
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 from typing import Any
 
 from localspot.crm.errors import ValidationError
+from localspot.crm.list_filter_time_points import add_months, epoch_ms, local_now
 from localspot.crm.lists_storage import ObjectList
 
 DATE, INACTIVITY = "CONVERSION_DATE", "INACTIVITY"
@@ -63,17 +64,6 @@ def requested(raw: Mapping[str, Any], now: int) -> dict[str, Any]:
     return {"conversionType": kind, **fields, "scheduledAt": now}
 
 
-def _months_later(at: int, months: int) -> int:
-    """``at`` moved by calendar months (the day kept, or the month's last day)."""
-    start = datetime.fromtimestamp(at // 1000, UTC)
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    moved = start.replace(
-        year=year, month=month, day=min(start.day, calendar.monthrange(year, month)[1])
-    )
-    return calendar.timegm(moved.timetuple()) * 1000 + at % 1000
-
-
 def due_at(found: ObjectList) -> int | None:
     """When the list's pending conversion takes effect (None: none pending, or the list is
     not a live DYNAMIC list). Inactivity counts from the list's last membership change, or
@@ -93,7 +83,7 @@ def due_at(found: ObjectList) -> int | None:
     )
     offset, unit = int(conversion["offset"]), conversion["timeUnit"]
     if unit == "MONTH":
-        return _months_later(quiet_since, offset)
+        return epoch_ms(add_months(local_now(quiet_since, UTC), offset))
     return quiet_since + offset * DAY_MS * (7 if unit == "WEEK" else 1)
 
 
