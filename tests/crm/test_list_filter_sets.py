@@ -6,7 +6,9 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from localspot.crm.list_filter_sets import REORDER_EVERY
+import pytest
+
+from localspot.crm.list_filter_sets import REORDER_EVERY, Judged
 from localspot.crm.list_filters import FilterTree, matches
 from localspot.crm.model import Record
 
@@ -20,6 +22,7 @@ from .list_filter_trees import (
     parse,
     prop,
     record,
+    root,
     seen,
     text,
 )
@@ -111,3 +114,61 @@ def test_the_set_given_is_left_as_it_was() -> None:
 def test_a_tree_reading_associated_records_has_no_set_form() -> None:
     tree = parse({"filterBranchType": "OR", "filterBranches": [_and(branches=(association(),))]})
     assert tree.select is None
+
+
+COMPARED = [
+    *(text(op, "Jo") for op in ("IS_EQUAL_TO", "IS_NOT_EQUAL_TO", "CONTAINS")),
+    *(text(op, "jO") for op in ("DOES_NOT_CONTAIN", "STARTS_WITH", "ENDS_WITH")),
+    text("IS_EQUAL_TO", "jane"),
+    *(
+        number(op, 12.5)
+        for op in (
+            "IS_EQUAL_TO",
+            "IS_NOT_EQUAL_TO",
+            "IS_GREATER_THAN",
+            "IS_GREATER_THAN_OR_EQUAL_TO",
+            "IS_LESS_THAN",
+            "IS_LESS_THAN_OR_EQUAL_TO",
+        )
+    ),
+    *(
+        prop("score", "NUMBER_RANGED", op, lowerBound=0, upperBound=12.5)
+        for op in ("IS_BETWEEN", "IS_NOT_BETWEEN")
+    ),
+    *(prop("vip", "BOOL", op, value=True) for op in ("IS_EQUAL_TO", "IS_NOT_EQUAL_TO")),
+    options("tier", "IS_ANY_OF", "gold", "Silver"),
+    options("tier", "IS_NONE_OF", "gold"),
+    seen("RANGED_DATE", "IS_BETWEEN", lowerBound=AT - 2 * DAY, upperBound=AT),
+]
+"""One filter of each comparison the set form writes out (``list_filter_sets.COMPARISONS``)."""
+
+
+def _records_with_names(rng: random.Random, count: int) -> dict[int, Record]:
+    found = _records(rng, count)
+    for one in found.values():
+        if rng.random() < 0.4:
+            one.properties["firstname"] = rng.choice(("Jo", "jOhn", "JO", "Bojo", "jane"))
+    return found
+
+
+@pytest.mark.parametrize("include", [False, True])
+def test_written_out_comparisons_pass_as_each_record_alone_does(include: bool) -> None:
+    """Each comparison, with ``includeObjectsWithNoValueSet`` either way, over records as a
+    plain mapping and as one ``Judged`` set that every filter reads its values from."""
+    rng = random.Random(11)
+    records = _records_with_names(rng, 200)
+    trees = [
+        parse(root({**f, "operation": {**f["operation"], "includeObjectsWithNoValueSet": include}}))
+        for f in COMPARED
+    ]
+    judged = Judged(records)
+    for tree in trees:
+        assert tree.select is not None
+        wanted = _one_by_one(tree, records, set(records))
+        assert 0 < len(wanted) < len(records), tree  # the filter tells records apart
+        sizes = [len(records), 150, 101, 100, 40, 0]  # over half of them: shared results
+        for ids in [set(rng.sample(sorted(records), size)) for size in sizes]:
+            expected = _one_by_one(tree, records, ids)
+            assert set(tree.select(records, ids, AT)) == expected
+            assert set(tree.select(judged, ids, AT)) == expected
+    assert any(key[0] == "compared" for key in judged.maps)  # results kept for other lists

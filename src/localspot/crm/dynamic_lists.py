@@ -33,6 +33,7 @@ from typing import Any
 
 from localspot.crm import list_filters
 from localspot.crm.errors import HubSpotError
+from localspot.crm.list_filter_sets import Judged
 from localspot.crm.list_filter_values import system_columns
 from localspot.crm.list_filters import FilterTree, LinkedRecords
 from localspot.crm.model import PropertyDefinition, Record
@@ -322,6 +323,12 @@ def linked_view(found: Linked, record_id: int) -> LinkedRecords:
     return linked
 
 
+def for_judging(records: Mapping[int, Record]) -> Mapping[int, Record]:
+    """``records`` to judge for several lists: the values their filters read are then
+    read once for all of them (``list_filter_sets.Judged``)."""
+    return Judged(records)
+
+
 def judge(
     followed: Followed,
     records: Mapping[int, Record],
@@ -332,7 +339,7 @@ def judge(
     """Of ``ids``, those in ``records`` (live, every property loaded), and those of them
     that belong to the list at ``now_ms``; ``linked`` is needed for association branches."""
     tree = followed.tree
-    judged = {i for i in ids if i in records}
+    judged = records.keys() & ids
     if tree.select is not None:  # all at once, not record by record: judged in every write
         return judged, set(tree.select(records, judged, now_ms))
     found, matches = linked or {}, list_filters.matches

@@ -31,15 +31,16 @@ from localspot.crm.search import is_multi
 
 Builder = Callable[[Spec], Compiled]
 
-_NUMBER_TESTS: dict[str, tuple[str, Callable[[float], Callable[[float], bool]]]] = {
-    "IS_EQUAL_TO": ("EQ", lambda x: lambda v: v == x),
-    "IS_NOT_EQUAL_TO": ("NEQ", lambda x: lambda v: v != x),
-    "IS_GREATER_THAN": ("GT", lambda x: lambda v: v > x),
-    "IS_GREATER_THAN_OR_EQUAL_TO": ("GTE", lambda x: lambda v: v >= x),
-    "IS_LESS_THAN": ("LT", lambda x: lambda v: v < x),
-    "IS_LESS_THAN_OR_EQUAL_TO": ("LTE", lambda x: lambda v: v <= x),
+_NUMBER_TESTS: dict[str, tuple[str, str, Callable[[float], Callable[[float], bool]]]] = {
+    "IS_EQUAL_TO": ("EQ", "eq", lambda x: lambda v: v == x),
+    "IS_NOT_EQUAL_TO": ("NEQ", "ne", lambda x: lambda v: v != x),
+    "IS_GREATER_THAN": ("GT", "gt", lambda x: lambda v: v > x),
+    "IS_GREATER_THAN_OR_EQUAL_TO": ("GTE", "ge", lambda x: lambda v: v >= x),
+    "IS_LESS_THAN": ("LT", "lt", lambda x: lambda v: v < x),
+    "IS_LESS_THAN_OR_EQUAL_TO": ("LTE", "le", lambda x: lambda v: v <= x),
 }
-"""Operator → (its index operator, the test of a value against a number)."""
+"""Operator → (its index operator, its ``list_filter_sets.COMPARISONS`` name, the test of
+a value against a number)."""
 _STRING_TESTS: dict[str, Callable[[str], Callable[[str], bool]]] = {
     "IS_EQUAL_TO": lambda x: lambda v: v.lower() == x,
     "IS_NOT_EQUAL_TO": lambda x: lambda v: v.lower() != x,
@@ -49,6 +50,15 @@ _STRING_TESTS: dict[str, Callable[[str], Callable[[str], bool]]] = {
     "ENDS_WITH": lambda x: lambda v: v.lower().endswith(x),
 }
 """Operator → the test of a value against a lower-cased string."""
+_STRING_COMPARISONS = {
+    "IS_EQUAL_TO": "eq",
+    "IS_NOT_EQUAL_TO": "ne",
+    "CONTAINS": "contains",
+    "DOES_NOT_CONTAIN": "lacks",
+    "STARTS_WITH": "starts",
+    "ENDS_WITH": "ends",
+}
+"""Operator → the same test in ``list_filter_sets.COMPARISONS``, on the lower-cased value."""
 _TEXT_TESTS: dict[str, Callable[[str, str], bool]] = {
     "IS_EQUAL_TO": lambda v, x: v == x,
     "IS_NOT_EQUAL_TO": lambda v, x: v != x,
@@ -88,7 +98,9 @@ def string(spec: Spec) -> Compiled:
     if spec.operator in ("IS_EQUAL_TO", "IS_NOT_EQUAL_TO") and _exact_text((wanted,)):
         op = "EQ" if spec.operator == "IS_EQUAL_TO" else "NEQ"
         index = single(spec.slot.condition(op, wanted))
-    return spec.on_value(_STRING_TESTS[spec.operator](wanted), index, value=value)
+    compare = (_STRING_COMPARISONS[spec.operator], wanted)
+    check = _STRING_TESTS[spec.operator](wanted)
+    return spec.on_value(check, index, compare=compare, lowered=True, value=value)
 
 
 _MULTI_BASE = {
@@ -148,9 +160,9 @@ def comparative_string(spec: Spec) -> Compiled:
 def number(spec: Spec) -> Compiled:
     given = spec.get("value", as_number)
     wanted = float(given)
-    op, test_of = _NUMBER_TESTS[spec.operator]
+    op, comparison, test_of = _NUMBER_TESTS[spec.operator]
     index = single(spec.slot.condition(op, wanted))
-    return spec.on_value(test_of(wanted), index, value=given)
+    return spec.on_value(test_of(wanted), index, compare=(comparison, wanted), value=given)
 
 
 def ranged(spec: Spec, parse: Callable[[Spec, str, Any], Any], **extra: Any) -> Compiled:
@@ -158,16 +170,15 @@ def ranged(spec: Spec, parse: Callable[[Spec, str, Any], Any], **extra: Any) -> 
     lower, upper = spec.get("lowerBound", parse), spec.get("upperBound", parse)
     low, high = float(lower), float(upper)
     inside = single(spec.slot.condition("BETWEEN", low, high))
+    bounds = {"lowerBound": lower, "upperBound": upper, **extra}
     if spec.operator == "IS_BETWEEN":
-        return spec.on_value(
-            lambda v: low <= v <= high, inside, lowerBound=lower, upperBound=upper, **extra
-        )
+        check = lambda v: low <= v <= high  # noqa: E731
+        return spec.on_value(check, inside, compare=("between", (low, high)), **bounds)
     outside = either(
         single(spec.slot.condition("LT", low)), single(spec.slot.condition("GT", high))
     )
-    return spec.on_value(
-        lambda v: not low <= v <= high, outside, lowerBound=lower, upperBound=upper, **extra
-    )
+    check = lambda v: not low <= v <= high  # noqa: E731
+    return spec.on_value(check, outside, compare=("outside", (low, high)), **bounds)
 
 
 def number_ranged(spec: Spec) -> Compiled:
@@ -180,7 +191,7 @@ def boolean(spec: Spec) -> Compiled:
     equal = spec.operator == "IS_EQUAL_TO"
     index = single(spec.slot.condition("EQ" if equal else "NEQ", wanted))
     check = (lambda v: v == wanted) if equal else (lambda v: v != wanted)
-    return spec.on_value(check, index, value=value)
+    return spec.on_value(check, index, compare=("eq" if equal else "ne", wanted), value=value)
 
 
 def enumeration(spec: Spec) -> Compiled:
@@ -200,7 +211,8 @@ def enumeration(spec: Spec) -> Compiled:
             "CONTAINS_ALL": lambda v: v == only,
             "DOES_NOT_CONTAIN_ALL": lambda v: v != only,
         }
-        return spec.on_value(one[op], index, values=list(values))
+        compare = {"IS_ANY_OF": ("in", wanted), "IS_NONE_OF": ("not_in", wanted)}.get(op)
+        return spec.on_value(one[op], index, compare=compare, values=list(values))
     tests: dict[str, Callable[[frozenset[str]], bool]] = {
         "IS_ANY_OF": lambda s: not s.isdisjoint(wanted),
         "IS_NONE_OF": lambda s: s.isdisjoint(wanted),

@@ -266,9 +266,17 @@ class Spec:
         return {key: base[key] for key in sorted(base)}
 
     def on_value(
-        self, check: Callable[[Any], bool], passing: Dnf | None, **fields: Any
+        self,
+        check: Callable[[Any], bool],
+        passing: Dnf | None,
+        *,
+        compare: tuple[str, Any] | None = None,
+        lowered: bool = False,
+        **fields: Any,
     ) -> Compiled:
-        """``compiled`` for a test of the value alone."""
+        """``compiled`` for a test of the value alone. ``compare``: the same test as one of
+        ``list_filter_sets.COMPARISONS`` with its operand, on the value (lower-cased first
+        when ``lowered``), for the set form."""
         read, include, name = self.slot.read, self.include, self.slot.name
 
         def test(record: Record, now: int, linked: LinkedRecords | None) -> bool:
@@ -281,7 +289,11 @@ class Spec:
 
         index = with_unknown(self.slot, passing, include)
         parse = self.slot.parse
-        if self.slot.plain:
+        values = self._values(lowered) if compare is not None else None
+        if values is not None and compare is not None:
+            chosen = test_plain if self.slot.plain else test
+            select = list_filter_sets.compared(values, *compare, include)
+        elif self.slot.plain:
             chosen, select = test_plain, list_filter_sets.plain_value(name, check, include)
         elif parse is not None:
             chosen, select = test, list_filter_sets.parsed_value(name, parse, check, include)
@@ -289,6 +301,16 @@ class Spec:
             chosen, select = test, list_filter_sets.read_value(read, check, include)
         names = frozenset((self.slot.name,))
         return Compiled(self.wire(**fields), chosen, index, names, select=select)
+
+    def _values(self, lowered: bool) -> list_filter_sets.Values | None:
+        """How the set form reads the known values, when it can read them without the
+        slot's ``read``."""
+        if self.slot.plain:
+            made = list_filter_sets.lowered_texts if lowered else list_filter_sets.texts
+            return made(self.slot.name)
+        if self.slot.parse is not None and not lowered:
+            return list_filter_sets.parsed(self.slot.name, self.slot.parse)
+        return None
 
     def compiled(
         self,

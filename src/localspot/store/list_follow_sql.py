@@ -83,6 +83,7 @@ def _judge(
         return
     if records is None:
         records = _records(conn, portal_id, type_id, {i for _, ids in work for i in ids})
+    records = dynamic_lists.for_judging(records)
     needed: dict[str, set[int]] = defaultdict(set)
     for followed, ids in work:
         for to_type in followed.tree.associated_types:
