@@ -182,11 +182,16 @@ class Values:
     read: Callable[[Records, Collection[int]], Mapping[int, Any]]
 
     def of(self, records: Records, ids: Set[int]) -> Mapping[int, Any]:
+        """The known values of ``ids`` (of more records, when a ``Judged`` set holds them
+        already, or when ``ids`` are most of it: then they are kept for the next lists)."""
         if not isinstance(records, Judged):
             return self.read(records, ids)
         found = records.maps.get(self.key)
-        if found is None:
-            found = records.maps[self.key] = self.read(records, records.keys())
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+        if len(ids) * 2 <= len(records):  # a few: an AND's later filter, after the first
+            return self.read(records, ids)
+        found = records.maps[self.key] = self.read(records, records.keys())
         return found
 
 
