@@ -322,9 +322,30 @@ def test_concurrent_writes_on_postgresql_keep_every_size_exact(
             )
 
     run(rounds())
-    for list_id in (paris, rome):
-        members, size, _, _ = shown(store, run, portal, list_id)
+    read = {list_id: shown(store, run, portal, list_id) for list_id in (paris, rome)}
+    for members, size, _, _ in read.values():
         assert size == len(members)
+    assert run(store.fold_list_sizes()) >= 2  # both lists' (and earlier tests' lists')
+    assert {list_id: shown(store, run, portal, list_id) for list_id in read} == read
+
+
+def test_folding_the_writes_size_changes_leaves_sizes_and_times_as_read(
+    backend: str, store: Store, run: Run, portal: int
+) -> None:
+    """PostgreSQL's record writes add their changes of lists' sizes as rows of their own
+    (SQLite's move the lists' rows): read the same before and after they are folded."""
+    run(store.fold_list_sizes())  # earlier tests' lists' changes
+    paris = listed(store, run, portal, "Paris", IN_PARIS)
+    ids = made(store, run, portal, CONTACTS, {"city": "Paris"}, {"city": "Rome"}, {})
+    update(store, run, portal, AT + 1, **{f"c{ids[0]}": "Rome", f"c{ids[1]}": "Paris"})
+    update(store, run, portal, AT + 2, **{f"c{ids[2]}": "Paris"})
+    read = shown(store, run, portal, paris)
+    assert read == ([ids[1], ids[2]], 2, AT + 2, AT + 1)
+    assert run(store.fold_list_sizes()) == (1 if backend == "postgres" else 0)
+    assert shown(store, run, portal, paris) == read
+    assert run(store.fold_list_sizes()) == 0
+    update(store, run, portal, AT + 3, **{f"c{ids[1]}": "Oslo"})  # after a fold, on top of it
+    assert shown(store, run, portal, paris) == ([ids[2]], 1, AT + 2, AT + 3)
 
 
 def test_each_change_of_the_lists_is_followed_by_the_next_write(

@@ -97,3 +97,9 @@ class ListMembershipsStorage(Protocol):
     ) -> Mapping[int, Sequence[RecordListEntry]]:
         """The live lists of ``type_id`` each record is in, by list id."""
         ...
+
+    async def fold_list_sizes(self) -> int:
+        """Fold the changes of lists' sizes that writes added as rows of their own (on
+        PostgreSQL) into the lists; how many rows were folded. Sizes read the same before
+        and after."""
+        ...

@@ -11,7 +11,8 @@ be ``COMPLETE`` goes first, search's idle-time indexing after.
 At each look it also converts the lists whose scheduled conversion came due
 (``crm/list_conversions.py``), so that a list nobody reads stops following writes within a
 poll of its time; a request that reads a list converts it first itself. Moving the server's
-clock wakes it.
+clock wakes it. And it folds into the lists' rows the changes of their sizes that
+PostgreSQL's record writes add as rows of their own (``list_size_changes_schema``).
 """
 
 from __future__ import annotations
@@ -53,6 +54,10 @@ class ListFills:
                 await list_conversions.convert_due(state.store, state.clock)
             except Exception:  # tried again at the next look
                 log.exception("converting a list failed")
+            try:
+                await state.store.fold_list_sizes()
+            except Exception:  # folded at the next look; sizes read the same meanwhile
+                log.exception("folding lists' size changes failed")
 
     async def _fill_all(self, state: Any) -> None:
         while (claim := await state.store.claim_fill()) is not None:

@@ -294,7 +294,7 @@ _PAIRS = "unnest(CAST(? AS bigint[]), CAST(? AS bigint[])) AS p(a, b)"
 _LOCKED_FIRST = "(SELECT count(*) FROM locked) >= 0"
 _MEMBERS_MOVE = (
     "WITH locked AS (SELECT id FROM lists WHERE portal_id = ? AND id = ANY(CAST(? AS bigint[]))"
-    " ORDER BY id FOR UPDATE),"
+    " ORDER BY id FOR SHARE),"
     " joined AS (INSERT INTO list_memberships (portal_id, list_id, record_id, added_at)"
     f" SELECT ?, p.a, p.b, ? FROM {_PAIRS} JOIN objects o ON o.id = p.b"
     f" WHERE o.archived = false AND {_LOCKED_FIRST} ON CONFLICT DO NOTHING RETURNING list_id),"
@@ -303,16 +303,17 @@ _MEMBERS_MOVE = (
     " counts AS (SELECT list_id, count(*) FILTER (WHERE d > 0) AS added,"
     " count(*) FILTER (WHERE d < 0) AS removed FROM (SELECT list_id, 1 AS d FROM joined"
     " UNION ALL SELECT list_id, -1 FROM gone) x GROUP BY list_id)"
-    " UPDATE lists SET size = size + c.added - c.removed,"
-    " last_added_at = CASE WHEN c.added > 0 THEN CAST(? AS bigint) ELSE last_added_at END,"
-    " last_removed_at = CASE WHEN c.removed > 0 THEN CAST(? AS bigint) ELSE last_removed_at END"
-    " FROM counts c WHERE lists.portal_id = ? AND lists.id = c.list_id"
+    " INSERT INTO list_size_changes (portal_id, list_id, added, removed, at)"
+    " SELECT CAST(? AS bigint), list_id, added, removed, CAST(? AS bigint) FROM counts"
 )
-"""List members move in one statement: the lists' rows are locked first (the inserts and
-deletes wait for ``locked`` through a one-time filter), as every membership write locks
-them, then the pairs join (live records only) and leave, and each size moves by what
-really changed. Parameters: portal, list ids, portal, time, joining pairs, portal, leaving
-pairs, time, time, portal."""
+"""List members move in one statement: the lists' rows are share-locked first (the
+inserts and deletes wait for ``locked`` through a one-time filter), as every membership
+write locks them (the others exclusively: a list's definition, fill or members changed by
+a request wait, and wait for these), then the pairs join (live records only) and leave,
+and what really changed is added to the lists' sizes as rows of changes
+(``list_size_changes_schema``): two writes moving members of the same lists never wait for
+each other. Parameters: portal, list ids, portal, time, joining pairs, portal, leaving
+pairs, portal, time."""
 
 
 class PostgresDialect:

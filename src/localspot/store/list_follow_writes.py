@@ -7,8 +7,10 @@ members. The pairs that join (live records only) are inserted with ``ON CONFLICT
 NOTHING`` and those that leave deleted, both ``RETURNING`` what they really did, and each
 list's size and last-added/removed times move by that, so two writers racing on
 PostgreSQL never count a member twice. On PostgreSQL all of it is one statement
-(``Dialect.members_move``); on SQLite, whose one writer makes the computed pairs exact,
-plain rows (``_step_by_step``).
+(``Dialect.members_move``), which share-locks the lists and adds its changes of their sizes
+as rows (``list_size_changes_schema``), so that record writes moving members of the same
+lists do not take turns; on SQLite, whose one writer makes the computed pairs exact, plain
+rows and the lists' own rows (``_step_by_step``).
 """
 
 from __future__ import annotations
@@ -101,5 +103,5 @@ def write_verdicts(
         return
     list_ids = sorted({list_id for list_id, _ in joining + leaving})
     params: list[Any] = [portal_id, list_ids, portal_id, at, *dialect.pair_params(joining)]
-    params += [portal_id, *dialect.pair_params(leaving), at, at, portal_id]
+    params += [portal_id, *dialect.pair_params(leaving), portal_id, at]
     conn.exec_driver_sql(dialect.sql(dialect.members_move), tuple(params))

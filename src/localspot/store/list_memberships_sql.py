@@ -99,6 +99,49 @@ def moved(conn: Connection, portal_id: int, counts: Mapping[int, tuple[int, int]
     )
 
 
+def has_size_changes(conn: Connection) -> bool:
+    """Whether writes have added changes of lists' sizes not yet folded in."""
+    return bool(fetch(conn, "SELECT 1 FROM list_size_changes LIMIT 1", []))
+
+
+_FOLD = (
+    "WITH gone AS (DELETE FROM list_size_changes WHERE (portal_id, list_id) IN"
+    " (SELECT * FROM unnest(CAST(? AS bigint[]), CAST(? AS bigint[])))"
+    " RETURNING portal_id, list_id, added, removed, at),"
+    " sums AS (SELECT portal_id, list_id, sum(added - removed) AS moved,"
+    " max(CASE WHEN added > 0 THEN at END) AS added_at,"
+    " max(CASE WHEN removed > 0 THEN at END) AS removed_at"
+    " FROM gone GROUP BY portal_id, list_id)"
+    " UPDATE lists SET size = size + s.moved,"
+    " last_added_at = GREATEST(last_added_at, s.added_at),"
+    " last_removed_at = GREATEST(last_removed_at, s.removed_at)"
+    " FROM sums s WHERE lists.portal_id = s.portal_id AND lists.id = s.list_id"
+)
+"""The changes of the locked lists, deleted and added to the lists' rows in one statement
+(PostgreSQL: ``GREATEST`` passes over NULLs). Parameters: portals, list ids."""
+
+
+def fold_sizes(conn: Connection) -> int:
+    """Fold the rows of size changes into their lists' rows (``list_size_changes_schema``);
+    how many lists. The lists are locked first, in (portal, id) order like every write of
+    them (the writes adding changes hold a share lock until they commit, so theirs are in
+    when the lock is had), and only the locked lists' changes are folded."""
+    dialect = dialect_of(conn)
+    if dialect.members_move is None:
+        return 0  # SQLite's writes move the lists' rows themselves
+    locked = fetch(
+        conn,
+        "SELECT l.portal_id, l.id FROM lists l WHERE EXISTS (SELECT 1 FROM list_size_changes c"
+        " WHERE c.portal_id = l.portal_id AND c.list_id = l.id)"
+        f" ORDER BY l.portal_id, l.id{dialect.row_lock}",
+        [],
+    )
+    if locked:
+        portals, ids = [r.portal_id for r in locked], [r.id for r in locked]
+        conn.exec_driver_sql(dialect.sql(_FOLD), (portals, ids))
+    return len(locked)
+
+
 def _moved(
     conn: Connection, portal_id: int, list_id: int, added: int, removed: int, at: int
 ) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, insert, select, update
+from sqlalchemy import Connection, Select, Table, and_, case, delete, func, insert, select, update
 
 from localspot.crm.lists_storage import (
     ROOT_FOLDER,
@@ -27,17 +27,49 @@ from localspot.store.bulk import json_map
 from localspot.store.dialect import dialect_of
 from localspot.store.list_fill_sql import DYNAMIC, PROCESSING, start_fill
 from localspot.store.list_memberships_sql import replace_members
+from localspot.store.list_size_changes_schema import list_size_changes
 from localspot.store.list_versions import renew
 from localspot.store.schema import list_fills, list_folders, list_memberships, lists
 
-TABLES: tuple[Table, ...] = (list_fills, list_memberships, lists, list_folders)
+TABLES: tuple[Table, ...] = (
+    list_fills,
+    list_memberships,
+    list_size_changes,
+    lists,
+    list_folders,
+)
 """What a portal's lists are made of (a reset removes them)."""
 
 L = lists.c
 F = list_folders.c
 
 
+def _later(kept: int | None, changed: int | None) -> int | None:
+    return kept if changed is None else changed if kept is None else max(kept, changed)
+
+
+def _with_size_changes(query: Select[Any], portal_id: int | None) -> Select[Any]:
+    """``query`` of lists with what PostgreSQL's writes have added to their sizes and not
+    yet folded in (``list_size_changes_schema``): ``moved``, ``added_at``, ``removed_at``."""
+    C = list_size_changes.c
+    changes = select(
+        C.portal_id,
+        C.list_id,
+        func.sum(C.added - C.removed).label("moved"),
+        func.max(case((C.added > 0, C.at))).label("added_at"),
+        func.max(case((C.removed > 0, C.at))).label("removed_at"),
+    ).group_by(C.portal_id, C.list_id)
+    if portal_id is not None:
+        changes = changes.where(C.portal_id == portal_id)
+    found = changes.subquery()
+    joined = and_(found.c.portal_id == L.portal_id, found.c.list_id == L.id)
+    return query.add_columns(found.c.moved, found.c.added_at, found.c.removed_at).outerjoin(
+        found, joined
+    )
+
+
 def _list(row: Any) -> ObjectList:
+    """A list from its row read with ``_with_size_changes``."""
     branch = json_map(row.filter_branch) if row.filter_branch is not None else None
     conversion = json_map(row.conversion) if row.conversion is not None else None
     return ObjectList(
@@ -52,11 +84,11 @@ def _list(row: Any) -> ObjectList:
         filter_branch=branch,
         filters_updated_at=row.filters_updated_at,
         folder_id=row.folder_id,
-        size=row.size,
+        size=row.size + int(row.moved or 0),
         deleted_at=row.deleted_at,
         legacy_id=row.legacy_id,
-        last_added_at=row.last_added_at,
-        last_removed_at=row.last_removed_at,
+        last_added_at=_later(row.last_added_at, row.added_at),
+        last_removed_at=_later(row.last_removed_at, row.removed_at),
         extra=json_map(row.extra) if row.extra is not None else {},
         conversion=conversion,
     )
@@ -101,7 +133,7 @@ def lists_of(
     query = select(lists).where(L.portal_id == portal_id).order_by(L.id)
     if ids is not None:
         query = query.where(L.id.in_(sorted(ids)))
-    return [_list(row) for row in conn.execute(query)]
+    return [_list(row) for row in conn.execute(_with_size_changes(query, portal_id))]
 
 
 def pending_conversions(conn: Connection) -> list[tuple[int, ObjectList]]:
@@ -112,7 +144,8 @@ def pending_conversions(conn: Connection) -> list[tuple[int, ObjectList]]:
         .where(L.conversion.is_not(None), L.processing_type == DYNAMIC, L.deleted_at.is_(None))
         .order_by(L.portal_id, L.id)
     )
-    return [(row.portal_id, _list(row)) for row in conn.execute(query)]
+    rows = conn.execute(_with_size_changes(query, None))
+    return [(row.portal_id, _list(row)) for row in rows]
 
 
 def _one(conn: Connection, portal_id: int, list_id: int) -> ObjectList | None:

@@ -101,6 +101,11 @@ class ListsSqlStore(Runs):
             lambda c: list_memberships_sql.clear_members(c, portal_id, list_id, at)
         )
 
+    async def fold_list_sizes(self) -> int:
+        if not await self._read(list_memberships_sql.has_size_changes):
+            return 0  # always so on SQLite: no write transaction for nothing
+        return await self._write(list_memberships_sql.fold_sizes)
+
     async def members_page(
         self,
         portal_id: int,

@@ -372,7 +372,8 @@ lists = Table(
 )
 """A portal's lists (hubspot-behaviour §16); ids are numbered per portal. ``name_key`` is
 the name in lower case: a live list's name is taken in any case. ``size`` is kept up to date
-in the transaction of every membership change, so reading it costs no count.
+in the transaction of every membership change, so reading it costs no count (PostgreSQL's
+record writes add theirs as rows of ``list_size_changes``, which reads add to it).
 ``ix_lists_kind`` finds the DYNAMIC lists of a type, which a record write re-evaluates.
 Added by migration 0008."""
 

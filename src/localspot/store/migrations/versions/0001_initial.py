@@ -49,6 +49,7 @@ LATER = frozenset(
         "webhook_claims",
         "webhook_deliveries",
         "list_versions",
+        "list_size_changes",
     }
 )
 """Tables later revisions add: this revision keeps creating the schema as it first stood."""
