@@ -100,6 +100,6 @@ class ListMembershipsStorage(Protocol):
 
     async def fold_list_sizes(self) -> int:
         """Fold the changes of lists' sizes that writes added as rows of their own (on
-        PostgreSQL) into the lists; how many rows were folded. Sizes read the same before
+        PostgreSQL) into the lists; how many lists had some. Sizes read the same before
         and after."""
         ...
