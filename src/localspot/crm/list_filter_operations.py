@@ -41,24 +41,16 @@ _NUMBER_TESTS: dict[str, tuple[str, str, Callable[[float], Callable[[float], boo
 }
 """Operator → (its index operator, its ``list_filter_sets.COMPARISONS`` name, the test of
 a value against a number)."""
-_STRING_TESTS: dict[str, Callable[[str], Callable[[str], bool]]] = {
-    "IS_EQUAL_TO": lambda x: lambda v: v.lower() == x,
-    "IS_NOT_EQUAL_TO": lambda x: lambda v: v.lower() != x,
-    "CONTAINS": lambda x: lambda v: x in v.lower(),
-    "DOES_NOT_CONTAIN": lambda x: lambda v: x not in v.lower(),
-    "STARTS_WITH": lambda x: lambda v: v.lower().startswith(x),
-    "ENDS_WITH": lambda x: lambda v: v.lower().endswith(x),
+_STRING_TESTS: dict[str, tuple[str, Callable[[str], Callable[[str], bool]]]] = {
+    "IS_EQUAL_TO": ("eq", lambda x: lambda v: v.lower() == x),
+    "IS_NOT_EQUAL_TO": ("ne", lambda x: lambda v: v.lower() != x),
+    "CONTAINS": ("contains", lambda x: lambda v: x in v.lower()),
+    "DOES_NOT_CONTAIN": ("lacks", lambda x: lambda v: x not in v.lower()),
+    "STARTS_WITH": ("starts", lambda x: lambda v: v.lower().startswith(x)),
+    "ENDS_WITH": ("ends", lambda x: lambda v: v.lower().endswith(x)),
 }
-"""Operator → the test of a value against a lower-cased string."""
-_STRING_COMPARISONS = {
-    "IS_EQUAL_TO": "eq",
-    "IS_NOT_EQUAL_TO": "ne",
-    "CONTAINS": "contains",
-    "DOES_NOT_CONTAIN": "lacks",
-    "STARTS_WITH": "starts",
-    "ENDS_WITH": "ends",
-}
-"""Operator → the same test in ``list_filter_sets.COMPARISONS``, on the lower-cased value."""
+"""Operator → (the same test in ``list_filter_sets.COMPARISONS``, on the lower-cased value;
+the test of a value against a lower-cased string)."""
 _TEXT_TESTS: dict[str, Callable[[str, str], bool]] = {
     "IS_EQUAL_TO": lambda v, x: v == x,
     "IS_NOT_EQUAL_TO": lambda v, x: v != x,
@@ -98,9 +90,9 @@ def string(spec: Spec) -> Compiled:
     if spec.operator in ("IS_EQUAL_TO", "IS_NOT_EQUAL_TO") and _exact_text((wanted,)):
         op = "EQ" if spec.operator == "IS_EQUAL_TO" else "NEQ"
         index = single(spec.slot.condition(op, wanted))
-    compare = (_STRING_COMPARISONS[spec.operator], wanted)
-    check = _STRING_TESTS[spec.operator](wanted)
-    return spec.on_value(check, index, compare=compare, lowered=True, value=value)
+    comparison, test_of = _STRING_TESTS[spec.operator]
+    compare = (comparison, wanted)
+    return spec.on_value(test_of(wanted), index, compare=compare, lowered=True, value=value)
 
 
 _MULTI_BASE = {

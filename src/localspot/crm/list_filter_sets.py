@@ -172,6 +172,13 @@ class Judged(dict[int, Record]):
         """``Values`` maps by their key, and what ``compared`` keeps."""
 
 
+def _shared(records: Judged, ids: Set[int]) -> bool:
+    """Whether what a filter finds for ``ids`` is worth finding for the whole set and
+    keeping for the next lists: ``ids`` are most of it (not an AND's later filter, after
+    its first took most records away)."""
+    return len(ids) * 2 > len(records)
+
+
 @dataclass(frozen=True, slots=True)
 class Values:
     """How a filter reads the records' known values: ``read`` maps the ids given to the
@@ -189,7 +196,7 @@ class Values:
         found = records.maps.get(self.key)
         if found is not None:
             return found  # type: ignore[no-any-return]
-        if len(ids) * 2 <= len(records):  # a few: an AND's later filter, after the first
+        if not _shared(records, ids):
             return self.read(records, ids)
         found = records.maps[self.key] = self.read(records, records.keys())
         return found
@@ -281,7 +288,7 @@ def compared(values: Values, comparison: str, operand: Any, include: bool) -> Se
         return found
 
     def select(records: Records, ids: Set[int], now: int) -> Set[int]:
-        if not isinstance(records, Judged) or len(ids) * 2 <= len(records):
+        if not isinstance(records, Judged) or not _shared(records, ids):
             return passing(records, ids)
         found = records.maps.get(shared)
         if found is None:

@@ -289,8 +289,7 @@ class Spec:
 
         index = with_unknown(self.slot, passing, include)
         parse = self.slot.parse
-        values = self._values(lowered) if compare is not None else None
-        if values is not None and compare is not None:
+        if compare is not None and (values := self._values(lowered)) is not None:
             chosen = test_plain if self.slot.plain else test
             select = list_filter_sets.compared(values, *compare, include)
         elif self.slot.plain:
