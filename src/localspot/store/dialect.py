@@ -60,6 +60,10 @@ class Dialect(Protocol):
     does: the text itself on SQLite, read in process; its md5 on PostgreSQL, so that the
     text need not cross the network."""
 
+    writes_in_with: bool
+    """A ``WITH`` clause may hold ``INSERT``/``UPDATE``/``DELETE ... RETURNING`` whose rows
+    the rest of the statement reads (PostgreSQL): several writes in one round trip.
+    SQLite has no such clause, and no round trips to save."""
     members_move: str | None
     """One statement that moves list members, when the database can (PostgreSQL: one round
     trip while the lists' rows are locked; its parameters are named where it is defined);
@@ -151,6 +155,7 @@ class SqliteDialect:
         " FROM json_each(?)"
     )
     json_digest = "{}"
+    writes_in_with = False
     members_move: str | None = None
 
     def id_list(self, ids: Collection[int]) -> Any:
@@ -326,6 +331,7 @@ class PostgresDialect:
     id_set = "SELECT unnest(CAST(? AS bigint[])) AS id"
     pair_set = "SELECT a, b FROM unnest(CAST(? AS bigint[]), CAST(? AS bigint[])) AS p(a, b)"
     json_digest = "md5(CAST({} AS text))"
+    writes_in_with = True
     members_move: str | None = _MEMBERS_MOVE
 
     def id_list(self, ids: Collection[int]) -> Any:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, func, select
 
 from localspot.crm.webhook_outbox_storage import (
@@ -43,32 +44,32 @@ def claim(
     """One statement takes the rows (an ``INSERT`` of claims for the due rows' ids, chosen
     with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL; a claim that ended is taken over, one
     another transaction just made is not), one reads them with their apps' settings and
-    secrets."""
+    secrets; on PostgreSQL both are one statement, the claim in its ``WITH``."""
     dialect = dialect_of(conn)
     skipped = f" AND o.app_id NOT IN ({dialect.id_set})" if skip_apps else ""
     params: list[Any] = [holder, wall + hold_ms, now]
     params += [dialect.id_list(skip_apps)] if skip_apps else []
-    claimed = fetch(
-        conn,
+    params += [wall, limit, wall]
+    take = (
         "INSERT INTO webhook_claims (outbox_id, portal_id, held_by, held_until)"
         " SELECT o.id, o.portal_id, ?, ? FROM webhook_outbox o WHERE o.next_attempt_at <= ?"
         f"{skipped} AND {_UNHELD} ORDER BY o.next_attempt_at, o.id LIMIT ?{dialect.skip_locked}"
         " ON CONFLICT (outbox_id) DO UPDATE SET held_by = excluded.held_by,"
         " held_until = excluded.held_until WHERE webhook_claims.held_until < ?"
-        " RETURNING outbox_id",
-        [*params, wall, limit, wall],
+        " RETURNING outbox_id"
     )
-    if not claimed:
-        return []
-    rows = fetch(
-        conn,
-        "SELECT o.id, o.portal_id, o.app_id, o.events, o.event_count, o.attempts,"
-        " o.created_at, o.next_attempt_at, a.id AS installed, w.target_url,"
-        " w.max_concurrent_requests, a.client_secret FROM webhook_outbox o"
-        " LEFT JOIN apps a ON a.id = o.app_id LEFT JOIN webhook_settings w ON w.app_id = o.app_id"
-        f" WHERE o.id IN ({dialect.id_set})",
-        [dialect.id_list([r.outbox_id for r in claimed])],
-    )
+    if dialect.writes_in_with:  # one round trip
+        joined = f"WITH claimed AS ({take}) {_CLAIMED} JOIN claimed c ON c.outbox_id = o.id"
+        rows = fetch(conn, joined, params)
+    else:
+        claimed = fetch(conn, take, params)
+        if not claimed:
+            return []
+        rows = fetch(
+            conn,
+            f"{_CLAIMED} WHERE o.id IN ({dialect.id_set})",
+            [dialect.id_list([r.outbox_id for r in claimed])],
+        )
     found = [
         OutboxRow(
             r.id,
@@ -91,6 +92,14 @@ def claim(
         dialect.delete_ids(conn, "webhook_claims", "outbox_id", orphans)
     return found
 
+
+_CLAIMED = (
+    "SELECT o.id, o.portal_id, o.app_id, o.events, o.event_count, o.attempts,"
+    " o.created_at, o.next_attempt_at, a.id AS installed, w.target_url,"
+    " w.max_concurrent_requests, a.client_secret FROM webhook_outbox o"
+    " LEFT JOIN apps a ON a.id = o.app_id LEFT JOIN webhook_settings w ON w.app_id = o.app_id"
+)
+"""The claimed rows ``o`` with their apps' settings and secrets (no app: it is gone)."""
 
 _UNHELD = (
     "NOT EXISTS (SELECT 1 FROM webhook_claims c WHERE c.outbox_id = o.id AND c.held_until >= ?)"
@@ -130,8 +139,26 @@ def finish(conn: Connection, holder: str, outcomes: Sequence[DeliveryOutcome]) -
     a portal reset (or deletion) while a request was in flight leaves no trace of it."""
     if not outcomes:
         return
+    if dialect_of(conn).writes_in_with:
+        recorded, last = _finish_at_once(conn, holder, outcomes)
+    else:
+        recorded, last = _finish_by_steps(conn, holder, outcomes)
+    if recorded:
+        _prune(conn, {o.delivery.portal_id for o in outcomes}, recorded, last)
+
+
+def _rows_of(outcome: DeliveryOutcome) -> tuple[int, ...]:
+    return (*outcome.done, *(row_id for row_id, _ in outcome.retry))
+
+
+def _finish_by_steps(
+    conn: Connection, holder: str, outcomes: Sequence[DeliveryOutcome]
+) -> tuple[int, int]:
+    """A statement a step: the claims let go (those still held: the rows kept), the
+    delivered rows deleted, the failed ones' next attempts, the requests recorded. The
+    requests recorded, and the deliveries' newest id."""
     dialect = dialect_of(conn)
-    ids = [i for o in outcomes for i in (*o.done, *(r for r, _ in o.retry))]
+    ids = [i for o in outcomes for i in _rows_of(o)]
     kept = {
         r.outbox_id
         for r in fetch(
@@ -149,21 +176,62 @@ def finish(conn: Connection, holder: str, outcomes: Sequence[DeliveryOutcome]) -
         "UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?",
         [(at, row_id) for o in outcomes for row_id, at in o.retry if row_id in kept],
     )
-    recorded = [
-        _row(o.delivery)
-        for o in outcomes
-        if any(i in kept for i in (*o.done, *(r for r, _ in o.retry)))
-    ]
+    recorded = [_row(o.delivery) for o in outcomes if any(i in kept for i in _rows_of(o))]
     dialect.insert_rows(conn, "webhook_deliveries", DELIVERY_COLUMNS, recorded)
-    if recorded:
-        _prune(conn, {row[0] for row in recorded}, len(recorded))
-
-
-def _prune(conn: Connection, portal_ids: Collection[int], recorded: int) -> None:
-    """Keep the newest ``DELIVERIES_KEPT`` requests of the portals just recorded, when the
-    deliveries' ids (one sequence for all portals) just passed a multiple of
-    ``PRUNE_EVERY``: on most rounds this is one read of the primary key's end."""
+    if not recorded:
+        return 0, 0
     (last,) = fetch(conn, "SELECT max(id) FROM webhook_deliveries", [])[0]
+    return len(recorded), int(last)
+
+
+_FINISH_AT_ONCE = (
+    "WITH kept AS (DELETE FROM webhook_claims WHERE held_by = ?"
+    " AND outbox_id = ANY(CAST(? AS bigint[])) RETURNING outbox_id),"
+    " gone AS (DELETE FROM webhook_outbox WHERE id = ANY(CAST(? AS bigint[]))"
+    " AND id IN (SELECT outbox_id FROM kept)),"
+    " retried AS (UPDATE webhook_outbox o SET attempts = o.attempts + 1, next_attempt_at = r.at"
+    " FROM unnest(CAST(? AS bigint[]), CAST(? AS bigint[])) AS r(id, at)"
+    " WHERE o.id = r.id AND o.id IN (SELECT outbox_id FROM kept)),"
+    f" logged AS (INSERT INTO webhook_deliveries ({', '.join(DELIVERY_COLUMNS)})"
+    f" SELECT {', '.join(DELIVERY_COLUMNS)} FROM jsonb_to_recordset(CAST(? AS jsonb)) AS d("
+    "portal_id bigint, app_id bigint, attempted_at bigint, target_url text, events text,"
+    " event_count integer, headers text, status integer, latency_ms integer, error text,"
+    " state text, next_retry_at bigint, row_ids bigint[])"
+    " WHERE d.row_ids && ARRAY(SELECT outbox_id FROM kept) RETURNING id)"
+    " SELECT count(*) AS recorded, coalesce(max(id), 0) AS last FROM logged"
+)
+"""``_finish_by_steps`` as one statement (one round trip): every part reads the claims let
+go (``kept``) from the statement's ``RETURNING``; a request is recorded when one of the
+rows it carried (``row_ids``) was still held."""
+
+
+def _finish_at_once(
+    conn: Connection, holder: str, outcomes: Sequence[DeliveryOutcome]
+) -> tuple[int, int]:
+    retried = sorted(pair for o in outcomes for pair in o.retry)
+    deliveries = [
+        {**dict(zip(DELIVERY_COLUMNS, _row(o.delivery), strict=True)), "row_ids": _rows_of(o)}
+        for o in outcomes
+    ]
+    ((recorded, last),) = fetch(
+        conn,
+        _FINISH_AT_ONCE,
+        [
+            holder,
+            sorted(i for o in outcomes for i in _rows_of(o)),
+            sorted(i for o in outcomes for i in o.done),
+            [row_id for row_id, _ in retried],
+            [at for _, at in retried],
+            orjson.dumps(deliveries).decode(),
+        ],
+    )
+    return int(recorded), int(last)
+
+
+def _prune(conn: Connection, portal_ids: Collection[int], recorded: int, last: int) -> None:
+    """Keep the newest ``DELIVERIES_KEPT`` requests of the portals given, when the
+    deliveries' ids (one sequence for all portals; ``last`` the newest) just passed a
+    multiple of ``PRUNE_EVERY`` with the ``recorded`` requests: rarely."""
     if last // PRUNE_EVERY == (last - recorded) // PRUNE_EVERY:
         return
     run_many(
