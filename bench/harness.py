@@ -65,6 +65,15 @@ class RunningServer:
         return _cpu_seconds(self.process.pid), sum(_cpu_seconds(pid) for pid in children)
 
 
+def machine_cpu_seconds() -> float:
+    """CPU time every process of the machine has used so far (user, nice, system, irq and
+    softirq of ``/proc/stat``): with the server's, the database's, the load drivers' and a
+    receiver's. On two saturated cores the throughput follows the machine's CPU a request
+    more closely than the server's alone."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (fields[0] + fields[1] + fields[2] + fields[5] + fields[6]) / os.sysconf("SC_CLK_TCK")
+
+
 def _cpu_seconds(pid: int) -> float:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()

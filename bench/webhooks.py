@@ -13,7 +13,10 @@ those properties changed; bench/batch_update.py's load driver) runs against one 
 then the other (which goes first changes every round, so that a drift over the run, such
 as the database growing, weighs on both sides alike), and each round prints the rate, the
 ratio of the two rates (the cost of writing the events), the events written and delivered,
-the outbox's backlog when the load stops, and how long the sender takes to empty it.
+the outbox's backlog when the load stops, and how long the sender takes to empty it, and
+the CPU a request of the server, of its child processes and of the whole machine (server,
+database, load drivers and receiver: on two saturated cores the rate follows it); at the
+end the medians of the rates' ratios and of the machine's CPU a request without / with.
 """
 
 from __future__ import annotations
@@ -43,12 +46,15 @@ from harness import (  # noqa: E402
     fresh_database,
     in_turn,
     indexed_after,
+    machine_cpu_seconds,
     running_server,
     summary_ms,
 )
 from workload import CONTACT_CHANGEABLE  # noqa: E402
 
 CONTACTS = "/crm/v3/objects/contacts"
+MACHINE_MS: dict[str, list[float]] = {"without": [], "with": []}
+"""The machine's CPU a request of each run, by side (``rate``)."""
 WATCHED = [name for name, _ in CONTACT_CHANGEABLE]
 
 
@@ -158,8 +164,8 @@ def drained_after(engine: sa.Engine, limit: float = 300.0) -> float:
 def rate(
     server: RunningServer, token: str, ids: list[str], args: argparse.Namespace, seed: int
 ) -> float:
+    side = "with" if token != server.token else "without"
     if args.profile:
-        side = "with" if token != server.token else "without"
         profile(server, f"{args.profile}.{side}.{seed // 100}", args.seconds)
     per_client = int(args.seconds * 400 / args.clients) + 10
     plans = [
@@ -167,16 +173,19 @@ def rate(
                  requests="contacts")
         for c in range(args.clients)
     ]  # fmt: skip
-    own, children = server.cpu_split()
+    own, children, machine = *server.cpu_split(), machine_cpu_seconds()
     result = drive(plans)
+    machine = machine_cpu_seconds() - machine
     own, children = (a - b for a, b in zip(server.cpu_split(), (own, children), strict=True))
     written = result["written"] / result["elapsed"]
     statuses = result["statuses"]
     print(f"  {written:,.0f} records/s; {summary_ms(result['latencies'])}; statuses {statuses}")
     requests = sum(statuses.values())
+    MACHINE_MS[side].append(1000 * machine / requests)
     print(
         f"  CPU a request: server {1000 * own / requests:.2f} ms,"
-        f" its child processes {1000 * children / requests:.2f} ms"
+        f" its child processes {1000 * children / requests:.2f} ms,"
+        f" the machine {1000 * machine / requests:.2f} ms"
     )
     return float(written)
 
@@ -238,6 +247,11 @@ def run(args: argparse.Namespace) -> None:
                 print(f"  ratio with / without: {ratios[-1]:.2f}")
             spread = f"{min(ratios):.2f}-{max(ratios):.2f}"
             print(f"ratio with events / without: median {statistics.median(ratios):.2f} ({spread})")
+            cpu = [a / b for a, b in zip(MACHINE_MS["without"], MACHINE_MS["with"], strict=True)]
+            print(
+                f"the machine's CPU a request, without / with: median {statistics.median(cpu):.2f}"
+                f" ({min(cpu):.2f}-{max(cpu):.2f})"
+            )
             engine.dispose()
     finally:
         receiver.terminate()
