@@ -62,7 +62,9 @@ class RunningServer:
     def cpu_split(self) -> tuple[float, float]:
         """``cpu_seconds`` as (the server's own process, its child processes)."""
         children = _children(self.process.pid)
-        return _cpu_seconds(self.process.pid), sum(_cpu_seconds(pid) for pid in children)
+        return process_cpu_seconds(self.process.pid), sum(
+            process_cpu_seconds(pid) for pid in children
+        )
 
 
 def machine_cpu_seconds() -> float:
@@ -74,12 +76,27 @@ def machine_cpu_seconds() -> float:
     return (fields[0] + fields[1] + fields[2] + fields[5] + fields[6]) / os.sysconf("SC_CLK_TCK")
 
 
-def _cpu_seconds(pid: int) -> float:
+def process_cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) one process has used so far; 0 when it has ended."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except FileNotFoundError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU time the machine's PostgreSQL processes (backends, WAL writer, checkpointer,
+    autovacuum) have used so far; those that ended are not counted."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    total += process_cpu_seconds(int(entry.name))
+            except OSError:  # gone meanwhile
+                continue
+    return total
 
 
 def _children(pid: int) -> list[int]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -47,6 +48,8 @@ from harness import (  # noqa: E402
     in_turn,
     indexed_after,
     machine_cpu_seconds,
+    postgres_cpu_seconds,
+    process_cpu_seconds,
     running_server,
     summary_ms,
 )
@@ -161,6 +164,13 @@ def drained_after(engine: sa.Engine, limit: float = 300.0) -> float:
     return time.perf_counter() - started
 
 
+def _children_cpu_seconds() -> float:
+    """CPU time of this process's ended children (the load drivers once ``drive`` joined
+    them; the receiver and the server still run)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def rate(
     server: RunningServer, token: str, ids: list[str], args: argparse.Namespace, seed: int
 ) -> float:
@@ -174,8 +184,13 @@ def rate(
         for c in range(args.clients)
     ]  # fmt: skip
     own, children, machine = *server.cpu_split(), machine_cpu_seconds()
+    drivers, receiver = _children_cpu_seconds(), process_cpu_seconds(args.receiver_pid)
+    database = postgres_cpu_seconds()
     result = drive(plans)
+    database = postgres_cpu_seconds() - database
     machine = machine_cpu_seconds() - machine
+    drivers = _children_cpu_seconds() - drivers
+    receiver = process_cpu_seconds(args.receiver_pid) - receiver
     own, children = (a - b for a, b in zip(server.cpu_split(), (own, children), strict=True))
     written = result["written"] / result["elapsed"]
     statuses = result["statuses"]
@@ -185,7 +200,9 @@ def rate(
     print(
         f"  CPU a request: server {1000 * own / requests:.2f} ms,"
         f" its child processes {1000 * children / requests:.2f} ms,"
-        f" the machine {1000 * machine / requests:.2f} ms"
+        f" the load drivers {1000 * drivers / requests:.2f} ms, PostgreSQL"
+        f" {1000 * database / requests:.2f} ms, the receiver"
+        f" {1000 * receiver / requests:.2f} ms, the machine {1000 * machine / requests:.2f} ms"
     )
     return float(written)
 
@@ -221,6 +238,7 @@ def run(args: argparse.Namespace) -> None:
     workers = args.workers or (1 if args.db == "sqlite" else 2)
     args.clients = args.clients or (2 if args.db == "sqlite" else 8)
     receiver, receiver_url = start_receiver()
+    args.receiver_pid = receiver.pid
     try:
         with fresh_database(args.db) as url, running_server(url, workers) as server:
             engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
