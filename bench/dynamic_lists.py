@@ -12,7 +12,8 @@ change. Then ``batch/update`` (100 inputs, 3-5 of those properties changed, 10% 
 (bench/batch_update.py's load driver) against one portal and then the other on the same
 server (which goes first changes every round, so that a drift over the run weighs on both
 sides alike), and the ratio of the two rates is printed per round: the cost of following
-the lists.
+the lists. Each run also prints the CPU a request of the server, the load drivers,
+PostgreSQL and the whole machine (``harness.cpu_split_over``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from batch_update import LoadPlan, drive, http_client, profile  # noqa: E402
 from harness import (  # noqa: E402
     RunningServer,
+    cpu_split_over,
     fresh_database,
     in_turn,
     indexed_after,
@@ -217,10 +219,11 @@ def rate(
         )
         for c in range(args.clients)
     ]
-    result = drive(plans)
+    result, cpu = cpu_split_over(server, lambda: drive(plans))
     written = result["written"] / result["elapsed"]
     statuses = result["statuses"]
     print(f"  {written:,.0f} records/s; {summary_ms(result['latencies'])}; statuses {statuses}")
+    print(f"  CPU a request: {cpu.per_request(sum(statuses.values()))}")
     return float(written)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import resource
 import secrets
 import socket
 import sqlite3
@@ -97,6 +98,73 @@ def postgres_cpu_seconds() -> float:
             except OSError:  # gone meanwhile
                 continue
     return total
+
+
+def ended_children_cpu_seconds() -> float:
+    """CPU time of this process's children that ended and were waited for (load drivers
+    once ``drive`` joined them; a server or receiver still running is not in it)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+@dataclass
+class CpuSplit:
+    """The CPU seconds each part of the machine used over a stretch of load."""
+
+    server: float
+    server_children: float
+    drivers: float
+    database: float
+    machine: float
+    receiver: float | None = None
+    """A receiver's, when there is one."""
+
+    def __sub__(self, earlier: CpuSplit) -> CpuSplit:
+        receiver = None
+        if self.receiver is not None and earlier.receiver is not None:
+            receiver = self.receiver - earlier.receiver
+        return CpuSplit(
+            self.server - earlier.server,
+            self.server_children - earlier.server_children,
+            self.drivers - earlier.drivers,
+            self.database - earlier.database,
+            self.machine - earlier.machine,
+            receiver,
+        )
+
+    def per_request(self, requests: int) -> str:
+        """The split as milliseconds a request, one line."""
+        ms = 1000 / max(1, requests)
+        parts = [
+            f"server {self.server * ms:.2f} ms",
+            f"its child processes {self.server_children * ms:.2f} ms",
+            f"the load drivers {self.drivers * ms:.2f} ms",
+            f"PostgreSQL {self.database * ms:.2f} ms",
+        ]
+        if self.receiver is not None:
+            parts.append(f"the receiver {self.receiver * ms:.2f} ms")
+        return ", ".join([*parts, f"the machine {self.machine * ms:.2f} ms"])
+
+
+def cpu_split_over(
+    server: RunningServer, load: Callable[[], T], receiver_pid: int | None = None
+) -> tuple[T, CpuSplit]:
+    """Runs ``load`` and reads what the server's processes, the load drivers (ended
+    children of this process), PostgreSQL's processes, a receiver and the whole machine
+    used meanwhile."""
+
+    def now() -> CpuSplit:
+        return CpuSplit(
+            *server.cpu_split(),
+            ended_children_cpu_seconds(),
+            postgres_cpu_seconds(),
+            machine_cpu_seconds(),
+            None if receiver_pid is None else process_cpu_seconds(receiver_pid),
+        )
+
+    before = now()
+    result = load()
+    return result, now() - before
 
 
 def _children(pid: int) -> list[int]:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -43,13 +42,11 @@ from batch_update import LoadPlan, drive, profile  # noqa: E402
 from dynamic_lists import cli, load  # noqa: E402
 from harness import (  # noqa: E402
     RunningServer,
+    cpu_split_over,
     free_port,
     fresh_database,
     in_turn,
     indexed_after,
-    machine_cpu_seconds,
-    postgres_cpu_seconds,
-    process_cpu_seconds,
     running_server,
     summary_ms,
 )
@@ -164,13 +161,6 @@ def drained_after(engine: sa.Engine, limit: float = 300.0) -> float:
     return time.perf_counter() - started
 
 
-def _children_cpu_seconds() -> float:
-    """CPU time of this process's ended children (the load drivers once ``drive`` joined
-    them; the receiver and the server still run)."""
-    used = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return used.ru_utime + used.ru_stime
-
-
 def rate(
     server: RunningServer, token: str, ids: list[str], args: argparse.Namespace, seed: int
 ) -> float:
@@ -183,27 +173,13 @@ def rate(
                  requests="contacts")
         for c in range(args.clients)
     ]  # fmt: skip
-    own, children, machine = *server.cpu_split(), machine_cpu_seconds()
-    drivers, receiver = _children_cpu_seconds(), process_cpu_seconds(args.receiver_pid)
-    database = postgres_cpu_seconds()
-    result = drive(plans)
-    database = postgres_cpu_seconds() - database
-    machine = machine_cpu_seconds() - machine
-    drivers = _children_cpu_seconds() - drivers
-    receiver = process_cpu_seconds(args.receiver_pid) - receiver
-    own, children = (a - b for a, b in zip(server.cpu_split(), (own, children), strict=True))
+    result, cpu = cpu_split_over(server, lambda: drive(plans), args.receiver_pid)
     written = result["written"] / result["elapsed"]
     statuses = result["statuses"]
     print(f"  {written:,.0f} records/s; {summary_ms(result['latencies'])}; statuses {statuses}")
     requests = sum(statuses.values())
-    MACHINE_MS[side].append(1000 * machine / requests)
-    print(
-        f"  CPU a request: server {1000 * own / requests:.2f} ms,"
-        f" its child processes {1000 * children / requests:.2f} ms,"
-        f" the load drivers {1000 * drivers / requests:.2f} ms, PostgreSQL"
-        f" {1000 * database / requests:.2f} ms, the receiver"
-        f" {1000 * receiver / requests:.2f} ms, the machine {1000 * machine / requests:.2f} ms"
-    )
+    MACHINE_MS[side].append(1000 * cpu.machine / requests)
+    print(f"  CPU a request: {cpu.per_request(requests)}")
     return float(written)
 
 
