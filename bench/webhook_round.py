@@ -28,7 +28,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from harness import fresh_database  # noqa: E402
+from harness import fresh_database, machine_cpu_seconds  # noqa: E402
 
 from localspot.crm.apps_storage import NewApp  # noqa: E402
 from localspot.crm.webhook_outbox_storage import Delivery, DeliveryOutcome  # noqa: E402
@@ -37,14 +37,6 @@ from localspot.store.open import open_store  # noqa: E402
 
 AT = 1_700_000_000_000
 LINE = '7\tcontact.propertyChange\t{}\t"city"\t"Some City {}"'
-
-
-def machine_busy_ms() -> float:
-    """CPU every process of the machine has used (user, nice, system, irq, softirq)."""
-    with open("/proc/stat") as stat:
-        fields = [int(x) for x in stat.readline().split()[1:]]
-    ticks = fields[0] + fields[1] + fields[2] + fields[5] + fields[6]
-    return ticks * 1000 / 100  # USER_HZ
 
 
 def fill(url: str, portal: int, app: int, rows: int) -> None:
@@ -78,7 +70,7 @@ async def measure(url: str, args: argparse.Namespace) -> None:
         fill(url, portal, app.id, (args.rounds + 1) * args.requests)
         finished: list[DeliveryOutcome] = []
         walls: list[float] = []
-        busy, cpu = machine_busy_ms(), time.process_time()
+        busy, cpu = machine_cpu_seconds(), time.process_time()
         for _ in range(args.rounds):
             started = time.perf_counter()
             rows = await store.claim_outbox(AT + 1, "bench", 60_000, args.requests, (), finished)
@@ -93,7 +85,7 @@ async def measure(url: str, args: argparse.Namespace) -> None:
                 for row in rows
             ]  # fmt: skip
         cpu_ms = 1000 * (time.process_time() - cpu)
-        others = machine_busy_ms() - busy - cpu_ms
+        others = 1000 * (machine_cpu_seconds() - busy) - cpu_ms
         rounds = args.rounds
         print(
             f"{rounds} rounds of {args.requests} requests: CPU {cpu_ms / rounds:.2f} ms a round,"
