@@ -81,6 +81,7 @@ def test_one_request_names_at_most_100000_record_ids(inprocess: TestClient[Any])
 def test_search_counts_and_sorts_are_checked(inprocess: TestClient[Any]) -> None:
     for body, message, context in (
         ({"count": 501}, "count must be between 1 and 500, got 501", {"count": ["501"]}),
+        ({"count": 0}, "count must be between 1 and 500, got 0", {"count": ["0"]}),
         ({"offset": -1}, "offset must be between 0 and 2147483647, got -1", {"offset": ["-1"]}),
         (
             {"sort": "size"},

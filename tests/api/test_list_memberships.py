@@ -188,6 +188,21 @@ def test_archived_merged_and_erased_records_leave_their_lists(
     assert portal_http.get(f"{LISTS}/{list_id}").json()["list"]["size"] == 1
 
 
+def test_a_record_both_added_and_removed_under_two_spellings_is_added(
+    portal_http: httpx.Client, people: list[str]
+) -> None:
+    list_id = new_list(portal_http, "Two spellings")["listId"]
+    body = {"recordIdsToAdd": [people[1]], "recordIdsToRemove": [f"0{people[1]}"]}
+    changed = portal_http.put(f"{LISTS}/{list_id}/memberships/add-and-remove", json=body)
+    assert changed.status_code == 200, changed.text
+    assert changed.json() == {
+        "recordsIdsAdded": [people[1]],
+        "recordIdsRemoved": [],
+        "recordIdsMissing": [],
+    }
+    assert members(portal_http, list_id) == [people[1]]
+
+
 def test_dynamic_lists_refuse_changes_by_hand(portal_http: httpx.Client, people: list[str]) -> None:
     made = new_list(portal_http, "By hand", "DYNAMIC", filterBranch=DYNAMIC_BRANCH)
     list_id = made["listId"]

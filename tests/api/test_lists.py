@@ -53,6 +53,19 @@ def test_sdk_creates_reads_renames_deletes_and_restores_a_manual_list(api: Any) 
     assert api.lists_api.get_by_id(list_id=made.list_id).list.name == "Weekly"
 
 
+def test_sdk_finds_a_list_whose_name_holds_a_slash_by_name(api: Any) -> None:
+    from hubspot.crm.lists import ListCreateRequest
+
+    name = "Q1/Q2 leads ü, 50% off?"
+    made = api.lists_api.create(
+        ListCreateRequest(name=name, object_type_id="0-1", processing_type="MANUAL")
+    ).list
+    assert api.lists_api.get_by_name(list_name=name, object_type_id="0-1").list == made
+    with pytest.raises(Exception) as missing:
+        api.lists_api.get_by_name(list_name="Q1/Q3 leads", object_type_id="0-1")
+    assert missing.value.status == 404
+
+
 def test_sdk_creates_a_dynamic_list_and_updates_its_filters(
     portal_http: httpx.Client, server: Server
 ) -> None:
@@ -152,6 +165,15 @@ def test_sdk_translates_legacy_ids_of_contact_lists(api: Any, portal_http: httpx
         message="No list has the legacy list id 99999",
         category="OBJECT_NOT_FOUND",
         context={"legacyListId": ["99999"]},
+        errors=[],
+    )
+    unnamed = portal_http.get(f"{LISTS}/idmapping")
+    assert_hubspot_error(
+        unnamed,
+        400,
+        message="legacyListId is required",
+        category="VALIDATION_ERROR",
+        context={"legacyListId": []},
         errors=[],
     )
 

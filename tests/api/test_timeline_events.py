@@ -119,11 +119,11 @@ def test_events_through_the_sdk(server: Server, setup: Setup) -> None:
     assert len(made.id) == 36  # a UUID when none is given
     assert events.get_by_id(setup.template["id"], made.id) == made
     detail = events.get_detail_by_id(setup.template["id"], made.id)
-    assert detail.details == "- Why?: Because\nSeats: 3, plan pro"
+    assert detail.details == "<ul>\n<li>Why?: Because\nSeats: 3, plan pro</li>\n</ul>\n"
     header = events.get_render_by_id(setup.template["id"], made.id)
     assert header == "<p>Registered for <strong>Engines</strong> x</p>\n"
     body = events.get_render_by_id(setup.template["id"], made.id, detail=True)
-    assert body == "<ul>\n<li>Why?: Because\nSeats: 3, plan pro</li>\n</ul>\n"
+    assert body == detail.details
 
     batch = BatchInputTimelineEvent(
         inputs=[
@@ -191,6 +191,27 @@ def test_an_email_no_contact_has_makes_the_contact(setup: Setup) -> None:
         },
     )
     assert again.json()["objectId"] == record
+
+
+def test_an_email_that_finds_the_contact_changes_nothing_on_it(setup: Setup) -> None:
+    record = contact(setup.crm, email="quiet@example.com")
+    path = f"/crm/v3/objects/contacts/{record}"
+    before = setup.crm.get(path, params={"properties": "email,lastmodifieddate"}).json()
+    made = setup.crm.post(EVENTS, json=event(setup, email="QUIET@example.com"))
+    assert made.status_code == 201, made.text
+    assert made.json()["objectId"] == record
+    after = setup.crm.get(path, params={"properties": "email,lastmodifieddate"}).json()
+    assert after["properties"] == before["properties"]  # no write: same email, same date
+
+
+def test_an_email_with_the_object_id_becomes_the_contacts_email(setup: Setup) -> None:
+    record = contact(setup.crm, email="old.address@example.com")
+    made = setup.crm.post(
+        EVENTS, json=event(setup, objectId=record, email="new.address@example.com")
+    )
+    assert made.status_code == 201, made.text
+    found = setup.crm.get(f"/crm/v3/objects/contacts/{record}", params={"properties": "email"})
+    assert found.json()["properties"]["email"] == "new.address@example.com"
 
 
 def test_tokens_with_an_object_property_write_it_to_the_record(setup: Setup) -> None:
@@ -382,3 +403,43 @@ def test_events_need_a_timeline_or_record_scope(server: Server, setup: Setup) ->
         headers={"Authorization": f"Bearer {timeline_only}"},
     )
     assert allowed.status_code == 201, allowed.text
+
+
+def test_format_date_writes_the_instant_as_hubspot_shows_it(server: Server, setup: Setup) -> None:
+    with developer_http(server, setup.app) as dev:
+        templates = f"/integrators/timeline/v3/{setup.app.app_id}/event-templates"
+        dated = {
+            **TEMPLATE,
+            "name": "Dated",
+            "detailTemplate": (
+                "At {{#formatDate timestamp}}{{/formatDate}}, "
+                "then {{#formatDate when}}{{/formatDate}}"
+            ),
+        }
+        template = dev.post(templates, json=dated).json()
+    made = setup.crm.post(
+        EVENTS,
+        json={
+            "eventTemplateId": template["id"],
+            "email": "dated@example.com",
+            "timestamp": "2020-01-30T13:13:25Z",
+            "tokens": {"when": "1580346805000"},
+        },
+    )
+    assert made.status_code == 201, made.text
+    detail = setup.crm.get(f"{EVENTS}/{template['id']}/{made.json()['id']}/detail")
+    assert detail.json() == {
+        "details": "<p>At Jan 30, 2020, 1:13:25 PM, then Jan 30, 2020, 1:13:25 AM</p>\n"
+    }
+
+
+def test_an_event_id_with_a_slash_is_refused(setup: Setup) -> None:
+    refused = setup.crm.post(EVENTS, json=event(setup, id="a/b", email="slash@example.com"))
+    assert_hubspot_error(
+        refused,
+        400,
+        category="VALIDATION_ERROR",
+        message="An event id has at most 255 characters, no control characters and no /",
+        context={"id": ["a/b"]},
+        errors=[],
+    )

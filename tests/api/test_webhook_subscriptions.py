@@ -134,6 +134,15 @@ def test_a_duplicate_subscription_is_a_conflict(dev: httpx.Client, app: DevApp) 
     assert dev.delete(f"{app.subscriptions}/{first['id']}").status_code == 204
 
 
+def test_a_deleted_subscriptions_id_is_never_given_again(dev: httpx.Client, app: DevApp) -> None:
+    """An event of a deleted subscription may still be retrying under its id."""
+    first = create(dev, app, eventType="product.creation")
+    assert dev.delete(f"{app.subscriptions}/{first['id']}").status_code == 204
+    second = create(dev, app, eventType="product.creation")
+    assert int(second["id"]) > int(first["id"])
+    assert dev.delete(f"{app.subscriptions}/{second['id']}").status_code == 204
+
+
 @pytest.mark.parametrize(
     ("body", "message", "context"),
     [

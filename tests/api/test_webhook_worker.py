@@ -40,10 +40,11 @@ class Receiver:
         try:
             while True:
                 head = (await reader.readuntil(b"\r\n\r\n")).decode()
-                lines = head.split("\r\n")[1:]
+                request_line, *lines = head.split("\r\n")
                 headers = {
                     k.lower(): v.strip() for k, _, v in (x.partition(":") for x in lines if x)
                 }
+                headers[":target"] = request_line.split(" ")[1]
                 body = await reader.readexactly(int(headers["content-length"]))
                 self.requests.append((headers, body))
                 self.got_one.set()
@@ -73,6 +74,30 @@ def run(
             server.close()
 
     asyncio.run(main())
+
+
+@pytest.mark.parametrize("poster", [DeliveryWorker, InlinePoster], ids=["process", "inline"])
+def test_an_escaped_target_url_is_sent_as_configured_and_signed_as_hubspot_decodes_it(
+    poster: Callable[[], Poster],
+) -> None:
+    """HubSpot's guide to validating requests: the v3 signature's URI has these escapes
+    decoded (%3A %2F %3F %40 %21 %24 %27 %28 %29 %2A %2C %3B) and no others."""
+    receiver = Receiver()
+    escaped = "/hooks/a%20b?next=a%26b&sig=x%3Dy&path=%2Fx%2fy&at=%40&list=%28a%2Cb%29"
+    signed = "/hooks/a%20b?next=a%26b&sig=x%3Dy&path=/x/y&at=@&list=(a,b)"
+
+    async def test(url: str, worker: DeliveryWorker) -> None:
+        origin = url.removesuffix("/hooks?portal=1")
+        posted = await worker.post(origin + escaped, SECRET, CARRIED)
+        assert (posted.status, posted.error) == (204, None)
+        [(sent, body)] = receiver.requests
+        assert sent[":target"] == escaped
+        message = b"POST" + (origin + signed).encode() + body
+        message += sent["x-hubspot-request-timestamp"].encode()
+        digest = hmac.new(SECRET.encode(), message, hashlib.sha256).digest()
+        assert sent["x-hubspot-signature-v3"] == base64.b64encode(digest).decode()
+
+    run(receiver, test, poster)
 
 
 @pytest.mark.parametrize("poster", [DeliveryWorker, InlinePoster], ids=["process", "inline"])

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import run_cli, scratch_postgres
 
-HEAD = "0019"
+HEAD = "0020"
 
 
 def test_db_current_is_none_before_and_head_after_upgrade(tmp_path: Path) -> None:

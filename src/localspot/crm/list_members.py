@@ -38,7 +38,7 @@ async def _changed(
     rules.record_ids([*adds, *removes])  # the limit holds for the request as a whole
     numeric = rules.numeric_ids([*adds, *removes])
     add_ids = {numeric[t] for t in adds if t in numeric}
-    remove_ids = {numeric[t] for t in removes if t in numeric}
+    remove_ids = {numeric[t] for t in removes if t in numeric} - add_ids  # "3" and "03" alike
     change = await ctx.store.change_members(
         ctx.portal_id, found.id, add_ids, remove_ids, ctx.clock.now_ms()
     )

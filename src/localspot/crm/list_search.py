@@ -116,7 +116,8 @@ def _wanted(data: SearchInput) -> Callable[[ObjectList], bool]:
 
 
 async def search_lists(ctx: Ctx, data: SearchInput) -> SearchPage:
-    count = rules.check_range("count", data.count or DEFAULT_COUNT, 1, rules.MAX_SEARCH_COUNT)
+    given = DEFAULT_COUNT if data.count is None else data.count
+    count = rules.check_range("count", given, 1, rules.MAX_SEARCH_COUNT)
     offset = rules.check_range("offset", data.offset, 0, 2**31 - 1)
     key, descending = _sorter(data.sort)
     wanted = _wanted(data)
@@ -138,7 +139,9 @@ async def search_lists(ctx: Ctx, data: SearchInput) -> SearchPage:
 
 async def translate_legacy_id(ctx: Ctx, raw: str | None) -> tuple[int, int]:
     """(legacy id, list id) of a contact list's v1 id."""
-    text = raw or ""
+    text = (raw or "").strip()
+    if not text:
+        raise ValidationError("legacyListId is required", context={"legacyListId": []})
     found, _ = await translate_legacy_ids(ctx, [text])
     if not found:
         raise ResourceNotFound(

@@ -156,9 +156,9 @@ def _event_id(raw: str | None) -> str:
     if raw is None or not raw.strip():
         return str(uuid.uuid4())
     made = raw.replace(UUID_MARK, str(uuid.uuid4()))
-    if len(made) > MAX_EVENT_ID or any(c < " " for c in made):
-        raise ValidationError(
-            f"An event id has at most {MAX_EVENT_ID} characters and no control characters",
+    if len(made) > MAX_EVENT_ID or any(c < " " or c == "/" for c in made):
+        raise ValidationError(  # a "/" would make the event's own path unreadable
+            f"An event id has at most {MAX_EVENT_ID} characters, no control characters and no /",
             context={"id": [raw]},
         )
     return made
@@ -260,14 +260,18 @@ def _refusal(event: TimelineEvent, created: EventsCreated) -> HubSpotError | Non
     return None
 
 
-async def _stamp(call: EventCall, event: TimelineEvent, template: EventTemplate) -> None:
-    """Best effort: each value the record's property takes is written."""
+async def _stamp(
+    call: EventCall, event: TimelineEvent, template: EventTemplate, *, email_too: bool
+) -> None:
+    """Best effort: each value the record's property takes is written. ``email_too``: the
+    event named its contact by ``objectId``, so its ``email`` is the contact's new email;
+    an email that found (or made) the contact changes nothing."""
     values = {
         t.object_property_name: event.tokens[t.name]
         for t in template.tokens
         if t.object_property_name and t.name in event.tokens
     }
-    if event.email and event.object_type == "contacts":
+    if email_too and event.email and event.object_type == "contacts":
         values.setdefault("email", event.email.strip())
     if not values:
         return
@@ -303,12 +307,14 @@ async def create_many(
     explicit = [(p.template.id, p.event_id) for p in planned if p.item.id]
     batch_rules.reject_duplicates(f"{t}/{i}" for t, i in explicit)
     events: list[TimelineEvent] = []
+    found_by_email: set[tuple[int, str]] = set()
     now = call.clock.now_ms()
     for p in planned:
         try:
             object_id = p.object_id
             if object_id is None:
                 object_id = await _contact_of(call, p.item.email or "")
+                found_by_email.add((p.template.id, p.event_id))
         except HubSpotError as problem:
             if not batch:
                 raise
@@ -325,7 +331,8 @@ async def create_many(
         errors.append(_input_error(refused))
     templates = {p.template.id: p.template for p in planned}
     for event in created.events:
-        await _stamp(call, event, templates[event.template_id])
+        by_email = (event.template_id, event.id) in found_by_email
+        await _stamp(call, event, templates[event.template_id], email_too=not by_email)
     return EventsOutcome(created.events, tuple(errors))
 
 

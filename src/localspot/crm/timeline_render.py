@@ -1,5 +1,6 @@
-"""An event seen through its template (hubspot-behaviour §18.4): the detail as Markdown
-(``EventDetail``) and the header or detail as HTML (``render``).
+"""An event seen through its template (hubspot-behaviour §18.4): the detail as HTML
+(``EventDetail``: "the details Markdown rendered as HTML", as the SDK's model says) and the
+header or detail as HTML (``render``).
 
 The template's Handlebars (``crm/handlebars.py``) gets the event's tokens by name, its
 ``extraData``, and the event's own fields (``id``, ``objectId``, ``objectType``,
@@ -10,25 +11,34 @@ in the template itself is shown as text, values are escaped by Handlebars first)
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from markdown_it import MarkdownIt
 
 from localspot.crm import handlebars
-from localspot.crm.property_types import format_datetime, parse_instant
+from localspot.crm.property_types import parse_instant
 from localspot.crm.timeline_storage import EventTemplate, TimelineEvent
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})
 
 
 def _format_date(value: Any) -> str:
-    """``{{#formatDate x}}{{/formatDate}}``: an instant (epoch ms or ISO 8601) as ISO 8601."""
+    """``{{#formatDate x}}{{/formatDate}}``: an instant (epoch ms or ISO 8601) as HubSpot's
+    own example of a rendered detail shows one, ``Jan 30, 2020, 1:13:25 PM`` (in UTC: the
+    viewer's time zone is HubSpot's to know); anything else as it is."""
     if isinstance(value, bool) or value is None:
         return ""
-    if isinstance(value, int | float):
-        return format_datetime(int(value))
-    instant = parse_instant(str(value))
-    return format_datetime(instant) if instant is not None else str(value)
+    instant = int(value) if isinstance(value, int | float) else parse_instant(str(value))
+    if instant is None:
+        return str(value)
+    try:
+        at = datetime.fromtimestamp(instant / 1000, UTC)
+    except (OverflowError, OSError, ValueError):
+        return str(value)
+    hour = at.hour % 12 or 12
+    noon = "PM" if at.hour >= 12 else "AM"
+    return f"{at:%b} {at.day}, {at.year}, {hour}:{at:%M:%S} {noon}"
 
 
 def context_of(event: TimelineEvent) -> dict[str, Any]:
@@ -54,7 +64,7 @@ def markdown_of(text: str | None, event: TimelineEvent) -> str:
 
 
 def detail(template: EventTemplate, event: TimelineEvent) -> str:
-    return markdown_of(template.detail_template, event)
+    return html(template, event, detail=True)
 
 
 def html(template: EventTemplate, event: TimelineEvent, *, detail: bool) -> str:

@@ -9,9 +9,9 @@ import base64
 import hashlib
 import hmac
 import random
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import unquote
 
 from localspot.crm.webhook_outbox_storage import OutboxRow
 
@@ -92,10 +92,34 @@ def retry_at(attempts_made: int, now: int, rng: random.Random) -> int | None:
     return now + delay - int(delay * JITTER * rng.random())
 
 
+DECODED_IN_SIGNED_URI = {
+    "%3A": ":",
+    "%2F": "/",
+    "%3F": "?",
+    "%40": "@",
+    "%21": "!",
+    "%24": "$",
+    "%27": "'",
+    "%28": "(",
+    "%29": ")",
+    "%2A": "*",
+    "%2C": ",",
+    "%3B": ";",
+}
+"""The escapes HubSpot's guide to validating requests says to decode in the URI of a v3
+signature; every other escape (``%26``, ``%3D``, ``%20``...) stays as it is."""
+_SIGNED_ESCAPE = re.compile("|".join(DECODED_IN_SIGNED_URI), re.IGNORECASE)
+
+
+def signed_uri(uri: str) -> str:
+    """The URI as a v3 signature covers it (``DECODED_IN_SIGNED_URI``)."""
+    return _SIGNED_ESCAPE.sub(lambda m: DECODED_IN_SIGNED_URI[m[0].upper()], uri)
+
+
 def sign_v3(secret: str, method: str, uri: str, body: bytes, timestamp: str) -> str:
     """``X-HubSpot-Signature-v3``: base64 of the HMAC-SHA256, keyed by the app's client
-    secret, of method, URI (URL-decoded), body and ``X-HubSpot-Request-Timestamp``."""
-    message = method.encode() + unquote(uri).encode() + body + timestamp.encode()
+    secret, of method, URI (``signed_uri``), body and ``X-HubSpot-Request-Timestamp``."""
+    message = method.encode() + signed_uri(uri).encode() + body + timestamp.encode()
     digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()
     return base64.b64encode(digest).decode()
 

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from litestar import Controller, Request, delete, get, post, put
 from litestar.datastructures import State
@@ -28,6 +30,8 @@ from localspot.wire import lists as w
 FILTERS = Parameter(query="includeFilters", default=False, required=False)
 LIST_IDS = Parameter(query="listIds", default=None, required=False)
 LIST = "/{list_id:str}"
+NAME_IN_PATH = Parameter(schema_extra={"type": "string"})
+"""A list name in the path (``:path``: it may hold ``/``), described as the string it is."""
 
 
 def _inline(request: Request[Any, Any, State]) -> int:
@@ -103,7 +107,7 @@ class ListsController(Controller):
         return w.ListFetchResponse(public_list(found, with_filters=include_filters))
 
     @get(
-        "/object-type-id/{object_type_id:str}/name/{list_name:str}",
+        "/object-type-id/{object_type_id:str}/name/{list_name:path}",
         opt=READ,
         responses=error_responses(),
         summary="Fetch a list by name",
@@ -112,11 +116,11 @@ class ListsController(Controller):
         self,
         request: Request[Any, Any, State],
         object_type_id: str,
-        list_name: str,
+        list_name: PurePath = NAME_IN_PATH,
         include_filters: bool = FILTERS,
     ) -> w.ListFetchResponse:
         ctx = await lists_context(request, object_type_id)
-        found = await lists.get_by_name(ctx, object_type_id, list_name)
+        found = await lists.get_by_name(ctx, object_type_id, _name_as_sent(request))
         return w.ListFetchResponse(public_list(found, with_filters=include_filters))
 
     @delete(LIST, opt=WRITE, status_code=HTTP_204_NO_CONTENT, responses=error_responses())
@@ -181,3 +185,11 @@ class ListsController(Controller):
         ctx = await lists_context(request)
         found, missing = await list_search.translate_legacy_ids(ctx, data)
         return w.PublicBatchMigrationMapping(mapping(found), missing)
+
+
+def _name_as_sent(request: Request[Any, Any, State]) -> str:
+    """The list name of a by-name path, exactly as the client escaped it: a name may hold
+    ``/`` (sent as ``%2F``, which the path the route matched has already decoded)."""
+    raw: bytes = request.scope.get("raw_path") or request.url.path.encode()
+    after_type = raw.split(b"/object-type-id/", 1)[-1].split(b"/", 1)[-1]  # name/{listName}
+    return unquote_to_bytes(after_type.removeprefix(b"name/")).decode("utf-8", "replace")

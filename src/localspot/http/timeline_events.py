@@ -146,7 +146,7 @@ class TimelineEventsController(Controller):
         ONE + "/detail",
         opt=READ,
         responses=error_responses(),
-        summary="An event's detail template, filled in (Markdown)",
+        summary="An event's detail template, filled in, as HTML",
     )
     async def get_detail_by_id(
         self, request: Request[Any, Any, State], event_template_id: str, event_id: str

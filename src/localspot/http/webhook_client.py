@@ -19,6 +19,7 @@ import ssl
 from collections.abc import Mapping
 
 import aiohttp
+from yarl import URL
 
 IDLE_SECONDS = 5.0
 """How long an idle connection is kept for the next request."""
@@ -63,7 +64,7 @@ class WebhookClient:
         session = self._opened()
         try:
             async with session.post(
-                url, data=body, headers=dict(headers), allow_redirects=False
+                _as_configured(url), data=body, headers=dict(headers), allow_redirects=False
             ) as answer:
                 await answer.read()
                 return answer.status
@@ -105,6 +106,13 @@ class WebhookClient:
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+
+def _as_configured(url: str) -> URL:
+    """The target URL exactly as the app's settings hold it: ``yarl`` would otherwise
+    decode escapes such as ``%2F`` in the query, and the receiver would see a URI other
+    than the one it was given (and the v3 signature covers)."""
+    return URL(url, encoded=True)
 
 
 def _trusted_context() -> ssl.SSLContext:

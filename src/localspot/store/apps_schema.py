@@ -68,6 +68,7 @@ webhook_subscriptions = Table(
         "property_name",
         unique=True,
     ),
+    sqlite_autoincrement=True,  # ids never reused (migration 0020)
 )
 """An app's subscriptions; ``property_name`` is empty except for ``propertyChange``, so the
 unique index sees two subscriptions to the same event as the same. The events index serves

@@ -33,6 +33,7 @@ crm_cards = Table(
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
     Index("ix_crm_cards_app", "app_id", "id"),
+    sqlite_autoincrement=True,  # ids never reused (migration 0020)
 )
 """An app's CRM cards: the definition (``title``, ``fetch``, ``display``, ``actions``) and
 its history as ``[[action, at], ...]``."""

@@ -27,6 +27,7 @@ timeline_event_templates = Table(
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
     Index("ix_timeline_event_templates_app", "app_id", "id"),
+    sqlite_autoincrement=True,  # ids never reused (migration 0020)
 )
 
 timeline_events = Table(
