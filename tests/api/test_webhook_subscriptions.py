@@ -95,10 +95,11 @@ def test_batch_update_through_the_sdk_reports_unknown_ids_as_207(
     partial = api.update_batch(app.app_id, batch)
     assert partial.num_errors == 1 and len(partial.results) == 2
     error = partial.errors[0]
-    assert (error.category, error.message, error.context) == (
-        "OBJECT_NOT_FOUND",
-        "Could not find subscriptions with ids 987654",
-        {"ids": ["987654"]},
+    assert (error.category, error.sub_category, error.message, error.context) == (
+        "SUBSCRIPTION_ID_NOT_FOUND",
+        "SubscriptionErrors.SUBSCRIPTION_IDS_NOT_FOUND",
+        "Failed to find subscriptions by id `987654`. Try again using a different subscriptionId.",
+        {"subscriptionIds": ["987654"]},
     )
     for made in (first, second):
         assert dev.delete(f"{app.subscriptions}/{made['id']}").status_code == 204
@@ -304,4 +305,4 @@ def test_ids_beyond_int32_name_no_subscription(dev: httpx.Client, app: DevApp) -
         f"{app.subscriptions}/batch/update", json={"inputs": [{"id": int(huge), "active": True}]}
     )
     assert batch.status_code == 207, batch.text
-    assert batch.json()["errors"][0]["context"] == {"ids": [huge]}
+    assert batch.json()["errors"][0]["context"] == {"subscriptionIds": [huge]}

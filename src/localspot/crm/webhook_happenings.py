@@ -99,6 +99,12 @@ class Reachable:
     object_type: str
 
 
+LEGACY_LINKED_TYPES = frozenset({"0-1", "0-2", "0-3", "0-5", "0-7", "0-8"})
+"""The types whose links a legacy ``*.associationChange`` reports (HubSpot's changelog of
+the association events: contact, company, deal, ticket, product, line item); a link to a
+note, a call or a custom object reaches only the generic ``object.associationChange``."""
+
+
 def reached(
     reachable: Sequence[Reachable], happenings: Iterable[Happening], portal_id: int, at: int
 ) -> dict[int, list[tuple[Target, Happening]]]:
@@ -107,8 +113,10 @@ def reached(
     by_key = targets(reachable, portal_id, at)
     found: dict[int, list[tuple[Target, Happening]]] = defaultdict(list)
     for h in happenings:
+        legacy_reaches = h.link is None or h.link.to_type in LEGACY_LINKED_TYPES
         for t in by_key.get((h.object_type, h.action, h.property_name), ()):
-            found[t.app_id].append((t, h))
+            if t.generic or legacy_reaches:
+                found[t.app_id].append((t, h))
     return dict(found)
 
 

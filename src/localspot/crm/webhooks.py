@@ -188,10 +188,12 @@ async def update_batch(call: AppCall, changes: Sequence[tuple[int, bool]]) -> Ba
     missing = [i for i, _ in changes if i not in found]
     errors = (
         (
-            InputError(
-                "OBJECT_NOT_FOUND",
-                f"Could not find subscriptions with ids {', '.join(map(str, missing))}",
-                context={"ids": tuple(str(i) for i in missing)},
+            InputError(  # the shape of the 207 example in HubSpot's webhooks spec
+                "SUBSCRIPTION_ID_NOT_FOUND",
+                f"Failed to find subscriptions by id `{', '.join(map(str, missing))}`. "
+                "Try again using a different subscriptionId.",
+                context={"subscriptionIds": tuple(str(i) for i in missing)},
+                sub_category="SubscriptionErrors.SUBSCRIPTION_IDS_NOT_FOUND",
             ),
         )
         if missing
