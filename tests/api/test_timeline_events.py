@@ -443,3 +443,48 @@ def test_an_event_id_with_a_slash_is_refused(setup: Setup) -> None:
         context={"id": ["a/b"]},
         errors=[],
     )
+
+
+IFRAME = {
+    "linkLabel": "Open",
+    "headerLabel": "Webinar",
+    "url": "https://example.com/webinar",
+    "width": 600,
+    "height": 400,
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "message", "context"),
+    [
+        (
+            {"url": "javascript:alert(1)"},
+            "Invalid timelineIFrame url: javascript:alert(1)",
+            {"timelineIFrame.url": ["javascript:alert(1)"]},
+        ),
+        (
+            {"url": "http://example.com/page"},
+            "The timelineIFrame url must use https (http only to a local receiver):"
+            " http://example.com/page",
+            {"timelineIFrame.url": ["http://example.com/page"]},
+        ),
+        (
+            {"height": 0},
+            "timelineIFrame height must be at least 1, got 0",
+            {"timelineIFrame.height": ["0"]},
+        ),
+    ],
+)
+def test_a_timeline_iframe_must_be_a_frame_hubspot_could_open(
+    setup: Setup, change: dict[str, Any], message: str, context: dict[str, list[str]]
+) -> None:
+    body = event(setup, email="framed@example.com", timelineIFrame={**IFRAME, **change})
+    refused = setup.crm.post(EVENTS, json=body)
+    assert_hubspot_error(
+        refused, 400, category="VALIDATION_ERROR", message=message, context=context, errors=[]
+    )
+    made = setup.crm.post(
+        EVENTS, json=event(setup, email="framed@example.com", timelineIFrame=IFRAME)
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["timelineIFrame"] == IFRAME

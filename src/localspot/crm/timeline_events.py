@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 from localspot.clock import Clock
 from localspot.crm import batch_rules, creates, object_types, timeline_render, writes
+from localspot.crm.app_urls import check_app_url
 from localspot.crm.apps_storage import AppsStorage
 from localspot.crm.context import CrmContext, RecordUseCaseStorage
 from localspot.crm.errors import Conflict, HubSpotError, ResourceNotFound, ValidationError
@@ -164,6 +165,20 @@ def _event_id(raw: str | None) -> str:
     return made
 
 
+def _check_iframe(iframe: EventIFrame | None) -> None:
+    """The page HubSpot would open in a frame: an app URL (https, or http to a local
+    receiver) of a size a frame can have."""
+    if iframe is None:
+        return
+    check_app_url(iframe.url, "timelineIFrame.url", "timelineIFrame url")
+    for name, size in (("width", iframe.width), ("height", iframe.height)):
+        if size < 1:
+            raise ValidationError(
+                f"timelineIFrame {name} must be at least 1, got {size}",
+                context={f"timelineIFrame.{name}": [str(size)]},
+            )
+
+
 def _timestamp(raw: str | None, now: int) -> int:
     if raw is None:
         return now
@@ -204,6 +219,7 @@ async def _plan(
     template = await _template(call, item.event_template_id, cache)
     check_tokens(template, item.tokens)
     event_id = _event_id(item.id)
+    _check_iframe(item.iframe)
     timestamp = _timestamp(item.timestamp, call.clock.now_ms())
     object_id = await _object_id(call, template, item)
     return _Planned(position, item, template, event_id, timestamp, object_id)
