@@ -60,17 +60,25 @@ def test_malformed_json_gets_400_invalid_input_json(
 
 
 @pytest.mark.parametrize(
-    ("query", "expected"), [("limit=abc", "`int`"), ("archived=maybe", "`bool`")]
+    ("path", "name", "value", "expected"),
+    [
+        ("/crm/v3/objects/calls", "limit", "abc", "`int`"),
+        ("/crm/v3/objects/calls", "archived", "maybe", "`bool`"),
+        ("/crm/v3/lists/1", "includeFilters", "yes", "`bool`"),
+    ],
 )
-def test_a_malformed_query_parameter_gets_400_validation_error(
-    inprocess: TestClient[Any], query: str, expected: str
+def test_a_malformed_query_parameter_gets_400_naming_it(
+    inprocess: TestClient[Any], path: str, name: str, value: str, expected: str
 ) -> None:
-    response = inprocess.get(f"/crm/v3/objects/calls?{query}")
-    body = response.json()
+    response = inprocess.get(path, params={name: value})
     assert_hubspot_error(
-        response, 400, message=body.get("message"), category="VALIDATION_ERROR", **NO_DETAIL
+        response,
+        400,
+        message=f"Invalid query parameter {name}: Expected {expected}, got `str`",
+        category="VALIDATION_ERROR",
+        context={name: [value]},
+        errors=[],
     )
-    assert body["message"].endswith(f"Expected {expected}, got `str`")
 
 
 @pytest.mark.parametrize("method", ["POST", "PATCH"])

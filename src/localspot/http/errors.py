@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import msgspec
 from litestar import Request, Response
+from litestar.datastructures import MultiDict
 from litestar.exceptions import (
     HTTPException,
     MethodNotAllowedException,
@@ -111,11 +112,42 @@ def on_hubspot_error(_: Request[Any, Any, Any], exc: HubSpotError) -> Response[E
     )
 
 
-def _decode_problem(exc: ValidationException) -> str:
+PARAMETER_SOURCES = {"query": "query parameter", "path": "path parameter", "header": "header"}
+
+
+def _source(item: dict[str, Any]) -> str | None:
+    """What a decoding problem's ``source`` (Litestar's ``ParamType``, a ``str`` enum) names:
+    a parameter kind of ``PARAMETER_SOURCES``, or None (the body)."""
+    source = item.get("source")
+    return PARAMETER_SOURCES.get(str(getattr(source, "value", source)))
+
+
+def _wire_name(key: str, sent: Iterable[str]) -> str:
+    """The parameter's name as the request spelled it (``includeFilters``), where the
+    framework names its handler's argument (``include_filters``)."""
+    plain = key.replace("_", "").lower()
+    return next((name for name in sent if name.replace("_", "").lower() == plain), key)
+
+
+def _decode_problem(
+    exc: ValidationException, sent: MultiDict[str]
+) -> tuple[str, dict[str, list[str]]]:
+    """The message and context of a request the framework could not decode: a body that is
+    not the JSON expected, or a query or path parameter of the wrong type (named, with the
+    parameter as context, rather than called JSON)."""
     extra = exc.extra if isinstance(exc.extra, list) else []
-    messages = [str(item.get("message", "")) for item in extra if isinstance(item, dict)]
+    items = [item for item in extra if isinstance(item, dict)]
+    names = list(sent.keys())
+    params = [
+        (_source(i), _wire_name(str(i.get("key") or ""), names), i.get("message", ""))
+        for i in items
+    ]
+    if params and all(source and key for source, key, _ in params):
+        reasons = [f"Invalid {source} {key}: {why}" for source, key, why in params]
+        return "; ".join(reasons), {key: sent.getall(key, []) for _, key, _ in params}
+    messages = [str(item.get("message", "")) for item in items]
     reason = "; ".join(m for m in messages if m) or str(exc.detail)
-    return f"Invalid input JSON: {reason}"
+    return f"Invalid input JSON: {reason}", {}
 
 
 def on_validation_exception(
@@ -125,7 +157,8 @@ def on_validation_exception(
     if request.method in ("POST", "PATCH", "PUT") and empty:
         message = "Invalid input JSON on line 1, column 1: No content to map due to end-of-input"
         return error_response(400, "VALIDATION_ERROR", message)
-    return error_response(400, "VALIDATION_ERROR", _decode_problem(exc))
+    message, context = _decode_problem(exc, request.query_params)
+    return error_response(400, "VALIDATION_ERROR", message, context=context)
 
 
 def on_not_found(request: Request[Any, Any, Any], _: NotFoundException) -> Response[Error]:
