@@ -164,12 +164,12 @@ def test_a_cancelled_conversion_never_happens(spot: AdminServer) -> None:
             {"conversionType": "CONVERSION_DATE", "day": 1, "month": 3, "year": 2025},
             "The conversion date must be a day after today (UTC): a list converts at the start"
             " of the day asked",
-            {"day": ["1"], "month": ["3"]},
+            {"day": ["1"], "month": ["3"], "year": ["2025"]},
         ),
         (
             {"conversionType": "CONVERSION_DATE", "day": 30, "month": 2, "year": 2026},
             "2026-2-30 (year-month-day) is not a date",
-            {"day": ["30"], "month": ["2"]},
+            {"day": ["30"], "month": ["2"], "year": ["2026"]},
         ),
         (
             {"conversionType": "INACTIVITY", "offset": 0, "timeUnit": "WEEK"},

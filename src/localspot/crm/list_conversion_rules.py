@@ -37,7 +37,7 @@ def _day(raw: Mapping[str, Any]) -> date:
     except (ValueError, OverflowError):
         raise ValidationError(
             f"{raw['year']}-{raw['month']}-{raw['day']} (year-month-day) is not a date",
-            context={"day": [str(raw["day"])], "month": [str(raw["month"])]},
+            context={k: [str(raw[k])] for k in ("day", "month", "year")},
         ) from None
 
 
@@ -54,7 +54,7 @@ def requested(raw: Mapping[str, Any], now: int) -> dict[str, Any]:
             raise ValidationError(
                 "The conversion date must be a day after today (UTC): a list converts at"
                 " the start of the day asked",
-                context={"day": [str(raw["day"])], "month": [str(raw["month"])]},
+                context={k: [str(raw[k])] for k in ("day", "month", "year")},
             )
     elif not 1 <= raw["offset"] <= MAX_OFFSET:
         raise ValidationError(
