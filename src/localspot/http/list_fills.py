@@ -50,14 +50,15 @@ class ListFills:
                 await self._fill_all(state)
             except Exception:  # the fill stays where it was: claimed again when its hold ends
                 log.exception("filling a list failed")
+            try:  # before the conversions: on PostgreSQL a list's last membership change
+                # is known once its size changes are folded, and inactivity counts from it
+                await state.store.fold_list_sizes()
+            except Exception:  # folded at the next look; sizes read the same meanwhile
+                log.exception("folding lists' size changes failed")
             try:
                 await list_conversions.convert_due(state.store, state.clock)
             except Exception:  # tried again at the next look
                 log.exception("converting a list failed")
-            try:
-                await state.store.fold_list_sizes()
-            except Exception:  # folded at the next look; sizes read the same meanwhile
-                log.exception("folding lists' size changes failed")
 
     async def _fill_all(self, state: Any) -> None:
         while (claim := await state.store.claim_fill()) is not None:
