@@ -100,6 +100,23 @@ def test_an_escaped_target_url_is_sent_as_configured_and_signed_as_hubspot_decod
     run(receiver, test, poster)
 
 
+def test_a_target_url_beyond_ascii_goes_out_escaped() -> None:
+    receiver = Receiver()
+
+    async def test(url: str, worker: DeliveryWorker) -> None:
+        origin = url.removesuffix("/hooks?portal=1")
+        posted = await worker.post(origin + "/hooks/für?q=ü", SECRET, CARRIED)
+        assert (posted.status, posted.error) == (204, None)
+        [(sent, body)] = receiver.requests
+        assert sent[":target"] == "/hooks/f%C3%BCr?q=%C3%BC"
+        message = b"POST" + (origin + sent[":target"]).encode() + body
+        message += sent["x-hubspot-request-timestamp"].encode()
+        digest = hmac.new(SECRET.encode(), message, hashlib.sha256).digest()
+        assert sent["x-hubspot-signature-v3"] == base64.b64encode(digest).decode()
+
+    run(receiver, test, InlinePoster)
+
+
 @pytest.mark.parametrize("poster", [DeliveryWorker, InlinePoster], ids=["process", "inline"])
 def test_a_request_goes_out_signed_and_its_status_and_headers_come_back(
     poster: Callable[[], Poster],

@@ -108,11 +108,18 @@ class WebhookClient:
             self._session = None
 
 
+def as_sent(url: str) -> str:
+    """The target URL as the request line carries it (``_as_configured``): what a receiver
+    sees, and so what the v3 signature covers."""
+    return url if url.isascii() else str(_as_configured(url))
+
+
 def _as_configured(url: str) -> URL:
     """The target URL exactly as the app's settings hold it: ``yarl`` would otherwise
     decode escapes such as ``%2F`` in the query, and the receiver would see a URI other
-    than the one it was given (and the v3 signature covers)."""
-    return URL(url, encoded=True)
+    than the one it was given (and the v3 signature covers). A URL with characters
+    outside ASCII cannot go out as it is: ``yarl`` escapes those."""
+    return URL(url, encoded=url.isascii())
 
 
 def _trusted_context() -> ssl.SSLContext:

@@ -33,7 +33,7 @@ import orjson
 from localspot import __version__
 from localspot.crm import webhook_delivery as rules
 from localspot.crm import webhook_event_lines as lines
-from localspot.http.webhook_client import ConnectionFailed, WebhookClient
+from localspot.http.webhook_client import ConnectionFailed, WebhookClient, as_sent
 
 REQUEST_HEAD = struct.Struct(">II")
 """A request frame's head: the lengths of its JSON part and of its rows."""
@@ -49,7 +49,7 @@ def signed_headers(url: str, secret: str, body: bytes) -> dict[str, str]:
         "User-Agent": USER_AGENT,
         "X-HubSpot-Signature": rules.sign_v1(secret, body),
         "X-HubSpot-Signature-Version": rules.SIGNATURE_VERSION,
-        "X-HubSpot-Signature-v3": rules.sign_v3(secret, "POST", url, body, timestamp),
+        "X-HubSpot-Signature-v3": rules.sign_v3(secret, "POST", as_sent(url), body, timestamp),
         "X-HubSpot-Request-Timestamp": timestamp,
     }
 
