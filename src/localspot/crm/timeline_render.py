@@ -29,12 +29,12 @@ def _format_date(value: Any) -> str:
     viewer's time zone is HubSpot's to know); anything else as it is."""
     if isinstance(value, bool) or value is None:
         return ""
-    instant = int(value) if isinstance(value, int | float) else parse_instant(str(value))
-    if instant is None:
-        return str(value)
     try:
+        instant = int(value) if isinstance(value, int | float) else parse_instant(str(value))
+        if instant is None:
+            return str(value)
         at = datetime.fromtimestamp(instant / 1000, UTC)
-    except (OverflowError, OSError, ValueError):
+    except (OverflowError, OSError, ValueError):  # NaN, or beyond the years datetime has
         return str(value)
     hour = at.hour % 12 or 12
     noon = "PM" if at.hour >= 12 else "AM"
