@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from admin_support import AdminServer, shared_admin
+from import_support import column, import_request, run_import
 from webhook_delivery_support import OBJECTS, Subscribed, subscribe
 from webhook_receiver import Receiver, assert_signed, receiving
 
@@ -31,15 +32,21 @@ def receiver() -> Iterator[Receiver]:
 
 
 def common(s: Subscribed, key: str, object_id: str, **extra: Any) -> dict[str, Any]:
-    """An event as HubSpot sends it, minus ``eventId`` and ``occurredAt`` (checked apart)."""
+    """An event as HubSpot sends it, minus ``eventId`` and ``occurredAt`` (checked apart):
+    an app's API write is ``INTEGRATION``, a creation and a deletion carry their
+    ``changeFlag``, a generic property change ``isSensitive`` (captured events)."""
+    subscription_type = key.split(":")[0]
+    flag = {"creation": "CREATED", "deletion": "DELETED"}.get(subscription_type.split(".")[1])
     return {
         "subscriptionId": s.subscriptions[key],
         "portalId": s.portal_id,
         "appId": s.app_id,
-        "subscriptionType": key.split(":")[0],
+        "subscriptionType": subscription_type,
         "attemptNumber": 0,
         "objectId": int(object_id),
-        "changeSource": "API",
+        "changeSource": "INTEGRATION",
+        **({"changeFlag": flag} if flag else {}),
+        **({"isSensitive": False} if subscription_type == "object.propertyChange" else {}),
         **extra,
     }
 
@@ -266,6 +273,100 @@ def test_more_than_100_events_go_in_requests_of_at_most_100(
     for request in receiver.requests:
         assert len({e["portalId"] for e in request.events}) == 1
         assert_signed(request, s.client_secret, receiver.url)
+
+
+def test_an_imports_changes_are_sent_as_import_changes(
+    admin: AdminServer, receiver: Receiver
+) -> None:
+    s = subscribe(
+        admin,
+        receiver.url,
+        {"eventType": "contact.creation"},
+        {"eventType": "contact.propertyChange", "propertyName": "firstname"},
+        {"eventType": "object.propertyChange", "objectTypeId": "0-1", "propertyName": "lastname"},
+    )
+    kept = s.create("contacts", email="kept@hooks.example", firstname="Ada")
+    receiver.wait_for_events(2)
+    mappings = [
+        column("0-1", "Email", "email", idColumnType="HUBSPOT_ALTERNATE_ID"),
+        column("0-1", "First", "firstname"),
+        column("0-1", "Last", "lastname"),
+    ]
+    rows = b"Email,First,Last\nkept@hooks.example,Bea,\nnew@hooks.example,Cy,Doe\n"
+    job = run_import(s.crm, import_request([("people.csv", mappings)]), {"people.csv": rows})
+    assert job["state"] == "DONE", job
+    found = s.crm.post(
+        f"{OBJECTS}/contacts/search",
+        json={
+            "filterGroups": [
+                {
+                    "filters": [
+                        {"propertyName": "email", "operator": "EQ", "value": "new@hooks.example"}
+                    ]
+                }
+            ]
+        },
+    )
+    assert found.status_code == 200, found.text
+    made = found.json()["results"][0]["id"]
+    events = receiver.wait_for_events(6)[2:]
+    imported = {"changeSource": "IMPORT"}
+    first = "contact.propertyChange:firstname"
+    last = "object.propertyChange:lastname"
+    assert sorted(stripped(events), key=lambda e: (e["objectId"], e["subscriptionId"])) == sorted(
+        [
+            common(s, first, kept, propertyName="firstname", propertyValue="Bea", **imported),
+            common(s, "contact.creation", made, **imported),
+            common(s, first, made, propertyName="firstname", propertyValue="Cy", **imported),
+            common(
+                s,
+                last,
+                made,
+                propertyName="lastname",
+                propertyValue="Doe",
+                objectTypeId="0-1",
+                **imported,
+            ),
+        ],
+        key=lambda e: (e["objectId"], e["subscriptionId"]),
+    )
+    for request in receiver.requests:
+        assert_signed(request, s.client_secret, receiver.url)
+
+
+def test_dates_and_datetimes_are_sent_as_epoch_milliseconds(
+    admin: AdminServer, receiver: Receiver
+) -> None:
+    s = subscribe(admin, receiver.url)
+    birthday = {
+        "name": "birthday",
+        "label": "Birthday",
+        "type": "date",
+        "fieldType": "date",
+        "groupName": "contactinformation",
+    }
+    defined = s.crm.post("/crm/v3/properties/contacts", json=birthday)
+    assert defined.status_code == 201, defined.text
+    with s.developer() as dev:
+        for body in (
+            {"eventType": "deal.propertyChange", "propertyName": "closedate"},
+            {"eventType": "contact.propertyChange", "propertyName": "birthday"},
+            {"eventType": "contact.propertyChange", "propertyName": "firstname"},
+        ):
+            made = dev.post(f"/webhooks/v3/{s.app_id}/subscriptions", json={"active": True, **body})
+            assert made.status_code == 201, made.text
+    s.create("deals", dealname="D", closedate="2026-01-15T10:30:00Z")
+    contact = s.create("contacts", birthday="2000-02-29", firstname="2026-01-15")
+    update = {"inputs": [{"id": contact, "properties": {"birthday": ""}}]}
+    cleared = s.crm.post(f"{OBJECTS}/contacts/batch/update", json=update)
+    assert cleared.status_code == 200, cleared.text
+    events = receiver.wait_for_events(4)
+    assert [(e["propertyName"], e["propertyValue"]) for e in events] == [
+        ("closedate", "1768473000000"),
+        ("birthday", "951782400000"),
+        ("firstname", "2026-01-15"),  # a text property's value as it is
+        ("birthday", ""),
+    ]
 
 
 def test_silence_without_active_subscription_settings_or_installation(

@@ -32,9 +32,11 @@ HAPPENINGS = [
 
 
 def test_every_kind_of_event_is_sent_as_its_dict_would_be() -> None:
-    plain = wh.Target(3, BASE, generic=False)
-    generic = wh.Target(3, {**BASE, "subscriptionType": "object.propertyChange"}, generic=True)
-    pairs = [(t, h) for t in (plain, generic) for h in HAPPENINGS]
+    pairs = [
+        (wh.Target(3, {**BASE, "subscriptionType": f"{kind}.{h.action}"}, kind == "object"), h)
+        for kind in ("contact", "object")
+        for h in HAPPENINGS
+    ]
     texts = _texts(pairs)
     row = CarriedRow(7, 2, BASE["portalId"], BASE["appId"], BASE["occurredAt"], "\n".join(texts))
     expected = [
@@ -42,7 +44,10 @@ def test_every_kind_of_event_is_sent_as_its_dict_would_be() -> None:
     ]
     assert request_body([row]) == orjson.dumps(expected)  # the same keys in the same order
     assert orjson.loads(request_body([row]))[0]["propertyValue"] == 'v\n"\\x\u2028\U0001f600'
-    assert texts[1] == "1\tcontact.propertyChange\t6"  # the plain kinds' lines are short
+    assert texts[1] == "1\tcontact.creation\t6"  # the plain kinds' lines are short
+    flagged = orjson.loads(request_body([row]))
+    assert [e.get("changeFlag") for e in flagged[1:3]] == ["CREATED", "DELETED"]
+    assert flagged[len(HAPPENINGS)]["isSensitive"] is False
     assert texts[len(HAPPENINGS)].startswith("{")  # a generic subscription's are full
 
 
@@ -62,7 +67,8 @@ def test_the_rows_a_request_carried_are_kept_and_read_back_as_its_body() -> None
             "occurredAt": 4,
             "subscriptionType": "contact.creation",
             "objectId": 6,
-            "changeSource": "API",
+            "changeFlag": "CREATED",
+            "changeSource": "INTEGRATION",
             "attemptNumber": 0,
         },
         {"eventId": 200, "a": 1, "attemptNumber": 1},

@@ -7,8 +7,9 @@ A line is one of two kinds:
   types: nearly every event of a batch write): the fields that differ from event to
   event, separated by tabs: ``subscriptionId``, ``subscriptionType``, ``objectId`` and,
   for a property change, the property's name and value as JSON strings. The row holds
-  the rest: ``portalId`` and ``appId`` are its columns, ``occurredAt`` its time, and a
-  plain event's ``changeSource`` is always ``CHANGE_SOURCE``.
+  the rest: ``portalId`` and ``appId`` are its columns, ``occurredAt`` its time, a
+  creation's or deletion's ``changeFlag`` follows from its type, and a short line's
+  ``changeSource`` is always ``CHANGE_SOURCE`` (an import's events are full lines).
 - **Full**, for every other event: its JSON object without ``eventId`` and
   ``attemptNumber`` (which depend on the row and the attempt).
 
@@ -31,8 +32,16 @@ from dataclasses import dataclass
 EVENTS_PER_ROW = 100
 """An outbox row holds at most this many events (HubSpot's most in one request), and an
 event's ``eventId`` is its row's id times this plus its position in the row."""
-CHANGE_SOURCE = "API"
-"""What HubSpot names a change made through its API (``changeSource``)."""
+CHANGE_SOURCE = "INTEGRATION"
+"""What HubSpot names a change an app made through the API (``changeSource``): captured
+events of API writes carry ``INTEGRATION`` (with the writing app's id as ``sourceId``, which
+a localspot token does not have; docs/compatibility.md)."""
+IMPORT_SOURCE = "IMPORT"
+"""``changeSource`` of the changes an import made."""
+CHANGE_FLAGS = {"creation": "CREATED", "deletion": "DELETED"}
+"""``changeFlag`` of the creation and deletion events (captured events; the other kinds
+have none)."""
+_FLAG_FIELDS = {action: f',"changeFlag":"{flag}"' for action, flag in CHANGE_FLAGS.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +105,11 @@ def request_body(rows: Sequence[CarriedRow]) -> bytes:
             fields = line.split("\t")
             event = (
                 f'{head}"subscriptionId":{fields[0]},{shared},"subscriptionType":"{fields[1]}",'
-                f'"objectId":{fields[2]},"changeSource":"{CHANGE_SOURCE}"'
+                f'"objectId":{fields[2]}'
             )
             if len(fields) == 5:
                 event += f',"propertyName":{fields[3]},"propertyValue":{fields[4]}'
-            parts.append(event + tail)
+            else:
+                event += _FLAG_FIELDS.get(fields[1].rpartition(".")[2], "")
+            parts.append(f'{event},"changeSource":"{CHANGE_SOURCE}"{tail}')
     return f"[{','.join(parts)}]".encode()

@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 
 from localspot.crm import association_types, object_types
-from localspot.crm.webhook_event_lines import CHANGE_SOURCE
+from localspot.crm.webhook_event_lines import CHANGE_FLAGS, CHANGE_SOURCE
 from localspot.crm.webhook_events import GENERIC, PROPERTY_CHANGE
 from localspot.crm.webhooks_storage import ActiveSubscription
 
@@ -106,11 +106,15 @@ note, a call or a custom object reaches only the generic ``object.associationCha
 
 
 def reached(
-    reachable: Sequence[Reachable], happenings: Iterable[Happening], portal_id: int, at: int
+    reachable: Sequence[Reachable],
+    happenings: Iterable[Happening],
+    portal_id: int,
+    at: int,
+    change_source: str = CHANGE_SOURCE,
 ) -> dict[int, list[tuple[Target, Happening]]]:
     """Each app's (subscription reached, happening) pairs, in the order of the happenings:
     one event each (``event``)."""
-    by_key = targets(reachable, portal_id, at)
+    by_key = targets(reachable, portal_id, at, change_source)
     found: dict[int, list[tuple[Target, Happening]]] = defaultdict(list)
     for h in happenings:
         legacy_reaches = h.link is None or h.link.to_type in LEGACY_LINKED_TYPES
@@ -121,7 +125,7 @@ def reached(
 
 
 def targets(
-    reachable: Sequence[Reachable], portal_id: int, at: int
+    reachable: Sequence[Reachable], portal_id: int, at: int, change_source: str = CHANGE_SOURCE
 ) -> dict[tuple[str, str, str | None], list[Target]]:
     """The subscriptions reached, by what they watch: (object type, action, property name
     or None), each key's in the order of ``reachable``."""
@@ -129,7 +133,7 @@ def targets(
     for r in reachable:
         s = r.subscription
         generic = s.event_type.startswith(GENERIC + ".")
-        target = Target(s.app_id, _base(s, portal_id, at), generic)
+        target = Target(s.app_id, _base(s, portal_id, at), generic, change_source)
         by_key[(r.object_type, s.action, s.property_name)].append(target)
     return by_key
 
@@ -137,11 +141,13 @@ def targets(
 @dataclass(frozen=True, slots=True)
 class Target:
     """A subscription reached: its app, the fields its events share (in HubSpot's order,
-    first in every event), whether it is one of the generic ``object.*`` types."""
+    first in every event), whether it is one of the generic ``object.*`` types, and the
+    write's ``changeSource``."""
 
     app_id: int
     base: dict[str, Any]
     generic: bool
+    change_source: str = CHANGE_SOURCE
 
 
 def _base(s: ActiveSubscription, portal_id: int, at: int) -> dict[str, Any]:
@@ -157,14 +163,24 @@ def _base(s: ActiveSubscription, portal_id: int, at: int) -> dict[str, Any]:
 
 def event(target: Target, h: Happening) -> dict[str, Any]:
     """The event HubSpot sends for a happening that reached a subscription, without
-    ``eventId`` and ``attemptNumber``: the shared fields, ``objectId``, ``changeSource``,
-    then the fields of its kind."""
-    event = {**target.base, "objectId": h.object_id, "changeSource": CHANGE_SOURCE}
+    ``eventId`` and ``attemptNumber``, its fields in the order of captured events: the
+    shared fields, ``objectId``, the generic types' ``objectTypeId``, a creation's or
+    deletion's ``changeFlag``, a property change's name and value, ``changeSource`` (and a
+    generic property change's ``isSensitive``: no property here is sensitive), then the
+    fields of a merge or an association change."""
+    event = {**target.base, "objectId": h.object_id}
     if target.generic:
         event["objectTypeId"] = h.object_type
+    flag = CHANGE_FLAGS.get(h.action)
+    if flag is not None:
+        event["changeFlag"] = flag
     if h.action == PROPERTY_CHANGE:
         event["propertyName"] = h.property_name
         event["propertyValue"] = h.property_value
+    event["changeSource"] = target.change_source
+    if h.action == PROPERTY_CHANGE:
+        if target.generic:
+            event["isSensitive"] = False
     elif h.action == MERGE:
         event["primaryObjectId"] = h.object_id
         event["mergedObjectIds"] = list(h.merged_ids)

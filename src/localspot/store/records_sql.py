@@ -35,7 +35,7 @@ from localspot.store.list_follow_sql import follow, linked_followers, rejudge
 from localspot.store.list_memberships_sql import drop_records
 from localspot.store.schema import objects, property_history, unique_values
 from localspot.store.search_index import enqueue
-from localspot.store.webhook_emit_sql import records_archived, records_written
+from localspot.store.webhook_emit_sql import change_source_of, records_archived, records_written
 
 _RECORD_COLUMNS = (
     objects.c.id,
@@ -220,7 +220,8 @@ def insert_records(
     created, clashes = insert_unfollowed(conn, portal_id, type_id, records, at)
     follow(conn, portal_id, type_id, list(created.values()), None, at, created=True)
     made = [(record, records[position].links) for position, record in created.items()]
-    records_written(conn, portal_id, type_id, made, {}, at)
+    source = change_source_of(r.source_type for r in records)
+    records_written(conn, portal_id, type_id, made, {}, at, source)
     return created, clashes
 
 
@@ -311,7 +312,9 @@ def apply_updates(
     DYNAMIC lists follow."""
     result, changed = update_unfollowed(conn, portal_id, type_id, changes, at)
     follow(conn, portal_id, type_id, list(result.records.values()), changed, at)
-    records_written(conn, portal_id, type_id, [], changed_values(result.records, changed), at)
+    values = changed_values(result.records, changed)
+    source = change_source_of(c.source_type for c in changes)
+    records_written(conn, portal_id, type_id, [], values, at, source)
     return result
 
 

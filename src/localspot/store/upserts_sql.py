@@ -17,7 +17,7 @@ from localspot.store.records_sql import (
     resolve_unique,
     update_unfollowed,
 )
-from localspot.store.webhook_emit_sql import records_written
+from localspot.store.webhook_emit_sql import change_source_of, records_written
 
 
 def upsert_records(
@@ -57,7 +57,8 @@ def upsert_records(
     _follow_upserts(conn, (portal_id, type_id, at), records, created, changed)
     fresh = [(records[p], items[p][1].links) for p, new in created.items() if new]
     latest = {record.id: record for _, record in sorted(records.items())}
-    records_written(conn, portal_id, type_id, fresh, changed_values(latest, changed), at)
+    source = change_source_of(new.source_type for _, new in items)
+    records_written(conn, portal_id, type_id, fresh, changed_values(latest, changed), at, source)
     return records, created, clashes
 
 
