@@ -53,6 +53,7 @@ from localspot.http.limits import add_usage_headers, rate_limit_guard
 from localspot.http.list_conversions import ListConversionsController
 from localspot.http.list_fills import ListFills
 from localspot.http.list_folders import ListFoldersController
+from localspot.http.list_history import ListHistoryController
 from localspot.http.list_members import ListMembershipsController
 from localspot.http.lists import ListsController
 from localspot.http.merges import MergesController
@@ -109,6 +110,7 @@ LIST_CONTROLLERS: list[type[Controller]] = [
     ListMembershipsController,
     ListFoldersController,
     ListConversionsController,
+    ListHistoryController,
 ]
 WEBHOOK_PATHS = ("/webhooks/v3", "/webhooks/2026-03")
 """The Webhooks API and its dated path, behind the developer API key (``hapikey``)."""

@@ -261,3 +261,13 @@ class PublicListConversionResponse(Struct, rename="camel", omit_defaults=True):
     list_id: str
     converted_at: str | None = None
     requested_conversion_time: PublicListConversionTime | None = None
+
+
+class ListSizeDataPoint(Struct, rename="camel"):
+    size: int
+    timestamp: str
+
+
+class ListSizeAndEditHistoryResponse(Struct, rename="camel"):
+    edit_history: list[str]
+    size_history: list[ListSizeDataPoint]
