@@ -36,6 +36,7 @@ const tokenNames = (template) => template.tokens.map((t) => t.name);
 test('a template is created, read, listed, updated and archived', async () => {
   const made = await templatesApi.create(appId, { ...webinar, name: 'Node template' });
   assert.match(made.id, /^\d+$/);
+  assert.ok(made.createdAt instanceof Date && !Number.isNaN(made.createdAt.getTime()));
   assert.equal(made.name, 'Node template');
   assert.equal(made.objectType, 'contacts');
   assert.equal(made.headerTemplate, webinar.headerTemplate);

@@ -96,6 +96,14 @@ test('a batch update changes every subscription it names', async () => {
   );
   const read = await subscriptionsApi.getById(Number(second.id), appId);
   assert.equal(read.active, false);
+
+  const partial = await subscriptionsApi.updateBatch(appId, {
+    inputs: [{ id: Number(first.id), active: true }, { id: 987654321, active: true }],
+  });
+  assert.deepEqual(partial.results.map((s) => [s.id, s.active]), [[first.id, true]]);
+  assert.equal(partial.numErrors, 1);
+  assert.equal(partial.errors[0].category, 'SUBSCRIPTION_ID_NOT_FOUND');
+  assert.deepEqual(partial.errors[0].context.subscriptionIds, ['987654321']);
 });
 
 test('a subscription to an unknown property is HubSpot\'s 400', async () => {
