@@ -171,6 +171,31 @@ def test_the_response_shapes_over_http(dev: httpx.Client, app: DevApp) -> None:
     assert dev.delete(f"{templates_of(app)}/{body['id']}").status_code == 204
 
 
+def test_every_token_answers_its_options(dev: httpx.Client, app: DevApp) -> None:
+    """``options`` is required in HubSpot's ``TimelineEventTemplateToken``, and HubSpot's
+    example answers ``[]`` for a string token sent without it."""
+    made = dev.post(templates_of(app), json=WEBINAR)
+    assert made.status_code == 201, made.text
+    one = f"{templates_of(app)}/{made.json()['id']}"
+    assert made.json()["tokens"][0] == {
+        "name": "webinarName",
+        "label": "Webinar name",
+        "type": "string",
+        "options": [],
+        "createdAt": made.json()["createdAt"],
+        "updatedAt": made.json()["createdAt"],
+    }
+    added = dev.post(f"{one}/tokens", json=token("seats", "number", options=[]))
+    assert added.status_code == 200, added.text
+    assert added.json()["options"] == []
+    changed = dev.put(f"{one}/tokens/seats", json={"label": "Seats taken"})
+    assert (changed.json()["label"], changed.json()["options"]) == ("Seats taken", [])
+    listed = dev.get(templates_of(app)).json()["results"]
+    mine = next(t for t in listed if t["id"] == made.json()["id"])
+    assert [t["options"] for t in mine["tokens"]] == [[], WEBINAR["tokens"][1]["options"], []]
+    assert dev.delete(one).status_code == 204
+
+
 def test_singular_and_upper_case_object_types_are_the_plural_name(
     dev: httpx.Client, app: DevApp
 ) -> None:

@@ -43,6 +43,7 @@ test('a template is created, read, listed, updated and archived', async () => {
   assert.deepEqual(tokenNames(made), ['webinar', 'seats', 'plan']);
   const plan = made.tokens.find((t) => t.name === 'plan');
   assert.deepEqual(plan.options.map((o) => o.value), ['free', 'pro']);
+  assert.deepEqual(made.tokens.find((t) => t.name === 'webinar').options, []);
 
   const read = await templatesApi.getById(made.id, appId);
   assert.equal(read.id, made.id);
@@ -78,6 +79,7 @@ test('a token is added, changed and removed', async () => {
   assert.equal(added.name, 'venue');
   assert.equal(added.label, 'Venue');
   assert.equal(added.type, 'string');
+  assert.deepEqual(added.options, []);
   assert.deepEqual(tokenNames(await templatesApi.getById(template.id, appId)), [
     'webinar', 'seats', 'plan', 'venue',
   ]);

@@ -23,7 +23,9 @@ class TimelineEventTemplateToken(Struct, rename="camel", omit_defaults=True):
     label: str
     name: str
     type: TokenType
-    options: list[TimelineEventTemplateTokenOption] = field(default_factory=list)
+    options: list[TimelineEventTemplateTokenOption] | None = None
+    """Optional in a request; a response always has it (``[]`` unless an enumeration), as
+    HubSpot's schema requires it and HubSpot's example answers it."""
     object_property_name: str | None = None
     created_at: str | None = None
     updated_at: str | None = None
