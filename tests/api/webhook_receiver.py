@@ -146,3 +146,8 @@ def assert_signed(received: Received, secret: str, url: str) -> None:
     assert headers["x-hubspot-signature-version"] == "v1"
     assert headers["x-hubspot-signature"] == v1_signature(secret, received.body)
     assert headers["content-type"] == "application/json"
+    assert headers["x-hubspot-timeout-millis"] == "5000"
+    assert headers["user-agent"] == (
+        "HubSpot Connect 2.0 (http://dev.hubspot.com/) (namespace: webhooks-nio-http-client)"
+        " - WebhooksExecutorDaemon-executor"
+    )

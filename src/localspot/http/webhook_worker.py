@@ -30,7 +30,6 @@ import time
 
 import orjson
 
-from localspot import __version__
 from localspot.crm import webhook_delivery as rules
 from localspot.crm import webhook_event_lines as lines
 from localspot.http.webhook_client import ConnectionFailed, WebhookClient, as_sent
@@ -39,7 +38,15 @@ REQUEST_HEAD = struct.Struct(">II")
 """A request frame's head: the lengths of its JSON part and of its rows."""
 ANSWER_HEAD = struct.Struct(">I")
 """An answer frame's head: the length of its JSON."""
-USER_AGENT = f"localspot-webhooks/{__version__}"
+USER_AGENT = (
+    "HubSpot Connect 2.0 (http://dev.hubspot.com/) (namespace: webhooks-nio-http-client)"
+    " - WebhooksExecutorDaemon-executor"
+)
+"""The ``User-Agent`` of HubSpot's Webhooks API requests (captured deliveries): receivers
+that tell HubSpot's requests by it tell localspot's the same way."""
+TIMEOUT_MILLIS = str(int(rules.TIMEOUT_SECONDS * 1000))
+"""``X-HubSpot-Timeout-Millis``: how long the sender waits for an answer (HubSpot sends the
+header; its value here is localspot's timeout, docs/compatibility.md)."""
 
 
 def signed_headers(url: str, secret: str, body: bytes) -> dict[str, str]:
@@ -51,6 +58,7 @@ def signed_headers(url: str, secret: str, body: bytes) -> dict[str, str]:
         "X-HubSpot-Signature-Version": rules.SIGNATURE_VERSION,
         "X-HubSpot-Signature-v3": rules.sign_v3(secret, "POST", as_sent(url), body, timestamp),
         "X-HubSpot-Request-Timestamp": timestamp,
+        "X-HubSpot-Timeout-Millis": TIMEOUT_MILLIS,
     }
 
 
