@@ -51,6 +51,20 @@ def common(s: Subscribed, key: str, object_id: str, **extra: Any) -> dict[str, A
     }
 
 
+SENT_FIRST = [
+    "eventId",
+    "subscriptionId",
+    "portalId",
+    "appId",
+    "occurredAt",
+    "subscriptionType",
+    "attemptNumber",
+    "objectId",
+]
+"""Every event's first fields, in the order of captured deliveries (``attemptNumber``
+between ``subscriptionType`` and ``objectId``)."""
+
+
 def stripped(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: v for k, v in e.items() if k not in ("eventId", "occurredAt")} for e in events]
 
@@ -90,11 +104,13 @@ def test_record_events_arrive_signed_with_hubspots_fields(
             propertyValue="Ada",
         ),
     ]
+    assert [list(e)[:8] for e in events] == [SENT_FIRST] * 2
     assert len({e["eventId"] for e in events}) == 2
     assert all(isinstance(e["occurredAt"], int) and e["occurredAt"] > 0 for e in events)
     assert_signed(receiver.requests[0], s.client_secret, receiver.url)
     call = s.create("calls", hs_timestamp="2026-01-15T10:30:00.000Z", hs_call_title="Hi")
     events = receiver.wait_for_events(4)[2:]
+    assert [list(e)[:8] for e in events] == [SENT_FIRST] * 2
     generic = {"objectTypeId": "0-48"}
     assert stripped(events) == [
         common(s, "object.creation", call, **generic),
@@ -145,6 +161,7 @@ def test_merge_and_privacy_deletion(admin: AdminServer, receiver: Receiver) -> N
     assert merged.status_code == 200, merged.text
     events = by_type(receiver.wait_for_events(3)[1:])
     merge = events["contact.merge"][0]
+    assert list(merge)[:8] == SENT_FIRST
     assert merge["primaryObjectId"] == int(primary) == merge["objectId"] == merge["newObjectId"]
     assert merge["mergedObjectIds"] == [int(other)]
     assert merge["numberOfPropertiesMoved"] >= 1

@@ -3,6 +3,8 @@ request body, exactly what serialising each event's dict writes, for every kind.
 
 from __future__ import annotations
 
+from typing import Any
+
 import orjson
 
 from localspot.crm import webhook_happenings as wh
@@ -31,6 +33,29 @@ HAPPENINGS = [
 ]
 
 
+SENT_FIRST = [
+    "eventId",
+    "subscriptionId",
+    "portalId",
+    "appId",
+    "occurredAt",
+    "subscriptionType",
+    "attemptNumber",
+    "objectId",
+]
+"""The first fields of every event, in the order of captured deliveries."""
+
+
+def sent(event_id: int, event: dict[str, Any], attempts: int) -> dict[str, Any]:
+    """The event as sent: ``eventId`` first, ``attemptNumber`` just before ``objectId``."""
+    found: dict[str, Any] = {"eventId": event_id}
+    for key, value in event.items():
+        if key == "objectId":
+            found["attemptNumber"] = attempts
+        found[key] = value
+    return found
+
+
 def test_every_kind_of_event_is_sent_as_its_dict_would_be() -> None:
     pairs = [
         (wh.Target(3, {**BASE, "subscriptionType": f"{kind}.{h.action}"}, kind == "object"), h)
@@ -39,10 +64,9 @@ def test_every_kind_of_event_is_sent_as_its_dict_would_be() -> None:
     ]
     texts = _texts(pairs)
     row = CarriedRow(7, 2, BASE["portalId"], BASE["appId"], BASE["occurredAt"], "\n".join(texts))
-    expected = [
-        {"eventId": 700 + n, **wh.event(t, h), "attemptNumber": 2} for n, (t, h) in enumerate(pairs)
-    ]
+    expected = [sent(700 + n, wh.event(t, h), 2) for n, (t, h) in enumerate(pairs)]
     assert request_body([row]) == orjson.dumps(expected)  # the same keys in the same order
+    assert all(list(e)[:8] == SENT_FIRST for e in orjson.loads(request_body([row])))
     assert orjson.loads(request_body([row]))[0]["propertyValue"] == 'v\n"\\x\u2028\U0001f600'
     assert texts[1] == "1\tcontact.creation\t6"  # the plain kinds' lines are short
     flagged = orjson.loads(request_body([row]))
@@ -58,6 +82,7 @@ def test_the_rows_a_request_carried_are_kept_and_read_back_as_its_body() -> None
     ]
     kept = carried_text(rows)
     assert body_text(kept) == request_body(rows).decode()
+    assert list(orjson.loads(body_text(kept))[0]) == SENT_FIRST + ["changeFlag", "changeSource"]
     assert orjson.loads(body_text(kept)) == [
         {
             "eventId": 100,
@@ -66,10 +91,10 @@ def test_the_rows_a_request_carried_are_kept_and_read_back_as_its_body() -> None
             "appId": 3,
             "occurredAt": 4,
             "subscriptionType": "contact.creation",
+            "attemptNumber": 0,
             "objectId": 6,
             "changeFlag": "CREATED",
             "changeSource": "INTEGRATION",
-            "attemptNumber": 0,
         },
         {"eventId": 200, "a": 1, "attemptNumber": 1},
     ]

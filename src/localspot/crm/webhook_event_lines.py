@@ -88,28 +88,40 @@ def body_text(kept: str) -> str:
     return request_body(carried_from(json.loads(kept))).decode()
 
 
+_OBJECT_ID = ',"objectId":'
+"""Where ``attemptNumber`` goes in a full line: after the shared fields, before
+``objectId``, as in captured deliveries (``..."subscriptionType":"contact.creation",
+"attemptNumber":0,"objectId":...``). The shared fields before it are numbers and the
+event type, so the first ``objectId`` key is the event's own."""
+
+
 def request_body(rows: Sequence[CarriedRow]) -> bytes:
     """The JSON array HubSpot posts: each event with its ``eventId`` (the row's id times 100
-    plus its place in the row: the same on every attempt) and ``attemptNumber``. Written as
-    text from the lines, without parsing: this runs for every event delivered."""
+    plus its place in the row: the same on every attempt) first and ``attemptNumber`` after
+    ``subscriptionType``, where captured deliveries have them. Written as text from the
+    lines, without parsing: this runs for every event delivered."""
     parts: list[str] = []
     for row in rows:
         shared = f'"portalId":{row.portal_id},"appId":{row.app_id},"occurredAt":{row.occurred_at}'
-        tail = f',"attemptNumber":{row.attempts}}}'
+        attempt = f',"attemptNumber":{row.attempts}'
         first = row.row_id * EVENTS_PER_ROW
         for position, line in enumerate(row.events.split("\n")):
             head = f'{{"eventId":{first + position},'
             if line.startswith("{"):
-                parts.append(f"{head}{line[1:-1]}{tail}")
+                before, found, after = line[1:-1].partition(_OBJECT_ID)
+                if found:
+                    parts.append(f"{head}{before}{attempt}{found}{after}}}")
+                else:
+                    parts.append(f"{head}{before}{attempt}}}")
                 continue
             fields = line.split("\t")
             event = (
-                f'{head}"subscriptionId":{fields[0]},{shared},"subscriptionType":"{fields[1]}",'
-                f'"objectId":{fields[2]}'
+                f'{head}"subscriptionId":{fields[0]},{shared},"subscriptionType":"{fields[1]}"'
+                f'{attempt},"objectId":{fields[2]}'
             )
             if len(fields) == 5:
                 event += f',"propertyName":{fields[3]},"propertyValue":{fields[4]}'
             else:
                 event += _FLAG_FIELDS.get(fields[1].rpartition(".")[2], "")
-            parts.append(f'{event},"changeSource":"{CHANGE_SOURCE}"{tail}')
+            parts.append(f'{event},"changeSource":"{CHANGE_SOURCE}"}}')
     return f"[{','.join(parts)}]".encode()

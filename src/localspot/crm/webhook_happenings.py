@@ -163,7 +163,8 @@ def _base(s: ActiveSubscription, portal_id: int, at: int) -> dict[str, Any]:
 
 def event(target: Target, h: Happening) -> dict[str, Any]:
     """The event HubSpot sends for a happening that reached a subscription, without
-    ``eventId`` and ``attemptNumber``, its fields in the order of captured events: the
+    ``eventId`` and ``attemptNumber`` (sent first and before ``objectId``:
+    ``webhook_event_lines.request_body``), its fields in the order of captured events: the
     shared fields, ``objectId``, the generic types' ``objectTypeId``, a creation's or
     deletion's ``changeFlag``, a property change's name and value, ``changeSource`` (and a
     generic property change's ``isSensitive``: no property here is sensitive), then the
