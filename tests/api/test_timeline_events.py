@@ -280,6 +280,32 @@ def test_bad_events_are_refused_and_nothing_is_made(
     assert missing.status_code == 404
 
 
+def test_a_number_sent_as_a_token_value_is_kept_as_its_text(server: Server, setup: Setup) -> None:
+    """HubSpot's reference examples send ``"petAge": 3`` and answer ``"petAge": "3"``."""
+    template = setup.template["id"]
+    record = contact(setup.crm, email="numbers@example.com")
+    body = event(setup, id="numeric", objectId=record, tokens={"seats": 3, "when": 1767225600000})
+    made = setup.crm.post(EVENTS, json=body)
+    assert made.status_code == 201, made.text
+    assert made.json()["tokens"] == {"seats": "3", "when": "1767225600000"}
+    batch = setup.crm.post(
+        f"{EVENTS}/batch/create",
+        json={"inputs": [event(setup, id="numeric-2", objectId=record, tokens={"seats": 2.5})]},
+    )
+    assert batch.status_code == 201, batch.text
+    assert batch.json()["results"][0]["tokens"] == {"seats": "2.5"}
+    read = sdk(server, setup).crm.timeline.events_api.get_by_id(template, "numeric")
+    assert read.tokens == {"seats": "3", "when": "1767225600000"}
+    found = setup.crm.get(f"/crm/v3/objects/contacts/{record}", params={"properties": "jobtitle"})
+    assert found.json()["properties"]["jobtitle"] == "2.5"  # the seats token's objectPropertyName
+    for value in (True, None, [3], {"n": 3}):
+        refused = setup.crm.post(
+            EVENTS, json=event(setup, objectId=record, tokens={"seats": value})
+        )
+        assert refused.status_code == 400, refused.text
+        assert refused.json()["category"] == "VALIDATION_ERROR"
+
+
 def test_events_of_other_types_need_an_object_id_of_that_type(setup: Setup) -> None:
     template = setup.deal_template["id"]
     refused = setup.crm.post(

@@ -48,10 +48,15 @@ def _iframe(frame: w.TimelineEventIFrame | None) -> EventIFrame | None:
     return EventIFrame(frame.link_label, frame.header_label, frame.url, frame.width, frame.height)
 
 
+def _token_text(value: str | int | float) -> str:
+    """A token's value as HubSpot keeps it: a string as sent, a number as its text."""
+    return value if isinstance(value, str) else repr(value)
+
+
 def event_input(event: w.TimelineEvent) -> timeline_events.EventInput:
     return timeline_events.EventInput(
         event_template_id=event.event_template_id,
-        tokens=event.tokens,
+        tokens={name: _token_text(value) for name, value in event.tokens.items()},
         id=event.id,
         object_id=event.object_id,
         email=event.email,

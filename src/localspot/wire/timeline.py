@@ -79,7 +79,9 @@ class TimelineEventIFrame(Struct, rename="camel"):
 
 class TimelineEvent(Struct, rename="camel"):
     event_template_id: str
-    tokens: dict[str, str]
+    tokens: dict[str, str | int | float]
+    """Values are strings; a JSON number is taken as its text, as HubSpot's reference
+    examples send ``"petAge": 3`` and answer ``"petAge": "3"``."""
     id: str | None = None
     object_id: str | None = None
     email: str | None = None
