@@ -117,6 +117,7 @@ def test_events_through_the_sdk(server: Server, setup: Setup) -> None:
     assert made.tokens == {"webinar": "Engines", "seats": "3", "plan": "pro"}
     assert made.timestamp.isoformat() == "2026-01-15T10:30:00+00:00"
     assert len(made.id) == 36  # a UUID when none is given
+    assert made.created_at is None  # "Unused" in HubSpot's schema, absent from its examples
     assert events.get_by_id(setup.template["id"], made.id) == made
     detail = events.get_detail_by_id(setup.template["id"], made.id)
     assert detail.details == "<ul>\n<li>Why?: Because\nSeats: 3, plan pro</li>\n</ul>\n"
@@ -153,6 +154,7 @@ def test_a_batch_answers_201_and_207_with_each_failed_input(setup: Setup) -> Non
     assert done.status_code == 201, done.text
     assert set(done.json()) == {"status", "results", "startedAt", "completedAt"}
     assert [r["objectId"] for r in done.json()["results"]] == [record, record]
+    assert all("createdAt" not in r for r in done.json()["results"])
     bad = {**good, "tokens": {"seats": "many"}}
     partial = setup.crm.post(
         f"{EVENTS}/batch/create", json={"inputs": [good, bad, {**good, "objectId": "999999"}]}
@@ -288,6 +290,14 @@ def test_a_number_sent_as_a_token_value_is_kept_as_its_text(server: Server, setu
     made = setup.crm.post(EVENTS, json=body)
     assert made.status_code == 201, made.text
     assert made.json()["tokens"] == {"seats": "3", "when": "1767225600000"}
+    assert set(made.json()) == {
+        "eventTemplateId",
+        "id",
+        "objectType",
+        "objectId",
+        "tokens",
+        "timestamp",
+    }
     batch = setup.crm.post(
         f"{EVENTS}/batch/create",
         json={"inputs": [event(setup, id="numeric-2", objectId=record, tokens={"seats": 2.5})]},

@@ -88,8 +88,7 @@ def event_response(event: TimelineEvent) -> w.TimelineEventResponse:
             if frame is not None
             else None
         ),
-        created_at=format_datetime(event.created_at),
-    )
+    )  # no createdAt: HubSpot's schema calls it "Unused" and its example answers lack it
 
 
 class TimelineEventsController(Controller):

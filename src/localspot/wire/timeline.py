@@ -106,6 +106,7 @@ class TimelineEventResponse(Struct, rename="camel", omit_defaults=True):
     extra_data: dict[str, Any] | None = None
     timeline_i_frame: TimelineEventIFrame | None = None
     created_at: str | None = None
+    """In HubSpot's schema, described as "Unused"; never answered."""
 
 
 class BatchInputTimelineEvent(Struct, rename="camel"):
