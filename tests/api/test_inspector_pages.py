@@ -216,7 +216,7 @@ def test_the_deliveries_page_shows_each_webhook_delivery(signed: Signed, server:
         receiving() as receiver,
         httpx.Client(base_url=server.base_url, params={"hapikey": key}, timeout=30) as dev,
     ):
-        settings = {"targetUrl": receiver.url, "throttling": {"maxConcurrentRequests": 5}}
+        settings = {"targetUrl": receiver.url, "throttling": {"maxConcurrentRequests": 6}}
         assert dev.put(f"/webhooks/v3/{app_id}/settings", json=settings).status_code == 200
         body = {"eventType": "contact.creation", "active": True}
         assert dev.post(f"/webhooks/v3/{app_id}/subscriptions", json=body).status_code == 201

@@ -283,7 +283,7 @@ def webhook_data(spot: AdminServer, portal_id: int) -> tuple[dict[str, list[Any]
     assert made.status_code == 201, made.text
     app_id, key = made.json()["appId"], made.json()["developerApiKey"]
     with httpx.Client(base_url=spot.base_url, params={"hapikey": key}) as dev:
-        body = {"targetUrl": "https://fuzz.example/h", "throttling": {"maxConcurrentRequests": 5}}
+        body = {"targetUrl": "https://fuzz.example/h", "throttling": {"maxConcurrentRequests": 6}}
         assert dev.put(f"/webhooks/v3/{app_id}/settings", json=body).status_code == 200
         sub = dev.post(f"/webhooks/v3/{app_id}/subscriptions", json={"eventType": "deal.creation"})
         assert sub.status_code == 201, sub.text
@@ -295,7 +295,7 @@ def webhook_data(spot: AdminServer, portal_id: int) -> tuple[dict[str, list[Any]
         "path.card_id": [card_id],
         "body.inputs[*].id": [sub_id],
         "body.targetUrl": ["https://fuzz.example/h", "http://127.0.0.1:9/h"],
-        "body.throttling.maxConcurrentRequests": [5, 10],
+        "body.throttling.maxConcurrentRequests": [6, 10],
     }
     return bindings, key
 

@@ -26,7 +26,8 @@ from localspot.crm.webhooks_storage import (
 MAX_SUBSCRIPTIONS = 1000
 """Per app (HubSpot's developer changelog, "new limits for developer accounts")."""
 MAX_BATCH = 100
-MIN_CONCURRENT = 5
+MIN_CONCURRENT = 6
+"""HubSpot's webhooks guide: the concurrency limit "must be a number greater than five"."""
 MAX_CONCURRENT = 2**31 - 1
 MAX_ID = 2**31 - 1
 """HubSpot's app and subscription ids are int32: a larger one can name nothing."""
@@ -58,7 +59,8 @@ def check_target_url(url: str) -> str:
 
 
 def check_concurrency(value: int) -> int:
-    bound = f"at least {MIN_CONCURRENT}" if value < MIN_CONCURRENT else f"at most {MAX_CONCURRENT}"
+    low = f"greater than {MIN_CONCURRENT - 1}"
+    bound = low if value < MIN_CONCURRENT else f"at most {MAX_CONCURRENT}"
     if not MIN_CONCURRENT <= value <= MAX_CONCURRENT:
         raise ValidationError(
             f"throttling.maxConcurrentRequests must be {bound}",
