@@ -43,6 +43,15 @@ def test_a_deleted_list_is_restored_within_90_days_only(inprocess: TestClient[An
     )
     shown = inprocess.get(f"{LISTS}/{kept}").json()["list"]
     assert "deletedAt" not in shown
+    # Fetched by id, a deleted list is answered while it can be restored, then no more.
+    assert_hubspot_error(
+        inprocess.get(f"{LISTS}/{lost}"),
+        404,
+        message=f"List {lost} does not exist",
+        category="OBJECT_NOT_FOUND",
+        context={"listId": [lost]},
+        errors=[],
+    )
 
 
 def test_a_restored_list_whose_name_was_taken_meanwhile_is_refused(

@@ -18,7 +18,7 @@ from list_support import (
     new_list,
 )
 
-from conftest import Server, assert_hubspot_error, assert_sdk_error
+from conftest import Server, assert_hubspot_error
 
 
 @pytest.fixture(scope="module")
@@ -45,12 +45,18 @@ def test_sdk_creates_reads_renames_deletes_and_restores_a_manual_list(api: Any) 
     renamed = api.lists_api.update_name(list_id=made.list_id, list_name="Weekly").updated_list
     assert (renamed.name, renamed.list_version) == ("Weekly", 2)
     api.lists_api.remove(list_id=made.list_id)
-    with pytest.raises(Exception) as missing:
-        api.lists_api.get_by_id(list_id=made.list_id)
-    assert_sdk_error(missing.value, 404, **list_not_found(made.list_id))
+    # Fetched by id, a deleted list is still answered, with deletedAt (hubspot-api-php#486);
+    # by name, among several ids and in search it is left out.
+    gone = api.lists_api.get_by_id(list_id=made.list_id).list
+    assert gone.deleted_at is not None and gone.deleted_at == gone.updated_at
+    assert (gone.name, gone.list_version, gone.size) == ("Weekly", 2, 0)
     assert api.lists_api.get_all(list_ids=[made.list_id]).lists == []
+    with pytest.raises(Exception) as missing:
+        api.lists_api.get_by_name(list_name="Weekly", object_type_id="0-1")
+    assert missing.value.status == 404
     api.lists_api.restore(list_id=made.list_id)
-    assert api.lists_api.get_by_id(list_id=made.list_id).list.name == "Weekly"
+    back = api.lists_api.get_by_id(list_id=made.list_id).list
+    assert back.name == "Weekly" and back.deleted_at is None
 
 
 def test_sdk_finds_a_list_whose_name_holds_a_slash_by_name(api: Any) -> None:
@@ -313,6 +319,8 @@ def test_a_live_list_is_not_restored_and_a_deleted_one_not_renamed(
         errors=[],
     )
     assert portal_http.delete(f"{LISTS}/{made['listId']}").status_code == 204
+    shown = portal_http.get(f"{LISTS}/{made['listId']}")
+    assert shown.status_code == 200 and "deletedAt" in shown.json()["list"], shown.text
     renamed = portal_http.put(f"{LISTS}/{made['listId']}/update-list-name?listName=Back")
     assert_hubspot_error(renamed, 404, **list_not_found(made["listId"]))
     assert portal_http.delete(f"{LISTS}/{made['listId']}").status_code == 404

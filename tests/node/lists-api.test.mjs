@@ -95,14 +95,17 @@ test('lists are created, found, renamed, refiltered, deleted and restored', asyn
   assert.deepEqual(after.results.map((m) => m.recordId), [bob]);
 
   await listsApi.remove(listId);
+  // By id, a deleted list is still answered, with its deletedAt; by name it is gone.
+  const gone = (await listsApi.getById(listId)).list;
+  assert.ok(gone.deletedAt instanceof Date);
   await assert.rejects(
-    listsApi.getById(listId),
-    (error) => error.code === 404
-      && error.body.category === 'OBJECT_NOT_FOUND'
-      && error.body.message === `List ${listId} does not exist`,
+    listsApi.getByName('Node renamed list', '0-1'),
+    (error) => error.code === 404,
   );
   await listsApi.restore(listId);
-  assert.equal((await listsApi.getById(listId)).list.name, 'Node renamed list');
+  const back = (await listsApi.getById(listId)).list;
+  assert.equal(back.name, 'Node renamed list');
+  assert.equal(back.deletedAt, undefined);
 });
 
 test('an unknown list id is HubSpot\'s 404', async () => {

@@ -176,6 +176,20 @@ async def get_list(ctx: Ctx, raw_id: str) -> ObjectList:
     return await _find(ctx, raw_id)
 
 
+async def fetch_list(ctx: Ctx, raw_id: str) -> ObjectList:
+    """``GET /{listId}``: a deleted list too while it can be restored, with its
+    ``deletedAt``, as HubSpot answers it; every other request leaves deleted lists out."""
+    found = await ctx.store.lists_of(ctx.portal_id, [rules.parse_list_id(raw_id)])
+    if not found:
+        raise rules.list_not_found(raw_id)
+    deleted_at = found[0].deleted_at
+    if deleted_at is None:
+        return await converted_if_due(ctx, found[0])
+    if ctx.clock.now_ms() - deleted_at > rules.RESTORE_WINDOW_MS:
+        raise rules.list_not_found(raw_id)
+    return found[0]
+
+
 def split_ids(raw: Sequence[str]) -> list[str]:
     """``listIds=1&listIds=2`` and ``listIds=1,2`` mean the same."""
     return [part.strip() for value in raw for part in value.split(",") if part.strip()]

@@ -103,7 +103,7 @@ class ListsController(Controller):
     async def get_by_id(
         self, request: Request[Any, Any, State], list_id: str, include_filters: bool = FILTERS
     ) -> w.ListFetchResponse:
-        found = await lists.get_list(await lists_context(request), list_id)
+        found = await lists.fetch_list(await lists_context(request), list_id)
         return w.ListFetchResponse(public_list(found, with_filters=include_filters))
 
     @get(
