@@ -59,6 +59,43 @@ def test_sdk_creates_reads_renames_deletes_and_restores_a_manual_list(api: Any) 
     assert back.name == "Weekly" and back.deleted_at is None
 
 
+def test_every_list_answer_carries_its_permissions_and_membership_settings(
+    api: Any, portal_http: httpx.Client
+) -> None:
+    """HubSpot answers both objects for every list, empty or null when never set (its
+    guide's create and rename examples; a captured read, hubspot-api-php#486)."""
+    from hubspot.crm.lists import ListCreateRequest
+
+    plain = new_list(portal_http, "Plain")
+    assert plain["listPermissions"] == {"teamsWithEditAccess": [], "usersWithEditAccess": []}
+    assert plain["membershipSettings"] == {"membershipTeamId": None, "includeUnassigned": None}
+    kept = {
+        "listPermissions": {"teamsWithEditAccess": [7], "usersWithEditAccess": [8, 9]},
+        "membershipSettings": {"includeUnassigned": True},
+    }
+    made = new_list(portal_http, "Shared", **kept)
+    settings = {"membershipTeamId": None, "includeUnassigned": True}
+    assert (made["listPermissions"], made["membershipSettings"]) == (
+        kept["listPermissions"], settings
+    )  # fmt: skip
+    for path in (f"{made['listId']}", f"{made['listId']}/update-list-name?listName=Shared2"):
+        method = "GET" if "?" not in path else "PUT"
+        answer = portal_http.request(method, f"{LISTS}/{path}").json()
+        shown = answer.get("list") or answer["updatedList"]
+        assert shown["membershipSettings"] == settings and shown["listPermissions"] == {
+            "teamsWithEditAccess": [7], "usersWithEditAccess": [8, 9]
+        }  # fmt: skip
+    by_ids = portal_http.get(LISTS, params={"listIds": [plain["listId"]]}).json()["lists"]
+    assert by_ids[0]["membershipSettings"] == {"membershipTeamId": None, "includeUnassigned": None}
+    # The SDK's validating models read such an answer.
+    read = api.lists_api.get_by_id(list_id=plain["listId"]).list
+    assert read.name == "Plain"
+    created = api.lists_api.create(
+        ListCreateRequest(name="Via SDK", object_type_id="0-1", processing_type="MANUAL")
+    ).list
+    assert created.list_id and created.size == 0
+
+
 def test_sdk_finds_a_list_whose_name_holds_a_slash_by_name(api: Any) -> None:
     from hubspot.crm.lists import ListCreateRequest
 

@@ -69,8 +69,10 @@ def public_list(found: ObjectList, *, with_filters: bool) -> w.PublicObjectList:
         deleted_at=_when(found.deleted_at),
         filter_branch=dict(branch) if branch is not None else None,
         filters_updated_at=_when(found.filters_updated_at),
-        list_permissions=_extra(found, "listPermissions", w.PublicListPermissions),
-        membership_settings=_extra(found, "membershipSettings", w.PublicMembershipSettings),
+        list_permissions=_extra(found, "listPermissions", w.PublicListPermissions)
+        or w.PublicListPermissions([], []),
+        membership_settings=_extra(found, "membershipSettings", w.PublicMembershipSettings)
+        or w.PublicMembershipSettings(),
         size=found.size,
         updated_at=format_datetime(found.updated_at),
     )

@@ -21,9 +21,11 @@ class PublicListPermissions(Struct, rename="camel"):
     users_with_edit_access: list[Int32]
 
 
-class PublicMembershipSettings(Struct, rename="camel", omit_defaults=True):
-    include_unassigned: bool | None = None
+class PublicMembershipSettings(Struct, rename="camel"):
+    """Both fields are always sent, ``null`` when unset (as HubSpot answers them)."""
+
     membership_team_id: Int32 | None = None
+    include_unassigned: bool | None = None
 
 
 class ListCreateRequest(Struct, rename="camel"):
