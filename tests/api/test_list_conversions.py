@@ -146,11 +146,20 @@ def test_a_cancelled_conversion_never_happens(spot: AdminServer) -> None:
     _, crm = spot.new_portal()
     list_id = dynamic_list(crm, "Cancelled")
     assert conversion(crm, list_id) == {"listId": list_id}
-    assert crm.delete(f"{LISTS}/{list_id}/schedule-conversion").status_code == 204
+    # No conversion to cancel: HubSpot's guide answers 404.
+    assert_hubspot_error(
+        crm.delete(f"{LISTS}/{list_id}/schedule-conversion"),
+        404,
+        message=f"List {list_id} has no scheduled conversion",
+        category="OBJECT_NOT_FOUND",
+        context={"listId": [list_id]},
+        errors=[],
+    )
     crm.put(f"{LISTS}/{list_id}/schedule-conversion", json=ON_MARCH_5)
     changed = crm.put(f"{LISTS}/{list_id}/schedule-conversion", json=AFTER_2_DAYS)
     assert changed.json()["requestedConversionTime"] == AFTER_2_DAYS
     assert crm.delete(f"{LISTS}/{list_id}/schedule-conversion").status_code == 204
+    assert crm.delete(f"{LISTS}/{list_id}/schedule-conversion").status_code == 404
     move(spot, "advance", ms=30 * DAY_MS)
     assert conversion(crm, list_id) == {"listId": list_id}
     found = crm.get(f"{LISTS}/{list_id}").json()["list"]

@@ -49,6 +49,10 @@ test('a conversion is scheduled, read back, changed and cancelled', async () => 
   const cancelled = await client.crm.lists.listsApi.getConversionDetails(listId);
   assert.equal(cancelled.listId, listId);
   assert.equal(cancelled.requestedConversionTime, undefined);
+  await assert.rejects(
+    client.crm.lists.listsApi.cancelConversion(listId),
+    (error) => error.code === 404 && error.body.category === 'OBJECT_NOT_FOUND',
+  );
 });
 
 test('a MANUAL list is refused with HubSpot\'s 400', async () => {

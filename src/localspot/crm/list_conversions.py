@@ -12,7 +12,7 @@ from typing import Any
 from localspot.clock import Clock
 from localspot.crm import list_conversion_rules as conversion_rules
 from localspot.crm import list_rules as rules
-from localspot.crm.errors import ValidationError
+from localspot.crm.errors import ResourceNotFound, ValidationError
 from localspot.crm.lists import Ctx, get_list, save
 from localspot.crm.lists_storage import ListsStorage, ObjectList
 
@@ -39,9 +39,15 @@ async def conversion_of(ctx: Ctx, raw_id: str) -> ObjectList:
 
 
 async def cancel(ctx: Ctx, raw_id: str) -> None:
-    """A pending conversion is dropped; a list already converted stays as it is."""
+    """A pending conversion is dropped; a list already converted stays as it is; a list
+    with no conversion at all is a 404 (HubSpot's guide: "If the conversion does not exist,
+    a 404 will be returned")."""
     found = await get_list(ctx, raw_id)
-    if found.conversion is None or "convertedAt" in found.conversion:
+    if found.conversion is None:
+        raise ResourceNotFound(
+            f"List {found.id} has no scheduled conversion", context={"listId": [str(found.id)]}
+        )
+    if "convertedAt" in found.conversion:
         return
     now = ctx.clock.now_ms()
     await save(ctx, dataclasses.replace(found, conversion=None, updated_at=now))
