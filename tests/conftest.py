@@ -385,6 +385,20 @@ def assert_hubspot_error(response: httpx.Response, status: int, **body: Any) -> 
     assert got == {"status": "error", **body}
 
 
+WEBHOOK_EVENT_HEAD = [
+    "eventId",
+    "subscriptionId",
+    "portalId",
+    "appId",
+    "occurredAt",
+    "subscriptionType",
+    "attemptNumber",
+    "objectId",
+]
+"""The first fields of every webhook event, in the order of captured HubSpot deliveries
+(``attemptNumber`` before ``objectId``)."""
+
+
 def assert_sdk_error(error: Any, status: int, **body: Any) -> None:
     """The same, for the ``ApiException`` an official SDK raised."""
     assert error.status == status, error.body

@@ -5,40 +5,20 @@ of ``startDate`` and ``endDate``, HubSpot's errors and portal isolation."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
-from admin_support import AdminServer, serve_with_admin
+from admin_support import AdminServer
 from list_support import CONTACTS, DYNAMIC_BRANCH, LISTS, list_not_found, new_list
+from test_list_conversions import T0, frozen_at_t0, move, spot
 
 from conftest import assert_hubspot_error
 
-T0 = "2025-03-01T12:00:00.000Z"
 DAY_MS = 86_400_000
 DAY_1 = "2025-03-02T12:00:00.000Z"
 DAY_2 = "2025-03-03T12:00:00.000Z"
 HISTORY = "size-and-edits-history/between"
-
-
-@pytest.fixture(scope="module")
-def spot(
-    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[AdminServer]:
-    yield from serve_with_admin(backend, request, tmp_path_factory)
-
-
-@pytest.fixture(autouse=True)
-def frozen_at_t0(spot: AdminServer) -> Iterator[None]:
-    move(spot, "freeze", at=T0)
-    yield
-    assert spot.admin.post("/_localspot/time/reset").status_code == 200
-
-
-def move(spot: AdminServer, action: str, **body: Any) -> None:
-    response = spot.admin.post(f"/_localspot/time/{action}", json=body)
-    assert response.status_code == 200, response.text
+__all__ = ["frozen_at_t0", "spot"]  # the conversions' server, its clock frozen at T0 each test
 
 
 def history(crm: httpx.Client, list_id: str, base: str = LISTS, **dates: str) -> dict[str, Any]:

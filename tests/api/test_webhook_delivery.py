@@ -15,7 +15,7 @@ from import_support import column, import_request, run_import
 from webhook_delivery_support import OBJECTS, Subscribed, subscribe
 from webhook_receiver import Receiver, assert_signed, receiving
 
-from conftest import Server, assert_hubspot_error
+from conftest import WEBHOOK_EVENT_HEAD, Server, assert_hubspot_error
 
 V4 = "/crm/v4/objects"
 
@@ -49,20 +49,6 @@ def common(s: Subscribed, key: str, object_id: str, **extra: Any) -> dict[str, A
         **({"isSensitive": False} if subscription_type == "object.propertyChange" else {}),
         **extra,
     }
-
-
-SENT_FIRST = [
-    "eventId",
-    "subscriptionId",
-    "portalId",
-    "appId",
-    "occurredAt",
-    "subscriptionType",
-    "attemptNumber",
-    "objectId",
-]
-"""Every event's first fields, in the order of captured deliveries (``attemptNumber``
-between ``subscriptionType`` and ``objectId``)."""
 
 
 def stripped(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -104,13 +90,13 @@ def test_record_events_arrive_signed_with_hubspots_fields(
             propertyValue="Ada",
         ),
     ]
-    assert [list(e)[:8] for e in events] == [SENT_FIRST] * 2
+    assert [list(e)[:8] for e in events] == [WEBHOOK_EVENT_HEAD] * 2
     assert len({e["eventId"] for e in events}) == 2
     assert all(isinstance(e["occurredAt"], int) and e["occurredAt"] > 0 for e in events)
     assert_signed(receiver.requests[0], s.client_secret, receiver.url)
     call = s.create("calls", hs_timestamp="2026-01-15T10:30:00.000Z", hs_call_title="Hi")
     events = receiver.wait_for_events(4)[2:]
-    assert [list(e)[:8] for e in events] == [SENT_FIRST] * 2
+    assert [list(e)[:8] for e in events] == [WEBHOOK_EVENT_HEAD] * 2
     generic = {"objectTypeId": "0-48"}
     assert stripped(events) == [
         common(s, "object.creation", call, **generic),
@@ -161,7 +147,7 @@ def test_merge_and_privacy_deletion(admin: AdminServer, receiver: Receiver) -> N
     assert merged.status_code == 200, merged.text
     events = by_type(receiver.wait_for_events(3)[1:])
     merge = events["contact.merge"][0]
-    assert list(merge)[:8] == SENT_FIRST
+    assert list(merge)[:8] == WEBHOOK_EVENT_HEAD
     assert merge["primaryObjectId"] == int(primary) == merge["objectId"] == merge["newObjectId"]
     assert merge["mergedObjectIds"] == [int(other)]
     assert merge["numberOfPropertiesMoved"] >= 1

@@ -7,6 +7,7 @@ from typing import Any
 
 import orjson
 
+from conftest import WEBHOOK_EVENT_HEAD
 from localspot.crm import webhook_happenings as wh
 from localspot.crm.webhook_event_lines import CarriedRow, body_text, carried_text, request_body
 from localspot.crm.webhook_outbox_storage import Delivery
@@ -33,19 +34,6 @@ HAPPENINGS = [
 ]
 
 
-SENT_FIRST = [
-    "eventId",
-    "subscriptionId",
-    "portalId",
-    "appId",
-    "occurredAt",
-    "subscriptionType",
-    "attemptNumber",
-    "objectId",
-]
-"""The first fields of every event, in the order of captured deliveries."""
-
-
 def sent(event_id: int, event: dict[str, Any], attempts: int) -> dict[str, Any]:
     """The event as sent: ``eventId`` first, ``attemptNumber`` just before ``objectId``."""
     found: dict[str, Any] = {"eventId": event_id}
@@ -66,7 +54,7 @@ def test_every_kind_of_event_is_sent_as_its_dict_would_be() -> None:
     row = CarriedRow(7, 2, BASE["portalId"], BASE["appId"], BASE["occurredAt"], "\n".join(texts))
     expected = [sent(700 + n, wh.event(t, h), 2) for n, (t, h) in enumerate(pairs)]
     assert request_body([row]) == orjson.dumps(expected)  # the same keys in the same order
-    assert all(list(e)[:8] == SENT_FIRST for e in orjson.loads(request_body([row])))
+    assert all(list(e)[:8] == WEBHOOK_EVENT_HEAD for e in orjson.loads(request_body([row])))
     assert orjson.loads(request_body([row]))[0]["propertyValue"] == 'v\n"\\x\u2028\U0001f600'
     assert texts[1] == "1\tcontact.creation\t6"  # the plain kinds' lines are short
     flagged = orjson.loads(request_body([row]))
@@ -82,7 +70,10 @@ def test_the_rows_a_request_carried_are_kept_and_read_back_as_its_body() -> None
     ]
     kept = carried_text(rows)
     assert body_text(kept) == request_body(rows).decode()
-    assert list(orjson.loads(body_text(kept))[0]) == SENT_FIRST + ["changeFlag", "changeSource"]
+    assert list(orjson.loads(body_text(kept))[0]) == WEBHOOK_EVENT_HEAD + [
+        "changeFlag",
+        "changeSource",
+    ]
     assert orjson.loads(body_text(kept)) == [
         {
             "eventId": 100,
