@@ -158,6 +158,28 @@ def test_a_card_is_answered_in_hubspots_shape(dev: httpx.Client, app: DevApp) ->
     assert dev.delete(cards_path(app, f"/{card_id}")).status_code == 204
 
 
+def test_a_display_property_may_leave_out_its_options(server: Server) -> None:
+    """HubSpot's own example card sends a STRING property without ``options`` (they are
+    only used by STATUS); the answer has them empty, as the SDK's model requires."""
+    app = new_app(server, "Pets app")
+    with developer_http(server, app) as dev:
+        _options_left_out(server, dev, app)
+
+
+def _options_left_out(server: Server, dev: httpx.Client, app: DevApp) -> None:
+    pet = {"dataType": "STRING", "label": "Pets Name", "name": "pet_name"}
+    created = dev.post(cards_path(app), json=card_body("Pets", display={"properties": [pet]}))
+    assert created.status_code == 201, created.text
+    card_id = created.json()["id"]
+    assert created.json()["display"] == {"properties": [{**pet, "options": []}]}
+    read = developer_sdk(server, app).crm.extensions.cards.cards_api.get_by_id(card_id, app.app_id)
+    assert read.display.properties[0].options == []
+    patched = dev.patch(cards_path(app, f"/{card_id}"), json={"display": {"properties": [pet]}})
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["display"] == {"properties": [{**pet, "options": []}]}
+    assert dev.delete(cards_path(app, f"/{card_id}")).status_code == 204
+
+
 def test_the_sample_response_needs_no_credentials_and_suits_the_sdk(server: Server) -> None:
     import hubspot
 

@@ -23,8 +23,9 @@ class CardDisplayProperty(Struct, rename="camel"):
     data_type: DataType
     label: str
     name: str
-    options: list[DisplayOption]
-    """Only used when ``dataType`` is ``STATUS``; required (may be empty)."""
+    options: list[DisplayOption] = []
+    """Only used when ``dataType`` is ``STATUS``; a request may leave it out (HubSpot's
+    own example card does), an answer always has it."""
 
 
 class CardDisplayBody(Struct, rename="camel"):
