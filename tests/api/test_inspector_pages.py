@@ -229,6 +229,9 @@ def test_the_deliveries_page_shows_each_webhook_delivery(signed: Signed, server:
         while not signed.admin.get(deliveries, params={"state": "delivered"}).json()["results"]:
             assert time.monotonic() < deadline, "the delivery was never recorded"
         shown = signed.page("/deliveries").text
+        delivered = signed.page("/deliveries", state="DELIVERED", app=str(app_id)).text
+        failed = signed.page("/deliveries", state="FAILED").text
+        other_app = signed.page("/deliveries", app=str(app_id + 1000)).text
     uninstalled = signed.admin.delete(f"/_localspot/apps/{app_id}/portals/{signed.portal_id}")
     assert uninstalled.status_code == 204, uninstalled.text
     row = shown[shown.index("<tbody>") : shown.index("</tbody>")]
@@ -236,4 +239,17 @@ def test_the_deliveries_page_shows_each_webhook_delivery(signed: Signed, server:
     assert receiver.url in row
     assert "<td>1</td>" in row  # one event
     assert "DELIVERED" in row
-    assert " · 200</li>" in row
+    assert re.search(r" · 200 · \d+ ms</li>", row)  # the attempt's latency
+    request = row[row.index('<details class="request">') :]
+    assert "X-HubSpot-Signature-Version: v" in request
+    assert f"&#34;objectId&#34;: {created.json()['id']}" in request  # the body, as sent
+    assert receiver.url in delivered
+    assert "No deliveries match" in failed
+    assert "No deliveries match" in other_app
+    refused = signed.ui.get(
+        f"{UI}/portals/{signed.portal_id}/deliveries",
+        params={"state": "LOST"},
+        headers={"accept": "text/html"},
+    )
+    assert refused.status_code == 400
+    assert "state must be one of" in refused.text

@@ -9,7 +9,7 @@ retry sends an outbox row's events again, with the same ``eventId``s).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
@@ -30,6 +30,10 @@ class DeliveryAttempt:
     """The receiver's HTTP status; None when it could not be reached."""
     duration_ms: float | None = None
     error: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    """The request's headers, as sent."""
+    body: str = ""
+    """The request's JSON body, as sent."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,28 +44,43 @@ class DeliveryRow:
     events: int
     """How many events the delivery carries (HubSpot batches up to 100)."""
     state: str
-    """``PENDING``, ``RETRYING``, ``DELIVERED`` or ``FAILED``."""
+    """``RETRYING``, ``DELIVERED`` or ``FAILED``: its latest attempt's."""
     attempts: tuple[DeliveryAttempt, ...]
     next_retry_at: int | None
     created_at: int
 
 
-async def deliveries_of(request: Request[Any, Any, State], portal_id: int) -> Sequence[DeliveryRow]:
-    """The portal's deliveries, newest first (by their latest attempt)."""
-    found = await store_of(request).webhook_deliveries(portal_id, limit=SHOWN)
+async def deliveries_of(
+    request: Request[Any, Any, State],
+    portal_id: int,
+    *,
+    state: str | None = None,
+    app_id: int | None = None,
+) -> Sequence[DeliveryRow]:
+    """The portal's deliveries, newest first (by their latest attempt); with ``state``
+    (``DELIVERED``...), those whose latest attempt left them in it, with ``app_id`` one app's."""
+    found = await store_of(request).webhook_deliveries(portal_id, app_id=app_id, limit=SHOWN)
     grouped: dict[tuple[int, tuple[int, ...]], list[Delivery]] = {}
     for attempt in found:
         events: list[dict[str, Any]] = msgspec.json.decode(attempt.body)
         key = (attempt.app_id, tuple(int(e["eventId"]) for e in events))
         grouped.setdefault(key, []).append(attempt)
-    return [_row(app_id, tries) for (app_id, _), tries in grouped.items()]
+    rows = [_row(app, tries) for (app, _), tries in grouped.items()]
+    return [r for r in rows if state is None or r.state == state.upper()]
 
 
 def _row(app_id: int, tries: Sequence[Delivery]) -> DeliveryRow:
     """A delivery from its attempts, newest first."""
     latest, first = tries[0], tries[-1]
     attempts = tuple(
-        DeliveryAttempt(t.attempted_at, t.status, float(t.latency_ms), t.error)
+        DeliveryAttempt(
+            t.attempted_at,
+            t.status,
+            float(t.latency_ms),
+            t.error,
+            _headers(t.headers),
+            _indented(t.body),
+        )
         for t in reversed(tries)
     )
     return DeliveryRow(
@@ -74,3 +93,15 @@ def _row(app_id: int, tries: Sequence[Delivery]) -> DeliveryRow:
         next_retry_at=latest.next_retry_at,
         created_at=first.attempted_at,
     )
+
+
+def _headers(text: str) -> dict[str, str]:
+    decoded = msgspec.json.decode(text) if text else {}
+    return {str(k): str(v) for k, v in decoded.items()} if isinstance(decoded, dict) else {}
+
+
+def _indented(body: str) -> str:
+    try:
+        return msgspec.json.format(body, indent=2)
+    except msgspec.DecodeError:
+        return body

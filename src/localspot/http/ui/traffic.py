@@ -10,12 +10,15 @@ from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
+from litestar.params import Parameter
 
 from localspot.crm import accounts
-from localspot.crm.errors import ResourceNotFound
+from localspot.crm.errors import ResourceNotFound, ValidationError
+from localspot.crm.webhook_outbox_storage import STATES
 from localspot.http.admin_portals import store_of
 from localspot.http.admin_runtime import journal_of
 from localspot.http.journal import Recorded, as_wire, caller_of
+from localspot.http.ui.deliveries import SHOWN as DELIVERIES_SHOWN
 from localspot.http.ui.deliveries import deliveries_of
 from localspot.http.ui.render import page
 from localspot.http.ui.session import UI_PATH
@@ -23,6 +26,7 @@ from localspot.http.ui.session import UI_PATH
 SHOWN = 200
 """Entries the journal page lists (the journal keeps up to 500 per portal)."""
 METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")
+DELIVERY_STATES = tuple(s.upper() for s in STATES)
 
 
 def _status_matches(wanted: str, status: int) -> bool:
@@ -137,13 +141,32 @@ class TrafficController(Controller):
         )
 
     @get("/deliveries")
-    async def deliveries(self, request: Request[Any, Any, State], portal_id: int) -> Response[str]:
+    async def deliveries(
+        self,
+        request: Request[Any, Any, State],
+        portal_id: int,
+        delivery_state: str = Parameter(query="state", default=""),
+        app: str = "",
+    ) -> Response[str]:
         await accounts.require_portal(store_of(request), portal_id)
-        found = await deliveries_of(request, portal_id)
+        wanted = delivery_state.strip().upper()
+        if wanted and wanted not in DELIVERY_STATES:
+            raise ValidationError(
+                f"state must be one of {', '.join(DELIVERY_STATES)}, not {delivery_state.strip()!r}"
+            )
+        app_text = app.strip()
+        if app_text and not app_text.isdigit():
+            raise ValidationError(f"app must be an app's id, not {app_text!r}")
+        found = await deliveries_of(
+            request, portal_id, state=wanted or None, app_id=int(app_text) if app_text else None
+        )
         return page(
             request,
             "deliveries.html",
             section="traffic",
             portal_id=portal_id,
             deliveries=list(found),
+            states=DELIVERY_STATES,
+            filters={"state": wanted, "app": app_text},
+            shown=DELIVERIES_SHOWN,
         )
