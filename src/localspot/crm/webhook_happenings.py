@@ -179,9 +179,8 @@ def event(target: Target, h: Happening) -> dict[str, Any]:
         event["propertyName"] = h.property_name
         event["propertyValue"] = h.property_value
     event["changeSource"] = target.change_source
-    if h.action == PROPERTY_CHANGE:
-        if target.generic:
-            event["isSensitive"] = False
+    if h.action == PROPERTY_CHANGE and target.generic:
+        event["isSensitive"] = False
     elif h.action == MERGE:
         event["primaryObjectId"] = h.object_id
         event["mergedObjectIds"] = list(h.merged_ids)

@@ -84,7 +84,7 @@ def _send_instants(
             for h in happenings
             if h.object_type == type_id and h.property_name in names and h.property_value
         }
-        instants = instant_names(conn, portal_id, type_id, written) if written else frozenset()
+        instants = instant_names(conn, portal_id, type_id, written)
         for h in happenings:
             if h.object_type == type_id and h.property_name in instants and h.property_value:
                 h.property_value = instant_as_sent(h.property_value)
@@ -283,7 +283,7 @@ def _sent_changes(
     """The changed values, their watched dates and datetimes as the events send them."""
     watched = _watched(reachable).get(type_id, set())
     written = {n for values in changed.values() for n in values if n in watched}
-    instants = instant_names(conn, portal_id, type_id, written) if written else frozenset()
+    instants = instant_names(conn, portal_id, type_id, written)
     if not instants:
         return changed
     return {object_id: as_sent(values, instants) for object_id, values in changed.items()}

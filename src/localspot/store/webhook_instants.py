@@ -16,6 +16,7 @@ from collections.abc import Collection, Mapping
 from sqlalchemy import Connection
 
 from localspot.crm import object_types
+from localspot.crm.model import PropertyDefinition
 from localspot.crm.property_types import parse_instant
 from localspot.store import definition_codec
 from localspot.store.bulk import fetch, json_map
@@ -28,7 +29,7 @@ def instant_names(
 ) -> frozenset[str]:
     """Which of ``names`` are date or datetime properties of the portal's ``type_id``."""
     builtin = object_types.builtin_key(type_id)
-    known = dict(builtin.properties) if builtin is not None else {}
+    known: Mapping[str, PropertyDefinition] = builtin.properties if builtin is not None else {}
     found = {n for n in names if n in known and known[n].type in INSTANT_TYPES}
     custom = [n for n in names if n not in known]
     if custom:
