@@ -80,7 +80,8 @@ def test_every_ui_route_is_counted(app_client: TestClient[Any]) -> None:
     assert ("GET", "/_localspot/ui") in routes
     assert "/_localspot/ui/portals/1/records/contacts/contacts" in paths
     assert "/_localspot/ui/portals/1/control/faults" in paths
-    assert len(routes) == 18  # 13 pages, 5 actions
+    assert "/_localspot/ui/portals/1/lists/contacts" in paths
+    assert len(routes) == 20  # 15 pages, 5 actions
 
 
 def test_pages_redirect_to_sign_in_without_a_session(app_client: TestClient[Any]) -> None:
@@ -116,8 +117,10 @@ def test_the_admin_token_as_bearer_opens_every_page(app_client: TestClient[Any])
     client = anonymous(app_client)
     headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     for method, path in ui_routes(client):
-        if method != "GET" or path.endswith(("/journal/1", "/records/contacts/contacts")):
-            continue  # no journal entry 1 and no record "contacts" in this portal
+        if method != "GET" or path.endswith(
+            ("/journal/1", "/records/contacts/contacts", "/lists/contacts")
+        ):
+            continue  # no journal entry 1, no record "contacts" and no list "contacts" here
         response = client.get(path, headers=headers, follow_redirects=False)
         expected = 303 if path == "/_localspot/ui/portals/1" else 200  # on to its records
         assert response.status_code == expected, (path, response.text)

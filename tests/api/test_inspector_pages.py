@@ -1,17 +1,21 @@
 """The inspector's pages and actions over HTTP, against the session's real server on each
 database: the records table (keyset pages, search, filters, sort, paging), the control
 actions (each one seen through the admin API: clock, snapshot download and upload, reset),
+the lists pages (sizes, filters, members paged, a record's lists, portal scoping, escaping),
 and refused input shown as a page with the admin API's message."""
 
 from __future__ import annotations
 
+import html
 import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
+from list_support import LISTS, make_contacts, new_list
 from webhook_receiver import receiving
 
 from conftest import Server
@@ -253,3 +257,162 @@ def test_the_deliveries_page_shows_each_webhook_delivery(signed: Signed, server:
     )
     assert refused.status_code == 400
     assert "state must be one of" in refused.text
+
+
+@dataclass
+class Listed:
+    """A portal of its own (the reset test above empties the signed one) with 150
+    contacts, a MANUAL list of all of them, a DYNAMIC list of three, and a list whose name
+    is markup."""
+
+    portal_id: int
+    crm: httpx.Client
+    contacts: list[str]
+    manual: str
+    dynamic: str
+    markup: str
+
+
+def _email(
+    value: str | list[str], op_type: str = "STRING", operator: str = "IS_EQUAL_TO"
+) -> dict[str, Any]:
+    key = "values" if op_type == "MULTISTRING" else "value"
+    operation = {"operationType": op_type, "operator": operator, key: value}
+    return {"filterType": "PROPERTY", "property": "email", "operation": operation}
+
+
+def _and(*filters: dict[str, Any]) -> dict[str, Any]:
+    return {"filterBranchType": "AND", "filters": list(filters), "filterBranches": []}
+
+
+THREE = {
+    "filterBranchType": "OR",
+    "filters": [],
+    "filterBranches": [
+        _and(_email("m3@example.com")),
+        _and(
+            _email(["m5@example.com", "m7@example.com"], "MULTISTRING"),
+            _email("@example", operator="CONTAINS"),
+        ),
+    ],
+}
+"""Contacts 3, 5 and 7: one AND group for the first, another for the other two."""
+
+
+@pytest.fixture(scope="module")
+def listed(signed: Signed, server: Server) -> Iterator[Listed]:
+    created = signed.admin.post("/_localspot/portals", json={"withToken": True}).json()
+    bearer = {"Authorization": f"Bearer {created['token']}"}
+    with httpx.Client(base_url=server.base_url, headers=bearer, timeout=30) as crm:
+        ids = make_contacts(crm, 150, prefix="m")
+        manual = new_list(crm, "Everyone")["listId"]
+        added = crm.put(f"{LISTS}/{manual}/memberships/add", json=ids)
+        assert added.status_code == 200, added.text
+        dynamic = new_list(crm, "Three", "DYNAMIC", filterBranch=THREE)
+        assert dynamic["processingStatus"] == "COMPLETE"
+        markup = new_list(crm, "<b>x</b>")["listId"]
+        yield Listed(int(created["id"]), crm, ids, manual, dynamic["listId"], markup)
+
+
+def lists_page(signed: Signed, listed: Listed, path: str = "", **params: str) -> str:
+    shown = signed.ui.get(f"{UI}/portals/{listed.portal_id}/lists{path}", params=params)
+    assert shown.status_code == 200, shown.text
+    return shown.text
+
+
+def list_row(text: str, list_id: str) -> str:
+    row = re.search(rf'<tr id="list-{list_id}">(.*?)</tr>', text, re.DOTALL)
+    assert row is not None, f"no row for list {list_id}"
+    return row[1]
+
+
+def member_ids(text: str, listed: Listed) -> list[str]:
+    link = rf'<td><a href="{UI}/portals/{listed.portal_id}/records/contacts/(\d+)">\1</a></td>'
+    return re.findall(link, text)
+
+
+def test_the_lists_page_shows_each_list_with_its_size(signed: Signed, listed: Listed) -> None:
+    shown = lists_page(signed, listed)
+    manual = list_row(shown, listed.manual)
+    assert f'href="{UI}/portals/{listed.portal_id}/lists/{listed.manual}">Everyone</a>' in manual
+    assert "<td>MANUAL</td>" in manual
+    assert '<td class="size">150</td>' in manual
+    dynamic = list_row(shown, listed.dynamic)
+    assert ">Three</a>" in dynamic
+    assert "<td>DYNAMIC</td>" in dynamic
+    assert '<td class="size">3</td>' in dynamic
+    assert "<td>COMPLETE</td>" in dynamic
+    assert "contacts <span" in dynamic
+    narrowed = lists_page(signed, listed, q="every")
+    assert f'id="list-{listed.manual}"' in narrowed
+    assert f'id="list-{listed.dynamic}"' not in narrowed
+
+
+def test_the_list_page_shows_filters_and_members(signed: Signed, listed: Listed) -> None:
+    shown = lists_page(signed, listed, f"/{listed.dynamic}")
+    assert '<dd id="processing-type">DYNAMIC</dd>' in shown
+    filters = shown[shown.index('<ol class="filter-groups"') : shown.index("</ol>")]
+    groups = re.findall(r"<ul>(.*?)</ul>", filters, re.DOTALL)
+    assert [re.findall(r"<code>(.*?)</code>", g) for g in groups] == [
+        ["email IS_EQUAL_TO m3@example.com"],
+        ["email IS_EQUAL_TO m5@example.com, m7@example.com", "email CONTAINS @example"],
+    ]
+    three = [listed.contacts[i] for i in (3, 5, 7)]
+    assert member_ids(shown, listed) == three
+    record = signed.ui.get(f"{UI}/portals/{listed.portal_id}/records/contacts/{three[0]}")
+    assert record.status_code == 200
+    assert f"contact {three[0]}</h1>" in record.text
+
+
+def test_members_page_through_the_next_link(signed: Signed, listed: Listed) -> None:
+    first = lists_page(signed, listed, f"/{listed.manual}")
+    assert "No filters" in first
+    assert member_ids(first, listed) == listed.contacts[:100]
+    following = re.search(r'<a href="([^"]+)" rel="next">', first)
+    assert following is not None
+    second = signed.ui.get(html.unescape(following[1]))
+    assert second.status_code == 200, second.text
+    assert member_ids(second.text, listed) == listed.contacts[100:]
+    assert 'rel="next"' not in second.text
+
+
+def test_a_list_of_another_portal_is_not_found(signed: Signed, listed: Listed) -> None:
+    other = signed.admin.post("/_localspot/portals", json={}).json()["id"]
+    accept = {"accept": "text/html"}
+    elsewhere = signed.ui.get(f"{UI}/portals/{other}/lists/{listed.manual}", headers=accept)
+    unknown = signed.ui.get(f"{UI}/portals/{other}/lists/999999", headers=accept)
+    assert elsewhere.status_code == unknown.status_code == 404
+    assert f"List {listed.manual} does not exist" in elsewhere.text
+    assert elsewhere.text == unknown.text.replace("999999", listed.manual)
+    assert "Everyone" not in elsewhere.text
+    assert "No lists." in signed.ui.get(f"{UI}/portals/{other}/lists").text
+
+
+def test_the_record_page_links_its_lists(signed: Signed, listed: Listed) -> None:
+    record = listed.contacts[5]
+    shown = signed.ui.get(f"{UI}/portals/{listed.portal_id}/records/contacts/{record}").text
+    lists = shown[shown.index('id="lists-h"') : shown.index('id="props-h"')]
+    links = re.findall(rf'<a href="{UI}/portals/{listed.portal_id}/lists/(\d+)">([^<]+)</a>', lists)
+    assert sorted(links) == sorted([(listed.manual, "Everyone"), (listed.dynamic, "Three")])
+    elsewhere = signed.ui.get(
+        f"{UI}/portals/{listed.portal_id}/records/contacts/{listed.contacts[4]}"
+    )
+    assert "Three</a>" not in elsewhere.text
+
+
+def test_a_list_name_is_escaped(signed: Signed, listed: Listed) -> None:
+    escaped = "&lt;b&gt;x&lt;/b&gt;"
+    overview = lists_page(signed, listed)
+    assert f">{escaped}</a>" in list_row(overview, listed.markup)
+    page = lists_page(signed, listed, f"/{listed.markup}")
+    assert f"<h1>{escaped} <span" in page
+    assert "<b>x</b>" not in overview + page
+
+
+def test_a_deleted_list_is_marked_and_left_out(signed: Signed, listed: Listed) -> None:
+    gone = new_list(listed.crm, "Gone soon")["listId"]
+    assert listed.crm.delete(f"{LISTS}/{gone}").status_code == 204
+    assert "Gone soon" not in lists_page(signed, listed)
+    shown = lists_page(signed, listed, f"/{gone}")
+    assert '<p class="error" id="deleted">Deleted ' in shown
+    assert "A deleted list shows no members." in shown

@@ -1,8 +1,8 @@
 """The inspector in a real headless browser (Debian's Chromium, driven by Playwright) against
 the session's ``localspot serve``: sign in, browse and search a type, open a record after an
-SDK batch update (history, associations), watch a request appear in the journal, and add a
-fault rule that an SDK call then receives. Screenshots of the main pages are saved under
-``test-artifacts/inspector/`` (git-ignored).
+SDK batch update (history, associations), open a list and click through to a member,
+watch a request appear in the journal, and add a fault rule that an SDK call then receives.
+Screenshots of the main pages are saved under ``test-artifacts/inspector/`` (git-ignored).
 
 Without Chromium (``/usr/bin/chromium``) or Playwright these tests are skipped with a reason,
 except in CI, where they fail.
@@ -219,3 +219,28 @@ def test_schema_and_deliveries_pages(inspected: Inspected) -> None:
     inspected.shot("schema")
     page.goto(inspected.url("/deliveries"))
     expect(page.locator("#no-deliveries")).to_contain_text("No deliveries")
+
+
+def test_open_a_list_and_click_through_to_a_member(inspected: Inspected) -> None:
+    from hubspot.crm.lists import ListCreateRequest
+    from playwright.sync_api import expect
+
+    page, lists = inspected.page, inspected.sdk.crm.lists
+    ids = _contacts(inspected.sdk, ["Listed", "Unlisted"])
+    made = lists.lists_api.create(
+        ListCreateRequest(name="Browser picks", object_type_id="0-1", processing_type="MANUAL")
+    )
+    lists.memberships_api.add(list_id=made.list.list_id, request_body=[ids[0]])
+
+    page.goto(inspected.url("/records"))
+    page.get_by_role("link", name="Lists", exact=True).click()
+    row = page.locator(f"#list-{made.list.list_id}")
+    expect(row.locator("td.size")).to_have_text("1")
+    page.get_by_role("link", name="Browser picks").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Browser picks")
+    members = page.locator("table.members tbody tr")
+    expect(members).to_have_count(1)
+    inspected.shot("list")
+    members.get_by_role("link", name=ids[0], exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"contact {ids[0]}")
+    expect(page.get_by_role("link", name="Browser picks")).to_be_visible()

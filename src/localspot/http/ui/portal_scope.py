@@ -10,6 +10,7 @@ from litestar.datastructures import State
 
 from localspot.crm import accounts
 from localspot.crm.context import CrmContext
+from localspot.crm.list_rules import ListsContext
 from localspot.crm.model import Principal
 from localspot.crm.storage import Store
 from localspot.crm.type_registry import PortalTypes, TypeRegistry
@@ -40,4 +41,15 @@ async def portal_context(
         object_type=resolved,
         max_batch_inputs=request.app.state.settings.max_batch_inputs,
         types=types,
+    )
+
+
+async def lists_scope(request: Request[Any, Any, State], portal_id: int) -> ListsContext[Store]:
+    """The Lists use cases' context for the portal (a 404 for a portal that does not exist):
+    a list id names a list of this portal only."""
+    return ListsContext(
+        store=store_of(request),
+        clock=request.app.state.clock,
+        portal_id=portal_id,
+        types=await portal_types(request, portal_id),
     )
