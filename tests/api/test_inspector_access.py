@@ -81,7 +81,8 @@ def test_every_ui_route_is_counted(app_client: TestClient[Any]) -> None:
     assert "/_localspot/ui/portals/1/records/contacts/contacts" in paths
     assert "/_localspot/ui/portals/1/control/faults" in paths
     assert "/_localspot/ui/portals/1/lists/contacts" in paths
-    assert len(routes) == 20  # 15 pages, 5 actions
+    assert "/_localspot/ui/portals/1/apps" in paths
+    assert len(routes) == 21  # 16 pages, 5 actions
 
 
 def test_pages_redirect_to_sign_in_without_a_session(app_client: TestClient[Any]) -> None:

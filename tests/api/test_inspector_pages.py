@@ -2,15 +2,17 @@
 database: the records table (keyset pages, search, filters, sort, paging), the control
 actions (each one seen through the admin API: clock, snapshot download and upload, reset),
 the lists pages (sizes, filters, members paged, a record's lists, portal scoping, escaping),
-and refused input shown as a page with the admin API's message."""
+a record's timeline events, webhook deliveries (paged back) and apps, and refused input
+shown as a page with the admin API's message."""
 
 from __future__ import annotations
 
-import html
+import html as html_lib
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
@@ -18,10 +20,12 @@ import pytest
 from list_support import LISTS, make_contacts, new_list
 from webhook_receiver import receiving
 
-from conftest import Server
+from conftest import Server, free_port
+from localspot.crm.property_types import format_datetime
 
 UI = "/_localspot/ui"
 ROW_ID = re.compile(r'<tr>\s*<td><a href="[^"]+/records/contacts/(\d+)">')
+DELIVERY_ID = re.compile(r'<tr id="delivery-(\d+)">')
 
 
 @dataclass
@@ -370,7 +374,7 @@ def test_members_page_through_the_next_link(signed: Signed, listed: Listed) -> N
     assert member_ids(first, listed) == listed.contacts[:100]
     following = re.search(r'<a href="([^"]+)" rel="next">', first)
     assert following is not None
-    second = signed.ui.get(html.unescape(following[1]))
+    second = signed.ui.get(html_lib.unescape(following[1]))
     assert second.status_code == 200, second.text
     assert member_ids(second.text, listed) == listed.contacts[100:]
     assert 'rel="next"' not in second.text
@@ -416,3 +420,183 @@ def test_a_deleted_list_is_marked_and_left_out(signed: Signed, listed: Listed) -
     shown = lists_page(signed, listed, f"/{gone}")
     assert '<p class="error" id="deleted">Deleted ' in shown
     assert "A deleted list shows no members." in shown
+
+
+@contextmanager
+def own_portal(signed: Signed, server: Server) -> Iterator[Signed]:
+    """The signed-in client on a portal of the test's own (its deliveries and apps meet no
+    other test's), with a client of the portal's token."""
+    created = signed.admin.post("/_localspot/portals", json={"withToken": True}).json()
+    headers = {"Authorization": f"Bearer {created['token']}"}
+    with httpx.Client(base_url=server.base_url, headers=headers, timeout=30) as crm:
+        yield replace(signed, crm=crm, portal_id=int(created["id"]))
+
+
+@contextmanager
+def app_in(
+    portal: Signed, server: Server, name: str
+) -> Iterator[tuple[dict[str, Any], httpx.Client]]:
+    """An app made through the admin API in the portal (its secrets as the admin API showed
+    them once) and a client carrying its developer API key."""
+    made = portal.admin.post("/_localspot/apps", json={"name": name, "portalId": portal.portal_id})
+    assert made.status_code == 201, made.text
+    key = {"hapikey": made.json()["developerApiKey"]}
+    with httpx.Client(base_url=server.base_url, params=key, timeout=30) as dev:
+        yield made.json(), dev
+
+
+def wait_for_deliveries(portal: Signed, count: int, **params: str) -> list[dict[str, Any]]:
+    """The admin API's deliveries of the portal, once it lists ``count`` (with ``params``)."""
+    path = f"/_localspot/portals/{portal.portal_id}/webhooks/deliveries"
+    deadline = time.monotonic() + 15
+    while len(found := portal.admin.get(path, params=params).json()["results"]) < count:
+        assert time.monotonic() < deadline, f"{len(found)} deliveries recorded, not {count}"
+    return list(found)
+
+
+def test_the_apps_page_shows_settings_subscriptions_and_waiting_events(
+    signed: Signed, server: Server
+) -> None:
+    """An app whose receiver is unreachable (a closed port): its settings, its
+    subscriptions and the event waiting for a retry are on the Apps page; its client
+    secret and developer API key are nowhere in it."""
+    closed = f"http://127.0.0.1:{free_port()}/hooks"
+    with (
+        own_portal(signed, server) as portal,
+        app_in(portal, server, "Inspected <app>") as (
+            app,
+            dev,
+        ),
+    ):
+        app_id = app["appId"]
+        settings = {"targetUrl": closed, "throttling": {"maxConcurrentRequests": 7}}
+        assert dev.put(f"/webhooks/v3/{app_id}/settings", json=settings).status_code == 200
+        subscriptions = f"/webhooks/v3/{app_id}/subscriptions"
+        created = dev.post(subscriptions, json={"eventType": "contact.creation", "active": True})
+        assert created.status_code == 201, created.text
+        city = {"eventType": "contact.propertyChange", "propertyName": "city", "active": False}
+        changed = dev.post(subscriptions, json=city)
+        assert changed.status_code == 201, changed.text
+        before = portal.page("/apps").text
+        assert portal.crm.post("/crm/v3/objects/contacts", json={"properties": {}}).is_success
+        (retrying,) = wait_for_deliveries(portal, 1, state="retrying")
+        shown = portal.page("/apps").text
+    section = shown[shown.index(f'id="app-{app_id}"') :]
+    assert "Inspected &lt;app&gt;" in section
+    assert f'<dd class="path target-url">{closed}</dd>' in section
+    assert '<dd class="max-concurrent">7</dd>' in section
+    first = f'<tr id="subscription-{created.json()["id"]}"><td>{created.json()["id"]}</td>'
+    assert f"{first}<td>contact.creation</td><td></td><td>yes</td></tr>" in section
+    second = changed.json()["id"]
+    assert (
+        f'<tr id="subscription-{second}"><td>{second}</td><td>contact.propertyChange</td>'
+        "<td>city</td><td>no</td></tr>"
+    ) in section
+    assert re.search(r'<dd class="pending-events">1 <span', section)
+    retry_at = format_datetime(retrying["nextRetryAt"])
+    assert f'<dd class="next-retry">{retry_at}</dd>' in section
+    assert '<dd class="pending-events">0</dd>' in before  # nothing waited before the write
+    assert '<dd class="next-retry">none</dd>' in before
+    for secret in (app["clientSecret"], app["developerApiKey"]):
+        for text in (before, shown):
+            assert secret not in text
+            assert secret[:8] not in text
+            assert secret[-8:] not in text
+
+
+def test_the_apps_page_of_a_portal_without_apps(signed: Signed, server: Server) -> None:
+    with own_portal(signed, server) as portal:
+        assert "No developer app is installed" in portal.page("/apps").text
+        html = {"accept": "text/html"}
+        missing = signed.ui.get(f"{UI}/portals/987654/apps", headers=html)
+    assert missing.status_code == 404
+
+
+def test_older_deliveries_page_back_with_the_filters(signed: Signed, server: Server) -> None:
+    """Three requests, one a contact (each after the previous was received): pages of two
+    requests, the newest first, then the oldest through the "Older" link, which keeps the
+    state, app and page size."""
+    with (
+        own_portal(signed, server) as portal,
+        app_in(portal, server, "Paged") as (app, dev),
+        receiving() as receiver,
+    ):
+        app_id = app["appId"]
+        settings = {"targetUrl": receiver.url, "throttling": {"maxConcurrentRequests": 6}}
+        assert dev.put(f"/webhooks/v3/{app_id}/settings", json=settings).status_code == 200
+        body = {"eventType": "contact.creation", "active": True}
+        assert dev.post(f"/webhooks/v3/{app_id}/subscriptions", json=body).status_code == 201
+        for n in range(1, 4):
+            assert portal.crm.post("/crm/v3/objects/contacts", json={"properties": {}}).is_success
+            receiver.wait_for_events(n)
+        ids = [d["id"] for d in wait_for_deliveries(portal, 3, state="delivered")]
+        first = portal.page("/deliveries", state="DELIVERED", app=str(app_id), limit="2").text
+        older = re.search(r'<a href="([^"]+)" rel="next" id="older-deliveries">Older</a>', first)
+        assert older is not None
+        link = html_lib.unescape(older[1])
+        assert f"before={ids[1]}" in link
+        assert "state=DELIVERED" in link and f"app={app_id}" in link and "limit=2" in link
+        second = signed.ui.get(link)
+        assert second.status_code == 200, second.text
+        everything = portal.page("/deliveries").text
+    assert DELIVERY_ID.findall(first) == [str(i) for i in ids[:2]]  # newest first
+    assert DELIVERY_ID.findall(second.text) == [str(ids[2])]
+    assert 'id="older-deliveries"' not in second.text  # the oldest request was read
+    assert f"before request {ids[1]}" in second.text
+    assert DELIVERY_ID.findall(everything) == [str(i) for i in ids]
+    assert 'id="older-deliveries"' not in everything
+    refused = signed.ui.get(
+        f"{UI}/portals/{portal.portal_id}/deliveries",
+        params={"limit": "0"},
+        headers={"accept": "text/html"},
+    )
+    assert refused.status_code == 400
+    assert "limit must be from 1 to" in refused.text
+
+
+TIMELINE_TEMPLATE: dict[str, Any] = {
+    "name": "Webinar <seen>",
+    "objectType": "contacts",
+    "headerTemplate": "Registered for **{{webinar}}**",
+    "detailTemplate": "Seats: {{{seats}}}",
+    "tokens": [
+        {"name": "webinar", "label": "Webinar", "type": "string"},
+        {"name": "seats", "label": "Seats", "type": "string"},
+    ],
+}
+
+
+def test_the_record_page_shows_timeline_events_as_text(signed: Signed, server: Server) -> None:
+    """Headers and details are rendered from the app's Markdown and shown as text: a token
+    value holding HTML is escaped, never markup of the page; the newest event first."""
+    with own_portal(signed, server) as portal, app_in(portal, server, "Timeline") as (app, dev):
+        templates = f"/integrators/timeline/v3/{app['appId']}/event-templates"
+        template = dev.post(templates, json=TIMELINE_TEMPLATE)
+        assert template.status_code == 201, template.text
+        made = portal.crm.post("/crm/v3/objects/contacts", json={"properties": {}})
+        contact = made.json()["id"]
+        events = [
+            {"tokens": {"webinar": "<i>x</i>", "seats": "<b>3</b>"}, "id": "late",
+             "timestamp": "2026-02-01T00:00:00Z"},
+            {"tokens": {"webinar": "Engines", "seats": "1"}, "id": "early",
+             "timestamp": "2026-01-01T00:00:00Z"},
+        ]  # fmt: skip
+        for event in events:
+            body = {**event, "eventTemplateId": template.json()["id"], "objectId": contact}
+            written = portal.crm.post("/integrators/timeline/v3/events", json=body)
+            assert written.status_code == 201, written.text
+        shown = portal.page(f"/records/contacts/{contact}").text
+        other = portal.crm.post("/crm/v3/objects/contacts", json={"properties": {}})
+        empty = portal.page(f"/records/contacts/{other.json()['id']}").text
+        call = portal.crm.post(
+            "/crm/v3/objects/calls", json={"properties": {"hs_timestamp": "2026-01-15T10:30:00Z"}}
+        )
+        no_timeline = portal.page(f"/records/calls/{call.json()['id']}").text
+    section = shown[shown.index('id="timeline-h"') :]
+    headlines = re.findall(r'<p class="headline">(.*?)</p>', section)
+    assert headlines == ["Registered for &lt;i&gt;x&lt;/i&gt;", "Registered for Engines"]
+    assert "<i>x</i>" not in shown and "<b>3</b>" not in shown
+    assert '<p class="detail">Seats: &lt;b&gt;3&lt;/b&gt;</p>' in section
+    assert "Webinar &lt;seen&gt;" in section
+    assert "No timeline events." in empty
+    assert 'id="timeline-h"' not in no_timeline  # calls have no timeline events

@@ -244,3 +244,60 @@ def test_open_a_list_and_click_through_to_a_member(inspected: Inspected) -> None
     members.get_by_role("link", name=ids[0], exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"contact {ids[0]}")
     expect(page.get_by_role("link", name="Browser picks")).to_be_visible()
+
+
+def test_apps_page_and_a_records_timeline_events(inspected: Inspected) -> None:
+    """An app installed in the portal, with a subscription and a timeline event template:
+    the Apps page (reached from the deliveries page) shows the subscription, and the
+    record's page the event's headline, as text."""
+    from playwright.sync_api import expect
+
+    server, page = inspected.server, inspected.page
+    admin = {"Authorization": f"Bearer {server.admin_token}"}
+    made = httpx.post(
+        f"{server.base_url}/_localspot/apps",
+        json={"name": "Browser app", "portalId": inspected.portal_id},
+        headers=admin,
+    )
+    assert made.status_code == 201, made.text
+    app_id, key = made.json()["appId"], {"hapikey": made.json()["developerApiKey"]}
+    with httpx.Client(base_url=server.base_url, params=key, timeout=30) as dev:
+        subscription = dev.post(
+            f"/webhooks/v3/{app_id}/subscriptions",
+            json={"eventType": "deal.propertyChange", "propertyName": "amount", "active": True},
+        )
+        assert subscription.status_code == 201, subscription.text
+        template = dev.post(
+            f"/integrators/timeline/v3/{app_id}/event-templates",
+            json={
+                "name": "Support chat",
+                "objectType": "contacts",
+                "headerTemplate": "Chatted about *{{topic}}*",
+                "tokens": [{"name": "topic", "label": "Topic", "type": "string"}],
+            },
+        )
+        assert template.status_code == 201, template.text
+    contact_id = _contacts(inspected.sdk, ["Timelined"])[0]
+    event = inspected.sdk.crm.timeline.events_api.create(
+        {
+            "eventTemplateId": template.json()["id"],
+            "objectId": contact_id,
+            "tokens": {"topic": "<b>billing</b>"},
+        }
+    )
+    assert event.object_id == contact_id
+
+    page.goto(inspected.url("/deliveries"))
+    page.get_by_role("link", name="Apps", exact=True).click()
+    expect(page.get_by_role("heading", level=2)).to_contain_text("Browser app")
+    row = page.locator(f"#subscription-{subscription.json()['id']}")
+    expect(row).to_contain_text("deal.propertyChange")
+    expect(row).to_contain_text("amount")
+    inspected.shot("apps")
+
+    page.goto(inspected.url(f"/records/contacts/{contact_id}"))
+    headline = page.locator("ol.timeline .headline")
+    expect(headline).to_have_text("Chatted about <b>billing</b>")  # the markup as text
+    expect(page.locator("ol.timeline b")).to_have_count(0)
+    expect(page.locator("ol.timeline")).to_contain_text("Support chat")
+    inspected.shot("record-timeline")

@@ -1,6 +1,6 @@
 """Store contract, timeline role: ``event_templates``, ``event_template``,
 ``create_event_template``, ``save_event_template``, ``delete_event_template``,
-``create_timeline_events``, ``timeline_event``.
+``create_timeline_events``, ``timeline_event``, ``record_timeline_events``.
 
 Templates live outside portals (an app's); events belong to a portal, keyed by (template,
 event id) there. Deleting a template deletes its events in every portal; a portal reset,
@@ -108,3 +108,16 @@ def test_reset_dump_and_restore_carry_the_portals_events(
     run(store.restore_portal(portal, replace(dump, timeline_events=(made, lost))))
     assert run(store.timeline_event(portal, template.id, "kept")) == made
     assert run(store.timeline_event(portal, 9**9, "lost")) is None
+
+
+def test_a_records_events_are_read_newest_first(store: Store, run: Run, portal: int) -> None:
+    app = new_app(store, run, portal)
+    template = run(store.create_event_template(app, WEBINAR, AT, limit=750))
+    assert template is not None
+    old, new = event(template.id, "old", 9), replace(event(template.id, "new", 9), timestamp=AT)
+    other = event(template.id, "elsewhere", 10)
+    assert run(store.create_timeline_events(portal, [old, new, other])).events
+    assert run(store.record_timeline_events(portal, "contacts", 9, 10)) == [new, old]
+    assert run(store.record_timeline_events(portal, "contacts", 9, 1)) == [new]
+    assert run(store.record_timeline_events(portal, "deals", 9, 10)) == []
+    assert run(store.record_timeline_events(portal + 1000, "contacts", 9, 10)) == []

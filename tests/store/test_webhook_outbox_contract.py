@@ -1,6 +1,7 @@
 """Store contract, webhook outbox role: ``claim_outbox``, ``release_outbox``,
-``finish_deliveries``, ``next_outbox_attempt``, ``webhook_deliveries``; and the events the
-record writes put in the outbox in their own transaction.
+``finish_deliveries``, ``next_outbox_attempt``, ``webhook_deliveries`` (paged back),
+``pending_webhook_work``; and the events the record writes put in the outbox in their own
+transaction.
 
 The outbox is database-wide (a sender claims any portal's events), so each test opens an
 empty database of its own (``fresh_store``).
@@ -22,6 +23,7 @@ from localspot.crm.webhook_outbox_storage import (
     Delivery,
     DeliveryOutcome,
     OutboxRow,
+    PendingWork,
 )
 from localspot.crm.webhooks_storage import NewSubscription
 
@@ -224,3 +226,26 @@ def test_each_portal_keeps_its_newest_deliveries(fresh_store: FreshStore) -> Non
         record(busy, 100)  # 1161-1260
         assert kept(busy) == list(range(255, 1150)) + list(range(1155, 1260))
         assert kept(quiet) == list(range(1150, 1155))
+
+
+def test_pending_work_per_app_and_deliveries_paged_back(fresh_store: FreshStore) -> None:
+    with fresh_store() as opened:
+        store, run = opened.store, opened.run
+        portal, app_id = subscribed(store, run, CREATED)
+        assert run(store.pending_webhook_work(portal)) == []
+        run(store.insert_records(portal, "0-1", [NewRecord({}), NewRecord({})], AT))
+        run(store.insert_records(portal, "0-1", [NewRecord({})], AT))
+        assert run(store.pending_webhook_work(portal)) == [PendingWork(app_id, 2, 3, None)]
+        assert run(store.pending_webhook_work(portal + 1000)) == []
+        pair, single = run(store.claim_outbox(AT, "one", HOLD, 10))
+        retry_at = AT + 60_000
+        outcomes = [
+            DeliveryOutcome(delivery(pair, "retrying"), (), ((pair.id, retry_at),)),
+            DeliveryOutcome(delivery(single, "delivered"), (single.id,), ()),
+        ]
+        run(store.finish_deliveries("one", outcomes))
+        assert run(store.pending_webhook_work(portal)) == [PendingWork(app_id, 1, 2, retry_at)]
+        newest, oldest = run(store.webhook_deliveries(portal))
+        assert run(store.webhook_deliveries(portal, limit=1)) == [newest]
+        assert run(store.webhook_deliveries(portal, before_id=newest.id)) == [oldest]
+        assert run(store.webhook_deliveries(portal, before_id=oldest.id)) == []

@@ -12,6 +12,7 @@ in the template itself is shown as text, values are escaped by Handlebars first)
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -71,3 +72,35 @@ def html(template: EventTemplate, event: TimelineEvent, *, detail: bool) -> str:
     text = template.detail_template if detail else template.header_template
     rendered: str = _MARKDOWN.render(markdown_of(text, event))
     return rendered
+
+
+_BLOCKS = frozenset({"p", "li", "br", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+class _Text(HTMLParser):
+    """The text of rendered HTML, a line per block (entities decoded)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br":
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCKS:
+            self.parts.append("\n")
+
+
+def text(template: EventTemplate, event: TimelineEvent, *, detail: bool) -> str:
+    """The header or detail as a reader sees it, without its markup: for showing as text
+    where the template's HTML must not be trusted (the inspector)."""
+    parser = _Text()
+    parser.feed(html(template, event, detail=detail))
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
+    return "\n".join(line for line in lines if line)

@@ -125,3 +125,10 @@ class TimelineStorage(Protocol):
     async def timeline_event(
         self, portal_id: int, template_id: int, event_id: str
     ) -> TimelineEvent | None: ...
+
+    async def record_timeline_events(
+        self, portal_id: int, object_type: str, object_id: int, limit: int
+    ) -> Sequence[TimelineEvent]:
+        """Up to ``limit`` events on one record (``object_type`` as events name it:
+        ``contacts``...), newest first by timestamp."""
+        ...

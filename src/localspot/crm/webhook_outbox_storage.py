@@ -88,6 +88,19 @@ class DeliveryOutcome:
     retry: tuple[tuple[int, int], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class PendingWork:
+    """One app's events waiting in the outbox for one portal (the inspector's apps page)."""
+
+    app_id: int
+    rows: int
+    """Outbox rows: each is one write's events, delivered by one request."""
+    events: int
+    next_retry_at: int | None
+    """The earliest retry due (the server's clock) among rows already attempted; None when
+    no row has been attempted yet."""
+
+
 class WebhookOutboxStorage(Protocol):
     async def claim_outbox(
         self,
@@ -127,6 +140,12 @@ class WebhookOutboxStorage(Protocol):
         state: str | None = None,
         app_id: int | None = None,
         limit: int = 100,
+        before_id: int | None = None,
     ) -> Sequence[Delivery]:
-        """The portal's requests, newest first."""
+        """The portal's requests, newest first; with ``before_id``, those older than that
+        request (the next page back)."""
+        ...
+
+    async def pending_webhook_work(self, portal_id: int) -> Sequence[PendingWork]:
+        """The portal's events waiting in the outbox, per app, by app id."""
         ...

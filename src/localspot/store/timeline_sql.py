@@ -216,6 +216,19 @@ def events_of(conn: Connection, portal_id: int) -> list[TimelineEvent]:
     return [_event(r) for r in rows]
 
 
+def events_on(
+    conn: Connection, portal_id: int, object_type: str, object_id: int, limit: int
+) -> list[TimelineEvent]:
+    """A record's newest events, through the events' record index."""
+    rows = conn.execute(
+        select(timeline_events)
+        .where(E.portal_id == portal_id, E.object_type == object_type, E.object_id == object_id)
+        .order_by(E.timestamp.desc(), E.created_at.desc(), E.template_id, E.event_id)
+        .limit(limit)
+    )
+    return [_event(r) for r in rows]
+
+
 def write_events(conn: Connection, portal_id: int, events: Iterable[TimelineEvent]) -> None:
     """A restore's events: those whose template the server has (templates live outside any
     portal, as apps do); the others are left out."""

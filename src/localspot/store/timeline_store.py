@@ -48,3 +48,10 @@ class TimelineSqlStore(Runs):
         return await self._lookup(
             lambda c: timeline_sql.event_by_id(c, portal_id, template_id, event_id)
         )
+
+    async def record_timeline_events(
+        self, portal_id: int, object_type: str, object_id: int, limit: int
+    ) -> Sequence[TimelineEvent]:
+        return await self._read(
+            lambda c: timeline_sql.events_on(c, portal_id, object_type, object_id, limit)
+        )

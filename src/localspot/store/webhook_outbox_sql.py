@@ -15,7 +15,7 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, case, func, select
 
 from localspot.crm.webhook_outbox_storage import (
     DELIVERIES_KEPT,
@@ -23,6 +23,7 @@ from localspot.crm.webhook_outbox_storage import (
     Delivery,
     DeliveryOutcome,
     OutboxRow,
+    PendingWork,
 )
 from localspot.store.bulk import fetch, run_many
 from localspot.store.dialect import dialect_of
@@ -273,9 +274,16 @@ def next_attempt(conn: Connection, wall: int) -> int | None:
 
 
 def deliveries(
-    conn: Connection, portal_id: int, state: str | None, app_id: int | None, limit: int
+    conn: Connection,
+    portal_id: int,
+    state: str | None,
+    app_id: int | None,
+    limit: int,
+    before_id: int | None = None,
 ) -> list[Delivery]:
     query = select(webhook_deliveries).where(D.portal_id == portal_id)
+    if before_id is not None:
+        query = query.where(D.id < before_id)
     if state is not None:
         query = query.where(D.state == state)
     if app_id is not None:
@@ -298,6 +306,22 @@ def deliveries(
             id=r.id,
         )
         for r in rows
+    ]
+
+
+def pending(conn: Connection, portal_id: int) -> list[PendingWork]:
+    """Through the outbox's portal index: a row attempted already waits for its retry at
+    ``next_attempt_at``; one never attempted is due at once."""
+    retry = case((Q.attempts > 0, Q.next_attempt_at))
+    query = (
+        select(Q.app_id, func.count(), func.sum(Q.event_count), func.min(retry))
+        .where(Q.portal_id == portal_id)
+        .group_by(Q.app_id)
+        .order_by(Q.app_id)
+    )
+    return [
+        PendingWork(int(app), int(rows), int(events), None if at is None else int(at))
+        for app, rows, events, at in conn.execute(query)
     ]
 
 

@@ -20,7 +20,12 @@ from typing import TypeVar
 
 from sqlalchemy import Connection
 
-from localspot.crm.webhook_outbox_storage import Delivery, DeliveryOutcome, OutboxRow
+from localspot.crm.webhook_outbox_storage import (
+    Delivery,
+    DeliveryOutcome,
+    OutboxRow,
+    PendingWork,
+)
 from localspot.store import webhook_emit_sql, webhook_outbox_sql
 from localspot.store.runs import Runs
 
@@ -78,7 +83,11 @@ class WebhookOutboxSqlStore(Runs):
         state: str | None = None,
         app_id: int | None = None,
         limit: int = 100,
+        before_id: int | None = None,
     ) -> Sequence[Delivery]:
         return await self._read(
-            lambda c: webhook_outbox_sql.deliveries(c, portal_id, state, app_id, limit)
+            lambda c: webhook_outbox_sql.deliveries(c, portal_id, state, app_id, limit, before_id)
         )
+
+    async def pending_webhook_work(self, portal_id: int) -> Sequence[PendingWork]:
+        return await self._read(lambda c: webhook_outbox_sql.pending(c, portal_id))

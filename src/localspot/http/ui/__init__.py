@@ -1,7 +1,8 @@
 """The web inspector at ``/_localspot/ui/``: server-rendered pages (Jinja2 templates in
 ``http/templates/``, htmx and a stylesheet vendored in ``http/ui_static/``) over the same use
 cases and admin actions as the APIs. One module per page group: ``records``, ``lists_pages``,
-``schema_pages``, ``traffic``, ``control``; ``signin`` and ``session`` say who may see them."""
+``schema_pages``, ``traffic`` (with ``apps``), ``control``; ``signin`` and ``session`` say who
+may see them."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from litestar.static_files import create_static_files_router
 
 from localspot.crm.errors import HubSpotError
 from localspot.http.errors import on_hubspot_error
+from localspot.http.ui.apps import AppsController
 from localspot.http.ui.control import ControlController
 from localspot.http.ui.lists_pages import ListsController
 from localspot.http.ui.records import RecordsController
@@ -52,6 +54,7 @@ def ui_routers() -> list[Router]:
                 ListsController,
                 SchemaController,
                 TrafficController,
+                AppsController,
                 ControlController,
             ],
             guards=[ui_guard],

@@ -20,7 +20,7 @@ from localspot.crm.webhook_outbox_storage import Delivery
 from localspot.http.admin_portals import store_of
 
 SHOWN = 500
-"""Requests read for the page (newest first)."""
+"""Requests read for a page (newest first), unless the page asks for fewer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,23 +50,38 @@ class DeliveryRow:
     created_at: int
 
 
+@dataclass(frozen=True, slots=True)
+class DeliveriesPage:
+    rows: Sequence[DeliveryRow]
+    older: int | None
+    """The cursor of the next page back (the oldest request read); None when every older
+    request was read."""
+
+
 async def deliveries_of(
     request: Request[Any, Any, State],
     portal_id: int,
     *,
     state: str | None = None,
     app_id: int | None = None,
-) -> Sequence[DeliveryRow]:
-    """The portal's deliveries, newest first (by their latest attempt); with ``state``
-    (``DELIVERED``...), those whose latest attempt left them in it, with ``app_id`` one app's."""
-    found = await store_of(request).webhook_deliveries(portal_id, app_id=app_id, limit=SHOWN)
+    limit: int = SHOWN,
+    before: int | None = None,
+) -> DeliveriesPage:
+    """The portal's deliveries among its newest ``limit`` requests (older than request
+    ``before``), newest first (by their latest attempt); with ``state`` (``DELIVERED``...),
+    those whose latest attempt left them in it, with ``app_id`` one app's. A delivery whose
+    attempts straddle two pages shows on each with the attempts read there."""
+    found = await store_of(request).webhook_deliveries(
+        portal_id, app_id=app_id, limit=limit, before_id=before
+    )
     grouped: dict[tuple[int, tuple[int, ...]], list[Delivery]] = {}
     for attempt in found:
         events: list[dict[str, Any]] = msgspec.json.decode(attempt.body)
         key = (attempt.app_id, tuple(int(e["eventId"]) for e in events))
         grouped.setdefault(key, []).append(attempt)
     rows = [_row(app, tries) for (app, _), tries in grouped.items()]
-    return [r for r in rows if state is None or r.state == state.upper()]
+    shown = [r for r in rows if state is None or r.state == state.upper()]
+    return DeliveriesPage(shown, found[-1].id if len(found) == limit else None)
 
 
 def _row(app_id: int, tries: Sequence[Delivery]) -> DeliveryRow:

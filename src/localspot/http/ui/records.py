@@ -1,5 +1,6 @@
 """Records pages: the portals, a portal's object types, a type's records table (columns,
-free-text search, property filters, sort, paging) and one record's page."""
+free-text search, property filters, sort, paging) and one record's page (with its timeline
+events)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
 from litestar.response import Redirect
 
-from localspot.crm import inspection
+from localspot.crm import inspection, timeline_view
 from localspot.crm.inspector_storage import InspectorStorage
 from localspot.crm.search import OPERATOR_ORDER, FilterInput
 from localspot.http.ui.portal_scope import portal_context, portal_types
@@ -144,4 +145,7 @@ class RecordsController(Controller):
             object_type=ctx.object_type,
             view=view,
             definitions=shown,
+            timeline=await timeline_view.record_timeline(
+                ctx.store, portal_id, ctx.object_type.type_id, view.record.id
+            ),
         )

@@ -147,6 +147,8 @@ class TrafficController(Controller):
         portal_id: int,
         delivery_state: str = Parameter(query="state", default=""),
         app: str = "",
+        before: str = "",
+        limit: str = "",
     ) -> Response[str]:
         await accounts.require_portal(store_of(request), portal_id)
         wanted = delivery_state.strip().upper()
@@ -154,19 +156,50 @@ class TrafficController(Controller):
             raise ValidationError(
                 f"state must be one of {', '.join(DELIVERY_STATES)}, not {delivery_state.strip()!r}"
             )
-        app_text = app.strip()
-        if app_text and not app_text.isdigit():
-            raise ValidationError(f"app must be an app's id, not {app_text!r}")
+        app_id = _number("app", app, "an app's id")
+        cursor = _number("before", before, "a request's id")
+        size = _number("limit", limit, f"a number of requests from 1 to {DELIVERIES_SHOWN}")
+        if size is not None and not 1 <= size <= DELIVERIES_SHOWN:
+            raise ValidationError(f"limit must be from 1 to {DELIVERIES_SHOWN}, not {size}")
         found = await deliveries_of(
-            request, portal_id, state=wanted or None, app_id=int(app_text) if app_text else None
+            request,
+            portal_id,
+            state=wanted or None,
+            app_id=app_id,
+            limit=size or DELIVERIES_SHOWN,
+            before=cursor,
         )
+        filters = {"state": wanted, "app": app.strip(), "limit": limit.strip()}
         return page(
             request,
             "deliveries.html",
             section="traffic",
             portal_id=portal_id,
-            deliveries=list(found),
+            deliveries=list(found.rows),
             states=DELIVERY_STATES,
-            filters={"state": wanted, "app": app_text},
-            shown=DELIVERIES_SHOWN,
+            filters=filters,
+            shown=size or DELIVERIES_SHOWN,
+            before=cursor,
+            newest=_page_link(request, filters, None),
+            older=None if found.older is None else _page_link(request, filters, found.older),
         )
+
+
+def _number(name: str, text: str, what: str) -> int | None:
+    """A query parameter that is a whole number (digits), or empty (None)."""
+    text = text.strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()):
+        raise ValidationError(f"{name} must be {what}, not {text!r}")
+    return int(text)
+
+
+def _page_link(
+    request: Request[Any, Any, State], filters: dict[str, str], before: int | None
+) -> str:
+    """This page with its filters, from the newest request or from before ``before``."""
+    kept: dict[str, str | int] = {k: v for k, v in filters.items() if v}
+    if before is not None:
+        kept["before"] = before
+    return f"{request.url.path}?{urlencode(kept)}"
