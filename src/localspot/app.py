@@ -38,7 +38,7 @@ from localspot.http.body_limits import body_limits_layer
 from localspot.http.calling import CallingSettingsController, CallRecordingsController
 from localspot.http.card_sample import card_sample_response
 from localspot.http.crm_cards import CrmCardsController
-from localspot.http.deal_splits import DealSplitsController
+from localspot.http.deal_splits import DatedDealSplitsController, DealSplitsController
 from localspot.http.developer_auth import developer_guard
 from localspot.http.errors import CORRELATION_HEADER, EXCEPTION_HANDLERS, new_correlation_id
 from localspot.http.exports import ExportsController, download_export
@@ -87,24 +87,58 @@ from localspot.store.job_files import JobFiles, default_data_dir
 from localspot.store.open import open_store
 
 OPENAPI_MEDIA_TYPE = "application/vnd.oai.openapi+json"
-OBJECT_PATHS = ("/crm/v3/objects", "/crm/objects/2026-03")
-VERSIONED_PATHS: tuple[tuple[str, type[Controller]], ...] = (
-    ("/crm/v3/owners", OwnersController),
-    ("/crm/owners/2026-03", OwnersController),
-    ("/crm/v3/pipelines", PipelinesController),
-    ("/crm/pipelines/2026-03", PipelinesController),
-    ("/crm-object-schemas/v3/schemas", SchemasController),
-    ("/crm/v3/schemas", SchemasController),
-    ("/crm/v3/imports", ImportsController),
-    ("/crm/imports/2026-03", ImportsController),
-    ("/crm/v3/exports", ExportsController),
-    ("/crm/exports/2026-03", ExportsController),
+DATED_VERSIONS = ("2025-09", "2026-03", "2026-09")
+"""HubSpot's dated API versions. Each dated path answers as its v3/v4 path does (the same
+controllers mounted again): the 2026-09 shape changes (hubspot-behaviour §7) are not made."""
+DOCUMENTED_VERSION = "2026-03"
+"""The one dated version ``/openapi.json`` lists; the others are left out of the schema so
+that it and the schemathesis run over it do not triple."""
+Mount = tuple[str, bool]
+"""A path an API is mounted at, and whether ``/openapi.json`` lists it."""
+
+
+def dated(template: str, *, documented: bool = True) -> tuple[Mount, ...]:
+    """``template`` (with ``{v}`` for the version) at each dated version; in the schema only
+    at ``DOCUMENTED_VERSION`` and only when ``documented``."""
+    return tuple(
+        (template.format(v=v), documented and v == DOCUMENTED_VERSION) for v in DATED_VERSIONS
+    )
+
+
+def webhooks_at(version: str) -> str:
+    """HubSpot's Webhooks API is ``/webhooks/2026-03`` but ``/app-webhooks/{v}`` at 2025-09
+    and 2026-09 (same shapes)."""
+    return f"/webhooks/{version}" if version == "2026-03" else f"/app-webhooks/{version}"
+
+
+OBJECT_PATHS: tuple[Mount, ...] = (("/crm/v3/objects", True), *dated("/crm/objects/{v}"))
+VERSIONED_PATHS: tuple[tuple[Mount, type[Controller]], ...] = (
+    *((m, OwnersController) for m in (("/crm/v3/owners", True), *dated("/crm/owners/{v}"))),
+    *(
+        (m, PipelinesController)
+        for m in (("/crm/v3/pipelines", True), *dated("/crm/pipelines/{v}"))
+    ),
+    *(
+        (m, SchemasController)
+        for m in (
+            ("/crm-object-schemas/v3/schemas", True),
+            ("/crm/v3/schemas", True),
+            *dated("/crm-object-schemas/{v}/schemas", documented=False),
+        )
+    ),
+    *(
+        (m, PropertiesController)
+        for m in (("/crm/v3/properties", True), *dated("/crm/properties/{v}", documented=False))
+    ),
+    *((m, ImportsController) for m in (("/crm/v3/imports", True), *dated("/crm/imports/{v}"))),
+    *((m, ExportsController) for m in (("/crm/v3/exports", True), *dated("/crm/exports/{v}"))),
+    *((m, DatedDealSplitsController) for m in dated("/deal-splits/{v}", documented=False)),
 )
 """APIs served at more than one path (HubSpot's dated paths, the schemas alias): the same
 shapes at each."""
 HUBSPOT_SECURITY: list[dict[str, list[str]]] = [{HUBSPOT_SCHEME: []}]
-LIST_PATHS = ("/crm/v3/lists", "/crm/lists/2026-03")
-"""The Lists API and its dated path: the same shapes at each."""
+LIST_PATHS: tuple[Mount, ...] = (("/crm/v3/lists", True), *dated("/crm/lists/{v}"))
+"""The Lists API and its dated paths: the same shapes at each."""
 LIST_CONTROLLERS: list[type[Controller]] = [
     ListsController,
     ListMembershipsController,
@@ -112,44 +146,58 @@ LIST_CONTROLLERS: list[type[Controller]] = [
     ListConversionsController,
     ListHistoryController,
 ]
-WEBHOOK_PATHS = ("/webhooks/v3", "/webhooks/2026-03")
-"""The Webhooks API and its dated path, behind the developer API key (``hapikey``)."""
+WEBHOOK_PATHS: tuple[Mount, ...] = (
+    ("/webhooks/v3", True),
+    *((webhooks_at(v), v == DOCUMENTED_VERSION) for v in DATED_VERSIONS),
+)
+"""The Webhooks API and its dated paths, behind the developer API key (``hapikey``)."""
 WEBHOOK_CONTROLLERS: list[type[Controller]] = [
     WebhookSettingsController,
     WebhookSubscriptionsController,
 ]
 TIMELINE_PATH = "/integrators/timeline/v3"
 """The Timeline events API: templates and tokens behind the developer API key, events behind
-a portal's bearer token (HubSpot's dated ``2026-03`` timeline API is another API: app
-events of developer projects, compatibility.md)."""
+a portal's bearer token. Not served at a date: HubSpot's dated ``2026-03`` timeline API is
+another API (app events of developer projects, compatibility.md)."""
 TIMELINE_DEVELOPER_CONTROLLERS: list[type[Controller]] = [
     TimelineTemplatesController,
     TimelineTokensController,
 ]
-CALLING_PATHS = ("/crm/v3/extensions/calling", "/crm/extensions/calling/2026-03")
-CARD_PATHS = ("/crm/v3/extensions/cards-dev", "/crm/extensions/cards-dev/2026-03")
-VIDEO_PATHS = ("/crm/v3/extensions/videoconferencing", "/crm/extensions/videoconferencing/2026-03")
-EXTENSION_SETTINGS: tuple[tuple[str, type[Controller]], ...] = (
-    *((path, CallingSettingsController) for path in CALLING_PATHS),
-    *((path, CrmCardsController) for path in CARD_PATHS),
-    *((path, VideoConferencingController) for path in VIDEO_PATHS),
+CALLING_PATHS: tuple[Mount, ...] = (
+    ("/crm/v3/extensions/calling", True),
+    *dated("/crm/extensions/calling/{v}"),
+)
+CARD_PATHS: tuple[Mount, ...] = (
+    ("/crm/v3/extensions/cards-dev", True),
+    *dated("/crm/extensions/cards-dev/{v}"),
+)
+VIDEO_PATHS: tuple[Mount, ...] = (
+    ("/crm/v3/extensions/videoconferencing", True),
+    *dated("/crm/extensions/videoconferencing/{v}"),
+)
+EXTENSION_SETTINGS: tuple[tuple[Mount, type[Controller]], ...] = (
+    *((m, CallingSettingsController) for m in CALLING_PATHS),
+    *((m, CrmCardsController) for m in CARD_PATHS),
+    *((m, VideoConferencingController) for m in VIDEO_PATHS),
 )
 """The CRM extensions' app settings and their dated paths, behind the developer API key."""
-ASSOCIATION_PATHS: tuple[tuple[str, list[type[Controller]]], ...] = (
-    ("/crm/v3/objects", [ObjectAssociationsController]),
-    ("/crm/v4/objects", [RecordAssociationsController]),
-    ("/crm/objects/2026-03", [RecordAssociationsController]),
-    (
-        "/crm/v4/associations",
-        [
-            AssociationUsageController,
-            BatchAssociationsController,
-            AssociationLabelsController,
-            AssociationLimitsController,
-        ],
-    ),
-    ("/crm/v3/associations", [AssociationsV3Controller]),
+RECORD_ASSOCIATION_CONTROLLERS: list[type[Controller]] = [RecordAssociationsController]
+V4_ASSOCIATION_CONTROLLERS: list[type[Controller]] = [
+    AssociationUsageController,
+    BatchAssociationsController,
+    AssociationLabelsController,
+    AssociationLimitsController,
+]
+ASSOCIATION_PATHS: tuple[tuple[Mount, list[type[Controller]]], ...] = (
+    (("/crm/v3/objects", True), [ObjectAssociationsController]),
+    (("/crm/v4/objects", True), RECORD_ASSOCIATION_CONTROLLERS),
+    *((m, RECORD_ASSOCIATION_CONTROLLERS) for m in dated("/crm/objects/{v}")),
+    (("/crm/v4/associations", True), V4_ASSOCIATION_CONTROLLERS),
+    *((m, V4_ASSOCIATION_CONTROLLERS) for m in dated("/crm/associations/{v}", documented=False)),
+    (("/crm/v3/associations", True), [AssociationsV3Controller]),
 )
+"""Per record: v3 (``/crm/v3/objects``) and v4 (``/crm/v4/objects`` and the dated object
+paths); between types: v4 (``/crm/v4/associations``, dated ``/crm/associations/{v}``) and v3."""
 
 
 @get("/healthz", tags=["Operations"], security=[], summary="Liveness check (no token)")
@@ -191,6 +239,30 @@ async def docs_page() -> Redirect:
     return Redirect("/schema/swagger")
 
 
+def _portal_router(mount: Mount, handlers: list[Any]) -> Router:
+    """Routes behind a portal's bearer token, rate limited."""
+    path, documented = mount
+    return Router(
+        path=path,
+        route_handlers=list(handlers),
+        guards=[auth_guard, rate_limit_guard],
+        security=HUBSPOT_SECURITY,
+        include_in_schema=documented,
+    )
+
+
+def _developer_router(mount: Mount, handlers: list[Any]) -> Router:
+    """Routes behind an app's developer API key (``hapikey``)."""
+    path, documented = mount
+    return Router(
+        path=path,
+        route_handlers=list(handlers),
+        guards=[developer_guard],
+        security=[{DEVELOPER_SCHEME: []}],
+        include_in_schema=documented,
+    )
+
+
 def create_app(
     settings: Settings, store: Store | None = None, clock: Clock | None = None
 ) -> Litestar:
@@ -226,99 +298,28 @@ def create_app(
             await app.state.store.close()
             await app.state.counters.close()
 
-    routers = [
-        Router(
-            path=path,
-            route_handlers=[
-                ObjectsController,
-                MergesController,
-                DealSplitsController,
-                SearchController,
-            ],
-            guards=[auth_guard, rate_limit_guard],
-            security=HUBSPOT_SECURITY,
-        )
-        for path in OBJECT_PATHS
+    object_controllers = [
+        ObjectsController,
+        MergesController,
+        DealSplitsController,
+        SearchController,
+    ]
+    routers = [_portal_router(mount, list(object_controllers)) for mount in OBJECT_PATHS]
+    routers += [_portal_router(mount, handlers) for mount, handlers in ASSOCIATION_PATHS]
+    routers += [_portal_router(mount, [controller]) for mount, controller in VERSIONED_PATHS]
+    routers += [_portal_router(mount, list(LIST_CONTROLLERS)) for mount in LIST_PATHS]
+    routers += [_developer_router(mount, list(WEBHOOK_CONTROLLERS)) for mount in WEBHOOK_PATHS]
+    routers.append(_developer_router((TIMELINE_PATH, True), list(TIMELINE_DEVELOPER_CONTROLLERS)))
+    routers.append(_portal_router((TIMELINE_PATH, True), [TimelineEventsController]))
+    routers += [_developer_router(mount, [controller]) for mount, controller in EXTENSION_SETTINGS]
+    routers += [
+        _portal_router(mount, [CallRecordingsController, InboundCallsController])
+        for mount in CALLING_PATHS
     ]
     routers += [
-        Router(
-            path=path,
-            route_handlers=handlers,
-            guards=[auth_guard, rate_limit_guard],
-            security=HUBSPOT_SECURITY,
-        )
-        for path, handlers in ASSOCIATION_PATHS
+        Router(path=path, route_handlers=[card_sample_response], include_in_schema=documented)
+        for path, documented in CARD_PATHS
     ]
-    routers.append(
-        Router(
-            path="/crm/v3/properties",
-            route_handlers=[PropertiesController],
-            guards=[auth_guard, rate_limit_guard],
-            security=HUBSPOT_SECURITY,
-        )
-    )
-    routers += [
-        Router(
-            path=path,
-            route_handlers=[controller],
-            guards=[auth_guard, rate_limit_guard],
-            security=HUBSPOT_SECURITY,
-        )
-        for path, controller in VERSIONED_PATHS
-    ]
-    routers += [
-        Router(
-            path=path,
-            route_handlers=list(LIST_CONTROLLERS),
-            guards=[auth_guard, rate_limit_guard],
-            security=HUBSPOT_SECURITY,
-        )
-        for path in LIST_PATHS
-    ]
-    routers += [
-        Router(
-            path=path,
-            route_handlers=list(WEBHOOK_CONTROLLERS),
-            guards=[developer_guard],
-            security=[{DEVELOPER_SCHEME: []}],
-        )
-        for path in WEBHOOK_PATHS
-    ]
-    routers.append(
-        Router(
-            path=TIMELINE_PATH,
-            route_handlers=list(TIMELINE_DEVELOPER_CONTROLLERS),
-            guards=[developer_guard],
-            security=[{DEVELOPER_SCHEME: []}],
-        )
-    )
-    routers.append(
-        Router(
-            path=TIMELINE_PATH,
-            route_handlers=[TimelineEventsController],
-            guards=[auth_guard, rate_limit_guard],
-            security=HUBSPOT_SECURITY,
-        )
-    )
-    routers += [
-        Router(
-            path=path,
-            route_handlers=[controller],
-            guards=[developer_guard],
-            security=[{DEVELOPER_SCHEME: []}],
-        )
-        for path, controller in EXTENSION_SETTINGS
-    ]
-    routers += [
-        Router(
-            path=path,
-            route_handlers=[CallRecordingsController, InboundCallsController],
-            guards=[auth_guard, rate_limit_guard],
-            security=HUBSPOT_SECURITY,
-        )
-        for path in CALLING_PATHS
-    ]
-    routers += [Router(path=path, route_handlers=[card_sample_response]) for path in CARD_PATHS]
     app_clock = clock if isinstance(clock, ControllableClock) else ControllableClock(clock)
     webhook_sender = WebhookSender(app_clock, lambda: poster_for(settings.workers))
     app = Litestar(
@@ -380,7 +381,7 @@ def upload_caps(settings: Settings) -> list[tuple[str, str, int]]:
     cap = settings.import_file_bytes + UPLOAD_SLACK
     return [
         ("POST", pattern, max(cap, settings.max_body_bytes))
-        for base in ("/crm/v3/imports", "/crm/imports/2026-03")
+        for base, _ in (("/crm/v3/imports", True), *dated("/crm/imports/{v}"))
         for pattern in (base, base + "/")
     ]
 

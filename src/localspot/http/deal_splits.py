@@ -1,7 +1,9 @@
-"""``POST /crm/v3/objects/deals/splits/batch/read`` and ``.../batch/upsert``.
+"""``POST /crm/v3/objects/deals/splits/batch/read`` and ``.../batch/upsert``, and HubSpot's
+dated ``/deal-splits/{version}/batch/read`` and ``.../batch/upsert`` (deals implied).
 
-Mounted beside the record routes under ``/{objectType}``: the static ``splits`` segment wins
-over ``/{objectId}``, so it is not read as a record id. Another type than deals is refused.
+The v3 routes are mounted beside the record routes under ``/{objectType}``: the static
+``splits`` segment wins over ``/{objectId}``, so it is not read as a record id. Another type
+than deals is refused.
 """
 
 from __future__ import annotations
@@ -58,6 +60,28 @@ def body(outcome: deal_splits.SplitsOutcome) -> Response[w.BatchResponseDealToDe
     return Response(partial, status_code=207)
 
 
+async def read_splits(
+    request: Request[Any, Any, State], object_type: str, data: BatchInputPublicObjectId
+) -> Response[w.BatchResponseDealToDealSplits]:
+    ctx = await crm_context(request, object_type)
+    return body(await deal_splits.batch_read(ctx, [str(i.id) for i in data.inputs]))
+
+
+async def upsert_splits(
+    request: Request[Any, Any, State],
+    object_type: str,
+    data: w.PublicDealSplitsBatchCreateRequest,
+) -> Response[w.BatchResponseDealToDealSplits]:
+    ctx = await crm_context(request, object_type)
+    inputs = [
+        deal_splits.SplitsInput(
+            str(i.id), tuple((s.owner_id, repr(s.percentage)) for s in i.splits)
+        )
+        for i in data.inputs
+    ]
+    return body(await deal_splits.batch_upsert(ctx, inputs))
+
+
 class DealSplitsController(Controller):
     path = "/{object_type:str}/splits/batch"
     tags = ["Deal splits"]
@@ -66,8 +90,7 @@ class DealSplitsController(Controller):
     async def read(
         self, request: Request[Any, Any, State], object_type: str, data: BatchInputPublicObjectId
     ) -> Response[w.BatchResponseDealToDealSplits]:
-        ctx = await crm_context(request, object_type)
-        return body(await deal_splits.batch_read(ctx, [str(i.id) for i in data.inputs]))
+        return await read_splits(request, object_type, data)
 
     @post("/upsert", opt=SCOPE, status_code=HTTP_200_OK, responses=RESPONSES, summary="Upsert")
     async def upsert(
@@ -76,11 +99,23 @@ class DealSplitsController(Controller):
         object_type: str,
         data: w.PublicDealSplitsBatchCreateRequest,
     ) -> Response[w.BatchResponseDealToDealSplits]:
-        ctx = await crm_context(request, object_type)
-        inputs = [
-            deal_splits.SplitsInput(
-                str(i.id), tuple((s.owner_id, repr(s.percentage)) for s in i.splits)
-            )
-            for i in data.inputs
-        ]
-        return body(await deal_splits.batch_upsert(ctx, inputs))
+        return await upsert_splits(request, object_type, data)
+
+
+class DatedDealSplitsController(Controller):
+    """HubSpot's dated Deal splits paths name no object type: always deals."""
+
+    path = "/batch"
+    tags = ["Deal splits"]
+
+    @post("/read", opt=SCOPE, status_code=HTTP_200_OK, responses=RESPONSES, summary="Read")
+    async def read(
+        self, request: Request[Any, Any, State], data: BatchInputPublicObjectId
+    ) -> Response[w.BatchResponseDealToDealSplits]:
+        return await read_splits(request, "deals", data)
+
+    @post("/upsert", opt=SCOPE, status_code=HTTP_200_OK, responses=RESPONSES, summary="Upsert")
+    async def upsert(
+        self, request: Request[Any, Any, State], data: w.PublicDealSplitsBatchCreateRequest
+    ) -> Response[w.BatchResponseDealToDealSplits]:
+        return await upsert_splits(request, "deals", data)

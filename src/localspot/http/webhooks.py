@@ -1,5 +1,6 @@
 """Webhooks API v3 handlers: an app's settings and subscriptions, mounted at
-``/webhooks/v3`` and ``/webhooks/2026-03`` behind the developer API key (``developer_auth``).
+``/webhooks/v3``, ``/webhooks/2026-03`` and ``/app-webhooks/{2025-09,2026-09}`` behind the
+developer API key (``developer_auth``).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """HubSpot's Webhooks API v3 shapes (settings and subscriptions), named after HubSpot's
-schemas; the same at ``/webhooks/v3`` and ``/webhooks/2026-03``."""
+schemas; the same at ``/webhooks/v3`` and each dated path (``app.WEBHOOK_PATHS``)."""
 
 from __future__ import annotations
 
