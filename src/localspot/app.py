@@ -188,16 +188,28 @@ V4_ASSOCIATION_CONTROLLERS: list[type[Controller]] = [
     AssociationLabelsController,
     AssociationLimitsController,
 ]
+ASSOCIATION_SCHEMA_CONTROLLERS: list[type[Controller]] = [
+    AssociationLabelsController,
+    AssociationLimitsController,
+]
+SCHEMA_ASSOCIATIONS_PATH: Mount = ("/crm/associations/v4", False)
+"""Labels and limits where HubSpot's v4 "Associations Schema" file puts them and the Node
+SDK's ``LabelsApi``/``LimitsApi`` call them (``/crm/associations/v4/{from}/{to}/labels``,
+``/crm/associations/v4/definitions/configurations/...``); the same handlers as at
+``/crm/v4/associations``, left out of ``/openapi.json`` as the dated aliases are (the schema
+and its schemathesis run would list every operation twice)."""
 ASSOCIATION_PATHS: tuple[tuple[Mount, list[type[Controller]]], ...] = (
     (("/crm/v3/objects", True), [ObjectAssociationsController]),
     (("/crm/v4/objects", True), RECORD_ASSOCIATION_CONTROLLERS),
     *((m, RECORD_ASSOCIATION_CONTROLLERS) for m in dated("/crm/objects/{v}")),
     (("/crm/v4/associations", True), V4_ASSOCIATION_CONTROLLERS),
     *((m, V4_ASSOCIATION_CONTROLLERS) for m in dated("/crm/associations/{v}", documented=False)),
+    (SCHEMA_ASSOCIATIONS_PATH, ASSOCIATION_SCHEMA_CONTROLLERS),
     (("/crm/v3/associations", True), [AssociationsV3Controller]),
 )
 """Per record: v3 (``/crm/v3/objects``) and v4 (``/crm/v4/objects`` and the dated object
-paths); between types: v4 (``/crm/v4/associations``, dated ``/crm/associations/{v}``) and v3."""
+paths); between types: v4 (``/crm/v4/associations``, dated ``/crm/associations/{v}``, labels
+and limits also at ``/crm/associations/v4``) and v3."""
 
 
 @get("/healthz", tags=["Operations"], security=[], summary="Liveness check (no token)")

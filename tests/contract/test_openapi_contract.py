@@ -434,8 +434,9 @@ def test_every_route_served_is_in_one_of_the_documents(spot: AdminServer) -> Non
 
 
 def test_the_routes_left_out_of_the_documents_are_dated_aliases() -> None:
-    """The 2025-09 and 2026-09 paths, and the APIs first served at a date with them; every
-    other dated path of 2026-03 stays documented (compatibility.md "Dated API versions")."""
+    """The 2025-09 and 2026-09 paths, the APIs first served at a date with them (every other
+    dated path of 2026-03 stays documented, compatibility.md "Dated API versions"), and the
+    association labels and limits at ``/crm/associations/v4`` (the Node SDK's paths)."""
     hidden = {path for _, path in served_operations(in_schema=False)}
     later = ("/crm/properties/", "/crm/associations/", "/crm-object-schemas/", "/deal-splits/")
     assert hidden
@@ -445,7 +446,13 @@ def test_the_routes_left_out_of_the_documents_are_dated_aliases() -> None:
         if "/2025-09" not in p
         and "/2026-09" not in p
         and not (p.startswith(later) and "/2026-03" in p)
+        and not p.startswith("/crm/associations/v4/")
     ]
+    v4 = sorted(p.removeprefix("/crm/associations/v4") for p in hidden if "/v4/" in p)
+    documented = {path for _, path in served_operations(in_schema=True)}
+    assert v4 and all(f"/crm/v4/associations{p}" in documented for p in v4)
+    assert {p for p in v4 if p.endswith(("/labels", "/labels/{association_type_id}"))}
+    assert "/definitions/configurations/all" in v4
 
 
 def served_operations(*, in_schema: bool) -> set[tuple[str, str]]:

@@ -71,11 +71,19 @@ def _matches(ctx: SchemaContext, schema: CustomSchema, key: str) -> bool:
     return key.lower() in (schema.type_id, fqn.lower(), schema.name.lower())
 
 
+def _lookup(
+    ctx: SchemaContext, types: PortalTypes, key: str, archived: bool
+) -> CustomSchema | None:
+    return next(
+        (s for s in types.schemas if s.archived == archived and _matches(ctx, s, key)), None
+    )
+
+
 def _find(ctx: SchemaContext, types: PortalTypes, key: str, archived: bool) -> CustomSchema:
-    for schema in types.schemas:
-        if schema.archived == archived and _matches(ctx, schema, key):
-            return schema
-    raise schema_not_found(key)
+    schema = _lookup(ctx, types, key, archived)
+    if schema is None:
+        raise schema_not_found(key)
+    return schema
 
 
 async def _view(ctx: SchemaContext, types: PortalTypes, schema: CustomSchema) -> SchemaView:
@@ -96,6 +104,18 @@ async def list_schemas(ctx: SchemaContext, archived: bool) -> list[SchemaView]:
 async def get_schema(ctx: SchemaContext, key: str) -> SchemaView:
     types = await _fresh(ctx)
     return await _view(ctx, types, _find(ctx, types, key, archived=False))
+
+
+async def get_schemas(ctx: SchemaContext, keys: Sequence[str]) -> list[SchemaView]:
+    """The live schemas ``keys`` name (as ``get_schema`` takes them), in their order, each
+    once. A key naming none is left out: HubSpot's batch read answer has no ``errors``."""
+    types = await _fresh(ctx)
+    found: dict[str, CustomSchema] = {}
+    for key in keys:
+        schema = _lookup(ctx, types, key, archived=False)
+        if schema is not None:
+            found.setdefault(schema.type_id, schema)
+    return [await _view(ctx, types, s) for s in found.values()]
 
 
 def _link_names(schema_name: str, target: ObjectType) -> tuple[str, str]:

@@ -8,6 +8,7 @@ from typing import Any
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.datastructures import State
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from msgspec.structs import replace
 
 from localspot.crm import schemas
 from localspot.crm.model import Principal, PropertyDefinition
@@ -129,6 +130,19 @@ def schema_body(view: schemas.SchemaView) -> w.ObjectSchema:
     )
 
 
+def batch_body(view: schemas.SchemaView, asked: w.ObjectSchemaBatchReadRequest) -> w.ObjectSchema:
+    """A schema as a batch read shows it: properties, association definitions and the
+    created/updated times only when asked (empty lists otherwise: the schema requires both)."""
+    body = schema_body(view)
+    return replace(
+        body,
+        properties=body.properties if asked.include_property_definitions else [],
+        associations=body.associations if asked.include_association_definitions else [],
+        created_at=body.created_at if asked.include_audit_metadata else None,
+        updated_at=body.updated_at if asked.include_audit_metadata else None,
+    )
+
+
 def definition_of_type(view: schemas.SchemaView, portal_id: int) -> w.ObjectTypeDefinition:
     body = schema_body(view)
     return w.ObjectTypeDefinition(
@@ -142,8 +156,8 @@ def definition_of_type(view: schemas.SchemaView, portal_id: int) -> w.ObjectType
         secondary_display_properties=body.secondary_display_properties,
         portal_id=portal_id,
         archived=body.archived,
-        created_at=body.created_at,
-        updated_at=body.updated_at,
+        created_at=format_datetime(view.schema.created_at),
+        updated_at=format_datetime(view.schema.updated_at),
         primary_display_property=body.primary_display_property,
         description=body.description,
     )
@@ -171,6 +185,19 @@ class SchemasController(Controller):
         self, request: Request[Any, Any, State], data: w.ObjectSchemaEgg
     ) -> w.ObjectSchema:
         return schema_body(await schemas.create_schema(schema_context(request), _draft(data)))
+
+    @post(
+        "/batch/read",
+        opt=READ,
+        status_code=HTTP_200_OK,
+        responses=error_responses(),
+        summary="Read custom object schemas by type id or name (unknown ones left out)",
+    )
+    async def batch_read(
+        self, request: Request[Any, Any, State], data: w.ObjectSchemaBatchReadRequest
+    ) -> w.CollectionResponseObjectSchemaNoPaging:
+        found = await schemas.get_schemas(schema_context(request), data.inputs)
+        return w.CollectionResponseObjectSchemaNoPaging([batch_body(v, data) for v in found])
 
     @get(ONE, opt=READ, responses=error_responses(), summary="Read a custom object schema")
     async def get_by_id(

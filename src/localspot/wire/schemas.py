@@ -87,10 +87,19 @@ class ObjectSchema(Struct, rename="camel", omit_defaults=True):
     properties: list[Property]
     associations: list[AssociationDefinition]
     archived: bool
-    created_at: str
-    updated_at: str
+    created_at: str | None = None
+    """Audit metadata: left out of a batch read that doesn't ask for it."""
+    updated_at: str | None = None
     primary_display_property: str | None = None
     description: str | None = None
+
+
+class ObjectSchemaBatchReadRequest(Struct, rename="camel"):
+    inputs: list[str]
+    """Object type identifiers, as ``GET /schemas/{objectType}`` takes them."""
+    include_property_definitions: bool
+    include_association_definitions: bool
+    include_audit_metadata: bool
 
 
 class ObjectTypeDefinition(Struct, rename="camel", omit_defaults=True):
