@@ -105,19 +105,21 @@ def dated(template: str, *, documented: bool = True) -> tuple[Mount, ...]:
     )
 
 
+def versioned(v3: str, template: str, *, documented: bool = True) -> tuple[Mount, ...]:
+    """The v3 path (in the schema) and the dated paths of ``template`` (``dated``)."""
+    return ((v3, True), *dated(template, documented=documented))
+
+
 def webhooks_at(version: str) -> str:
     """HubSpot's Webhooks API is ``/webhooks/2026-03`` but ``/app-webhooks/{v}`` at 2025-09
     and 2026-09 (same shapes)."""
     return f"/webhooks/{version}" if version == "2026-03" else f"/app-webhooks/{version}"
 
 
-OBJECT_PATHS: tuple[Mount, ...] = (("/crm/v3/objects", True), *dated("/crm/objects/{v}"))
+OBJECT_PATHS = versioned("/crm/v3/objects", "/crm/objects/{v}")
 VERSIONED_PATHS: tuple[tuple[Mount, type[Controller]], ...] = (
-    *((m, OwnersController) for m in (("/crm/v3/owners", True), *dated("/crm/owners/{v}"))),
-    *(
-        (m, PipelinesController)
-        for m in (("/crm/v3/pipelines", True), *dated("/crm/pipelines/{v}"))
-    ),
+    *((m, OwnersController) for m in versioned("/crm/v3/owners", "/crm/owners/{v}")),
+    *((m, PipelinesController) for m in versioned("/crm/v3/pipelines", "/crm/pipelines/{v}")),
     *(
         (m, SchemasController)
         for m in (
@@ -128,16 +130,16 @@ VERSIONED_PATHS: tuple[tuple[Mount, type[Controller]], ...] = (
     ),
     *(
         (m, PropertiesController)
-        for m in (("/crm/v3/properties", True), *dated("/crm/properties/{v}", documented=False))
+        for m in versioned("/crm/v3/properties", "/crm/properties/{v}", documented=False)
     ),
-    *((m, ImportsController) for m in (("/crm/v3/imports", True), *dated("/crm/imports/{v}"))),
-    *((m, ExportsController) for m in (("/crm/v3/exports", True), *dated("/crm/exports/{v}"))),
+    *((m, ImportsController) for m in versioned("/crm/v3/imports", "/crm/imports/{v}")),
+    *((m, ExportsController) for m in versioned("/crm/v3/exports", "/crm/exports/{v}")),
     *((m, DatedDealSplitsController) for m in dated("/deal-splits/{v}", documented=False)),
 )
 """APIs served at more than one path (HubSpot's dated paths, the schemas alias): the same
 shapes at each."""
 HUBSPOT_SECURITY: list[dict[str, list[str]]] = [{HUBSPOT_SCHEME: []}]
-LIST_PATHS: tuple[Mount, ...] = (("/crm/v3/lists", True), *dated("/crm/lists/{v}"))
+LIST_PATHS = versioned("/crm/v3/lists", "/crm/lists/{v}")
 """The Lists API and its dated paths: the same shapes at each."""
 LIST_CONTROLLERS: list[type[Controller]] = [
     ListsController,
@@ -163,17 +165,10 @@ TIMELINE_DEVELOPER_CONTROLLERS: list[type[Controller]] = [
     TimelineTemplatesController,
     TimelineTokensController,
 ]
-CALLING_PATHS: tuple[Mount, ...] = (
-    ("/crm/v3/extensions/calling", True),
-    *dated("/crm/extensions/calling/{v}"),
-)
-CARD_PATHS: tuple[Mount, ...] = (
-    ("/crm/v3/extensions/cards-dev", True),
-    *dated("/crm/extensions/cards-dev/{v}"),
-)
-VIDEO_PATHS: tuple[Mount, ...] = (
-    ("/crm/v3/extensions/videoconferencing", True),
-    *dated("/crm/extensions/videoconferencing/{v}"),
+CALLING_PATHS = versioned("/crm/v3/extensions/calling", "/crm/extensions/calling/{v}")
+CARD_PATHS = versioned("/crm/v3/extensions/cards-dev", "/crm/extensions/cards-dev/{v}")
+VIDEO_PATHS = versioned(
+    "/crm/v3/extensions/videoconferencing", "/crm/extensions/videoconferencing/{v}"
 )
 EXTENSION_SETTINGS: tuple[tuple[Mount, type[Controller]], ...] = (
     *((m, CallingSettingsController) for m in CALLING_PATHS),
@@ -182,15 +177,14 @@ EXTENSION_SETTINGS: tuple[tuple[Mount, type[Controller]], ...] = (
 )
 """The CRM extensions' app settings and their dated paths, behind the developer API key."""
 RECORD_ASSOCIATION_CONTROLLERS: list[type[Controller]] = [RecordAssociationsController]
-V4_ASSOCIATION_CONTROLLERS: list[type[Controller]] = [
-    AssociationUsageController,
-    BatchAssociationsController,
-    AssociationLabelsController,
-    AssociationLimitsController,
-]
 ASSOCIATION_SCHEMA_CONTROLLERS: list[type[Controller]] = [
     AssociationLabelsController,
     AssociationLimitsController,
+]
+V4_ASSOCIATION_CONTROLLERS: list[type[Controller]] = [
+    AssociationUsageController,
+    BatchAssociationsController,
+    *ASSOCIATION_SCHEMA_CONTROLLERS,
 ]
 SCHEMA_ASSOCIATIONS_PATH: Mount = ("/crm/associations/v4", False)
 """Labels and limits where HubSpot's v4 "Associations Schema" file puts them and the Node

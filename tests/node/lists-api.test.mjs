@@ -4,29 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from '@hubspot/api-client';
+import { byEmail } from './filters.mjs';
 
 const basePath = process.env.LOCALSPOT_BASE_URL;
 const accessToken = process.env.LOCALSPOT_NODE_TOKEN;
 const client = new Client({ accessToken, basePath });
 const { listsApi, membershipsApi, foldersApi, mappingApi } = client.crm.lists;
-
-const byEmail = (email) => ({
-  filterBranchType: 'OR',
-  filterBranches: [
-    {
-      filterBranchType: 'AND',
-      filterBranches: [],
-      filters: [
-        {
-          filterType: 'PROPERTY',
-          property: 'email',
-          operation: { operationType: 'STRING', operator: 'IS_EQUAL_TO', value: email },
-        },
-      ],
-    },
-  ],
-  filters: [],
-});
 
 async function contacts(prefix, n) {
   const inputs = Array.from({ length: n }, (_, i) => ({

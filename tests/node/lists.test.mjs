@@ -3,28 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from '@hubspot/api-client';
+import { byEmail } from './filters.mjs';
 
 const basePath = process.env.LOCALSPOT_BASE_URL;
 const accessToken = process.env.LOCALSPOT_NODE_TOKEN;
 const client = new Client({ accessToken, basePath });
 
-const branch = {
-  filterBranchType: 'OR',
-  filterBranches: [
-    {
-      filterBranchType: 'AND',
-      filterBranches: [],
-      filters: [
-        {
-          filterType: 'PROPERTY',
-          property: 'email',
-          operation: { operationType: 'STRING', operator: 'IS_EQUAL_TO', value: 'node@example.com' },
-        },
-      ],
-    },
-  ],
-  filters: [],
-};
+const branch = byEmail('node@example.com');
 
 async function dynamicList(name) {
   const created = await client.crm.lists.listsApi.create({
